@@ -1,0 +1,1 @@
+"""guildhall cluster: launcher, workers, shard planning (see the cluster launcher issue)."""

@@ -1,0 +1,152 @@
+"""The guildhall bot: a disnake ``AutoShardedBot`` wired to core services and plugins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import disnake
+from disnake.ext import commands
+
+from core import errors
+from core.config import Settings
+from core.mentions import NO_MENTIONS
+from core.plugins import PluginManager
+from core.services.guild_config import GuildConfigService
+from core.services.users import ActivityBuffer
+
+log = logging.getLogger(__name__)
+
+
+def point_disnake_at(api_base: str) -> None:
+    """Send every REST call (and so the gateway lookup) to ``api_base``."""
+    disnake.http.Route.BASE = api_base.rstrip("/")
+
+
+def build_intents(settings: Settings) -> disnake.Intents:
+    """Default intents plus members and message content as configured."""
+    intents = disnake.Intents.default()
+    intents.members = settings.discord.members_intent
+    intents.message_content = settings.discord.message_content_intent
+    return intents
+
+
+class GuildhallBot(commands.AutoShardedBot):
+    """Slash and prefix commands, per-guild prefix, mention-safe, plugin-driven."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        plugins: PluginManager,
+        **options: Any,
+    ) -> None:
+        point_disnake_at(settings.discord.api_base)
+        self.settings = settings
+        self.plugins = plugins
+        self.guild_configs = GuildConfigService(
+            settings.bot.default_prefix, settings.bot.guild_config_cache_size
+        )
+        self.activity = ActivityBuffer()
+        self._flush_task: asyncio.Task[None] | None = None
+        sync = settings.discord.sync_commands
+        options.setdefault("intents", build_intents(settings))
+        options.setdefault("allowed_mentions", NO_MENTIONS)
+        options.setdefault("owner_ids", set(settings.bot.owner_ids) or None)
+        options.setdefault(
+            "command_sync_flags",
+            commands.CommandSyncFlags.default() if sync else commands.CommandSyncFlags.none(),
+        )
+        if settings.discord.test_guilds:
+            options.setdefault("test_guilds", settings.discord.test_guilds)
+        super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
+        self._load_plugin_cogs()
+
+    async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
+        guild_id = message.guild.id if message.guild else None
+        prefix = await self.guild_configs.prefix(guild_id)
+        return commands.when_mentioned_or(prefix)(bot, message)
+
+    def _load_plugin_cogs(self) -> None:
+        for name in self.plugins.enabled:
+            cogs = self.plugins.first_result(
+                name, "guildhall_cogs", bot=self, settings=self.plugins.plugin_settings[name]
+            )
+            for cog in cogs or ():
+                self.add_cog(cog)
+                log.debug("plugin %s added cog %s", name, type(cog).__name__)
+
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        """Start the periodic flush, then connect."""
+        interval = self.settings.bot.activity_flush_seconds
+        self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
+        await super().start(token, reconnect=reconnect)
+
+    async def _flush_every(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write buffered core data and ask every plugin to flush its buffers."""
+        try:
+            await self.activity.flush()
+        except Exception:
+            log.exception("writing user activity failed; it is kept for the next flush")
+        await self.plugins.acall("guildhall_flush")
+
+    async def close(self) -> None:
+        """Stop the flush loop, write out what is buffered, then disconnect."""
+        if self._flush_task is not None:
+            self._flush_task.cancel()
+            self._flush_task = None
+        await self.flush()
+        await super().close()
+
+    # -- events ---------------------------------------------------------------------------
+
+    async def on_message(self, message: disnake.Message) -> None:
+        """Record the author's activity and run prefix commands."""
+        if message.author.bot:
+            return
+        self.activity.record(message.author.id, message.author.name)
+        await self.process_commands(message)
+
+    async def on_application_command(
+        self, interaction: disnake.ApplicationCommandInteraction
+    ) -> None:
+        """Record the invoker's activity and run the slash command."""
+        self.activity.record(interaction.author.id, interaction.author.name)
+        await self.process_application_commands(interaction)
+
+    async def on_guild_join(self, guild: disnake.Guild) -> None:
+        """Create the guild's ``guild_config`` row with defaults."""
+        await self.guild_configs.get(guild.id)
+        log.info("joined guild %s", guild.id)
+
+    async def on_guild_remove(self, guild: disnake.Guild) -> None:
+        """Purge the guild's data: every plugin's, then core's."""
+        await self.purge_guild(guild.id)
+
+    async def purge_guild(self, guild_id: int) -> int:
+        """Fan the guild purge out to plugins, then delete core's rows; return rows deleted."""
+        results = await self.plugins.acall("guildhall_guild_purge", guild_id=guild_id)
+        deleted = sum(count for _, count in results if isinstance(count, int))
+        deleted += await self.guild_configs.purge(guild_id)
+        log.info("purged guild %s (%d rows)", guild_id, deleted)
+        return deleted
+
+    async def on_command_error(self, context: commands.Context, error: Exception) -> None:
+        """Answer prefix-command errors; unknown commands are ignored."""
+        if isinstance(error, commands.CommandNotFound):
+            return
+        await errors.report(context, error, f"{context.prefix}{context.invoked_with}")
+
+    async def on_slash_command_error(
+        self, interaction: disnake.ApplicationCommandInteraction, error: Exception
+    ) -> None:
+        """Answer slash-command errors."""
+        await errors.report(interaction, error, f"/{interaction.data.name}")
+
+    on_user_command_error = on_slash_command_error
+    on_message_command_error = on_slash_command_error

@@ -1,0 +1,56 @@
+"""The ``guildhall`` command line: ``run``, ``config check``, ``db ...``, ``plugins``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from core.cli.common import CliError, pass_options
+from core.cli.config_cmd import config
+from core.cli.db_cmd import db
+from core.cli.plugins_cmd import plugins
+from core.cli.run_cmd import run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="GUILDHALL_CONFIG",
+    help="Config file (default: ./config.toml; env GUILDHALL_CONFIG).",
+)
+@click.version_option(package_name="guildhall")
+@pass_options
+def cli(options: dict, config_path: str | None) -> None:
+    """guildhall: a Discord bot platform for large deployments.
+
+    \b
+    Run the bot:            guildhall run
+    Check configuration:    guildhall config check
+    Migrate the database:   guildhall db upgrade
+    List plugins:           guildhall plugins
+    """
+    options["config_path"] = config_path
+
+
+cli.add_command(run)
+cli.add_command(config)
+cli.add_command(db)
+cli.add_command(plugins)
+
+
+def main() -> None:
+    """Console-script entry point: readable errors, no tracebacks for expected failures."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except CliError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,44 @@
+"""Shared CLI plumbing: options object, runtime loading, readable errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from core.config import ConfigError
+from core.logging_setup import setup_logging
+from core.plugins import PluginError
+from core.runtime import Runtime
+
+
+class CliError(Exception):
+    """An expected failure: printed as one readable message, exit code ``exit_code``."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def pass_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the group's options dict (``ctx.obj``) as the first argument."""
+
+    @click.pass_context
+    @functools.wraps(function)
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        ctx.ensure_object(dict)
+        return function(ctx.obj, *args, **kwargs)
+
+    return wrapper
+
+
+def load_runtime(options: dict) -> Runtime:
+    """Load settings and plugins, turning configuration problems into a CliError."""
+    try:
+        runtime = Runtime.load(options.get("config_path"))
+    except (ConfigError, PluginError) as exc:
+        raise CliError(str(exc), exit_code=2) from None
+    setup_logging(runtime.settings.logging)
+    return runtime

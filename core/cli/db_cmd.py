@@ -1,0 +1,75 @@
+"""``guildhall db``: upgrade, check, status, makemigrations."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from core.cli.common import CliError, load_runtime, pass_options
+from core.migration_lock import MigrationLockTimeout
+from core.migrations import MigrationError
+
+
+@click.group()
+def db() -> None:
+    """Database schema and migrations."""
+
+
+@db.command("upgrade")
+@pass_options
+def upgrade(options: dict) -> None:
+    """Apply pending migrations (under a lock; safe to run from several launchers)."""
+    runtime = load_runtime(options)
+    try:
+        applied = asyncio.run(runtime.upgrade())
+    except (MigrationError, MigrationLockTimeout) as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot reach the database: {exc}") from exc
+    for name in applied:
+        click.echo(f"applied {name}")
+    click.secho(
+        f"database is at head ({len(applied)} migration(s) applied)", fg="green"
+    )
+
+
+@db.command("status")
+@pass_options
+def status(options: dict) -> None:
+    """List migrations not yet applied to the configured database."""
+    runtime = load_runtime(options)
+    todo = asyncio.run(runtime.pending())
+    for name in todo:
+        click.echo(f"pending {name}")
+    click.echo("up to date" if not todo else f"{len(todo)} pending")
+
+
+@db.command("check")
+@pass_options
+def check(options: dict) -> None:
+    """Exit non-zero when models and committed migrations disagree (either dialect)."""
+    runtime = load_runtime(options)
+    problems = asyncio.run(runtime.check())
+    for problem in problems:
+        click.secho(problem, fg="red", err=True)
+    if problems:
+        raise CliError(
+            "models and migrations disagree; run `guildhall db makemigrations NAME`"
+        )
+    click.secho("models and migrations agree (sqlite and postgres)", fg="green")
+
+
+@db.command("makemigrations")
+@click.argument("name")
+@pass_options
+def makemigrations(options: dict, name: str) -> None:
+    """Write migrations for changed models, for both dialects (developer command)."""
+    if not name.replace("_", "").isalnum():
+        raise CliError("NAME must be letters, digits and underscores, e.g. add_case_number")
+    runtime = load_runtime(options)
+    written = asyncio.run(runtime.make_migrations(name))
+    for path in written:
+        click.echo(f"wrote {path}")
+    if not written:
+        click.echo("no changes")

@@ -1,0 +1,253 @@
+"""Typed settings loaded from ``config.toml`` and the environment.
+
+Precedence, highest first: ``GUILDHALL_SECTION__KEY`` environment variables, the
+conventional ``DISCORD_TOKEN`` / ``DATABASE_URL`` / ``REDIS_URL``, the TOML file, the
+defaults below. Secrets (the bot token, passwords inside URLs) are refused in the file:
+they only come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_CONFIG_FILE = Path("config.toml")
+BUILTIN_PLUGINS = ("leveling", "economy", "moderation", "reminders", "customcmds", "analytics")
+CONVENTIONAL_ENV = {
+    "DISCORD_TOKEN": ("discord", "token"),
+    "DATABASE_URL": ("database", "url"),
+    "REDIS_URL": ("redis", "url"),
+}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class DiscordSettings(_Section):
+    """``[discord]``: how the bot reaches Discord (or a Discord-compatible double)."""
+
+    token: SecretStr = SecretStr("")
+    api_base: str = "https://discord.com/api/v10"
+    message_content_intent: bool = True
+    members_intent: bool = True
+    sync_commands: bool = True
+    test_guilds: list[int] = Field(default_factory=list)
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base_is_http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http(s) URL such as https://discord.com/api/v10")
+        return value.rstrip("/")
+
+
+class DatabaseSettings(_Section):
+    """``[database]``: one connection shared by every plugin's tables."""
+
+    url: SecretStr = SecretStr("sqlite://data/guildhall.db")
+    pool_min_size: int = Field(default=1, ge=1, le=100)
+    pool_max_size: int = Field(default=10, ge=1, le=500)
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
+    migrate_lock_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)
+
+    @field_validator("url")
+    @classmethod
+    def _supported_scheme(cls, value: SecretStr) -> SecretStr:
+        scheme = urlsplit(value.get_secret_value()).scheme
+        if scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError(
+                "scheme must be sqlite:// (e.g. sqlite://data/guildhall.db) or "
+                "postgres:// (e.g. postgres://user@host:5432/guildhall)"
+            )
+        return value
+
+    @property
+    def dialect(self) -> Literal["sqlite", "postgres"]:
+        """``"sqlite"`` or ``"postgres"``, from the URL scheme."""
+        scheme = urlsplit(self.url.get_secret_value()).scheme
+        return "sqlite" if scheme == "sqlite" else "postgres"
+
+
+class RedisSettings(_Section):
+    """``[redis]``: coordination between processes; empty means single machine."""
+
+    url: SecretStr = SecretStr("")
+
+    @field_validator("url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value()
+        if raw and urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must be empty or a redis://, rediss:// or unix:// URL")
+        return value
+
+
+class BotSettings(_Section):
+    """``[bot]``: behaviour of every worker's bot."""
+
+    default_prefix: str = Field(default="!", min_length=1, max_length=16)
+    owner_ids: list[int] = Field(default_factory=list)
+    activity_flush_seconds: float = Field(default=15.0, gt=0, le=3600)
+    guild_config_cache_size: int = Field(default=10_000, ge=0)
+
+
+class LoggingSettings(_Section):
+    """``[logging]``: log level, format and per-logger levels."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    json_format: bool = False
+    loggers: dict[str, Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]] = Field(
+        default_factory=lambda: {"disnake": "WARNING", "tortoise": "WARNING"}
+    )
+
+
+class PluginsSettings(BaseModel):
+    """``[plugins]``: which plugins load, plus one ``[plugins.NAME]`` table per plugin."""
+
+    model_config = ConfigDict(extra="allow")
+
+    enabled: list[str] = Field(default_factory=lambda: list(BUILTIN_PLUGINS))
+
+    @field_validator("enabled")
+    @classmethod
+    def _no_duplicates(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for name in value:
+            if name in seen:
+                raise ValueError(f"plugin {name!r} is listed twice")
+            seen.add(name)
+        return value
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The raw ``[plugins.NAME]`` table (empty when absent)."""
+        extra = self.model_extra or {}
+        value = extra.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"plugins.{name}: expected a table, got {value!r}")
+        return value
+
+
+class Settings(BaseSettings):
+    """The whole effective configuration of one guildhall process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GUILDHALL_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    bot: BotSettings = Field(default_factory=BotSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    plugins: PluginsSettings = Field(default_factory=PluginsSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file and conventional variables are merged by load_settings() into
+        # init kwargs, so the GUILDHALL_* environment wins over both.
+        return (env_settings, init_settings)
+
+
+def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
+    """Dotted keys in the file that hold secrets (which must come from the environment)."""
+    found = []
+    if data.get("discord", {}).get("token"):
+        found.append("discord.token (set DISCORD_TOKEN instead)")
+    for section, env in (("database", "DATABASE_URL"), ("redis", "REDIS_URL")):
+        url = data.get(section, {}).get("url")
+        if isinstance(url, str) and urlsplit(url).password:
+            found.append(f"{section}.url with a password (set {env} instead)")
+    return found
+
+
+def _format_validation_error(error: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration ({source}):"]
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        shown = item.get("input")
+        if isinstance(shown, dict):
+            shown = "{...}"
+        if "token" in key or key.endswith("url"):
+            shown = mask_url(str(shown)) if key.endswith("url") else "***"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling against config.toml)"
+        lines.append(f"  {key} = {shown!r}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Load and validate settings; raise :class:`ConfigError` with a readable message.
+
+    ``path`` defaults to ``$GUILDHALL_CONFIG`` or ``./config.toml`` (missing file = defaults).
+    """
+    env = os.environ
+    config_path = Path(path or env.get("GUILDHALL_CONFIG") or DEFAULT_CONFIG_FILE)
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+    elif path is not None:
+        raise ConfigError(f"config file not found: {config_path}")
+    secrets = _secret_keys_in_file(data)
+    if secrets:
+        raise ConfigError(
+            f"{config_path}: secrets must not be stored in the config file: "
+            + "; ".join(secrets)
+        )
+    for variable, (section, key) in CONVENTIONAL_ENV.items():
+        if env.get(variable):
+            data.setdefault(section, {})[key] = env[variable]
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, str(config_path))) from None
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (for logs and ``config check``)."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def effective_config(settings: Settings) -> dict[str, Any]:
+    """The settings as plain data with every secret masked."""
+    data = settings.model_dump(mode="python")
+    data["discord"]["token"] = "***" if settings.discord.token.get_secret_value() else "(not set)"
+    data["database"]["url"] = mask_url(settings.database.url.get_secret_value())
+    data["redis"]["url"] = mask_url(settings.redis.url.get_secret_value()) or "(not set)"
+    return data

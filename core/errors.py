@@ -1,0 +1,73 @@
+"""One place that turns command errors into a short answer for the user and a log line.
+
+Expected errors (bad input, missing permissions, cooldowns) get a specific message.
+Anything else is logged with its traceback and a short reference the user can quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import disnake
+from disnake.ext import commands
+
+from core.mentions import NO_MENTIONS
+
+log = logging.getLogger(__name__)
+GENERIC_FAILURE = "Something went wrong while running that command (reference `{ref}`)."
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message for an expected error, or ``None`` when it is a bug to log."""
+    error = getattr(error, "original", error) if isinstance(
+        error, commands.CommandInvokeError
+    ) else error
+    if isinstance(error, commands.MissingPermissions):
+        return "You need these permissions: " + ", ".join(
+            p.replace("_", " ") for p in error.missing_permissions
+        ) + "."
+    if isinstance(error, commands.BotMissingPermissions):
+        return "I need these permissions here: " + ", ".join(
+            p.replace("_", " ") for p in error.missing_permissions
+        ) + "."
+    if isinstance(error, commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, commands.CheckFailure):
+        return "You are not allowed to use this command here."
+    if isinstance(error, commands.UserInputError):
+        return f"That input was not valid: {error}"
+    if isinstance(error, disnake.Forbidden):
+        return "Discord refused: I lack a permission for that here."
+    return None
+
+
+async def report(
+    target: disnake.abc.Messageable | disnake.Interaction, error: BaseException, where: str
+) -> str | None:
+    """Answer the user about ``error``; log unexpected ones. Returns the reference if any."""
+    message = user_message(error)
+    reference = None
+    if message is None:
+        reference = secrets.token_hex(4)
+        original = getattr(error, "original", error)
+        log.error(
+            "command %s failed (reference %s)", where, reference,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        message = GENERIC_FAILURE.format(ref=reference)
+    try:
+        if isinstance(target, disnake.Interaction):
+            if target.response.is_done():
+                await target.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            else:
+                await target.response.send_message(
+                    message, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+        else:
+            await target.send(message, allowed_mentions=NO_MENTIONS)
+    except disnake.HTTPException:
+        log.warning("could not deliver the error message for %s", where)
+    return reference

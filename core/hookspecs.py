@@ -1,0 +1,132 @@
+"""The guildhall plugin contract: every hook a plugin may implement.
+
+A plugin is a module (or object) with functions decorated by ``core.hookspecs.hookimpl``
+and named like the specs below. Implement only what you need. Hooks that do I/O may be
+``async def``; core awaits them. An exception raised by one plugin's hook is logged with
+the plugin's name and does not stop the other plugins.
+
+Minimal plugin::
+
+    from core.hookspecs import hookimpl
+
+    @hookimpl
+    def guildhall_models() -> str:
+        return "my_plugin.models"
+
+Third-party plugins register through the entry point group ``guildhall.plugins``; the
+entry point's name is the plugin's name (also its Tortoise app label and config section).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
+    from pydantic import BaseModel
+
+    from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource
+
+PROJECT_NAME = "guildhall"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec(firstresult=True)
+def guildhall_models() -> str | None:
+    """Return the dotted path of the module holding this plugin's Tortoise models.
+
+    Called once at start-up, before the database is initialised. The models become the
+    Tortoise app named after the plugin, on the shared connection. Return ``None`` (or do
+    not implement the hook) when the plugin has no tables.
+    """
+
+
+@hookspec(firstresult=True)
+def guildhall_migrations_location() -> Path | None:
+    """Return the directory holding this plugin's aerich migrations.
+
+    The directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/``
+    with the migration files (``guildhall db makemigrations`` writes them). Built-in
+    plugins use the project's ``migrations/`` and need not implement this.
+    """
+
+
+@hookspec(firstresult=True)
+def guildhall_settings_model() -> type[BaseModel] | None:
+    """Return the pydantic model validating this plugin's ``[plugins.NAME]`` section.
+
+    Called at start-up. A bad value fails the start with the key, the value and what is
+    allowed. The validated instance is passed to :func:`guildhall_cogs` as ``settings``.
+    """
+
+
+@hookspec
+def guildhall_cogs(bot: commands.Bot, settings: BaseModel | None) -> list[commands.Cog]:
+    """Return the cogs (commands and listeners) to add to ``bot``.
+
+    Called once per bot, after the database is ready and before the bot connects.
+    ``settings`` is this plugin's validated settings (``None`` without a settings model).
+    """
+
+
+@hookspec
+def guildhall_timer_sources() -> list[TimerSource]:
+    """Return the tables whose rows fall due at a stored time (reminders, temp bans).
+
+    Called by the leader's scheduler at start-up. See :class:`core.contracts.TimerSource`.
+    """
+
+
+@hookspec
+def guildhall_retention_policies() -> list[RetentionPolicy]:
+    """Return the retention rules of this plugin's tables (what to delete, after how long).
+
+    Called by the maintenance engine on the leader. See
+    :class:`core.contracts.RetentionPolicy`.
+    """
+
+
+@hookspec
+def guildhall_integrity_checks() -> list[IntegrityCheck]:
+    """Return checks that find inconsistent data (e.g. balances vs. transactions).
+
+    Called by the weekly maintenance and by ``guildhall db integrity``.
+    """
+
+
+@hookspec
+async def guildhall_guild_purge(guild_id: int) -> int:
+    """Delete this plugin's data of a guild the bot was removed from.
+
+    Called once per removal, on the process that received GUILD_DELETE. Return the number
+    of rows deleted. Append-only audit data (the moderation log) is kept.
+    """
+
+
+@hookspec
+async def guildhall_user_export(user_id: int) -> dict[str, Any]:
+    """Return everything this plugin stores about ``user_id`` as JSON-serialisable data.
+
+    Called for a user's data-access request; the results are merged under plugin names.
+    """
+
+
+@hookspec
+async def guildhall_user_delete(user_id: int) -> int:
+    """Delete (or anonymise, for audit tables) everything stored about ``user_id``.
+
+    Called for a user's data-deletion request. Return the number of rows changed.
+    """
+
+
+@hookspec
+async def guildhall_flush() -> None:
+    """Write out buffered data (XP, counters) now.
+
+    Called on a short interval by core and once on shutdown, before the database closes.
+    It must be safe to call concurrently with normal traffic and more than once.
+    """

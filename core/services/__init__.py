@@ -1,0 +1,1 @@
+"""Core services: the only code that writes core's tables."""

@@ -1,0 +1,62 @@
+"""``users``: the global registry, created on first interaction, ``last_seen`` batched.
+
+Writing ``last_seen`` on every message would cost one statement per message; the
+:class:`ActivityBuffer` keeps the newest sighting per user in memory and writes all of
+them in one upsert per flush (on an interval and on shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from core.models import User
+
+
+class ActivityBuffer:
+    """Collects user sightings and upserts them into ``users`` in batches."""
+
+    def __init__(self, batch_size: int = 500) -> None:
+        self.batch_size = batch_size
+        self._pending: dict[int, tuple[str, datetime]] = {}
+        self._lock = asyncio.Lock()
+
+    def record(self, user_id: int, username: str, when: datetime | None = None) -> None:
+        """Remember that ``user_id`` was active (cheap: no I/O)."""
+        self._pending[user_id] = (username, when or datetime.now(UTC))
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    async def flush(self) -> int:
+        """Write every pending sighting; return how many users were written.
+
+        New users are inserted; known users get ``username`` and ``last_seen`` updated.
+        On failure the sightings are put back, so nothing is lost.
+        """
+        async with self._lock:
+            pending, self._pending = self._pending, {}
+            if not pending:
+                return 0
+            rows = [
+                User(user_id=user_id, username=name, last_seen=seen)
+                for user_id, (name, seen) in sorted(pending.items())
+            ]
+            try:
+                await User.bulk_create(
+                    rows,
+                    batch_size=self.batch_size,
+                    on_conflict=["user_id"],
+                    update_fields=["username", "last_seen"],
+                )
+            except BaseException:
+                for user_id, value in pending.items():
+                    self._pending.setdefault(user_id, value)
+                raise
+            return len(rows)
+
+
+async def ensure_user(user_id: int, username: str) -> User:
+    """The ``users`` row of a user, created now if missing (for writes that need it)."""
+    user, _ = await User.get_or_create(user_id=user_id, defaults={"username": username})
+    return user

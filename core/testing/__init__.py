@@ -1,0 +1,1 @@
+"""Test support for guildhall: the local Discord double and helpers."""

@@ -1,0 +1,359 @@
+"""The gateway websocket: HELLO, heartbeats, IDENTIFY/RESUME, sessions, sharded dispatch.
+
+Frames are JSON; with ``compress=zlib-stream`` every frame is compressed with one
+persistent ``zlib.compressobj`` per connection and ends with the Z_SYNC_FLUSH suffix.
+
+Identify rate limiting follows Discord's docs: one IDENTIFY per rate-limit key
+(``shard_id % max_concurrency``) per window (5 s on Discord); an IDENTIFY that
+exceeds it is answered with opcode 9 INVALID_SESSION ``d=false`` and counted in
+:attr:`Gateway.identify_violations` (no session is created, the socket stays open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from .ids import shard_for
+from .payloads import guild_create_json, member_json, user_json
+from .sessions import Connection, IdentifyRecord, Session
+
+if TYPE_CHECKING:
+    from .server import DiscordDouble
+
+GUILDS = 1 << 0
+GUILD_MEMBERS = 1 << 1
+GUILD_MODERATION = 1 << 2
+GUILD_PRESENCES = 1 << 8
+GUILD_MESSAGES = 1 << 9
+DIRECT_MESSAGES = 1 << 12
+MESSAGE_CONTENT = 1 << 15
+PRIVILEGED_INTENTS = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
+
+_GUILD_EVENT_INTENTS = {
+    "GUILD_MEMBER_ADD": GUILD_MEMBERS,
+    "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
+    "GUILD_BAN_ADD": GUILD_MODERATION,
+    "GUILD_BAN_REMOVE": GUILD_MODERATION,
+    "MESSAGE_CREATE": GUILD_MESSAGES,
+    "MESSAGE_UPDATE": GUILD_MESSAGES,
+    "MESSAGE_DELETE": GUILD_MESSAGES,
+}
+_GUILDS_EVENTS = ("GUILD_", "CHANNEL_")
+
+
+class Gateway:
+    """Gateway state: sessions, identify bookkeeping and event routing to shards."""
+
+    def __init__(self, double: DiscordDouble) -> None:
+        self.double = double
+        self.sessions: dict[str, Session] = {}
+        self.connections: set[Connection] = set()
+        self.identifies: list[IdentifyRecord] = []
+        self.identify_violations = 0
+        self.close_codes: list[int] = []
+        self._last_identify: dict[int, float] = {}
+
+    # -- websocket handler -------------------------------------------------
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """aiohttp handler for the gateway websocket."""
+        ws = web.WebSocketResponse(timeout=2.0, max_msg_size=0)
+        await ws.prepare(request)
+        compress = request.query.get("compress") == "zlib-stream"
+        conn = Connection(ws, request, compress)
+        self.connections.add(conn)
+        interval = self.double.config.heartbeat_interval_ms
+        conn.send({"op": 10, "d": {"heartbeat_interval": interval}, "s": None, "t": None})
+        try:
+            async for msg in ws:
+                if msg.type is WSMsgType.TEXT:
+                    await self._on_payload(conn, json.loads(msg.data))
+                elif msg.type is WSMsgType.BINARY:
+                    conn.close(4002, "Error while decoding payload.")
+        finally:
+            self._detach(conn, ws.close_code)
+        return ws
+
+    async def _on_payload(self, conn: Connection, payload: dict[str, Any]) -> None:
+        op = payload.get("op")
+        data = payload.get("d")
+        if op == 1:
+            conn.heartbeats += 1
+            conn.send({"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2:
+            self._identify(conn, data or {})
+        elif op == 6:
+            self._resume(conn, data or {})
+        elif op == 8:
+            self._request_members(conn, data or {})
+        elif op in (3, 4):
+            return
+        else:
+            conn.close(4001, "Unknown opcode.")
+
+    def _detach(self, conn: Connection, close_code: int | None) -> None:
+        self.connections.discard(conn)
+        if close_code is not None:
+            self.close_codes.append(close_code)
+        session = conn.session
+        if session is not None and session.conn is conn:
+            session.conn = None
+            session.disconnected_at = time.monotonic()
+            if close_code in (1000, 1001):
+                session.invalid = True  # a clean client close ends the session
+        if not conn.writer.done():
+            conn.writer.cancel()
+
+    # -- identify / resume -------------------------------------------------
+    def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        cfg = self.double.config
+        if conn.session is not None:
+            conn.close(4005, "Already authenticated.")
+            return
+        if data.get("token") != cfg.token:
+            conn.close(4004, "Authentication failed.")
+            return
+        shard = data.get("shard")
+        shard_id, shard_count = (int(shard[0]), int(shard[1])) if shard else (0, 1)
+        if (
+            shard_count < 1
+            or not 0 <= shard_id < shard_count
+            or (shard and cfg.strict_shard_count and shard_count != cfg.shard_count)
+        ):
+            conn.close(4010, "Invalid shard.")
+            return
+        intents = data.get("intents")
+        if not isinstance(intents, int):
+            conn.close(4013, "Invalid intent(s).")
+            return
+        if intents & PRIVILEGED_INTENTS & ~cfg.privileged_intents:
+            conn.close(4014, "Disallowed intent(s).")
+            return
+        now = time.monotonic()
+        bucket = shard_id % max(cfg.max_concurrency, 1)
+        last = self._last_identify.get(bucket)
+        if last is not None and now - last < cfg.identify_window:
+            self.identify_violations += 1
+            self.identifies.append(
+                IdentifyRecord(shard_id, shard_count, bucket, now, False, "rate limited")
+            )
+            conn.send({"op": 9, "d": False, "s": None, "t": None})
+            return
+        self._last_identify[bucket] = now
+        cfg.session_start_remaining = max(cfg.session_start_remaining - 1, 0)
+        session = Session(
+            id=uuid.uuid4().hex,
+            shard_id=shard_id,
+            shard_count=shard_count,
+            intents=intents,
+            buffer_size=cfg.replay_buffer,
+        )
+        self.identifies.append(
+            IdentifyRecord(shard_id, shard_count, bucket, now, True, session_id=session.id)
+        )
+        self.sessions[session.id] = session
+        conn.session = session
+        session.conn = conn
+        self._send_ready(session)
+
+    def _send_ready(self, session: Session) -> None:
+        double = self.double
+        guilds = [g for g in double.bot_guilds() if self._routes_to(session, g.id)]
+        me = user_json(double.bot_user)
+        me.update({"verified": True, "mfa_enabled": False, "email": None, "locale": "en-US"})
+        session.push(
+            "READY",
+            {
+                "v": 10,
+                "user": me,
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                "session_id": session.id,
+                "resume_gateway_url": double.gateway_url,
+                "shard": [session.shard_id, session.shard_count],
+                "application": {"id": str(double.application_id), "flags": 1 << 14 | 1 << 18},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "guild_join_requests": [],
+                "geo_ordered_rtc_regions": [],
+                "user_settings": {},
+                "session_type": "normal",
+                "_trace": ["guildhall-double"],
+            },
+        )
+        with_members = bool(session.intents & GUILD_MEMBERS)
+        for guild in guilds:
+            payload = guild_create_json(
+                guild, include_members=with_members, bot_id=double.bot_user.id, available=True
+            )
+            session.push("GUILD_CREATE", payload)
+
+    def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
+        if data.get("token") != self.double.config.token:
+            conn.close(4004, "Authentication failed.")
+            return
+        session = self.sessions.get(str(data.get("session_id")))
+        seq = data.get("seq") or 0
+        if session is None or self._expired(session) or not self._can_replay(session, seq):
+            conn.send({"op": 9, "d": False, "s": None, "t": None})
+            return
+        old = session.conn
+        if old is not None and old is not conn:
+            old.session = None
+            old.close(4000, "Session resumed elsewhere.")
+        session.conn = conn
+        session.disconnected_at = None
+        session.resumes += 1
+        conn.session = session
+        for payload in session.buffer:
+            if payload["s"] > seq:
+                conn.send(payload)
+        session.push("RESUMED", {"_trace": ["guildhall-double"]})
+
+    def _expired(self, session: Session) -> bool:
+        if session.invalid:
+            return True
+        gone = session.disconnected_at
+        if gone is not None and time.monotonic() - gone > self.double.config.resume_timeout:
+            session.invalid = True
+        return session.invalid
+
+    @staticmethod
+    def _can_replay(session: Session, seq: int) -> bool:
+        if seq > session.seq:
+            return False
+        return not session.buffer or seq >= session.buffer[0]["s"] - 1
+
+    def _request_members(self, conn: Connection, data: dict[str, Any]) -> None:
+        session = conn.session
+        if session is None:
+            conn.close(4003, "Not authenticated.")
+            return
+        guild = self.double.world.guilds.get(int(data.get("guild_id", 0)))
+        if guild is None:
+            return
+        query = str(data.get("query") or "").lower()
+        user_ids = {int(u) for u in data.get("user_ids") or []}
+        members = [
+            m
+            for m in guild.members.values()
+            if (not user_ids or m.id in user_ids) and m.user.username.lower().startswith(query)
+        ]
+        limit = int(data.get("limit") or 0)
+        if limit:
+            members = members[:limit]
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [member_json(m) for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if data.get("nonce") is not None:
+            chunk["nonce"] = data["nonce"]
+        session.push("GUILD_MEMBERS_CHUNK", chunk)
+
+    # -- dispatch ----------------------------------------------------------
+    @staticmethod
+    def _routes_to(session: Session, guild_id: int | None) -> bool:
+        target = 0 if guild_id is None else shard_for(guild_id, session.shard_count)
+        return session.shard_id == target
+
+    def live_sessions(self, shard_id: int | None = None) -> list[Session]:
+        """Sessions that are not invalidated (optionally for one shard)."""
+        return [
+            s
+            for s in self.sessions.values()
+            if not self._expired(s) and (shard_id is None or s.shard_id == shard_id)
+        ]
+
+    def dispatch(self, event: str, data: dict[str, Any], guild_id: int | None = None) -> int:
+        """Send an event to every live session whose shard owns ``guild_id`` (DMs: shard 0).
+
+        Returns the number of sessions the event was queued for.
+        """
+        count = 0
+        for session in self.live_sessions():
+            if not self._routes_to(session, guild_id):
+                continue
+            needed = self._intent_for(event, guild_id)
+            if needed and not session.intents & needed:
+                continue
+            session.push(event, self._filter_content(session, event, data))
+            count += 1
+        return count
+
+    def dispatch_guild_create(self, guild: Any, *, available: bool = False) -> int:
+        """Send a full GUILD_CREATE (members only to sessions with the members intent)."""
+        count = 0
+        bot_id = self.double.bot_user.id
+        for session in self.live_sessions():
+            if self._routes_to(session, guild.id) and session.intents & GUILDS:
+                with_members = bool(session.intents & GUILD_MEMBERS)
+                payload = guild_create_json(
+                    guild, include_members=with_members, bot_id=bot_id, available=available
+                )
+                session.push("GUILD_CREATE", payload)
+                count += 1
+        return count
+
+    @staticmethod
+    def _intent_for(event: str, guild_id: int | None) -> int:
+        if guild_id is None and event.startswith("MESSAGE_"):
+            return DIRECT_MESSAGES
+        if event in _GUILD_EVENT_INTENTS:
+            return _GUILD_EVENT_INTENTS[event]
+        return GUILDS if event.startswith(_GUILDS_EVENTS) else 0
+
+    def _filter_content(self, session: Session, event: str, data: dict[str, Any]) -> Any:
+        if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.intents & MESSAGE_CONTENT:
+            return data
+        bot_id = str(self.double.bot_user.id)
+        author = data.get("author", {}).get("id")
+        mentioned = any(m.get("id") == bot_id for m in data.get("mentions", []))
+        if "guild_id" not in data or author == bot_id or mentioned:
+            return data
+        return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
+
+    # -- fault helpers -----------------------------------------------------
+    async def drop(self, shard_id: int, code: int | None = None) -> int:
+        """Drop the sockets of ``shard_id`` (abort TCP, or close with ``code``)."""
+        dropped = 0
+        for session in self.live_sessions(shard_id):
+            conn = session.conn
+            if conn is None:
+                continue
+            session.conn = None
+            session.disconnected_at = time.monotonic()
+            if code is None:
+                conn.abort()
+            else:
+                conn.close(code, "Dropped by the double.")
+            dropped += 1
+        await asyncio.sleep(0)
+        return dropped
+
+    def send_op(self, shard_id: int, op: int, data: Any = None) -> int:
+        """Send a raw opcode (7 RECONNECT, 9 INVALID_SESSION ...) to a shard's sockets."""
+        sent = 0
+        for session in self.live_sessions(shard_id):
+            if session.conn is not None:
+                session.conn.send({"op": op, "d": data, "s": None, "t": None})
+                sent += 1
+            if op == 9 and not data:
+                session.invalid = True
+        return sent
+
+    async def close_all(self) -> None:
+        """Close every connection with 1001 (going away)."""
+        for conn in list(self.connections):
+            conn.close(1001, "Double shutting down.")
+        writers = [c.writer for c in self.connections if not c.writer.done()]
+        if writers:
+            await asyncio.wait(writers, timeout=3)

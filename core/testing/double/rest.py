@@ -1,0 +1,384 @@
+"""REST plumbing (recording, faults, auth, rate-limit headers, JSON errors) and core routes.
+
+Route templates use disnake's placeholder names (``/channels/{channel_id}/messages``),
+so a recorded request's ``route`` equals ``disnake.http.Route.path``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import math
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .errors import ApiError
+from .payloads import command_json, user_json
+from .recording import RecordedRequest
+from .state import Command
+
+if TYPE_CHECKING:
+    from .server import DiscordDouble
+
+PREFIX = "/api/v10"
+JSON = "application/json"
+_NO_AUTH = ("/interactions/", "/webhooks/{webhook_id}/{webhook_token}", "/gateway")
+_RECORDED_HEADERS = ("X-Audit-Log-Reason", "User-Agent", "Content-Type")
+_NAME_RE = re.compile(r"^[-_\w]{1,32}$")
+BODY_KEY = web.RequestKey("double_body", object)
+
+
+@dataclass
+class Ctx:
+    """What a route handler gets: the double, the parsed body and path parameters."""
+
+    double: DiscordDouble
+    request: web.Request
+    body: Any
+
+    @property
+    def query(self) -> Any:
+        """The query string multidict."""
+        return self.request.query
+
+    def id(self, name: str) -> int:
+        """A snowflake path parameter (400/50035 when not a number)."""
+        raw = self.request.match_info[name]
+        if not raw.isdigit():
+            raise ApiError.invalid_form(
+                name, f'Value "{raw}" is not snowflake.', "NUMBER_TYPE_COERCE"
+            )
+        return int(raw)
+
+    def raw(self, name: str) -> str:
+        """A raw path parameter."""
+        return self.request.match_info[name]
+
+
+Handler = Callable[[Ctx], Awaitable[Any]]
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """A response with ``Content-Type: application/json`` exactly (no charset)."""
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": JSON, **(headers or {})},
+    )
+
+
+def _bucket(route: str) -> str:
+    return hashlib.sha1(route.encode()).hexdigest()[:16]
+
+
+def _ratelimit_headers(route: str, remaining: int, reset_after: float) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+        "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+        "X-RateLimit-Bucket": _bucket(route),
+    }
+
+
+def rate_limited(route: str, retry_after: float, is_global: bool, scope: str) -> web.Response:
+    """A Discord 429: JSON body plus the headers disnake reads (incl. ``Via``)."""
+    headers = _ratelimit_headers(route, 0, retry_after)
+    headers.update(
+        {
+            "Retry-After": str(max(1, math.ceil(retry_after))),
+            "X-RateLimit-Scope": "global" if is_global else scope,
+            "Via": "1.1 google",
+        }
+    )
+    if is_global:
+        headers["X-RateLimit-Global"] = "true"
+    body = {
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": is_global,
+    }
+    if is_global:
+        body["code"] = 0
+    return json_response(body, 429, headers)
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
+    ctype = request.content_type
+    if ctype.startswith("multipart/"):
+        form = await request.post()
+        files = [str(getattr(v, "filename", k)) for k, v in form.items() if hasattr(v, "file")]
+        payload = form.get("payload_json")
+        return (json.loads(str(payload)) if payload is not None else None), files
+    text = await request.text()
+    if not text:
+        return None, []
+    try:
+        return json.loads(text), []
+    except ValueError:
+        raise ApiError(400, 50109, "The request body contains invalid JSON.") from None
+
+
+def _route_of(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    canonical = resource.canonical if resource is not None else request.path
+    return canonical[len(PREFIX) :] if canonical.startswith(PREFIX) else canonical
+
+
+def make_middleware(double: DiscordDouble) -> Any:
+    """The middleware that records, injects faults, checks auth and renders errors."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith(PREFIX + "/"):
+            return await handler(request)
+        route = _route_of(request)
+        rec = RecordedRequest(
+            method=request.method,
+            route=route,
+            path=request.path[len(PREFIX) :],
+            params=dict(request.match_info),
+            query=dict(request.query),
+            json=None,
+            headers={h: request.headers[h] for h in _RECORDED_HEADERS if h in request.headers},
+        )
+        response = await _process(double, request, handler, rec, route)
+        rec.status = response.status
+        double.requests.push(rec)
+        return response
+
+    return middleware
+
+
+async def _process(
+    double: DiscordDouble, request: web.Request, handler: Any, rec: RecordedRequest, route: str
+) -> web.StreamResponse:
+    try:
+        rec.json, rec.files = await _read_body(request)
+        request[BODY_KEY] = rec.json
+        decision = double.faults.decide(request.method, route)
+        if decision.delay_ms:
+            await asyncio.sleep(decision.delay_ms / 1000)
+        if decision.status == 429:
+            return rate_limited(route, decision.retry_after, decision.is_global, decision.scope)
+        if decision.status is not None:
+            return json_response({"message": "Internal Server Error", "code": 0}, decision.status)
+        if not route.startswith(_NO_AUTH) and request.headers.get("Authorization") != (
+            f"Bot {double.config.token}"
+        ):
+            raise ApiError.unauthorized()
+        response = await handler(request)
+    except ApiError as exc:
+        response = json_response(exc.body(), exc.status)
+    except web.HTTPException as exc:
+        response = json_response({"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status)
+    response.headers.update(_ratelimit_headers(route, 4, 1.0))
+    return response
+
+
+def add_routes(
+    app: web.Application, double: DiscordDouble, routes: list[tuple[str, str, Handler]]
+) -> None:
+    """Register ``(method, template, handler)`` routes under ``/api/v10``."""
+    for method, template, fn in routes:
+        app.router.add_route(method, PREFIX + template, _adapt(double, fn))
+
+
+def _adapt(
+    double: DiscordDouble, fn: Handler
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        result = await fn(Ctx(double, request, request.get(BODY_KEY)))
+        if isinstance(result, web.StreamResponse):
+            return result
+        if result is None:
+            return web.Response(status=204)
+        return json_response(result)
+
+    return handler
+
+
+def setup_rest(app: web.Application, double: DiscordDouble) -> None:
+    """Install the middleware and every REST route on ``app``."""
+    from . import rest_guilds, rest_messages
+
+    app.middlewares.append(make_middleware(double))
+    add_routes(app, double, CORE_ROUTES)
+    add_routes(app, double, rest_messages.ROUTES)
+    add_routes(app, double, rest_guilds.ROUTES)
+
+
+# -- core routes -------------------------------------------------------------
+async def get_me(ctx: Ctx) -> Any:
+    """Route handler: GET /users/@me."""
+    data = user_json(ctx.double.bot_user)
+    data.update({"verified": True, "mfa_enabled": False, "email": None, "locale": "en-US"})
+    return data
+
+
+async def get_user(ctx: Ctx) -> Any:
+    """Route handler: GET /users/{user_id}."""
+    return user_json(ctx.double.world.user(ctx.id("user_id")))
+
+
+async def get_application(ctx: Ctx) -> Any:
+    """Route handler: GET /oauth2/applications/@me, GET /applications/@me."""
+    d = ctx.double
+    owner = next((u for u in d.world.users.values() if not u.bot), d.bot_user)
+    return {
+        "id": str(d.application_id),
+        "name": d.bot_user.username,
+        "icon": None,
+        "description": "",
+        "summary": "",
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "verify_key": "0" * 64,
+        "owner": user_json(owner),
+        "team": None,
+        "flags": 1 << 14 | 1 << 18,
+        "bot": user_json(d.bot_user),
+    }
+
+
+async def get_gateway(ctx: Ctx) -> Any:
+    """Route handler: GET /gateway."""
+    return {"url": ctx.double.gateway_url}
+
+
+async def get_gateway_bot(ctx: Ctx) -> Any:
+    """Route handler: GET /gateway/bot."""
+    cfg = ctx.double.config
+    return {
+        "url": ctx.double.gateway_url,
+        "shards": cfg.shard_count,
+        "session_start_limit": {
+            "total": cfg.session_start_total,
+            "remaining": cfg.session_start_remaining,
+            "reset_after": cfg.session_start_reset_after_ms,
+            "max_concurrency": cfg.max_concurrency,
+        },
+    }
+
+
+def _scope(ctx: Ctx) -> int | None:
+    if ctx.id("application_id") != ctx.double.application_id:
+        raise ApiError.missing_access()
+    if "guild_id" not in ctx.request.match_info:
+        return None
+    guild_id = ctx.id("guild_id")
+    if ctx.double.bot_user.id not in ctx.double.world.guild(guild_id).members:
+        raise ApiError.missing_access()
+    return guild_id
+
+
+def _validate_command(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or not data.get("name"):
+        raise ApiError.invalid_form("name", "This field is required", "BASE_TYPE_REQUIRED")
+    name = str(data["name"])
+    ctype = int(data.get("type", 1))
+    if ctype == 1 and (not _NAME_RE.match(name) or name != name.lower()):
+        raise ApiError.invalid_form(
+            "name", "Command name is invalid", "APPLICATION_COMMAND_INVALID_NAME"
+        )
+    if ctype == 1 and len(str(data.get("description", ""))) > 100:
+        raise ApiError.invalid_form("description", "Must be 100 or fewer in length.")
+    return {
+        k: v for k, v in data.items() if k not in ("id", "application_id", "version", "guild_id")
+    }
+
+
+def _upsert(ctx: Ctx, guild_id: int | None, data: dict[str, Any]) -> Command:
+    d = ctx.double
+    clean = _validate_command(data)
+    for cmd in d.world.commands_for(d.application_id, guild_id):
+        if cmd.name == clean["name"] and cmd.type == int(clean.get("type", 1)):
+            cmd.data = clean
+            cmd.version = d.ids.next()
+            return cmd
+    cmd = Command(d.ids.next(), d.application_id, guild_id, clean, d.ids.next())
+    d.world.commands[cmd.id] = cmd
+    return cmd
+
+
+def _command(ctx: Ctx, guild_id: int | None) -> Command:
+    cmd = ctx.double.world.commands.get(ctx.id("command_id"))
+    if cmd is None or cmd.guild_id != guild_id:
+        raise ApiError.unknown("command")
+    return cmd
+
+
+async def list_commands(ctx: Ctx) -> Any:
+    """Route handler: GET /applications/{application_id}[/guilds/{guild_id}]/commands."""
+    guild_id = _scope(ctx)
+    return [
+        command_json(c) for c in ctx.double.world.commands_for(ctx.double.application_id, guild_id)
+    ]
+
+
+async def bulk_overwrite(ctx: Ctx) -> Any:
+    """Route handler: PUT /applications/{application_id}[/guilds/{guild_id}]/commands."""
+    guild_id = _scope(ctx)
+    if not isinstance(ctx.body, list):
+        raise ApiError.invalid_form("_root", "Must be an array.")
+    kept = [_upsert(ctx, guild_id, data) for data in ctx.body]
+    keep_ids = {c.id for c in kept}
+    world = ctx.double.world
+    for cmd in world.commands_for(ctx.double.application_id, guild_id):
+        if cmd.id not in keep_ids:
+            del world.commands[cmd.id]
+    return [command_json(c) for c in kept]
+
+
+async def create_command(ctx: Ctx) -> Any:
+    """Route handler: POST /applications/{application_id}[/guilds/{guild_id}]/commands."""
+    return command_json(_upsert(ctx, _scope(ctx), ctx.body))
+
+
+async def get_command(ctx: Ctx) -> Any:
+    """Route handler: GET .../commands/{command_id} (global or guild)."""
+    return command_json(_command(ctx, _scope(ctx)))
+
+
+async def edit_command(ctx: Ctx) -> Any:
+    """Route handler: PATCH .../commands/{command_id} (global or guild)."""
+    cmd = _command(ctx, _scope(ctx))
+    cmd.data = _validate_command({**cmd.data, **(ctx.body or {})})
+    cmd.version = ctx.double.ids.next()
+    return command_json(cmd)
+
+
+async def delete_command(ctx: Ctx) -> Any:
+    """Route handler: DELETE .../commands/{command_id} (global or guild)."""
+    cmd = _command(ctx, _scope(ctx))
+    del ctx.double.world.commands[cmd.id]
+
+
+_APP = "/applications/{application_id}"
+_GUILD_APP = _APP + "/guilds/{guild_id}"
+
+CORE_ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/users/@me", get_me),
+    ("GET", "/oauth2/applications/@me", get_application),
+    ("GET", "/applications/@me", get_application),
+    ("GET", "/gateway", get_gateway),
+    ("GET", "/gateway/bot", get_gateway_bot),
+]
+for _base in (_APP, _GUILD_APP):
+    CORE_ROUTES += [
+        ("GET", _base + "/commands", list_commands),
+        ("PUT", _base + "/commands", bulk_overwrite),
+        ("POST", _base + "/commands", create_command),
+        ("GET", _base + "/commands/{command_id}", get_command),
+        ("PATCH", _base + "/commands/{command_id}", edit_command),
+        ("DELETE", _base + "/commands/{command_id}", delete_command),
+    ]
+CORE_ROUTES.append(("GET", "/users/{user_id}", get_user))

@@ -1,0 +1,142 @@
+"""DiscordDouble: one aiohttp app on 127.0.0.1 serving REST (/api/v10) and the gateway.
+
+Pointing disnake at the double: REST URLs are built from the class variable
+``disnake.http.Route.BASE`` (webhooks and interaction callbacks use the same
+``Route``), and the gateway URL comes from ``GET /gateway/bot`` — so setting
+``Route.BASE`` is enough (see :func:`point_disnake_at`). Only CDN asset URLs
+(``https://cdn.discordapp.com``) and ``Webhook.url`` keep Discord's host; nothing
+fetches them unless a test reads avatars/attachments.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import disnake.http
+from aiohttp import web
+
+from .faults import Faults
+from .gateway import PRIVILEGED_INTENTS, Gateway
+from .ids import SnowflakeGenerator
+from .interactions import InteractionStore
+from .recording import RequestLog, Waiters
+from .rest import setup_rest
+from .scenario import ScenarioMixin
+from .state import Message, User, World
+
+DEFAULT_DISCORD_BASE = "https://discord.com/api/v10"
+
+
+@dataclass
+class DoubleConfig:
+    """Tunable behaviour; defaults match Discord, tests usually shorten the timings."""
+
+    token: str = "test-token"
+    shard_count: int = 1
+    max_concurrency: int = 1
+    session_start_total: int = 1000
+    session_start_remaining: int = 1000
+    session_start_reset_after_ms: int = 14_400_000
+    heartbeat_interval_ms: int = 41_250
+    identify_window: float = 5.0
+    resume_timeout: float = 60.0
+    replay_buffer: int = 1000
+    interaction_timeout: float = 3.0
+    strict_shard_count: bool = True
+    privileged_intents: int = PRIVILEGED_INTENTS
+    bot_username: str = "guildhall"
+    seed: int = 0
+
+
+class DiscordDouble(ScenarioMixin):
+    """A local Discord-compatible server for tests.
+
+    Use ``async with DiscordDouble(shard_count=2, identify_window=0.2) as double:``;
+    keyword arguments are :class:`DoubleConfig` fields.
+    """
+
+    def __init__(self, config: DoubleConfig | None = None, **options: Any) -> None:
+        self.config = config or DoubleConfig(**options)
+        self.ids = SnowflakeGenerator()
+        self.world = World(self.ids)
+        self.faults = Faults(self.config.seed)
+        self.requests = RequestLog()
+        self.bot_messages: Waiters[Message] = Waiters()
+        self.gateway = Gateway(self)
+        self.interactions = InteractionStore(self)
+        self.application_id = self.ids.next()
+        self.bot_user = User(id=self.application_id, username=self.config.bot_username, bot=True)
+        self.world.users[self.bot_user.id] = self.bot_user
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    async def start(self) -> DiscordDouble:
+        """Bind a free port on 127.0.0.1 and start serving."""
+        app = web.Application()
+        app.router.add_get("/gateway", self.gateway.handle)
+        setup_rest(app, self)
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock)
+        await site.start()
+        return self
+
+    async def close(self) -> None:
+        """Close gateway sockets and stop the server."""
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> DiscordDouble:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- addresses ---------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """The REST base to put in ``disnake.http.Route.BASE``."""
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """The websocket URL returned by ``GET /gateway/bot`` and as resume_gateway_url."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def token(self) -> str:
+        """The bot token the double accepts."""
+        return self.config.token
+
+
+def point_disnake_at(target: str | DiscordDouble) -> str:
+    """Make disnake send REST (and so gateway discovery) to ``target``; returns the old base."""
+    base = target.api_base if isinstance(target, DiscordDouble) else target
+    previous = disnake.http.Route.BASE
+    disnake.http.Route.BASE = base.rstrip("/")
+    return previous
+
+
+@contextmanager
+def disnake_pointed_at(target: str | DiscordDouble) -> Iterator[None]:
+    """Context manager around :func:`point_disnake_at` that restores the previous base."""
+    previous = point_disnake_at(target)
+    try:
+        yield
+    finally:
+        disnake.http.Route.BASE = previous

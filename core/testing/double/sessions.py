@@ -1,0 +1,97 @@
+"""Gateway sessions and websocket connections (zlib-stream framing, ordered writer)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class IdentifyRecord:
+    """One IDENTIFY the gateway received."""
+
+    shard_id: int
+    shard_count: int
+    bucket: int
+    time: float
+    accepted: bool
+    reason: str | None = None
+    session_id: str | None = None
+
+
+@dataclass
+class Session:
+    """A gateway session: survives disconnects until invalidated or expired."""
+
+    id: str
+    shard_id: int
+    shard_count: int
+    intents: int
+    buffer_size: int
+    seq: int = 0
+    conn: Connection | None = None
+    invalid: bool = False
+    disconnected_at: float | None = None
+    resumes: int = 0
+    buffer: deque[dict[str, Any]] = field(default_factory=deque)
+
+    def push(self, event: str, data: Any) -> None:
+        """Sequence an event, keep it for replay and send it if connected."""
+        self.seq += 1
+        payload = {"op": 0, "t": event, "s": self.seq, "d": data}
+        self.buffer.append(payload)
+        while len(self.buffer) > self.buffer_size:
+            self.buffer.popleft()
+        if self.conn is not None:
+            self.conn.send(payload)
+
+
+class Connection:
+    """One websocket connection; a writer task sends queued frames in order."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: bool) -> None:
+        self.ws = ws
+        self.request = request
+        self.compress = compress
+        self._zlib = zlib.compressobj()
+        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self.session: Session | None = None
+        self.heartbeats = 0
+        self.writer = asyncio.create_task(self._write())
+
+    def send(self, payload: dict[str, Any]) -> None:
+        """Queue a payload for sending."""
+        self._queue.put_nowait(("send", payload))
+
+    def close(self, code: int, message: str = "") -> None:
+        """Queue a close frame (sent after everything queued before it)."""
+        self._queue.put_nowait(("close", (code, message)))
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame."""
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+    async def _write(self) -> None:
+        while True:
+            kind, arg = await self._queue.get()
+            try:
+                if kind == "close":
+                    code, message = arg
+                    await self.ws.close(code=code, message=message.encode())
+                    return
+                raw = json.dumps(arg, separators=(",", ":"))
+                if self.compress:
+                    data = self._zlib.compress(raw.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+                    await self.ws.send_bytes(data)
+                else:
+                    await self.ws.send_str(raw)
+            except (ConnectionError, RuntimeError):
+                return

@@ -1,0 +1,113 @@
+"""pytest plugin (entry point ``pytest11``): guildhall fixtures for any project's tests.
+
+Fixtures:
+    guildhall_services: the PostgreSQL and Redis servers of the run (found or started).
+    guildhall_engine: ``"sqlite"`` and ``"postgres"`` - tests using it run on both.
+    guildhall_plugins: the plugin names to enable (override it in your conftest).
+    guildhall_settings: Settings pointing at a fresh database migrated to head.
+    guildhall_db: a Runtime with the ORM initialised on that database.
+
+Set ``GUILDHALL_REQUIRE_SERVICES=1`` (CI) to fail instead of skipping PostgreSQL tests
+when no server can be found or started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from core.config import BUILTIN_PLUGINS, Settings
+from core.db import close_database
+from core.runtime import Runtime
+from core.testing import services
+from core.testing.databases import ENGINES, DatabaseFactory
+
+
+@pytest.fixture(scope="session")
+def guildhall_services() -> Iterator[dict[str, Any]]:
+    """``{"postgres": Service|None, "redis": Service|None, "reasons": {...}}``."""
+    pg, pg_reason = services.postgres()
+    rd, rd_reason = services.redis()
+    if services.required() and (pg is None or rd is None):
+        pytest.exit(
+            f"GUILDHALL_REQUIRE_SERVICES=1 but a service is missing: {pg_reason} {rd_reason}",
+            returncode=3,
+        )
+    yield {"postgres": pg, "redis": rd, "reasons": {"postgres": pg_reason, "redis": rd_reason}}
+    for service in (pg, rd):
+        if service is not None:
+            service.stop()
+
+
+@pytest.fixture(scope="session")
+def guildhall_database_factory(
+    guildhall_services: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseFactory]:
+    """Creates per-test databases from per-session migrated templates."""
+    pg = guildhall_services["postgres"]
+    factory = DatabaseFactory(tmp_path_factory.mktemp("databases"), pg.url if pg else None)
+    yield factory
+    asyncio.run(factory.drop_all())
+
+
+@pytest.fixture(params=ENGINES)
+def guildhall_engine(request: pytest.FixtureRequest, guildhall_services: dict) -> str:
+    """The database engine under test; every test using it runs on SQLite and PostgreSQL."""
+    engine = request.param
+    if engine == "postgres" and guildhall_services["postgres"] is None:
+        pytest.skip(guildhall_services["reasons"]["postgres"])
+    return engine
+
+
+@pytest.fixture
+def guildhall_plugins() -> list[str]:
+    """Plugins enabled in ``guildhall_settings`` (all built-ins unless overridden)."""
+    return list(BUILTIN_PLUGINS)
+
+
+@pytest.fixture
+def guildhall_redis_url(guildhall_services: dict) -> str:
+    """URL of a real Redis server (skips, or fails in CI, when none is available)."""
+    service = guildhall_services["redis"]
+    if service is None:
+        pytest.skip(guildhall_services["reasons"]["redis"])
+    return service.url
+
+
+def make_settings(database_url: str, plugins: list[str], **sections: Any) -> Settings:
+    """Settings for tests: the given database and plugins, everything else default."""
+    data: dict[str, Any] = {
+        "database": {"url": database_url},
+        "plugins": {"enabled": plugins},
+        "logging": {"level": "WARNING"},
+    }
+    for key, value in sections.items():
+        data.setdefault(key, {}).update(value)
+    return Settings(**data)
+
+
+@pytest.fixture
+async def guildhall_settings(
+    guildhall_engine: str,
+    guildhall_plugins: list[str],
+    guildhall_database_factory: DatabaseFactory,
+) -> AsyncIterator[Settings]:
+    """Settings whose database is fresh and migrated to head for ``guildhall_plugins``."""
+    base = make_settings("sqlite://:memory:", guildhall_plugins)
+    url = await guildhall_database_factory.create_migrated(guildhall_engine, base)
+    yield make_settings(url, guildhall_plugins)
+    await guildhall_database_factory.drop(url)
+
+
+@pytest.fixture
+async def guildhall_db(guildhall_settings: Settings) -> AsyncIterator[Runtime]:
+    """A Runtime with the ORM open on a fresh migrated database; closed afterwards."""
+    runtime = Runtime.from_settings(guildhall_settings)
+    await runtime.open_database()
+    try:
+        yield runtime
+    finally:
+        await close_database()

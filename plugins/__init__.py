@@ -1,0 +1,1 @@
+"""Built-in guildhall plugins, one package each."""

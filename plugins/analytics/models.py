@@ -1,0 +1,33 @@
+"""Analytics tables: ``command_stats``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from core.lifecycle import Lifecycle
+
+
+class CommandStat(Model):
+    """One command execution, for usage analytics."""
+
+    id = fields.IntField(primary_key=True)
+    command_name = fields.TextField()
+    guild_id = fields.BigIntField(null=True)
+    user_id = fields.BigIntField()
+    executed_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="One executed command (name, guild, user, time).",
+        grows="Every command invocation (written in batches).",
+        cleaned="Rolled up weekly; raw rows deleted after 90 days.",
+        owner="analytics",
+        retention="90 days raw (configurable); weekly rollups kept.",
+    )
+
+    class Meta:
+        table = "command_stats"
+        indexes = (Index(fields=("executed_at",), name="idx_command_stats_time"),)

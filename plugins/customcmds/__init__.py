@@ -1,0 +1,1 @@
+"""The customcmds plugin."""

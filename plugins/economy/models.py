@@ -1,0 +1,35 @@
+"""Economy tables: ``transactions``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from core.lifecycle import Lifecycle
+
+
+class Transaction(Model):
+    """One movement of coins for one member of one guild."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.BigIntField()
+    guild_id = fields.BigIntField()
+    amount = fields.IntField()
+    transaction_type = fields.TextField()
+    description = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="The financial history of every member: the economy's audit trail.",
+        grows="Every economic action (daily, work, gamble, transfer, purchase).",
+        cleaned="Moved to the archive after 90 days in bounded batches.",
+        owner="economy",
+        retention="90 days hot (configurable), then archived.",
+    )
+
+    class Meta:
+        table = "transactions"
+        indexes = (Index(fields=("user_id", "guild_id"), name="idx_transactions_user"),)

@@ -1,0 +1,1 @@
+"""The leveling plugin."""

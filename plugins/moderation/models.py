@@ -1,0 +1,87 @@
+"""Moderation tables: ``warnings``, ``mod_actions`` and ``temp_punishments``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from core.lifecycle import Lifecycle
+
+
+class Warning(Model):
+    """A disciplinary record of one rule violation."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.BigIntField()
+    guild_id = fields.BigIntField()
+    moderator_id = fields.BigIntField()
+    reason = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+    expires_at = fields.DatetimeField(null=True)
+    active = fields.BooleanField(default=True, db_default=True)
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="One warning a moderator gave a member, the base of escalation.",
+        grows="Every /warn.",
+        cleaned="Set inactive when it expires or is pardoned; hard-deleted after retention.",
+        owner="moderation",
+        retention="Expire after 90 days, delete after 365 days (both configurable).",
+    )
+
+    class Meta:
+        table = "warnings"
+        indexes = (
+            Index(fields=("user_id", "guild_id", "active"), name="idx_warnings_user_guild"),
+        )
+
+
+class ModAction(Model):
+    """One entry of the append-only moderation audit log."""
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    moderator_id = fields.BigIntField()
+    target_id = fields.BigIntField()
+    action_type = fields.TextField()
+    reason = fields.TextField(null=True)
+    duration = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="Permanent audit trail of every moderation action (kick, ban, mute, ...).",
+        grows="Every moderation action; grows forever by design.",
+        cleaned="Never: append-only, not even on guild removal.",
+        owner="moderation",
+        retention="Forever.",
+    )
+
+    class Meta:
+        table = "mod_actions"
+        indexes = (Index(fields=("guild_id", "created_at"), name="idx_mod_actions_guild"),)
+
+
+class TempPunishment(Model):
+    """A mute or ban that is still running and must be lifted at ``expires_at``."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.BigIntField()
+    guild_id = fields.BigIntField()
+    punishment_type = fields.TextField()
+    expires_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="A temporary mute or ban that is currently in force.",
+        grows="Every /tempban or timed /mute.",
+        cleaned="Removed once the unban/unmute succeeded (or became moot), or on early lift.",
+        owner="moderation",
+        retention="Only active punishments; the table stays small.",
+    )
+
+    class Meta:
+        table = "temp_punishments"
+        unique_together = (("user_id", "guild_id", "punishment_type"),)
+        indexes = (Index(fields=("expires_at",), name="idx_temp_punishments_expires"),)
