@@ -10,6 +10,7 @@ import disnake
 from disnake.ext import commands
 
 from core import errors
+from core.cogs import core_cogs
 from core.config import Settings
 from core.mentions import NO_MENTIONS
 from core.plugins import PluginManager
@@ -47,7 +48,8 @@ class GuildhallBot(commands.AutoShardedBot):
         self.guild_configs = GuildConfigService(
             settings.bot.default_prefix, settings.bot.guild_config_cache_size
         )
-        self.activity = ActivityBuffer()
+        # not ``activity``: that name is disnake's presence property on Client
+        self.user_activity = ActivityBuffer()
         self._flush_task: asyncio.Task[None] | None = None
         sync = settings.discord.sync_commands
         options.setdefault("intents", build_intents(settings))
@@ -60,6 +62,8 @@ class GuildhallBot(commands.AutoShardedBot):
         if settings.discord.test_guilds:
             options.setdefault("test_guilds", settings.discord.test_guilds)
         super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
+        for cog in core_cogs(self):
+            self.add_cog(cog)
         self._load_plugin_cogs()
 
     async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
@@ -90,7 +94,7 @@ class GuildhallBot(commands.AutoShardedBot):
     async def flush(self) -> None:
         """Write buffered core data and ask every plugin to flush its buffers."""
         try:
-            await self.activity.flush()
+            await self.user_activity.flush()
         except Exception:
             log.exception("writing user activity failed; it is kept for the next flush")
         await self.plugins.acall("guildhall_flush")
@@ -109,14 +113,14 @@ class GuildhallBot(commands.AutoShardedBot):
         """Record the author's activity and run prefix commands."""
         if message.author.bot:
             return
-        self.activity.record(message.author.id, message.author.name)
+        self.user_activity.record(message.author.id, message.author.name)
         await self.process_commands(message)
 
     async def on_application_command(
         self, interaction: disnake.ApplicationCommandInteraction
     ) -> None:
         """Record the invoker's activity and run the slash command."""
-        self.activity.record(interaction.author.id, interaction.author.name)
+        self.user_activity.record(interaction.author.id, interaction.author.name)
         await self.process_application_commands(interaction)
 
     async def on_guild_join(self, guild: disnake.Guild) -> None:

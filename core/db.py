@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from core.config import DatabaseSettings
 
@@ -77,6 +78,10 @@ def tortoise_config(database: DatabaseSettings, plugin_models: dict[str, str]) -
 
 async def init_database(database: DatabaseSettings, plugin_models: dict[str, str]) -> None:
     """Initialise Tortoise for this process (never creates tables: migrations do)."""
+    # Tortoise caches compiled INSERT/UPDATE SQL per connection *name* for the whole
+    # process; a process that re-opens "default" on another dialect (tests, tools) would
+    # reuse the other dialect's placeholders. Start from an empty cache.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(
         config=tortoise_config(database, plugin_models), _enable_global_fallback=True
     )

@@ -49,7 +49,7 @@ def guildhall_models() -> str | None:
 def guildhall_migrations_location() -> Path | None:
     """Return the directory holding this plugin's aerich migrations.
 
-    The directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/``
+    Called by ``guildhall db upgrade``/``check``/``makemigrations``. The directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/``
     with the migration files (``guildhall db makemigrations`` writes them). Built-in
     plugins use the project's ``migrations/`` and need not implement this.
     """

@@ -29,6 +29,7 @@ from aerich.migrate import Migrate
 from aerich.models import Aerich
 from aerich.utils import decompress_dict, get_models_describe
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
@@ -169,6 +170,22 @@ def _write_initial_migration(app: str, directory: Path, dialect: str) -> Path:
     return path
 
 
+def _reset_aerich_state() -> None:
+    """Forget aerich's class-level diff state from a previous app or dialect.
+
+    aerich keeps pending operators on the ``Migrate`` class; its CLI runs one app per
+    process, but ``generate`` runs several apps and both dialects in one.
+    """
+    for attr in (
+        "upgrade_operators", "downgrade_operators", "_upgrade_fk_m2m_index_operators",
+        "_downgrade_fk_m2m_index_operators", "_upgrade_m2m", "_downgrade_m2m",
+    ):
+        setattr(Migrate, attr, [])
+    Migrate._rename_fields = {}
+    Migrate._rename_models = {}
+    Migrate._last_version_content = None
+
+
 def _offline_database(dialect: str, workdir: Path) -> DatabaseSettings:
     if dialect == "sqlite":
         return DatabaseSettings(url=f"sqlite://{workdir / 'offline.db'}")
@@ -193,6 +210,7 @@ async def generate(
         for dialect in dialects:
             database = _offline_database(dialect, Path(scratch))
             config = tortoise_config(database, plugin_models)
+            EXECUTOR_CACHE.clear()
             await Tortoise.init(config=config)
             for app in apps:
                 root = (roots or {}).get(app.name, app.root)
@@ -202,6 +220,7 @@ async def generate(
                 if not before:
                     _write_initial_migration(app.name, directory, dialect)
                 else:
+                    _reset_aerich_state()
                     command = Command(
                         tortoise_config=config, app=app.name, location=str(location)
                     )

@@ -111,3 +111,4 @@ async def guildhall_db(guildhall_settings: Settings) -> AsyncIterator[Runtime]:
         yield runtime
     finally:
         await close_database()
+from core.testing.bot_fixtures import *  # noqa: E402,F403

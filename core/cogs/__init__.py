@@ -1,0 +1,17 @@
+"""Cogs every guildhall bot loads, whatever plugins are enabled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from disnake.ext import commands
+
+if TYPE_CHECKING:
+    from core.bot import GuildhallBot
+
+
+def core_cogs(bot: GuildhallBot) -> list[commands.Cog]:
+    """The core cogs for ``bot`` (``/ping``, ``/prefix``)."""
+    from core.cogs.meta import Meta
+
+    return [Meta(bot)]

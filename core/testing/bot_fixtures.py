@@ -1,0 +1,221 @@
+"""Test-kit fixtures: a real GuildhallBot against the Discord double, on the test database.
+
+Fixtures (exposed by the ``guildhall`` pytest plugin):
+    guildhall_double: a started :class:`DiscordDouble` (2 shards, fast timings).
+    guildhall_demo: the demo world in that double (:class:`DemoWorld`): "Guildhall Demo"
+        on shard 0 with #general, ``admin`` (Manage Server) and ``alice``/``bob``/``carol``;
+        "Guildhall Annex" on shard 1.
+    guildhall_start_bot: ``await guildhall_start_bot(cogs=[...], **bot_options)`` builds
+        and starts a GuildhallBot; build your own world in the double first.
+    guildhall_bot: a started GuildhallBot that sees the demo world.
+
+The bot runs with the enabled ``guildhall_plugins`` on the ``guildhall_db`` database,
+so every test using these fixtures runs on SQLite and PostgreSQL. Bots are closed (and
+their buffers flushed) after the test, before the database closes.
+
+Helpers: :func:`assert_no_mass_mentions` (no bot message could ping @everyone, @here or a
+role) and :func:`eventually` (poll until a condition holds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import disnake
+import pytest
+from disnake.ext import commands
+from pydantic import SecretStr
+
+from core.bot import GuildhallBot
+from core.config import Settings
+from core.runtime import Runtime
+from core.testing.double import DiscordDouble, RecordedRequest, RunningClient, run_client
+from core.testing.double.messaging import LOADING
+from core.testing.double.state import Channel, Message
+from core.testing.sandbox.world import DemoWorld, build_demo_world
+
+__all__ = [
+    "FAST_DOUBLE",
+    "StartBot",
+    "assert_no_mass_mentions",
+    "bot_settings",
+    "channel_reply",
+    "eventually",
+    "guildhall_bot",
+    "guildhall_demo",
+    "guildhall_double",
+    "guildhall_start_bot",
+    "mention_problems",
+]
+
+T = TypeVar("T")
+FAST_DOUBLE: dict[str, Any] = {
+    "shard_count": 2,
+    "heartbeat_interval_ms": 1000,
+    "identify_window": 0.05,
+    "resume_timeout": 10.0,
+}
+CogSpec = commands.Cog | Callable[[GuildhallBot], commands.Cog]
+StartBot = Callable[..., Awaitable[GuildhallBot]]
+MESSAGE_KEYS = ("content", "embeds", "components", "attachments", "poll")
+
+
+def bot_settings(settings: Settings, double: DiscordDouble) -> Settings:
+    """``settings`` with ``[discord] api_base`` and token pointing at ``double``."""
+    discord = settings.discord.model_copy(
+        update={"api_base": double.api_base, "token": SecretStr(double.token)}
+    )
+    return settings.model_copy(update={"discord": discord})
+
+
+@pytest.fixture
+async def guildhall_double() -> AsyncIterator[DiscordDouble]:
+    """A started Discord double: 2 shards, 1 s heartbeats, short identify window."""
+    previous = disnake.http.Route.BASE
+    double = await DiscordDouble(**FAST_DOUBLE).start()
+    try:
+        yield double
+    finally:
+        await double.close()
+        disnake.http.Route.BASE = previous
+
+
+@pytest.fixture
+def guildhall_demo(guildhall_double: DiscordDouble) -> DemoWorld:
+    """The demo guilds and members, created in ``guildhall_double`` before any bot starts."""
+    return build_demo_world(guildhall_double)
+
+
+@pytest.fixture
+async def guildhall_start_bot(
+    guildhall_db: Runtime, guildhall_double: DiscordDouble
+) -> AsyncIterator[StartBot]:
+    """Factory: ``await guildhall_start_bot(cogs=(), **bot_options)`` -> a ready bot.
+
+    ``cogs`` are extra cogs (instances, or callables taking the bot) added before the bot
+    connects, so their slash commands are registered. ``bot_options`` go to disnake.
+    """
+    running: list[RunningClient] = []
+
+    async def start(cogs: Iterable[CogSpec] = (), **bot_options: Any) -> GuildhallBot:
+        bot_options.setdefault("guild_ready_timeout", 0.1)
+        settings = bot_settings(guildhall_db.settings, guildhall_double)
+        bot = GuildhallBot(settings, guildhall_db.plugins, **bot_options)
+        for cog in cogs:
+            bot.add_cog(cog if isinstance(cog, commands.Cog) else cog(bot))
+        running.append(await run_client(bot, guildhall_double))
+        return bot
+
+    yield start
+    for runner in reversed(running):
+        error = await runner.stop()
+        if error is not None and not isinstance(error, asyncio.CancelledError):
+            raise error
+
+
+@pytest.fixture
+async def guildhall_bot(guildhall_demo: DemoWorld, guildhall_start_bot: StartBot) -> GuildhallBot:
+    """A ready GuildhallBot connected to the double, seeing the demo world."""
+    return await guildhall_start_bot()
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _message_bodies(request: RecordedRequest) -> Iterator[dict[str, Any]]:
+    body = request.json
+    if not isinstance(body, dict):
+        return
+    for part in (body, body.get("data")):
+        if isinstance(part, dict) and (
+            "allowed_mentions" in part or any(key in part for key in MESSAGE_KEYS)
+        ):
+            yield part
+
+
+def _unsafe(allowed: Any, where: str, content: str | None) -> list[str]:
+    if not isinstance(allowed, dict):
+        return [f"{where}: no allowed_mentions (content {content!r})"]
+    problems = []
+    parse = allowed.get("parse") or []
+    if "everyone" in parse or "roles" in parse:
+        problems.append(f"{where}: allowed_mentions parses {parse}")
+    if allowed.get("roles"):
+        problems.append(f"{where}: allowed_mentions allows roles {allowed['roles']}")
+    return problems
+
+
+def mention_problems(double: DiscordDouble) -> tuple[int, list[str]]:
+    """Check what the bot sent; return (bodies and messages checked, problems found).
+
+    Looks at every recorded request with a JSON message body and at every message the
+    bot created (which also covers a request still in flight). One is unsafe when it
+    has no ``allowed_mentions`` (Discord then parses @everyone/@here and roles) or when
+    it allows ``everyone`` or any role.
+    """
+    checked, problems = 0, []
+    for request in double.requests:
+        for body in _message_bodies(request):
+            checked += 1
+            where = f"{request.method} {request.path}"
+            problems += _unsafe(body.get("allowed_mentions"), where, body.get("content"))
+    for messages in double.world.messages.values():
+        for msg in messages:
+            if msg.author.id != double.bot_user.id or msg.flags & LOADING:
+                continue
+            checked += 1
+            where = f"message {msg.id} in channel {msg.channel_id}"
+            problems += _unsafe(msg.allowed_mentions, where, msg.content)
+    return checked, problems
+
+
+def assert_no_mass_mentions(double: DiscordDouble, *, min_checked: int = 1) -> int:
+    """Assert nothing the bot sent could ping @everyone, @here or a role.
+
+    Checks every recorded request with a JSON message body (messages, edits, interaction
+    responses, follow-ups) and every message the bot created. Fails too when fewer than
+    ``min_checked`` were seen, so it never passes vacuously. Returns the number checked.
+    """
+    checked, problems = mention_problems(double)
+    assert not problems, "unsafe allowed_mentions:\n  " + "\n  ".join(problems)
+    assert checked >= min_checked, f"only {checked} bot messages recorded (< {min_checked})"
+    return checked
+
+
+async def channel_reply(
+    double: DiscordDouble, channel: Channel, *, timeout: float = 5.0  # noqa: ASYNC109
+) -> Message:
+    """The next message the bot posted in ``channel`` itself (not an interaction response).
+
+    Each message is returned once; raises ``TimeoutError`` when none comes in ``timeout``.
+    """
+    return await double.wait_for_message(
+        channel, check=lambda msg: msg.interaction is None, timeout=timeout
+    )
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T] | T],
+    *,
+    timeout: float = 5.0,  # noqa: ASYNC109
+    interval: float = 0.05,
+    message: str = "condition not met",
+) -> T:
+    """Call ``check`` (sync or async) until it returns a truthy value, and return that value.
+
+    Raises ``AssertionError`` with ``message`` and the last value after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} within {timeout} s (last value: {value!r})")
+        await asyncio.sleep(interval)

@@ -1,0 +1,1 @@
+"""``guildhall sandbox``: the real bot and the Discord double in one process."""

@@ -1,0 +1,58 @@
+"""ActivityBuffer: users rows created on first sighting, last_seen written in batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tortoise import connections
+
+from core.models import User
+from core.services.users import ActivityBuffer, ensure_user
+
+
+async def test_flush_creates_and_updates_users(guildhall_db) -> None:
+    buffer = ActivityBuffer()
+    early = datetime(2026, 1, 1, tzinfo=UTC)
+    for uid in range(1, 4):
+        buffer.record(uid, f"user{uid}", early)
+    assert await User.all().count() == 0  # recording does no I/O
+    assert await buffer.flush() == 3
+    assert len(buffer) == 0
+    later = early + timedelta(days=3)
+    buffer.record(2, "renamed", later)
+    buffer.record(2, "renamed-again", later + timedelta(seconds=5))
+    assert await buffer.flush() == 1
+    user = await User.get(user_id=2)
+    assert user.username == "renamed-again"
+    assert user.last_seen == later + timedelta(seconds=5)
+    assert (await User.get(user_id=1)).last_seen == early
+    assert await buffer.flush() == 0
+
+
+async def test_one_flush_of_many_users_is_a_few_statements(guildhall_db) -> None:
+    buffer = ActivityBuffer(batch_size=500)
+    for uid in range(1000):
+        buffer.record(uid + 1, f"u{uid}")
+    client = connections.get("default")
+    calls = 0
+    original = client.execute_many
+
+    async def counting(query, values):
+        nonlocal calls
+        calls += 1
+        return await original(query, values)
+
+    client.execute_many = counting  # count statements the real client executes
+    try:
+        assert await buffer.flush() == 1000
+    finally:
+        client.execute_many = original
+    assert 1 <= calls <= 2
+    assert await User.all().count() == 1000
+
+
+async def test_ensure_user_creates_once(guildhall_db) -> None:
+    first = await ensure_user(99, "zed")
+    second = await ensure_user(99, "other-name")
+    assert first.user_id == second.user_id == 99
+    assert await User.filter(user_id=99).count() == 1
