@@ -49,9 +49,10 @@ def guildhall_models() -> str | None:
 def guildhall_migrations_location() -> Path | None:
     """Return the directory holding this plugin's aerich migrations.
 
-    Called by ``guildhall db upgrade``/``check``/``makemigrations``. The directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/``
-    with the migration files (``guildhall db makemigrations`` writes them). Built-in
-    plugins use the project's ``migrations/`` and need not implement this.
+    Called by ``guildhall db upgrade``, ``db check`` and ``db makemigrations``. The
+    directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/`` with
+    the migration files (``guildhall db makemigrations`` writes them). Built-in plugins
+    use the project's ``migrations/`` and need not implement this.
     """
 
 
