@@ -25,6 +25,23 @@ from core.runtime import Runtime
 from core.testing import services
 from core.testing.databases import ENGINES, DatabaseFactory
 
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember skipped tests (CI turns any skip into a failure)."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With ``GUILDHALL_REQUIRE_SERVICES=1`` a skipped test fails the run."""
+    if services.required() and _skipped and exitstatus == 0:
+        print(f"\nGUILDHALL_REQUIRE_SERVICES=1: {len(_skipped)} test(s) skipped, failing:")
+        for nodeid in _skipped[:20]:
+            print(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 @pytest.fixture(scope="session")
 def guildhall_services() -> Iterator[dict[str, Any]]:
