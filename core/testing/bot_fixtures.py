@@ -28,21 +28,19 @@ from typing import Any, TypeVar
 import disnake
 import pytest
 from disnake.ext import commands
-from pydantic import SecretStr
 
 from core.bot import GuildhallBot
-from core.config import Settings
 from core.runtime import Runtime
 from core.testing.double import DiscordDouble, RecordedRequest, RunningClient, run_client
 from core.testing.double.messaging import LOADING
 from core.testing.double.state import Channel, Message
+from core.testing.sandbox.session import settings_for_double
 from core.testing.sandbox.world import DemoWorld, build_demo_world
 
 __all__ = [
     "FAST_DOUBLE",
     "StartBot",
     "assert_no_mass_mentions",
-    "bot_settings",
     "channel_reply",
     "eventually",
     "guildhall_bot",
@@ -50,6 +48,7 @@ __all__ = [
     "guildhall_double",
     "guildhall_start_bot",
     "mention_problems",
+    "settings_for_double",
 ]
 
 T = TypeVar("T")
@@ -62,14 +61,6 @@ FAST_DOUBLE: dict[str, Any] = {
 CogSpec = commands.Cog | Callable[[GuildhallBot], commands.Cog]
 StartBot = Callable[..., Awaitable[GuildhallBot]]
 MESSAGE_KEYS = ("content", "embeds", "components", "attachments", "poll")
-
-
-def bot_settings(settings: Settings, double: DiscordDouble) -> Settings:
-    """``settings`` with ``[discord] api_base`` and token pointing at ``double``."""
-    discord = settings.discord.model_copy(
-        update={"api_base": double.api_base, "token": SecretStr(double.token)}
-    )
-    return settings.model_copy(update={"discord": discord})
 
 
 @pytest.fixture
@@ -103,7 +94,7 @@ async def guildhall_start_bot(
 
     async def start(cogs: Iterable[CogSpec] = (), **bot_options: Any) -> GuildhallBot:
         bot_options.setdefault("guild_ready_timeout", 0.1)
-        settings = bot_settings(guildhall_db.settings, guildhall_double)
+        settings = settings_for_double(guildhall_db.settings, guildhall_double)
         bot = GuildhallBot(settings, guildhall_db.plugins, **bot_options)
         for cog in cogs:
             bot.add_cog(cog if isinstance(cog, commands.Cog) else cog(bot))

@@ -1,0 +1,163 @@
+"""A running sandbox: the Discord double, the demo world and a real GuildhallBot."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+import disnake
+from pydantic import SecretStr
+
+from core.bot import GuildhallBot
+from core.config import DiscordSettings, Settings
+from core.db import close_database
+from core.runtime import Runtime
+from core.testing.double import DiscordDouble, RunningClient, run_client
+from core.testing.double.invoke import BOOLEAN, CHANNEL, MENTIONABLE, USER
+from core.testing.double.state import Member
+from core.testing.sandbox.replies import ReplyFeed
+from core.testing.sandbox.world import DemoWorld, build_demo_world
+
+SANDBOX_DOUBLE: dict[str, Any] = {
+    "shard_count": 2,
+    "heartbeat_interval_ms": 5000,
+    "identify_window": 0.05,
+}
+TRUE_WORDS, FALSE_WORDS = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+class SandboxError(Exception):
+    """A sandbox input cannot be acted on (unknown member, command or option)."""
+
+
+def settings_for_double(settings: Settings, double: DiscordDouble) -> Settings:
+    """``settings`` with a default ``[discord]`` section aimed at ``double``.
+
+    Everything else (database, plugins, bot) is kept; a configured real token, API base
+    or test guilds are ignored, so nothing ever reaches Discord.
+    """
+    discord = DiscordSettings(api_base=double.api_base, token=SecretStr(double.token))
+    return settings.model_copy(update={"discord": discord})
+
+
+def split_slash(line: str) -> tuple[str, dict[str, str]]:
+    """``/prefix set prefix=?`` -> ``("prefix set", {"prefix": "?"})`` (shell-style quoting)."""
+    try:
+        words = shlex.split(line.removeprefix("/"))
+    except ValueError as exc:
+        raise SandboxError(f"cannot read {line!r}: {exc}") from None
+    path = [w for w in words if "=" not in w]
+    options = dict(w.split("=", 1) for w in words if "=" in w)
+    if not path:
+        raise SandboxError("write a command name after '/', e.g. /ping")
+    return " ".join(path), options
+
+
+class Sandbox:
+    """Start with ``async with Sandbox(runtime) as sandbox``; act with :meth:`act`."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.double = DiscordDouble(**SANDBOX_DOUBLE)
+        self.world: DemoWorld | None = None
+        self.bot: GuildhallBot | None = None
+        self.feed = ReplyFeed(self.double)
+        self._running: RunningClient | None = None
+        self._previous_base = disnake.http.Route.BASE
+
+    async def __aenter__(self) -> Sandbox:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Migrate, open the database, start the double, reset the demo guilds, start the bot."""
+        await self.runtime.upgrade()
+        await self.runtime.open_database()
+        await self.double.start()
+        self.world = build_demo_world(self.double)
+        settings = settings_for_double(self.runtime.settings, self.double)
+        self.bot = GuildhallBot(settings, self.runtime.plugins, guild_ready_timeout=0.1)
+        for guild_id in self.world.guild_ids:  # each run starts from a clean demo guild
+            await self.bot.purge_guild(guild_id)
+        self._running = await run_client(self.bot, self.double)
+        self.feed = ReplyFeed(self.double)
+
+    async def stop(self) -> None:
+        """Stop the bot (flushing its buffers), the double and the database."""
+        try:
+            if self._running is not None:
+                await self._running.stop()
+                self._running = None
+            await self.double.close()
+        finally:
+            await close_database()
+            disnake.http.Route.BASE = self._previous_base
+
+    @property
+    def demo(self) -> DemoWorld:
+        """The demo world (available once started)."""
+        if self.world is None:
+            raise RuntimeError("the sandbox is not started")
+        return self.world
+
+    def person(self, name: str) -> Member:
+        """The demo member called ``name``."""
+        try:
+            return self.demo.person(name)
+        except KeyError as exc:
+            raise SandboxError(str(exc.args[0])) from None
+
+    async def act(self, name: str, line: str) -> None:
+        """As member ``name``: invoke ``/command opt=value`` or post ``line`` in #general."""
+        member = self.person(name)
+        demo = self.demo
+        if not line.startswith("/"):
+            await self.double.send_message(demo.general, member, line)
+            return
+        path, raw = split_slash(line)
+        options = {key: self._option(path, key, value) for key, value in raw.items()}
+        try:
+            handle = await self.double.invoke_slash(
+                demo.guild, demo.general, member, path, options, register_timeout=2.0
+            )
+        except (LookupError, ValueError) as exc:
+            raise SandboxError(f"/{path}: {exc}") from None
+        self.feed.track(handle)
+
+    def _option(self, path: str, key: str, value: str) -> Any:
+        """Turn typed text into what the option needs: @member, #channel, true/false."""
+        kind = self._option_type(path, key)
+        if kind in (USER, MENTIONABLE) and value.startswith("@"):
+            return self.person(value[1:])
+        if kind == CHANNEL and value.startswith("#"):
+            for channel in self.demo.guild.channels.values():
+                if channel.name == value[1:]:
+                    return channel
+            raise SandboxError(f"no channel {value} in {self.demo.guild.name}")
+        if kind == BOOLEAN:
+            if value.lower() not in TRUE_WORDS | FALSE_WORDS:
+                raise SandboxError(f"{key}={value}: write true or false")
+            return value.lower() in TRUE_WORDS
+        return value
+
+    def _option_type(self, path: str, key: str) -> int | None:
+        root, *subs = path.split()
+        command = self.double.find_command(root, self.demo.guild)
+        schema = list(command.data.get("options") or []) if command else []
+        for sub in subs:
+            found = next((o for o in schema if o["name"] == sub), None)
+            schema = list(found.get("options") or []) if found else []
+        option = next((o for o in schema if o["name"] == key), None)
+        return int(option["type"]) if option else None
+
+    def commands(self) -> list[str]:
+        """Names of the slash commands the bot registered."""
+        app = self.double.application_id
+        return sorted(c.name for c in self.double.world.commands_for(app, None))
