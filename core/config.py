@@ -21,6 +21,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -120,6 +121,68 @@ class LoggingSettings(_Section):
     )
 
 
+class LeaderSettings(_Section):
+    """``[leader]``: the lease that elects the one process running timers and maintenance."""
+
+    ttl_seconds: float = Field(default=15.0, gt=0.5, le=300)
+    renew_seconds: float = Field(default=5.0, gt=0.1, le=100)
+    key: str = Field(default="guildhall:leader", min_length=1)
+
+    @model_validator(mode="after")
+    def _renew_before_expiry(self) -> LeaderSettings:
+        if self.renew_seconds * 2 > self.ttl_seconds:
+            raise ValueError(
+                f"renew_seconds ({self.renew_seconds}) must be at most half of ttl_seconds "
+                f"({self.ttl_seconds}) so a missed renewal is noticed before the lease ends"
+            )
+        return self
+
+
+class SchedulerSettings(_Section):
+    """``[scheduler]``: durable timers (reminders, temp punishments, warning expiry)."""
+
+    max_concurrency: int = Field(default=50, ge=1, le=1000)
+    safety_recheck_seconds: float = Field(default=30.0, gt=0, le=30)
+    retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    retry_max_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    max_attempts: int = Field(default=12, ge=1, le=100)
+    claim_seconds: float = Field(default=60.0, gt=0, le=3600)
+
+
+class MaintenanceSettings(_Section):
+    """``[maintenance]``: retention, archiving, rollups, integrity, database care."""
+
+    daily_hour_utc: int = Field(default=4, ge=0, le=23)
+    weekly_day: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "sunday"
+    batch_size: int = Field(default=5000, ge=100, le=100_000)
+    warning_expire_days: int = Field(default=90, ge=1)
+    warning_delete_days: int = Field(default=365, ge=1)
+    transaction_archive_days: int = Field(default=90, ge=1)
+    reminder_retention_days: int = Field(default=30, ge=1)
+    command_stats_retention_days: int = Field(default=90, ge=7)
+    vacuum_free_ratio: float = Field(default=0.25, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _delete_after_expire(self) -> MaintenanceSettings:
+        if self.warning_delete_days < self.warning_expire_days:
+            raise ValueError(
+                f"warning_delete_days ({self.warning_delete_days}) must not be shorter than "
+                f"warning_expire_days ({self.warning_expire_days})"
+            )
+        return self
+
+
+class BackupSettings(_Section):
+    """``[backup]``: scheduled, verified backups and their rotation."""
+
+    directory: str = "backups"
+    interval_hours: float = Field(default=6.0, gt=0, le=168)
+    keep_days: int = Field(default=30, ge=1)
+    verify_restore: bool = False
+
+
 class PluginsSettings(BaseModel):
     """``[plugins]``: which plugins load, plus one ``[plugins.NAME]`` table per plugin."""
 
@@ -161,6 +224,10 @@ class Settings(BaseSettings):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    leader: LeaderSettings = Field(default_factory=LeaderSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
     plugins: PluginsSettings = Field(default_factory=PluginsSettings)
 
     @classmethod

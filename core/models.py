@@ -68,6 +68,50 @@ class GuildMember(Model):
         )
 
 
+class LeaderFence(Model):
+    """The highest leader epoch that has written; older epochs are rejected (fencing)."""
+
+    name = fields.CharField(max_length=64, primary_key=True)
+    epoch = fields.BigIntField(default=0, db_default=0)
+    holder = fields.TextField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="The fencing record of the leader lease: the newest epoch that acted.",
+        grows="One row per lease name; updated by every fenced leader write.",
+        cleaned="Never (a handful of rows).",
+        owner="core",
+        retention="Forever.",
+    )
+
+    class Meta:
+        table = "leader_fence"
+
+
+class MaintenanceRun(Model):
+    """One run of one maintenance job (or backup), for reports, metrics and alerts."""
+
+    id = fields.IntField(primary_key=True)
+    job = fields.CharField(max_length=100)
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+    ok = fields.BooleanField(default=False, db_default=False)
+    rows = fields.BigIntField(default=0, db_default=0)
+    detail = fields.TextField(null=True)
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="The outcome of one maintenance job or backup run.",
+        grows="Every scheduled or manual maintenance job run.",
+        cleaned="Rows older than 180 days are deleted by the maintenance engine.",
+        owner="core",
+        retention="180 days.",
+    )
+
+    class Meta:
+        table = "maintenance_runs"
+        indexes = (Index(fields=("job", "started_at"), name="idx_maintenance_runs_job"),)
+
+
 class GuildConfig(Model):
     """Per-guild settings: one row per guild the bot is in."""
 

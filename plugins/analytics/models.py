@@ -31,3 +31,26 @@ class CommandStat(Model):
     class Meta:
         table = "command_stats"
         indexes = (Index(fields=("executed_at",), name="idx_command_stats_time"),)
+
+
+class CommandStatWeekly(Model):
+    """Uses of one command in one guild during one ISO week (kept after raw rows go)."""
+
+    id = fields.IntField(primary_key=True)
+    week_start = fields.DateField()
+    guild_id = fields.BigIntField(null=True)
+    command_name = fields.TextField()
+    uses = fields.IntField(default=0, db_default=0)
+    unique_users = fields.IntField(default=0, db_default=0)
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="Weekly usage summary per guild and command (the long-term analytics).",
+        grows="Once a week, one row per (guild, command) used that week.",
+        cleaned="Never: summaries are small and kept as the long-term record.",
+        owner="analytics",
+        retention="Forever.",
+    )
+
+    class Meta:
+        table = "command_stats_weekly"
+        unique_together = (("week_start", "guild_id", "command_name"),)

@@ -33,3 +33,30 @@ class Transaction(Model):
     class Meta:
         table = "transactions"
         indexes = (Index(fields=("user_id", "guild_id"), name="idx_transactions_user"),)
+
+
+class TransactionArchive(Model):
+    """A transaction older than the hot retention, moved here unchanged (same id)."""
+
+    id = fields.IntField(primary_key=True, generated=False)
+    user_id = fields.BigIntField()
+    guild_id = fields.BigIntField()
+    amount = fields.IntField()
+    transaction_type = fields.TextField()
+    description = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+    archived_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="Cold storage of old transactions; balances equal hot + archived sums.",
+        grows="Daily, as transactions pass the hot retention (90 days by default).",
+        cleaned="Never automatically (fraud investigation and balance integrity).",
+        owner="economy",
+        retention="Forever.",
+    )
+
+    class Meta:
+        table = "transactions_archive"
+        indexes = (
+            Index(fields=("user_id", "guild_id"), name="idx_transactions_archive_user"),
+        )

@@ -9,9 +9,10 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 from core.lifecycle import Lifecycle
+from core.timer_columns import TimerColumns
 
 
-class Warning(Model):
+class Warning(TimerColumns):
     """A disciplinary record of one rule violation."""
 
     id = fields.IntField(primary_key=True)
@@ -35,6 +36,7 @@ class Warning(Model):
         table = "warnings"
         indexes = (
             Index(fields=("user_id", "guild_id", "active"), name="idx_warnings_user_guild"),
+            Index(fields=("expires_at", "active"), name="idx_warnings_expires"),
         )
 
 
@@ -63,7 +65,7 @@ class ModAction(Model):
         indexes = (Index(fields=("guild_id", "created_at"), name="idx_mod_actions_guild"),)
 
 
-class TempPunishment(Model):
+class TempPunishment(TimerColumns):
     """A mute or ban that is still running and must be lifted at ``expires_at``."""
 
     id = fields.IntField(primary_key=True)

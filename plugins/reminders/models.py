@@ -6,12 +6,12 @@ from typing import ClassVar
 
 from tortoise import fields
 from tortoise.indexes import Index
-from tortoise.models import Model
 
 from core.lifecycle import Lifecycle
+from core.timer_columns import TimerColumns
 
 
-class Reminder(Model):
+class Reminder(TimerColumns):
     """A message a user asked to receive at ``remind_at``."""
 
     id = fields.IntField(primary_key=True)

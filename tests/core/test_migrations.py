@@ -28,6 +28,10 @@ SEED_TABLES = {
 NOTES_MIGRATIONS = NOTES_DIST / "gh_notes" / "migrations"
 
 
+def committed_migration_count(engine: str) -> int:
+    return len(list((ROOT / "migrations" / engine).glob("*/*_*.py")))
+
+
 def settings_for(url: str, plugins: list[str] | None = None) -> Settings:
     return Settings(database={"url": url}, plugins={"enabled": plugins or []})
 
@@ -45,8 +49,11 @@ async def test_empty_database_upgrades_to_head(guildhall_engine, guildhall_datab
     url = await guildhall_database_factory.create_empty(guildhall_engine)
     runtime = Runtime.from_settings(settings_for(url, list(Settings().plugins.enabled)))
     applied = await runtime.upgrade()
-    assert [a.split("/")[0] for a in applied] == [
-        "core", "economy", "moderation", "reminders", "customcmds", "analytics"]
+    expected = [f"{app.name}/{path.name}" for app in runtime.migration_apps()
+                for path in app.files(guildhall_engine)]
+    assert applied == expected
+    assert {a.split("/")[0] for a in applied} == {
+        "core", "economy", "moderation", "reminders", "customcmds", "analytics"}
     assert await runtime.upgrade() == []
     await runtime.open_database()
     try:
@@ -171,7 +178,7 @@ async def test_two_launchers_migrating_at_once_apply_each_file_once(
     await init_database(settings_for(url).database, {})
     try:
         rows = await fetch("SELECT app, version, COUNT(*) FROM aerich GROUP BY app, version")
-        assert len(rows) == 6
+        assert len(rows) == committed_migration_count(guildhall_engine)
         assert all(count == 1 for _, _, count in rows)
     finally:
         await close_database()
