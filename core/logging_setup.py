@@ -7,6 +7,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from rich.console import Console
 from rich.logging import RichHandler
 
 from core.config import LoggingSettings
@@ -43,7 +44,9 @@ def setup_logging(settings: LoggingSettings) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
     else:
-        handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler = RichHandler(
+            console=Console(stderr=True), show_path=False, rich_tracebacks=False
+        )
     handler._guildhall = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.level)

@@ -11,6 +11,7 @@ from core.cli.config_cmd import config
 from core.cli.db_cmd import db
 from core.cli.plugins_cmd import plugins
 from core.cli.run_cmd import run
+from core.cli.sandbox_cmd import sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,6 +40,7 @@ cli.add_command(run)
 cli.add_command(config)
 cli.add_command(db)
 cli.add_command(plugins)
+cli.add_command(sandbox)
 
 
 def main() -> None:

@@ -2,16 +2,20 @@
 
 Every read of a guild's settings (the prefix on every message) goes through
 :class:`GuildConfigService`; every write goes through :meth:`GuildConfigService.update`,
-which invalidates the cache entry so the next read sees the change.
+which invalidates the cache entry so the next read sees the change. Entries also expire
+after ``CACHE_TTL_SECONDS`` so a change made by another worker process is seen within that
+time (cross-process invalidation through Redis arrives with the cluster work).
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any
 
 from core.models import GuildConfig, GuildMember
 
+CACHE_TTL_SECONDS = 60.0
 EDITABLE_FIELDS = frozenset(
     {"prefix", "welcome_channel_id", "log_channel_id", "mute_role_id", "auto_role_id",
      "xp_enabled"}
@@ -24,14 +28,14 @@ class GuildConfigService:
     def __init__(self, default_prefix: str = "!", cache_size: int = 10_000) -> None:
         self.default_prefix = default_prefix
         self.cache_size = cache_size
-        self._cache: OrderedDict[int, GuildConfig] = OrderedDict()
+        self._cache: OrderedDict[int, tuple[float, GuildConfig]] = OrderedDict()
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings, creating the row with defaults when it is missing."""
         cached = self._cache.get(guild_id)
-        if cached is not None:
+        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL_SECONDS:
             self._cache.move_to_end(guild_id)
-            return cached
+            return cached[1]
         row, _ = await GuildConfig.get_or_create(
             guild_id=guild_id, defaults={"prefix": self.default_prefix}
         )
@@ -74,6 +78,7 @@ class GuildConfigService:
     def _remember(self, guild_id: int, row: GuildConfig) -> None:
         if self.cache_size <= 0:
             return
-        self._cache[guild_id] = row
+        self._cache[guild_id] = (time.monotonic(), row)
+        self._cache.move_to_end(guild_id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)

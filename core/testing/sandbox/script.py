@@ -35,13 +35,21 @@ class ScriptError(Exception):
 
 
 @dataclass
+class Expect:
+    """An expected reply: ``text`` it contains, or ``None`` for silence; its line number."""
+
+    line: int
+    text: str | None
+
+
+@dataclass
 class Step:
     """One message or command, who sends it, and the replies it must get."""
 
     line: int
     actor: str
     text: str
-    expects: list[str | None] = field(default_factory=list)  # None: expect silence
+    expects: list[Expect] = field(default_factory=list)
 
 
 def parse_script(text: str, source: str = "<script>") -> list[Step]:
@@ -68,7 +76,7 @@ def parse_script(text: str, source: str = "<script>") -> list[Step]:
             expected = line[1:].strip()
             if not expected:
                 raise ScriptError(f"{where}: write the expected text, or {NO_REPLY!r}")
-            steps[-1].expects.append(None if expected == NO_REPLY else expected)
+            steps[-1].expects.append(Expect(number, None if expected == NO_REPLY else expected))
         else:
             raise ScriptError(f"{where}: lines start with '>', '<', '@' or '#': {line!r}")
     if not steps:
@@ -78,7 +86,7 @@ def parse_script(text: str, source: str = "<script>") -> list[Step]:
 
 def builtin_scripts() -> dict[str, Path]:
     """Scripts shipped with guildhall (``core/testing/scripts/*.txt``), by name."""
-    folder = resources.files("core.testing") / "scripts"
+    folder = resources.files("core.testing.scripts")
     return {
         Path(entry.name).stem: Path(str(entry))
         for entry in folder.iterdir()
@@ -158,19 +166,20 @@ class ScriptRunner:
         feed = self.sandbox.feed
         self._show(self._drain())  # late output of the previous step belongs to it
         self.echo(f"{step.actor} > {step.text}")
-        where = f"{source}:{step.line}"
         try:
             await self.sandbox.act(step.actor, step.text)
         except SandboxError as exc:
-            return f"{where}: {exc}"
+            return f"{source}:{step.line}: {exc}"
         if not step.expects:
             self._show(await feed.collect(self.quiet))
-        for expected in step.expects:
+        for expect in step.expects:
+            where, expected = f"{source}:{expect.line}", expect.text
             if expected is None:
                 extra = self._drain() + await feed.collect(self.quiet)
                 self._show(extra)
                 if extra:
                     return f"{where}: expected no reply, got {extra[0].text!r}"
+                self.echo(f"  {NO_REPLY}")
             elif not await self._wait_for(expected):
                 return f"{where}: no reply containing {expected!r} within {self.timeout:g} s"
             outcome.expectations_met += 1

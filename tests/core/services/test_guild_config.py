@@ -62,3 +62,16 @@ async def test_purge_removes_only_that_guild(guildhall_db) -> None:
     assert await GuildConfig.filter(guild_id=10).count() == 0
     assert await GuildMember.filter(guild_id=11).count() == 1
     assert await GuildConfig.filter(guild_id=11).count() == 1
+
+
+async def test_cached_entry_expires_so_other_workers_changes_are_seen(
+    guildhall_db, monkeypatch
+) -> None:
+    from core.services import guild_config
+
+    service = GuildConfigService()
+    assert await service.prefix(12) == "!"
+    await execute("UPDATE guild_config SET prefix = '>' WHERE guild_id = 12")
+    assert await service.prefix(12) == "!"
+    monkeypatch.setattr(guild_config, "CACHE_TTL_SECONDS", 0.0)
+    assert await service.prefix(12) == ">"

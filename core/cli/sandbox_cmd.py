@@ -1,0 +1,112 @@
+"""``guildhall sandbox``: the real bot against a local Discord double, no token needed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+
+from core.cli.common import CliError, load_runtime, pass_options
+from core.config import mask_url
+from core.runtime import Runtime
+from core.testing.sandbox.chat import Chat
+from core.testing.sandbox.script import (
+    ScriptError,
+    ScriptRunner,
+    builtin_scripts,
+    parse_script,
+    resolve_script,
+)
+from core.testing.sandbox.session import Sandbox
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """Keep stdout for the conversation: logs go to stderr, warnings and up unless -v."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_guildhall", False):
+            root.removeHandler(handler)
+    handler = RichHandler(console=Console(stderr=True), show_path=False)
+    handler._guildhall = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    if not verbose:
+        root.setLevel(logging.WARNING)
+        logging.getLogger("disnake.client").setLevel(logging.ERROR)  # "no voice support"
+
+
+def _banner(runtime: Runtime, sandbox: Sandbox) -> str:
+    demo = sandbox.demo
+    url = mask_url(runtime.settings.database.url.get_secret_value())
+    plugins = ", ".join(runtime.plugins.enabled) or "none"
+    return (
+        f"sandbox: bot connected to a local Discord double ({sandbox.double.config.shard_count}"
+        f" shards); guild {demo.guild.name!r} #general; database {url}; plugins: {plugins}"
+    )
+
+
+async def _play(runtime: Runtime, script: str, reply_timeout: float, quiet: float) -> bool:
+    path = resolve_script(script)
+    steps = parse_script(path.read_text(encoding="utf-8"), path.name)
+    console = Console(highlight=False, soft_wrap=True)
+    async with Sandbox(runtime) as sandbox:
+        console.print(_banner(runtime, sandbox), markup=False)
+        runner = ScriptRunner(
+            sandbox, lambda line: console.print(line, markup=False), timeout=reply_timeout,
+            quiet=quiet,
+        )
+        outcome = await runner.run(steps, path.name)
+    summary = f"{outcome.steps_run} step(s), {outcome.expectations_met} expectation(s) met"
+    console.print(("PASSED: " if outcome.passed else "FAILED: ") + summary, markup=False)
+    return outcome.passed
+
+
+async def _chat(runtime: Runtime) -> None:
+    console = Console(highlight=False)
+    async with Sandbox(runtime) as sandbox:
+        console.print(_banner(runtime, sandbox), markup=False)
+        await Chat(sandbox, console).run()
+
+
+@click.command()
+@click.option("--script", "script", metavar="FILE|NAME",
+              help="Play a scripted conversation and exit (non-zero if a reply is missing).")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 120),
+              help="Seconds to wait for each expected reply.")
+@click.option("--quiet-period", "quiet", default=0.4, show_default=True,
+              type=click.FloatRange(0.05, 10), help="Seconds of silence meaning 'no reply'.")
+@click.option("--list-scripts", is_flag=True, help="List the built-in scripts and exit.")
+@click.option("-v", "--verbose", is_flag=True, help="Show the bot's info logs (on stderr).")
+@pass_options
+def sandbox(
+    options: dict, script: str | None, timeout: float, quiet: float, list_scripts: bool,
+    verbose: bool,
+) -> None:
+    """Chat with the real bot in a local Discord double (no Discord account or token).
+
+    \b
+    Runs migrations on the configured database (default data/guildhall.db), creates the
+    demo guild "Guildhall Demo" (members admin, alice, bob, carol; its data is reset on
+    each start) and connects the bot with the enabled plugins.
+    \b
+    Interactive:  guildhall sandbox
+    Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt)
+    """
+    if list_scripts:
+        for name, path in sorted(builtin_scripts().items()):
+            click.echo(f"{name}\t{path}")
+        return
+    runtime = load_runtime(options)
+    _log_to_stderr(verbose)
+    try:
+        if script is not None:
+            passed = asyncio.run(_play(runtime, script, timeout, quiet))
+            sys.exit(0 if passed else 1)
+        if not sys.stdin.isatty():
+            raise CliError("interactive sandbox needs a terminal; use --script FILE")
+        asyncio.run(_chat(runtime))
+    except ScriptError as exc:
+        raise CliError(str(exc), exit_code=2) from None

@@ -1,0 +1,1 @@
+"""Sandbox scripts shipped with guildhall (``*.txt``; played by ``guildhall sandbox``)."""
