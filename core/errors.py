@@ -16,6 +16,15 @@ from core.mentions import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong while running that command (reference `{ref}`)."
+# Discord's UI names where they differ from the API flag names.
+PERMISSION_NAMES = {"manage_guild": "Manage Server", "moderate_members": "Timeout Members"}
+
+
+def permission_names(flags: list[str]) -> str:
+    """``["manage_guild", "ban_members"]`` -> ``"Manage Server, Ban Members"``."""
+    return ", ".join(
+        PERMISSION_NAMES.get(flag, flag.replace("_", " ").title()) for flag in flags
+    )
 
 
 def user_message(error: BaseException) -> str | None:
@@ -24,13 +33,9 @@ def user_message(error: BaseException) -> str | None:
         error, commands.CommandInvokeError
     ) else error
     if isinstance(error, commands.MissingPermissions):
-        return "You need these permissions: " + ", ".join(
-            p.replace("_", " ") for p in error.missing_permissions
-        ) + "."
+        return f"You need these permissions: {permission_names(error.missing_permissions)}."
     if isinstance(error, commands.BotMissingPermissions):
-        return "I need these permissions here: " + ", ".join(
-            p.replace("_", " ") for p in error.missing_permissions
-        ) + "."
+        return f"I need these permissions here: {permission_names(error.missing_permissions)}."
     if isinstance(error, commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, commands.CommandOnCooldown):

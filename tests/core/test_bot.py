@@ -50,7 +50,7 @@ async def test_purge_guild_fans_out_and_keeps_the_mod_log(guildhall_db) -> None:
 
 def test_expected_errors_get_specific_messages() -> None:
     assert user_message(commands.MissingPermissions(["ban_members"])) == (
-        "You need these permissions: ban members.")
+        "You need these permissions: Ban Members.")
     assert "try again in 3 s" in user_message(
         commands.CommandOnCooldown(commands.Cooldown(1, 5), 3.0, commands.BucketType.user))
     assert user_message(commands.NoPrivateMessage()) == "This command only works in a server."

@@ -82,12 +82,12 @@ async def test_prefix_set_needs_manage_server(
         demo.guild, demo.general, demo.member, "prefix set", {"prefix": "$"}
     )
     reply = await handle.wait_response()
-    assert reply.content == "You need these permissions: manage guild."
+    assert reply.content == "You need these permissions: Manage Server."
     assert reply.ephemeral
 
     await double.send_message(demo.general, demo.member, "!prefix $")
     denied = await channel_reply(double, demo.general)
-    assert denied.content == "You need these permissions: manage guild."
+    assert denied.content == "You need these permissions: Manage Server."
     assert await guildhall_bot.guild_configs.prefix(demo.guild.id) == "!"
     assert (await GuildConfig.get(guild_id=demo.guild.id)).prefix == "!"
 
