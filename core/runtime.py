@@ -62,9 +62,10 @@ class Runtime:
         """Differences between models and committed migrations, for both dialects."""
         return await migrations.check(self.migration_apps(), self.plugin_models)
 
-    async def make_migrations(self, name: str) -> list[Path]:
-        """Write migrations for changed models, for both dialects."""
-        return await migrations.generate(self.migration_apps(), self.plugin_models, name)
+    async def make_migrations(self, name: str, only: set[str] | None = None) -> list[Path]:
+        """Write migrations for changed models (of the ``only`` apps), for both dialects."""
+        apps = [a for a in self.migration_apps() if only is None or a.name in only]
+        return await migrations.generate(apps, self.plugin_models, name)
 
     async def open_database(self) -> None:
         """Initialise the ORM for this process (the schema must already be migrated)."""

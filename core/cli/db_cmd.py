@@ -62,13 +62,20 @@ def check(options: dict) -> None:
 
 @db.command("makemigrations")
 @click.argument("name")
+@click.option("--app", "apps", multiple=True, help="Only these apps (repeatable).")
 @pass_options
-def makemigrations(options: dict, name: str) -> None:
+def makemigrations(options: dict, name: str, apps: tuple[str, ...]) -> None:
     """Write migrations for changed models, for both dialects (developer command)."""
     if not name.replace("_", "").isalnum():
         raise CliError("NAME must be letters, digits and underscores, e.g. add_case_number")
     runtime = load_runtime(options)
-    written = asyncio.run(runtime.make_migrations(name))
+    known = {app.name for app in runtime.migration_apps()}
+    unknown = set(apps) - known
+    if unknown:
+        raise CliError(
+            f"unknown app(s): {', '.join(sorted(unknown))}; apps: {', '.join(sorted(known))}"
+        )
+    written = asyncio.run(runtime.make_migrations(name, only=set(apps) or None))
     for path in written:
         click.echo(f"wrote {path}")
     if not written:
