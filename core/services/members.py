@@ -1,0 +1,25 @@
+"""``guild_members`` rows: created on demand, with their ``users`` row.
+
+Leveling (xp, level) and economy (coins) change their columns through their own core
+service modules (``core/services/xp.py``, ``core/services/coins.py``); both start here to
+make sure the rows exist.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from core.models import GuildMember, User
+
+
+async def ensure_member(
+    user_id: int, guild_id: int, username: str = "", using_db: BaseDBAsyncClient | None = None
+) -> GuildMember:
+    """The member row of ``user_id`` in ``guild_id``, creating it (and the user) if missing."""
+    await User.get_or_create(
+        user_id=user_id, defaults={"username": username or str(user_id)}, using_db=using_db
+    )
+    member, _ = await GuildMember.get_or_create(
+        user_id=user_id, guild_id=guild_id, using_db=using_db
+    )
+    return member
