@@ -65,6 +65,9 @@ class GuildMember(Model):
         indexes = (
             Index(fields=("guild_id",), name="idx_guild_members_guild"),
             Index(fields=("user_id",), name="idx_guild_members_user"),
+            # leaderboards and /rank positions: top-N and COUNT(xp > ?) within a guild
+            Index(fields=("guild_id", "xp"), name="idx_guild_members_guild_xp"),
+            Index(fields=("guild_id", "coins"), name="idx_guild_members_guild_coins"),
         )
 
 
