@@ -137,6 +137,7 @@ def test_plugin_section_validated_by_plugin_model(tmp_path, monkeypatch) -> None
                                         "max_notes = 0\n"))
     with pytest.raises(ConfigError, match="plugins.notes.max_notes = 0: Input should be"):
         PluginManager(bad).load()
-    extra = load_settings(write(tmp_path, "[plugins.economy]\nrate = 1\n"))
-    with pytest.raises(ConfigError, match="plugins.economy: this plugin takes no settings"):
-        PluginManager(extra).load()
+    extra = load_settings(write(tmp_path, "[plugins]\nenabled = []\n[plugins.plain]\nrate = 1\n"))
+    manager = PluginManager(extra)
+    with pytest.raises(ConfigError, match="plugins.plain: this plugin takes no settings"):
+        manager.register("plain", object())
