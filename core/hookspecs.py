@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from disnake.ext import commands
     from pydantic import BaseModel
 
+    from core.config import Settings
     from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource
 
 PROJECT_NAME = "guildhall"
@@ -83,19 +84,25 @@ def guildhall_timer_sources() -> list[TimerSource]:
 
 
 @hookspec
-def guildhall_retention_policies() -> list[RetentionPolicy]:
-    """Return the retention rules of this plugin's tables (what to delete, after how long).
+def guildhall_retention_policies(settings: Settings) -> list[RetentionPolicy]:
+    """Return the retention rules of this plugin's tables (expire, archive, delete, rollup).
 
-    Called by the maintenance engine on the leader. See
-    :class:`core.contracts.RetentionPolicy`.
+    Called by the maintenance engine (on the leader, and by ``guildhall maintenance run``)
+    each time it builds its job list. ``settings`` is the whole configuration: read the
+    periods from ``settings.maintenance`` (declare the argument only if you need it).
+    Each policy becomes a job named ``policy.name``, run on ``policy.schedule`` in
+    bounded batches with one cutoff per run. See :class:`core.contracts.RetentionPolicy`.
     """
 
 
 @hookspec
-def guildhall_integrity_checks() -> list[IntegrityCheck]:
-    """Return checks that find inconsistent data (e.g. balances vs. transactions).
+def guildhall_integrity_checks(settings: Settings) -> list[IntegrityCheck]:
+    """Return read-only checks that find inconsistent data (e.g. balances vs. transactions).
 
-    Called by the weekly maintenance and by ``guildhall db integrity``.
+    Called by the weekly ``core.integrity`` maintenance job (which logs the problems) and
+    by ``guildhall db check-integrity`` (which prints them and exits 1). ``settings`` is
+    optional, as for :func:`guildhall_retention_policies`.
+    See :class:`core.contracts.IntegrityCheck`.
     """
 
 

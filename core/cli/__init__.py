@@ -9,6 +9,7 @@ import click
 from core.cli.common import CliError, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
+from core.cli.maintenance_cmd import check_integrity, maintenance
 from core.cli.plugins_cmd import plugins
 from core.cli.run_cmd import run
 from core.cli.sandbox_cmd import sandbox
@@ -41,6 +42,8 @@ cli.add_command(config)
 cli.add_command(db)
 cli.add_command(plugins)
 cli.add_command(sandbox)
+cli.add_command(maintenance)
+db.add_command(check_integrity)
 
 
 def main() -> None:

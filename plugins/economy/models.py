@@ -60,3 +60,28 @@ class TransactionArchive(Model):
         indexes = (
             Index(fields=("user_id", "guild_id"), name="idx_transactions_archive_user"),
         )
+
+
+class ShopItem(Model):
+    """Something a guild sells for coins, optionally granting a role."""
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    name = fields.CharField(max_length=50)
+    price = fields.IntField()
+    role_id = fields.BigIntField(null=True)
+    description = fields.TextField(null=True)
+    created_by = fields.BigIntField()
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="The items a guild's shop sells (price, optional role).",
+        grows="When an admin adds an item with /shop add (a handful per guild).",
+        cleaned="On /shop remove, and with the guild when the bot is removed.",
+        owner="economy",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "shop_items"
+        unique_together = (("guild_id", "name"),)

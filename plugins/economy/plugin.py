@@ -1,16 +1,52 @@
-"""Economy plugin (commands and the money service arrive with the economy issue)."""
+"""Economy plugin: the bank service, its commands, retention and integrity hooks."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from disnake.ext import commands
+from pydantic import BaseModel
+
+from core.config import Settings
+from core.contracts import IntegrityCheck, RetentionPolicy
+from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
+from plugins.economy import maintenance
+from plugins.economy.settings import EconomySettings
+
+_M = "plugins.economy.models"
 
 
 class EconomyPlugin(TablePlugin):
     """Owns ``transactions``; balances live in core's ``guild_members.coins``."""
 
-    models_module = "plugins.economy.models"
-    guild_tables = ("plugins.economy.models.Transaction",)
-    user_columns = {"plugins.economy.models.Transaction": "user_id"}
+    models_module = _M
+    # the archive goes with the hot rows: a ledger without its member breaks the balances
+    # invariant (and a removed guild's or deleted user's data must not linger)
+    guild_tables = (f"{_M}.Transaction", f"{_M}.TransactionArchive", f"{_M}.ShopItem")
+    user_columns = {f"{_M}.Transaction": "user_id", f"{_M}.TransactionArchive": "user_id"}
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.economy]``."""
+        return EconomySettings
+
+    @hookimpl
+    def guildhall_cogs(self, bot: commands.Bot, settings: Any) -> list[commands.Cog]:
+        """The bank, games and shop commands."""
+        from plugins.economy.cog import economy_cogs
+
+        return economy_cogs(bot, settings or EconomySettings())
+
+    @hookimpl
+    def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:
+        """Archive old transactions to ``transactions_archive``."""
+        return maintenance.retention_policies(settings)
+
+    @hookimpl
+    def guildhall_integrity_checks(self) -> list[IntegrityCheck]:
+        """Balances equal the sum of hot + archived transactions."""
+        return maintenance.integrity_checks()
 
 
 plugin = EconomyPlugin()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from core.config import Settings
+from core.contracts import IntegrityCheck, RetentionPolicy
+from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
+from plugins.moderation import maintenance
 
 _M = "plugins.moderation.models"
 
@@ -18,6 +22,16 @@ class ModerationPlugin(TablePlugin):
         f"{_M}.ModAction": "target_id",
     }
     keep_on_user_delete = (f"{_M}.ModAction",)
+
+    @hookimpl
+    def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:
+        """Expire and delete warnings (``mod_actions`` is never cleaned)."""
+        return maintenance.retention_policies(settings)
+
+    @hookimpl
+    def guildhall_integrity_checks(self) -> list[IntegrityCheck]:
+        """No temp punishment overdue by more than 5 minutes."""
+        return maintenance.integrity_checks()
 
 
 plugin = ModerationPlugin()

@@ -1,0 +1,247 @@
+"""``guild_members.coins``: the only code that changes a balance.
+
+Balances are core's column; the ledger (``transactions``) is the economy plugin's. The
+economy service (``plugins/economy/service.py``) is the one caller: it runs
+:func:`run_atomic` and, inside that one database transaction, calls
+:func:`change_coins` and writes the ledger row, so a balance and its history never
+disagree. Other plugins move money through that service, never through this module.
+
+Guarantees:
+
+- A balance never goes below zero nor above the 32-bit ``INT`` column: the update is
+  conditional (``UPDATE ... SET coins = coins + :delta WHERE coins >= :needed AND
+  coins <= :max - :delta``) and its affected-row count is checked, so concurrent writers
+  in any number of processes cannot overdraw (PostgreSQL re-checks the condition on the
+  newest row version after waiting for its lock; SQLite serialises writers).
+- :func:`run_atomic` starts SQLite transactions with ``BEGIN IMMEDIATE`` (Tortoise's plain
+  ``BEGIN`` is deferred: a read-then-write transaction could fail with "database is
+  locked" without waiting) and retries transient failures: SQLite busy/locked after the
+  busy timeout, PostgreSQL deadlocks and serialization failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import asyncpg
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+)
+from tortoise.connection import get_connections
+from tortoise.expressions import F
+
+from core.db import CONNECTION
+from core.models import GuildMember
+from core.services.members import ensure_member
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+COINS_MAX = 2**31 - 1  # guild_members.coins and transactions.amount are 32-bit INT
+RETRY_ATTEMPTS = 8
+RETRY_BASE_DELAY = 0.02  # seconds; doubled per attempt, with jitter
+retries = 0  # transient failures retried by this process (for metrics and tests)
+
+
+class CoinsError(Exception):
+    """Base class of every refusal to move coins."""
+
+
+class InvalidAmount(CoinsError, ValueError):
+    """The amount is not a whole number in ``1..COINS_MAX`` (or ``-COINS_MAX..-1``)."""
+
+
+class BalanceTooHigh(InvalidAmount):
+    """The new balance would not fit in the 32-bit column."""
+
+    def __init__(self, balance: int, amount: int) -> None:
+        self.balance = balance
+        self.amount = amount
+        super().__init__(
+            f"a balance of {balance} plus {amount} would exceed the maximum of {COINS_MAX}"
+        )
+
+
+class InsufficientFunds(CoinsError):
+    """The balance is smaller than the amount needed."""
+
+    def __init__(self, balance: int, amount: int) -> None:
+        self.balance = balance
+        self.amount = amount
+        super().__init__(f"balance {balance} is less than the {amount} needed")
+
+
+def validate_amount(amount: object, *, allow_negative: bool = False) -> int:
+    """``amount`` as an int in ``1..COINS_MAX`` (or its negative); else :class:`InvalidAmount`."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidAmount(f"the amount must be a whole number, not {amount!r}")
+    if amount == 0:
+        raise InvalidAmount("the amount must not be zero")
+    if amount < 0 and not allow_negative:
+        raise InvalidAmount(f"the amount must be positive, not {amount}")
+    if abs(amount) > COINS_MAX:
+        raise InvalidAmount(f"the amount must be at most {COINS_MAX}, not {abs(amount)}")
+    return amount
+
+
+# -- transactions -----------------------------------------------------------------------
+
+
+class _ImmediateSqliteTransaction(SqliteTransactionContext):
+    """Tortoise's SQLite transaction, begun with ``BEGIN IMMEDIATE`` (takes the write lock
+    at once, waiting up to the busy timeout) and safe when that BEGIN fails."""
+
+    async def __aenter__(self) -> TransactionalDBClient:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                await self.connection._connection.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        return self.connection
+
+
+def _transaction(client: BaseDBAsyncClient) -> Any:
+    if isinstance(client, SqliteClient) and not isinstance(client, TransactionalDBClient):
+        return _ImmediateSqliteTransaction(SqliteTransactionWrapper(client), client._lock)
+    return client._in_transaction()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors that a retry of the whole transaction can cure."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.OperationalError):
+            text = str(seen).lower()
+            if "locked" in text or "busy" in text:
+                return True
+        if isinstance(seen, asyncpg.exceptions.TransactionRollbackError):
+            return True
+        for arg in getattr(seen, "args", ()):
+            if isinstance(arg, BaseException) and arg is not seen and is_transient(arg):
+                return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def run_atomic(
+    work: Callable[[BaseDBAsyncClient], Awaitable[T]], *, attempts: int = RETRY_ATTEMPTS
+) -> T:
+    """Run ``work(conn)`` in one database transaction; retry it on transient failures.
+
+    ``work`` must do all its reads and writes through ``conn`` (``using_db=conn``) and be
+    safe to run again (it is, when everything it does is inside the transaction). Called
+    inside another transaction, it runs in a savepoint of that one and is not retried.
+    """
+    client = connections.get(CONNECTION)
+    nested = isinstance(client, TransactionalDBClient)
+    for attempt in range(1, attempts + 1):
+        try:
+            async with _transaction(client) as conn:
+                return await work(conn)
+        except Exception as exc:
+            if nested or attempt == attempts or not is_transient(exc):
+                raise
+            global retries
+            retries += 1
+            delay = RETRY_BASE_DELAY * 2 ** (attempt - 1) * (0.5 + random.random())
+            log.debug("coins transaction retried (%s): %s", attempt, exc)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# -- balances -----------------------------------------------------------------------------
+
+
+async def get_coins(
+    user_id: int, guild_id: int, using_db: BaseDBAsyncClient | None = None
+) -> int:
+    """The balance of a member (0 when the member has no row yet)."""
+    coins = (
+        await GuildMember.filter(user_id=user_id, guild_id=guild_id)
+        .using_db(using_db)
+        .values_list("coins", flat=True)
+    )
+    return int(coins[0]) if coins else 0
+
+
+async def lock_members(
+    conn: BaseDBAsyncClient, guild_id: int, members: Iterable[tuple[int, str]]
+) -> None:
+    """Create missing member rows, then lock them in id order (PostgreSQL; SQLite's
+    ``BEGIN IMMEDIATE`` already holds the write lock).
+
+    Call first in a transaction that reads before it writes (cooldowns) or that changes
+    two balances (transfers): a fixed lock order means concurrent transfers A->B and
+    B->A cannot deadlock.
+    """
+    ids = []
+    for user_id, username in members:
+        await ensure_member(user_id, guild_id, username, using_db=conn)
+        ids.append(user_id)
+    if conn.capabilities.support_for_update:
+        # (a values_list() query would silently drop FOR UPDATE in Tortoise 1.1)
+        await (
+            GuildMember.filter(guild_id=guild_id, user_id__in=ids)
+            .order_by("id")
+            .select_for_update()
+            .using_db(conn)
+        )
+
+
+async def change_coins(
+    conn: BaseDBAsyncClient,
+    user_id: int,
+    guild_id: int,
+    delta: int,
+    *,
+    needs: int = 0,
+    username: str = "",
+) -> int:
+    """Add ``delta`` to a balance inside the caller's transaction ``conn``; return the new one.
+
+    The member needs a balance of at least ``max(needs, -delta)`` (a gamble needs the
+    stake even when it wins). Raises :class:`InsufficientFunds`, :class:`BalanceTooHigh`
+    or :class:`InvalidAmount`; then nothing was changed.
+    """
+    validate_amount(delta, allow_negative=True)
+    needed = max(needs, -delta, 0)
+    if needed > COINS_MAX:
+        raise InvalidAmount(f"the amount must be at most {COINS_MAX}, not {needed}")
+    await ensure_member(user_id, guild_id, username, using_db=conn)
+    member = GuildMember.filter(user_id=user_id, guild_id=guild_id)
+    ceiling = COINS_MAX - max(delta, 0)
+    while True:
+        guarded = member.filter(coins__gte=needed, coins__lte=ceiling)
+        if await guarded.using_db(conn).update(coins=F("coins") + delta) == 1:
+            return await get_coins(user_id, guild_id, using_db=conn)
+        # Refused. Read the balance under the row lock: on PostgreSQL another transaction
+        # may have changed it since the UPDATE's snapshot; if it now fits, try again.
+        balance = await _locked_coins(conn, user_id, guild_id)
+        if balance < needed:
+            raise InsufficientFunds(balance, needed)
+        if balance > ceiling:
+            raise BalanceTooHigh(balance, delta)
+
+
+async def _locked_coins(conn: BaseDBAsyncClient, user_id: int, guild_id: int) -> int:
+    query = GuildMember.filter(user_id=user_id, guild_id=guild_id).using_db(conn)
+    if conn.capabilities.support_for_update:
+        query = query.select_for_update()
+    [member] = await query
+    return int(member.coins)

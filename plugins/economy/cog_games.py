@@ -1,0 +1,89 @@
+"""Earning and risking coins: ``/daily``, ``/work``, ``/gamble``.
+
+``Games.rng`` (a ``() -> float in [0, 1)``) decides gambles and work pay; tests replace it.
+"""
+
+from __future__ import annotations
+
+import random
+
+import disnake
+from disnake.ext import commands
+
+from core.cogs.meta import GUILD_ONLY
+from plugins.economy import rewards
+from plugins.economy import service as bank
+from plugins.economy.replies import Reply, answer
+from plugins.economy.settings import EconomySettings
+
+
+class Games(commands.Cog):
+    """Daily reward, work and the coin-flip gamble."""
+
+    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.rng: rewards.Random = random.Random().random
+
+    @commands.slash_command(name="daily", description="Claim your daily coins",
+                            contexts=GUILD_ONLY)
+    async def daily(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Pay the daily reward (24 h cooldown; consecutive days add a streak bonus)."""
+        assert inter.guild is not None
+        guild_id = inter.guild.id
+
+        async def work() -> Reply:
+            reward = await rewards.claim_daily(
+                inter.author.id, guild_id, self.settings, username=inter.author.name
+            )
+            streak = f" (streak day {reward.streak})" if reward.streak > 1 else ""
+            return (
+                f"You claimed {self.settings.money(reward.amount)}{streak}. "
+                f"Balance: {self.settings.money(reward.balance)}."
+            )
+
+        await answer(inter, self.settings, work)
+
+    @commands.slash_command(name="work", description="Work for some coins",
+                            contexts=GUILD_ONLY)
+    async def work(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Pay a random amount in the configured range (1 h cooldown)."""
+        assert inter.guild is not None
+        guild_id = inter.guild.id
+
+        async def pay() -> Reply:
+            reward = await rewards.do_work(
+                inter.author.id, guild_id, self.settings, username=inter.author.name,
+                rng=self.rng,
+            )
+            return (
+                f"You worked and earned {self.settings.money(reward.amount)}. "
+                f"Balance: {self.settings.money(reward.balance)}."
+            )
+
+        await answer(inter, self.settings, pay)
+
+    @commands.slash_command(name="gamble", description="Bet coins on a coin flip",
+                            contexts=GUILD_ONLY)
+    async def gamble(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        amount: str = commands.Param(description="Coins to bet (a whole number, or all)"),
+    ) -> None:
+        """Win ``amount * payout`` with the configured chance, or lose the bet."""
+        assert inter.guild is not None
+        guild_id = inter.guild.id
+
+        async def work() -> Reply:
+            current = await bank.balance(inter.author.id, guild_id)
+            bet = bank.parse_amount(amount, balance=current)
+            result = await rewards.gamble(
+                inter.author.id, guild_id, bet, self.settings, username=inter.author.name,
+                rng=self.rng,
+            )
+            money = self.settings.money
+            if result.won:
+                return f"You won {money(result.delta)}! Balance: {money(result.balance)}."
+            return f"You lost {money(result.bet)}. Balance: {money(result.balance)}."
+
+        await answer(inter, self.settings, work)

@@ -1,0 +1,143 @@
+"""``/shop list|add|remove`` and ``/buy``: per-guild items, optionally granting a role.
+
+A purchase is paid first (a ``purchase`` transaction); the role is given after payment
+and, if Discord refuses it, the price is refunded (a ``refund`` transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import disnake
+from disnake.ext import commands
+
+from core.cogs.meta import GUILD_ONLY, require_manage_guild
+from plugins.economy import shop
+from plugins.economy.models import ShopItem
+from plugins.economy.replies import Reply, answer, safe_text
+from plugins.economy.service import parse_amount
+from plugins.economy.settings import EconomySettings
+
+log = logging.getLogger(__name__)
+
+
+def item_line(item: ShopItem, settings: EconomySettings) -> str:
+    """One shop item for display."""
+    role = f" — gives <@&{item.role_id}>" if item.role_id else ""
+    about = f"\n  {item.description}" if item.description else ""
+    return f"**{item.name}** — {settings.money(item.price)}{role}{about}"
+
+
+class Shop(commands.Cog):
+    """The guild's shop."""
+
+    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+        self.bot = bot
+        self.settings = settings
+
+    @commands.slash_command(name="shop", description="This server's shop", contexts=GUILD_ONLY)
+    async def shop(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Parent of the shop subcommands."""
+
+    @shop.sub_command(name="list", description="What the shop sells")
+    async def shop_list(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """List the items, cheapest first."""
+        assert inter.guild is not None
+        guild_id = inter.guild.id
+
+        async def work() -> Reply:
+            items = await shop.list_items(guild_id)
+            if not items:
+                return "The shop is empty."
+            lines = ["**Shop**", *(item_line(i, self.settings) for i in items)]
+            return "\n".join(lines)[:2000]
+
+        await answer(inter, self.settings, work)
+
+    @shop.sub_command(name="add", description="Add an item (Manage Server)")
+    async def shop_add(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        name: str = commands.Param(max_length=50, description="Item name"),
+        price: str = commands.Param(description="Price in coins"),
+        role: disnake.Role | None = commands.Param(default=None, description="Role it gives"),
+        description: str | None = commands.Param(default=None, max_length=200,
+                                                 description="What it is"),
+    ) -> None:
+        """Add an item to the shop."""
+        assert inter.guild is not None
+        require_manage_guild(inter.author)
+        guild_id = inter.guild.id
+
+        async def work() -> Reply:
+            if role is not None and (role.is_default() or role.managed):
+                raise shop.ShopError("that role cannot be sold")
+            try:
+                value = parse_amount(price)
+            except ValueError as exc:
+                raise shop.ShopError(f"bad price: {exc}") from exc
+            item = await shop.add_item(
+                guild_id, safe_text(name, shop.NAME_MAX), value, created_by=inter.author.id,
+                role_id=role.id if role else None,
+                description=safe_text(description, shop.DESCRIPTION_MAX) if description else None,
+                max_items=self.settings.shop_max_items,
+            )
+            return f"Added {item_line(item, self.settings)}"
+
+        await answer(inter, self.settings, work)
+
+    @shop.sub_command(name="remove", description="Remove an item (Manage Server)")
+    async def shop_remove(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        name: str = commands.Param(max_length=50, description="Item name"),
+    ) -> None:
+        """Remove an item from the shop."""
+        assert inter.guild is not None
+        require_manage_guild(inter.author)
+        guild_id = inter.guild.id
+
+        async def work() -> Reply:
+            item = await shop.remove_item(guild_id, safe_text(name, shop.NAME_MAX))
+            return f"Removed **{item.name}** from the shop."
+
+        await answer(inter, self.settings, work)
+
+    @commands.slash_command(name="buy", description="Buy an item from the shop",
+                            contexts=GUILD_ONLY)
+    async def buy(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        item: str = commands.Param(max_length=50, description="Item name"),
+    ) -> None:
+        """Pay for an item; give its role after payment, refunding if that fails."""
+        assert inter.guild is not None
+        guild = inter.guild
+        buyer = inter.author
+
+        async def work() -> Reply:
+            found = await shop.find_item(guild.id, safe_text(item, shop.NAME_MAX))
+            role = guild.get_role(found.role_id) if found.role_id else None
+            if found.role_id and role is None:
+                raise shop.ShopError("that item's role no longer exists; ask an admin")
+            if role is not None and isinstance(buyer, disnake.Member) and role in buyer.roles:
+                raise shop.ShopError("you already have that item's role")
+            balance = await shop.pay_for(found, buyer.id, buyer.name)
+            money = self.settings.money
+            if role is not None:
+                try:
+                    assert isinstance(buyer, disnake.Member)
+                    await buyer.add_roles(role, reason=f"bought {found.name} in the shop")
+                except disnake.HTTPException as exc:
+                    log.warning("shop role %s not given in guild %s: %s", role.id, guild.id, exc)
+                    balance = await shop.refund(found, buyer.id, "the role could not be given")
+                    return (
+                        f"I could not give you the role of **{found.name}** (Discord refused), "
+                        f"so your {money(found.price)} were refunded. Balance: {money(balance)}."
+                    )
+            return (
+                f"You bought **{found.name}** for {money(found.price)}. "
+                f"Balance: {money(balance)}."
+            )
+
+        await answer(inter, self.settings, work)

@@ -1,0 +1,63 @@
+"""``[plugins.economy]``: currency, rewards, gambling and shop limits."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from core.services.coins import COINS_MAX
+
+
+class EconomySettings(BaseModel):
+    """Validated ``[plugins.economy]`` settings (every key optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency_name: str = Field(default="coins", min_length=1, max_length=32)
+    currency_symbol: str = Field(default="\N{COIN}", min_length=1, max_length=8)
+    daily_amount: int = Field(default=100, ge=1, le=1_000_000)
+    daily_cooldown_hours: float = Field(default=24.0, gt=0, le=168)
+    daily_streak_bonus: int = Field(default=10, ge=0, le=1_000_000)
+    daily_streak_max_days: int = Field(default=7, ge=1, le=60)
+    daily_streak_window_hours: float = Field(default=48.0, gt=0, le=336)
+    work_min: int = Field(default=20, ge=1, le=1_000_000)
+    work_max: int = Field(default=80, ge=1, le=1_000_000)
+    work_cooldown_hours: float = Field(default=1.0, gt=0, le=168)
+    gamble_win_chance: float = Field(default=0.5, gt=0, lt=1)
+    gamble_house_edge: float = Field(default=0.04, ge=0, lt=1)
+    gamble_max_bet: int = Field(default=100_000, ge=1, le=COINS_MAX)
+    shop_max_items: int = Field(default=25, ge=1, le=100)
+    richest_page_size: int = Field(default=10, ge=1, le=25)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EconomySettings:
+        if self.work_min > self.work_max:
+            raise ValueError(f"work_min ({self.work_min}) exceeds work_max ({self.work_max})")
+        if self.gamble_payout_ratio <= 0:
+            raise ValueError(
+                f"gamble_house_edge {self.gamble_house_edge} with gamble_win_chance "
+                f"{self.gamble_win_chance} leaves no winnings; lower the edge or the chance"
+            )
+        if self.daily_streak_window_hours <= self.daily_cooldown_hours:
+            raise ValueError("daily_streak_window_hours must exceed daily_cooldown_hours")
+        return self
+
+    @property
+    def gamble_payout_ratio(self) -> float:
+        """Net winnings per coin staked, so that the expected loss is the house edge.
+
+        ``chance * (1 + ratio) = 1 - edge``: with chance 0.5 and edge 0.04, a win pays
+        0.92 times the stake on top of the stake.
+        """
+        return (1 - self.gamble_house_edge) / self.gamble_win_chance - 1
+
+    def gamble_winnings(self, bet: int) -> int:
+        """Net coins won on ``bet`` (rounded down, at least 1), computed exactly in decimal."""
+        edge, chance = Decimal(str(self.gamble_house_edge)), Decimal(str(self.gamble_win_chance))
+        gross = (Decimal(bet) * (1 - edge) / chance).to_integral_value(rounding=ROUND_FLOOR)
+        return max(1, int(gross) - bet)
+
+    def money(self, amount: int) -> str:
+        """``1,250 🪙`` style rendering of an amount."""
+        return f"{amount:,} {self.currency_symbol}"
