@@ -12,6 +12,7 @@ from disnake.ext import commands
 from core import errors
 from core.cogs import core_cogs
 from core.config import Settings
+from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
 from core.plugins import PluginManager
 from core.services.guild_config import GuildConfigService
@@ -51,6 +52,7 @@ class GuildhallBot(commands.AutoShardedBot):
         # not ``activity``: that name is disnake's presence property on Client
         self.user_activity = ActivityBuffer()
         self._flush_task: asyncio.Task[None] | None = None
+        self.leader: LeaderDuties | None = None
         sync = settings.discord.sync_commands
         options.setdefault("intents", build_intents(settings))
         options.setdefault("allowed_mentions", NO_MENTIONS)
@@ -81,9 +83,12 @@ class GuildhallBot(commands.AutoShardedBot):
                 log.debug("plugin %s added cog %s", name, type(cog).__name__)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
-        """Start the periodic flush, then connect."""
+        """Start the periodic flush and the leader candidacy, then connect."""
         interval = self.settings.bot.activity_flush_seconds
         self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
+        if self.settings.leader.duties and self.leader is None:
+            self.leader = LeaderDuties(self.settings, self.plugins, bot=self)
+            await self.leader.start()
         await super().start(token, reconnect=reconnect)
 
     async def _flush_every(self, interval: float) -> None:
@@ -100,7 +105,10 @@ class GuildhallBot(commands.AutoShardedBot):
         await self.plugins.acall("guildhall_flush")
 
     async def close(self) -> None:
-        """Stop the flush loop, write out what is buffered, then disconnect."""
+        """Stop leading, stop the flush loop, write out what is buffered, then disconnect."""
+        if self.leader is not None:
+            await self.leader.stop()
+            self.leader = None
         if self._flush_task is not None:
             self._flush_task.cancel()
             self._flush_task = None

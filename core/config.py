@@ -127,6 +127,9 @@ class LeaderSettings(_Section):
     ttl_seconds: float = Field(default=15.0, gt=0.5, le=300)
     renew_seconds: float = Field(default=5.0, gt=0.1, le=100)
     key: str = Field(default="guildhall:leader", min_length=1)
+    duties: list[Literal["timers", "maintenance", "backups"]] = Field(
+        default_factory=lambda: ["timers", "maintenance", "backups"]
+    )
 
     @model_validator(mode="after")
     def _renew_before_expiry(self) -> LeaderSettings:

@@ -76,10 +76,14 @@ def guildhall_cogs(bot: commands.Bot, settings: BaseModel | None) -> list[comman
 
 
 @hookspec
-def guildhall_timer_sources() -> list[TimerSource]:
+def guildhall_timer_sources(bot: commands.Bot | None) -> list[TimerSource]:
     """Return the tables whose rows fall due at a stored time (reminders, temp bans).
 
-    Called by the leader's scheduler at start-up. See :class:`core.contracts.TimerSource`.
+    Called once per process when its bot starts (every process is a leader candidate).
+    ``bot`` is the process's bot (its REST client works for any guild: the leader need
+    not hold the guild's shard); ``None`` in tools without a bot. See
+    :class:`core.contracts.TimerSource`. After inserting a row, call
+    ``core.wakeups.notify_created(due_at)`` so the leader wakes early.
     """
 
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from core.cli.backup_cmd import backup, restore
 from core.cli.common import CliError, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
@@ -42,6 +43,8 @@ cli.add_command(config)
 cli.add_command(db)
 cli.add_command(plugins)
 cli.add_command(sandbox)
+cli.add_command(backup)
+cli.add_command(restore)
 cli.add_command(maintenance)
 db.add_command(check_integrity)
 

@@ -14,6 +14,7 @@ when no server can be found or started.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -95,11 +96,14 @@ def guildhall_redis_url(guildhall_services: dict) -> str:
 
 
 def make_settings(database_url: str, plugins: list[str], **sections: Any) -> Settings:
-    """Settings for tests: the given database and plugins, everything else default."""
+    """Settings for tests: the given database and plugins, a short leader lease of its own
+    (unique key) running only the timers, everything else default."""
     data: dict[str, Any] = {
         "database": {"url": database_url},
         "plugins": {"enabled": plugins},
         "logging": {"level": "WARNING"},
+        "leader": {"duties": ["timers"], "ttl_seconds": 3, "renew_seconds": 1,
+                   "key": f"guildhall-test:{uuid.uuid4().hex[:12]}"},
     }
     for key, value in sections.items():
         data.setdefault(key, {}).update(value)
@@ -111,11 +115,20 @@ async def guildhall_settings(
     guildhall_engine: str,
     guildhall_plugins: list[str],
     guildhall_database_factory: DatabaseFactory,
+    guildhall_services: dict[str, Any],
 ) -> AsyncIterator[Settings]:
-    """Settings whose database is fresh and migrated to head for ``guildhall_plugins``."""
+    """Settings whose database is fresh and migrated to head for ``guildhall_plugins``.
+
+    On PostgreSQL the lease and wake-ups go through the real Redis (as in production);
+    on SQLite through the single-machine file lock and socket.
+    """
     base = make_settings("sqlite://:memory:", guildhall_plugins)
     url = await guildhall_database_factory.create_migrated(guildhall_engine, base)
-    yield make_settings(url, guildhall_plugins)
+    extra: dict[str, Any] = {}
+    redis = guildhall_services["redis"]
+    if guildhall_engine == "postgres" and redis is not None:
+        extra["redis"] = {"url": redis.url}
+    yield make_settings(url, guildhall_plugins, **extra)
     await guildhall_database_factory.drop(url)
 
 

@@ -1,16 +1,69 @@
-"""Leveling plugin (XP earning and commands arrive with the leveling issue).
+"""Leveling plugin: XP from messages, levels, role rewards, /rank, /leaderboard, /levels, /xp.
 
-Leveling stores XP in core's ``guild_members`` and ``users`` through core services, so it
-has no tables of its own yet.
+XP and levels live in core's ``guild_members`` and ``users`` (written through
+``core.services.xp``); the plugin's own tables hold settings, rewards, exclusions and the
+audit trail of admin XP changes.
 """
 
 from __future__ import annotations
 
+import weakref
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
+from plugins.leveling.settings import LevelingSettings
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
+
+    from plugins.leveling.cog import Leveling
+
+_M = "plugins.leveling.models"
 
 
 class LevelingPlugin(TablePlugin):
-    """No tables of its own yet."""
+    """Owns ``level_settings``, ``level_rewards``, ``level_exclusions``, ``xp_adjustments``."""
+
+    models_module = _M
+    guild_tables = (
+        f"{_M}.LevelSettings",
+        f"{_M}.LevelReward",
+        f"{_M}.LevelExclusion",
+        f"{_M}.XpAdjustment",
+    )
+    user_columns = {f"{_M}.XpAdjustment": "member_id"}
+
+    def __init__(self) -> None:
+        self._cogs: weakref.WeakSet[Leveling] = weakref.WeakSet()
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.leveling]``: flush interval and default XP range and cooldown."""
+        return LevelingSettings
+
+    @hookimpl
+    def guildhall_cogs(
+        self, bot: commands.Bot, settings: BaseModel | None
+    ) -> list[commands.Cog]:
+        """The earning listener, rank/leaderboard and the admin commands."""
+        from plugins.leveling.admin import LevelsAdmin
+        from plugins.leveling.board import Board
+        from plugins.leveling.cog import Leveling
+
+        config = settings if isinstance(settings, LevelingSettings) else LevelingSettings()
+        leveling = Leveling(bot, config)  # type: ignore[arg-type]
+        self._cogs.add(leveling)
+        return [leveling, Board(leveling), LevelsAdmin(leveling)]
+
+    @hookimpl
+    async def guildhall_flush(self) -> None:
+        """Write buffered XP of every live bot in this process (and handle its level-ups)."""
+        for cog in list(self._cogs):
+            if not cog.bot.is_closed():
+                await cog.flush()
 
 
 plugin = LevelingPlugin()

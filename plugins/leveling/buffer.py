@@ -1,0 +1,114 @@
+"""The XP hot path: an in-memory cooldown and a buffer of pending awards, flushed in batches.
+
+A guild lives on exactly one shard, so one process sees every message of a (user, guild)
+pair: the cooldown can live in memory. Awards accumulate in a dict and are written by
+:meth:`XpBuffer.flush` in one transaction (a multi-row upsert per table, see
+``core.services.xp.apply_awards``). Awards made while a flush runs go to a fresh dict and
+are written by the next flush; a failed flush puts its awards back, so nothing is lost
+or counted twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from core.services import xp
+
+Key = tuple[int, int]  # (user_id, guild_id)
+PRUNE_EVERY = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class LevelUp:
+    """A member who reached a higher level, and the channel they last earned XP in."""
+
+    change: xp.LevelChange
+    channel_id: int | None
+
+
+class XpBuffer:
+    """Cooldowns and pending XP of one process; flush with :meth:`flush`."""
+
+    def __init__(self) -> None:
+        self._pending: dict[Key, int] = {}
+        self._channels: dict[Key, int] = {}
+        self._usernames: dict[int, str] = {}
+        self._last_award: dict[Key, tuple[float, float]] = {}  # key -> (when, cooldown then)
+        self._lock = asyncio.Lock()
+        self._pruned_at = time.monotonic()
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def try_start_cooldown(
+        self, user_id: int, guild_id: int, seconds: float, now: float | None = None
+    ) -> bool:
+        """``True`` (and start a new cooldown) unless the pair is still cooling down.
+
+        A lowered cooldown applies at once (the shorter of the old and new one counts).
+        """
+        now = time.monotonic() if now is None else now
+        key = (user_id, guild_id)
+        last = self._last_award.get(key)
+        if last is not None and now - last[0] < min(last[1], seconds):
+            return False
+        self._last_award[key] = (now, seconds)
+        return True
+
+    def add(
+        self, user_id: int, guild_id: int, amount: int, username: str = "",
+        channel_id: int | None = None,
+    ) -> None:
+        """Buffer ``amount`` XP for the member (no I/O)."""
+        if amount < 0:
+            raise ValueError("an award cannot be negative")
+        key = (user_id, guild_id)
+        self._pending[key] = self._pending.get(key, 0) + amount
+        if channel_id is not None:
+            self._channels[key] = channel_id
+        if username:
+            self._usernames[user_id] = username
+
+    def pending(self, user_id: int, guild_id: int) -> int:
+        """XP awarded to the member and not yet written."""
+        return self._pending.get((user_id, guild_id), 0)
+
+    async def flush(self) -> list[LevelUp]:
+        """Write every pending award; return the members who levelled up.
+
+        Safe to call concurrently with :meth:`add` and with itself.
+        """
+        async with self._lock:
+            pending, self._pending = self._pending, {}
+            channels, self._channels = self._channels, {}
+            usernames, self._usernames = self._usernames, {}
+            self._prune()
+            if not pending:
+                return []
+            try:
+                async with in_transaction(xp.CONNECTION) as conn:
+                    changes = await xp.apply_awards(pending, usernames, conn)
+            except BaseException:
+                for key, amount in pending.items():
+                    self._pending[key] = self._pending.get(key, 0) + amount
+                for key, channel in channels.items():
+                    self._channels.setdefault(key, channel)
+                for user_id, name in usernames.items():
+                    self._usernames.setdefault(user_id, name)
+                raise
+        return [
+            LevelUp(c, channels.get((c.user_id, c.guild_id)))
+            for c in changes
+            if c.new_level > c.old_level
+        ]
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        if now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        self._last_award = {k: v for k, v in self._last_award.items() if now - v[0] < v[1]}

@@ -1,0 +1,162 @@
+"""Earning XP from messages, the flush loop, level-up announcements and reward roles.
+
+The message listener does no I/O when the guild's settings are cached: settings come from
+two in-memory caches (``bot.guild_configs`` and :class:`GuildLevelConfigs`), the cooldown
+and the award live in :class:`XpBuffer`. A background loop flushes the buffer every
+``flush_seconds``; ``guildhall_flush`` (shutdown) flushes it too. Level-ups are computed
+from the totals the flush stored, then announced and rewarded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import TYPE_CHECKING
+
+import disnake
+from disnake.ext import commands
+
+from core.mentions import only_user
+from plugins.leveling import service
+from plugins.leveling.buffer import LevelUp, XpBuffer
+from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
+from plugins.leveling.settings import LevelingSettings
+
+if TYPE_CHECKING:
+    from core.bot import GuildhallBot
+
+log = logging.getLogger(__name__)
+
+
+class Leveling(commands.Cog):
+    """XP earning and level-ups; the other leveling cogs use its buffer and caches."""
+
+    def __init__(self, bot: GuildhallBot, settings: LevelingSettings) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.buffer = XpBuffer()
+        self.configs = GuildLevelConfigs(settings)
+        self._loop_task: asyncio.Task[None] | None = None
+        self._random = random.SystemRandom()
+
+    # -- shared helpers ------------------------------------------------------------------
+
+    async def enabled(self, guild_id: int) -> bool:
+        """Whether the guild has leveling on (``guild_config.xp_enabled``, cached)."""
+        return (await self.bot.guild_configs.get(guild_id)).xp_enabled
+
+    def excluded(self, config: GuildLevelConfig, message: disnake.Message) -> bool:
+        """Whether the message's channel (or its parent) or an author's role is excluded."""
+        channel = message.channel
+        parent_id = getattr(channel, "parent_id", None)
+        if channel.id in config.excluded_channels or parent_id in config.excluded_channels:
+            return True
+        roles = getattr(message.author, "roles", ())
+        return any(role.id in config.excluded_roles for role in roles)
+
+    # -- earning -------------------------------------------------------------------------
+
+    @commands.Cog.listener("on_message")
+    async def earn(self, message: disnake.Message) -> None:
+        """Award XP for a guild message, at most once per cooldown per member."""
+        author = message.author
+        if author.bot or message.guild is None or not isinstance(author, disnake.Member):
+            return
+        guild_id = message.guild.id
+        if not await self.enabled(guild_id):
+            return
+        config = await self.configs.get(guild_id)
+        if self.excluded(config, message):
+            return
+        if not self.buffer.try_start_cooldown(author.id, guild_id, config.cooldown_seconds):
+            return
+        amount = self._random.randint(config.xp_min, config.xp_max)
+        self.buffer.add(author.id, guild_id, amount, author.name, message.channel.id)
+        self.ensure_loop()
+
+    # -- flushing ------------------------------------------------------------------------
+
+    @commands.Cog.listener("on_ready")
+    async def start_flushing(self) -> None:
+        """Start the flush loop once the bot is connected."""
+        self.ensure_loop()
+
+    def ensure_loop(self) -> None:
+        """Start the periodic flush unless it runs already."""
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.create_task(self._flush_loop(), name="leveling-flush")
+
+    async def _flush_loop(self) -> None:
+        while not self.bot.is_closed():
+            await asyncio.sleep(self.settings.flush_seconds)
+            if self.bot.is_closed():
+                return
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("leveling flush failed; the awards are kept for the next one")
+
+    def cog_unload(self) -> None:
+        """Stop the flush loop (the buffer is flushed by ``guildhall_flush``)."""
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+
+    async def flush(self) -> list[LevelUp]:
+        """Write pending XP, then announce and reward every level-up it produced."""
+        ups = await self.buffer.flush()
+        for up in ups:
+            try:
+                await self.level_up(up)
+            except Exception:
+                log.exception("level-up handling failed for %s", up.change)
+        return ups
+
+    # -- level-ups -----------------------------------------------------------------------
+
+    async def level_up(self, up: LevelUp) -> None:
+        """Give reward roles and announce the new level as the guild configured."""
+        guild = self.bot.get_guild(up.change.guild_id)
+        if guild is None:
+            return
+        member = guild.get_member(up.change.user_id)
+        if member is None:
+            return
+        config = await self.configs.get(guild.id)
+        await self.sync_rewards(member, up.change.new_level, config)
+        if config.announce_mode == "off" or not await self.enabled(guild.id):
+            return
+        channel_id = (
+            config.announce_channel_id if config.announce_mode == "channel" else up.channel_id
+        )
+        channel = guild.get_channel_or_thread(channel_id) if channel_id else None
+        if not isinstance(channel, disnake.abc.Messageable):
+            return
+        await channel.send(
+            f"GG {member.mention}, you reached **level {up.change.new_level}**!",
+            allowed_mentions=only_user(member),
+        )
+
+    async def sync_rewards(
+        self, member: disnake.Member, level: int, config: GuildLevelConfig
+    ) -> list[str]:
+        """Add the reward roles ``level`` earns and remove the others; return problems."""
+        guild_rewards = await service.rewards(member.guild.id)
+        if not guild_rewards:
+            return []
+        wanted, unwanted = service.reward_roles(level, guild_rewards, config.keep_lower_rewards)
+        held = {role.id for role in member.roles}
+        guild = member.guild
+        add = [r for r in (guild.get_role(i) for i in sorted(wanted - held)) if r is not None]
+        remove = [r for r in (guild.get_role(i) for i in sorted(unwanted & held)) if r]
+        problems = []
+        for roles, action in ((add, member.add_roles), (remove, member.remove_roles)):
+            if not roles:
+                continue
+            try:
+                await action(*roles, reason=f"level {level} rewards")
+            except disnake.HTTPException as exc:
+                names = ", ".join(disnake.utils.escape_markdown(r.name) for r in roles)
+                problems.append(f"could not update {names}: {exc.text or exc.status}")
+                log.warning("reward roles for %s in %s: %s", member.id, guild.id, exc)
+        return problems

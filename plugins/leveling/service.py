@@ -1,0 +1,240 @@
+"""Leveling logic other code may call: guild settings (cached), rewards, exclusions, /xp.
+
+Every settings change goes through :class:`GuildLevelConfigs`, which validates it, writes
+it and invalidates the guild's cache entry, so the next message uses the new values. The
+cache also expires entries after ``ttl`` seconds (a change made by another process, e.g.
+a dashboard, is seen within that time). Invalid input raises ``ValueError`` and writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from core.services import xp
+from plugins.leveling.models import (
+    ANNOUNCE_MODES,
+    LevelExclusion,
+    LevelReward,
+    LevelSettings,
+    XpAdjustment,
+)
+from plugins.leveling.settings import LevelingSettings
+
+XP_AMOUNT_LIMIT = 10_000
+COOLDOWN_LIMIT = 86_400
+EXCLUSION_KINDS = ("channel", "role")
+
+
+@dataclass(frozen=True, slots=True)
+class GuildLevelConfig:
+    """One guild's leveling settings as the hot path reads them."""
+
+    guild_id: int
+    xp_min: int
+    xp_max: int
+    cooldown_seconds: int
+    announce_mode: str
+    announce_channel_id: int | None
+    keep_lower_rewards: bool
+    excluded_channels: frozenset[int]
+    excluded_roles: frozenset[int]
+
+
+class GuildLevelConfigs:
+    """Reads (cached, bounded) and validated writes of per-guild leveling settings."""
+
+    def __init__(
+        self, defaults: LevelingSettings, cache_size: int = 10_000, ttl: float = 60.0
+    ) -> None:
+        self.defaults = defaults
+        self.cache_size = cache_size
+        self.ttl = ttl
+        self._cache: OrderedDict[int, tuple[float, GuildLevelConfig]] = OrderedDict()
+
+    async def get(self, guild_id: int) -> GuildLevelConfig:
+        """The guild's settings (defaults when it never changed any); cached."""
+        cached = self._cache.get(guild_id)
+        if cached is not None and time.monotonic() - cached[0] < self.ttl:
+            self._cache.move_to_end(guild_id)
+            return cached[1]
+        config = await self._load(guild_id)
+        self._cache[guild_id] = (time.monotonic(), config)
+        self._cache.move_to_end(guild_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return config
+
+    def invalidate(self, guild_id: int) -> None:
+        """Forget the cached settings of a guild."""
+        self._cache.pop(guild_id, None)
+
+    async def _load(self, guild_id: int) -> GuildLevelConfig:
+        row = await LevelSettings.get_or_none(guild_id=guild_id)
+        d = self.defaults
+        exclusions = await LevelExclusion.filter(guild_id=guild_id).values_list(
+            "kind", "target_id"
+        )
+        return GuildLevelConfig(
+            guild_id=guild_id,
+            xp_min=row.xp_min if row else d.xp_min,
+            xp_max=row.xp_max if row else d.xp_max,
+            cooldown_seconds=row.cooldown_seconds if row else d.cooldown_seconds,
+            announce_mode=row.announce_mode if row else "same",
+            announce_channel_id=row.announce_channel_id if row else None,
+            keep_lower_rewards=row.keep_lower_rewards if row else True,
+            excluded_channels=frozenset(t for k, t in exclusions if k == "channel"),
+            excluded_roles=frozenset(t for k, t in exclusions if k == "role"),
+        )
+
+    async def _save(self, guild_id: int, **changes: Any) -> GuildLevelConfig:
+        d = self.defaults
+        row, _ = await LevelSettings.get_or_create(
+            guild_id=guild_id,
+            defaults={"xp_min": d.xp_min, "xp_max": d.xp_max,
+                      "cooldown_seconds": d.cooldown_seconds},
+        )
+        for key, value in changes.items():
+            setattr(row, key, value)
+        await row.save(update_fields=[*changes, "updated_at"])
+        self.invalidate(guild_id)
+        return await self.get(guild_id)
+
+    async def set_rates(
+        self,
+        guild_id: int,
+        xp_min: int | None = None,
+        xp_max: int | None = None,
+        cooldown_seconds: int | None = None,
+    ) -> GuildLevelConfig:
+        """Change the XP range per message and/or the cooldown; validated together."""
+        current = await self.get(guild_id)
+        low = current.xp_min if xp_min is None else xp_min
+        high = current.xp_max if xp_max is None else xp_max
+        cooldown = current.cooldown_seconds if cooldown_seconds is None else cooldown_seconds
+        if not (0 <= low <= XP_AMOUNT_LIMIT and 0 <= high <= XP_AMOUNT_LIMIT):
+            raise ValueError(f"XP per message must be between 0 and {XP_AMOUNT_LIMIT:,}")
+        if low > high:
+            raise ValueError(f"the minimum XP ({low}) is above the maximum ({high})")
+        if not 0 <= cooldown <= COOLDOWN_LIMIT:
+            raise ValueError(f"the cooldown must be between 0 and {COOLDOWN_LIMIT:,} seconds")
+        return await self._save(guild_id, xp_min=low, xp_max=high, cooldown_seconds=cooldown)
+
+    async def set_announce(
+        self, guild_id: int, mode: str, channel_id: int | None = None
+    ) -> GuildLevelConfig:
+        """Announce level-ups in the member's channel, a fixed channel, or not at all."""
+        if mode not in ANNOUNCE_MODES:
+            raise ValueError(f"the mode must be one of {', '.join(ANNOUNCE_MODES)}")
+        if mode == "channel" and channel_id is None:
+            raise ValueError("choose the channel for announcements")
+        stored = channel_id if mode == "channel" else None
+        return await self._save(guild_id, announce_mode=mode, announce_channel_id=stored)
+
+    async def set_keep_lower_rewards(self, guild_id: int, keep: bool) -> GuildLevelConfig:
+        """Keep lower reward roles on reaching a higher one (``False``: replace them)."""
+        return await self._save(guild_id, keep_lower_rewards=keep)
+
+    async def exclude(self, guild_id: int, kind: str, target_id: int) -> bool:
+        """Exclude a channel or role from earning XP; ``False`` if it already was."""
+        if kind not in EXCLUSION_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(EXCLUSION_KINDS)}")
+        _, created = await LevelExclusion.get_or_create(
+            guild_id=guild_id, target_id=target_id, defaults={"kind": kind}
+        )
+        self.invalidate(guild_id)
+        return created
+
+    async def include(self, guild_id: int, target_id: int) -> bool:
+        """Let a channel or role earn XP again; ``False`` if it was not excluded."""
+        deleted = await LevelExclusion.filter(guild_id=guild_id, target_id=target_id).delete()
+        self.invalidate(guild_id)
+        return deleted > 0
+
+
+# -- rewards -------------------------------------------------------------------------------
+
+
+async def rewards(guild_id: int) -> list[tuple[int, int]]:
+    """The guild's ``(level, role_id)`` rewards, lowest level first."""
+    rows = await LevelReward.filter(guild_id=guild_id).order_by("level")
+    return [(r.level, r.role_id) for r in rows]
+
+
+async def add_reward(guild_id: int, level: int, role_id: int) -> None:
+    """Give ``role_id`` at ``level`` (replacing the role of that level, if any)."""
+    if not 2 <= level <= 1000:
+        raise ValueError("the level must be between 2 and 1000 (everyone starts at level 1)")
+    other = await LevelReward.get_or_none(guild_id=guild_id, role_id=role_id)
+    if other is not None and other.level != level:
+        raise ValueError(f"that role is already the reward of level {other.level}")
+    await LevelReward.update_or_create(
+        guild_id=guild_id, level=level, defaults={"role_id": role_id}
+    )
+
+
+async def remove_reward(guild_id: int, level: int) -> bool:
+    """Stop rewarding ``level``; ``False`` when it had no reward."""
+    return await LevelReward.filter(guild_id=guild_id, level=level).delete() > 0
+
+
+def reward_roles(
+    level: int, guild_rewards: list[tuple[int, int]], keep_lower: bool
+) -> tuple[set[int], set[int]]:
+    """``(roles the member should have, reward roles the member should not have)``.
+
+    Rewards above ``level`` are never held (an admin may lower XP). With ``keep_lower``
+    every reached reward is held; otherwise only the highest one reached.
+    """
+    reached = sorted((lvl, role) for lvl, role in guild_rewards if lvl <= level)
+    if keep_lower:
+        wanted = {role for _, role in reached}
+    else:
+        wanted = {reached[-1][1]} if reached else set()
+    every = {role for _, role in guild_rewards}
+    return wanted, every - wanted
+
+
+# -- admin XP changes ----------------------------------------------------------------------
+
+
+async def adjust_xp(
+    guild_id: int,
+    member_id: int,
+    username: str,
+    admin_id: int,
+    action: str,
+    amount: int,
+    reason: str | None = None,
+) -> xp.XpChange:
+    """``/xp set|add|remove``: change the member's XP and write the audit row, atomically.
+
+    ``amount`` must be 0..MAX_XP (and > 0 for add/remove); removing more than the member
+    has leaves 0. Raises ``ValueError`` on bad input, changing nothing.
+    """
+    if action not in ("set", "add", "remove"):
+        raise ValueError("the action must be set, add or remove")
+    if amount < 0:
+        raise ValueError("the amount cannot be negative")
+    if amount > xp.MAX_XP:
+        raise ValueError(f"the amount cannot exceed {xp.MAX_XP:,}")
+    if action != "set" and amount == 0:
+        raise ValueError("the amount must be at least 1")
+    if reason is not None and len(reason) > 500:
+        raise ValueError("the reason must be at most 500 characters")
+    async with in_transaction(xp.CONNECTION) as conn:
+        if action == "set":
+            change = await xp.change_member_xp(conn, guild_id, member_id, username, set_to=amount)
+        else:
+            delta = amount if action == "add" else -amount
+            change = await xp.change_member_xp(conn, guild_id, member_id, username, delta=delta)
+        await XpAdjustment.create(
+            guild_id=guild_id, admin_id=admin_id, member_id=member_id, delta=change.delta,
+            xp_after=change.new_xp, reason=reason, using_db=conn,
+        )
+    return change

@@ -1,0 +1,159 @@
+"""Leaderboard and /rank latency in guilds of 10k, 100k and 1M members, SQLite vs PostgreSQL.
+
+Run: ``python -m tests.bench.leaderboard --members 1000000`` (``--engines sqlite``,
+``--runs 50``, ``--pg-url postgres://postgres@127.0.0.1:5432/postgres``). Each engine gets
+a fresh database migrated to head (so with the real indexes, including
+``idx_guild_members_guild_xp``), filled in bulk (a recursive CTE on SQLite,
+``generate_series`` on PostgreSQL), analysed, then queried through ``core.services.xp``
+exactly as the commands do. ``--without-composite-index`` drops ``(guild_id, xp)`` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+from tortoise import connections
+
+from core.config import Settings
+from core.db import close_database
+from core.runtime import Runtime
+from core.services import xp
+
+SIZES = (10_000, 100_000, 1_000_000)
+MAX_XP = 1_000_000
+
+
+def settings_for(url: str) -> Settings:
+    """Settings for the bench database (leveling enabled, quiet logs)."""
+    return Settings(
+        database={"url": url}, plugins={"enabled": ["leveling"]}, logging={"level": "WARNING"}
+    )
+
+
+async def fill(engine: str, sizes: list[int]) -> None:
+    """Users 1..max(sizes); guild ``i + 1`` holds the first ``sizes[i]`` users."""
+    conn = connections.get("default")
+    top = max(sizes)
+    if engine == "postgres":
+        await conn.execute_script(
+            f"INSERT INTO users (user_id, username) "
+            f"SELECT g, 'user' || g FROM generate_series(1, {top}) g"
+        )
+        for guild, size in enumerate(sizes, start=1):
+            await conn.execute_script(
+                f"INSERT INTO guild_members (user_id, guild_id, xp, level) "
+                f"SELECT g, {guild}, (random() * {MAX_XP})::int, 1 "
+                f"FROM generate_series(1, {size}) g"
+            )
+        await conn.execute_script("VACUUM ANALYZE")  # what autovacuum leaves in production
+        return
+    series = "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) "
+    await conn.execute_script(
+        series.format(n=top) + "INSERT INTO users (user_id, username) "
+        "SELECT i, 'user' || i FROM s"
+    )
+    for guild, size in enumerate(sizes, start=1):
+        await conn.execute_script(
+            series.format(n=size) + "INSERT INTO guild_members (user_id, guild_id, xp, level) "
+            f"SELECT i, {guild}, abs(random()) % {MAX_XP}, 1 FROM s"
+        )
+    await conn.execute_script("ANALYZE")
+
+
+async def timed(call: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, float]:
+    """p50 and p99 latency of ``call`` in milliseconds (after one warm-up call)."""
+    await call()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
+    return statistics.median(samples), p99
+
+
+async def median_xp(guild: int, size: int) -> int:
+    """The XP of the member in the middle of the guild's ranking."""
+    rows = await xp.leaderboard(guild, size // 2, 1)
+    return rows[0].xp
+
+
+async def measure(engine: str, url: str, sizes: list[int], runs: int, drop: bool) -> list[str]:
+    """Migrate, fill and query one database; return the report lines."""
+    runtime = Runtime.from_settings(settings_for(url))
+    await runtime.upgrade()
+    await runtime.open_database()
+    lines = []
+    try:
+        started = time.perf_counter()
+        await fill(engine, sizes)
+        lines.append(f"{engine}: filled {sum(sizes):,} members in "
+                     f"{time.perf_counter() - started:.1f} s")
+        if drop:
+            await connections.get("default").execute_script(
+                'DROP INDEX IF EXISTS "idx_guild_members_guild_xp"'
+            )
+        for guild, size in enumerate(sizes, start=1):
+            deep = (size // 2) // 10 * 10
+            middle = await median_xp(guild, size)
+            results = [
+                await timed(lambda g=guild: xp.leaderboard(g, 0, 11), runs),
+                await timed(lambda g=guild, d=deep: xp.leaderboard(g, d, 11), runs),
+                await timed(lambda g=guild, m=middle: xp.rank_position(g, m), runs),
+            ]
+            cells = "  ".join(f"{p50:8.2f} {p99:8.2f}" for p50, p99 in results)
+            lines.append(f"{engine:8} {size:>9,}  {cells}")
+    finally:
+        await close_database()
+    return lines
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Run the bench on each engine and print the table."""
+    sizes = [s for s in SIZES if s < args.members] + [args.members]
+    header = (f"{'engine':8} {'members':>9}  {'page 1 p50':>8} {'p99':>8}  "
+              f"{'deep p50':>8} {'p99':>8}  {'rank p50':>8} {'p99':>8}   (ms)")
+    report = [header]
+    for engine in args.engines.split(","):
+        if engine == "sqlite":
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite://{Path(tmp) / 'bench.db'}"
+                report += await measure(engine, url, sizes, args.runs, args.drop)
+            continue
+        name = f"gh_bench_{os.getpid()}"
+        admin_dsn = urlsplit(args.pg_url)._replace(scheme="postgresql").geturl()
+        admin = await asyncpg.connect(admin_dsn)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = urlsplit(args.pg_url)._replace(path=f"/{name}").geturl()
+            report += await measure(engine, url, sizes, args.runs, args.drop)
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await admin.close()
+    print("\n".join(report))
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1_000_000, help="largest guild")
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--without-composite-index", dest="drop", action="store_true")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
