@@ -174,4 +174,5 @@ def test_backend_follows_the_deployment(tmp_path: Path) -> None:
     with_redis = make_settings("postgres://postgres@127.0.0.1:5432/g", [],
                                redis={"url": "redis://127.0.0.1:6379/0"})
     chosen = wakeups_for(with_redis)
-    assert isinstance(chosen, RedisWakeups) and chosen.channel == "guildhall:leader:wakeup"
+    assert isinstance(chosen, RedisWakeups)
+    assert chosen.channel == f"{with_redis.leader.key}:wakeup"
