@@ -22,7 +22,7 @@ async def export_user_rows(
     """Rows of each model whose column (the dict value) equals ``user_id``, as plain data."""
     exported: dict[str, list[dict[str, Any]]] = {}
     for model, column in models.items():
-        rows = await model.filter(**{column: user_id}).order_by("pk").values()
+        rows = await model.filter(**{column: user_id}).order_by(model._meta.pk_attr).values()
         exported[model._meta.db_table] = [
             {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
             for row in rows

@@ -56,3 +56,17 @@ def test_expected_errors_get_specific_messages() -> None:
     assert user_message(commands.NoPrivateMessage()) == "This command only works in a server."
     assert user_message(RuntimeError("bug")) is None
     assert "{ref}" in GENERIC_FAILURE
+
+
+async def test_user_export_and_delete_fan_out(guildhall_db) -> None:
+    await Warning.create(user_id=7, guild_id=1, moderator_id=2, reason="spam")
+    await ModAction.create(guild_id=1, moderator_id=2, target_id=7, action_type="warn")
+    await Transaction.create(user_id=7, guild_id=1, amount=5, transaction_type="daily")
+    exported = dict(await guildhall_db.plugins.acall("guildhall_user_export", user_id=7))
+    assert [row["reason"] for row in exported["moderation"]["warnings"]] == ["spam"]
+    assert len(exported["moderation"]["mod_actions"]) == 1
+    assert exported["economy"]["transactions"][0]["amount"] == 5
+    await guildhall_db.plugins.acall("guildhall_user_delete", user_id=7)
+    assert await Warning.filter(user_id=7).count() == 0
+    assert await Transaction.filter(user_id=7).count() == 0
+    assert await ModAction.filter(target_id=7).count() == 1  # the audit log is kept
