@@ -1,21 +1,59 @@
-"""Reminders plugin (commands and delivery arrive with the reminders issue)."""
+"""Reminders plugin: /remind, /reminders list|cancel, /timezone, delivery by the leader."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+from disnake.ext import commands
+from pydantic import BaseModel
 
 from core.config import Settings
-from core.contracts import RetentionKind, RetentionPolicy, Schedule
+from core.contracts import RetentionKind, RetentionPolicy, Schedule, TimerSource
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.reminders.models import Reminder
+from plugins.reminders.settings import RemindersSettings
 
 
 class RemindersPlugin(TablePlugin):
-    """Owns ``reminders`` (the seed's rows carry no guild, so guild purge leaves them)."""
+    """Owns ``reminders`` and ``user_timezones``.
+
+    Guild purge deletes the reminders set in that guild (rows with ``guild_id``; rows from
+    before that column, which carry no guild, are left to be delivered by DM).
+    """
 
     models_module = "plugins.reminders.models"
-    user_columns = {"plugins.reminders.models.Reminder": "user_id"}
+    guild_tables = ("plugins.reminders.models.Reminder",)
+    user_columns = {
+        "plugins.reminders.models.Reminder": "user_id",
+        "plugins.reminders.models.UserTimezone": "user_id",
+    }
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.reminders]``: ``max_active_per_user`` and the repeat/lateness bounds."""
+        return RemindersSettings
+
+    @hookimpl
+    def guildhall_cogs(self, bot: commands.Bot, settings: Any) -> list[commands.Cog]:
+        """The /remind, /reminders and /timezone commands."""
+        from plugins.reminders.cog import Reminders
+
+        return [Reminders(bot, settings or RemindersSettings())]  # type: ignore[arg-type]
+
+    @hookimpl
+    def guildhall_timer_sources(self, bot: commands.Bot | None) -> list[TimerSource]:
+        """Due reminders, delivered through ``bot``'s REST client (none without a bot)."""
+        if bot is None:
+            return []
+        from plugins.reminders.delivery import ReminderDelivery
+
+        manager = getattr(bot, "plugins", None)
+        configured = manager.plugin_settings.get("reminders") if manager else None
+        if not isinstance(configured, RemindersSettings):
+            configured = RemindersSettings()
+        return [ReminderDelivery(bot, configured).source()]
 
     @hookimpl
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:

@@ -1,0 +1,176 @@
+"""Reminder logic other code may call: create, list, cancel, time zones, next occurrence.
+
+Every check raises :class:`ReminderError` with the message the user sees, before anything
+is written. Callers that insert a row here get it committed and the leader woken
+(:func:`core.wakeups.notify_created`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core import wakeups
+from plugins.reminders.models import Reminder, UserTimezone
+from plugins.reminders.parsing import (
+    TimeParseError,
+    format_duration,
+    load_timezone,
+    parse_repeat,
+    parse_when,
+)
+from plugins.reminders.settings import RemindersSettings
+
+MAX_TEXT = 1500
+MAX_AHEAD = timedelta(days=5 * 365)
+MAX_REPEAT_SECONDS = 365 * 86_400
+DEFAULT_ZONE = "UTC"
+
+
+class ReminderError(ValueError):
+    """A request that cannot be honoured; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewReminder:
+    """What ``/remind`` asks for, before it is checked."""
+
+    user_id: int
+    channel_id: int
+    guild_id: int | None
+    when: str
+    text: str
+    every: str | None = None
+    jump_url: str | None = None
+
+
+def utcnow() -> datetime:
+    """The current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+async def timezone_name(user_id: int) -> str:
+    """The user's time zone name (``UTC`` when never set)."""
+    row = await UserTimezone.get_or_none(user_id=user_id)
+    return row.timezone if row is not None else DEFAULT_ZONE
+
+
+async def set_timezone(user_id: int, name: str) -> str:
+    """Store the user's IANA zone; return its canonical name. Raises :class:`ReminderError`."""
+    try:
+        zone = load_timezone(name)
+    except TimeParseError as exc:
+        raise ReminderError(str(exc)) from None
+    await UserTimezone.update_or_create(defaults={"timezone": zone.key}, user_id=user_id)
+    return zone.key
+
+
+def check_text(text: str) -> str:
+    """The stripped reminder text, or :class:`ReminderError` when empty or too long."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ReminderError("the reminder text is empty")
+    if len(cleaned) > MAX_TEXT:
+        raise ReminderError(
+            f"the reminder text is {len(cleaned):,} characters; the limit is {MAX_TEXT:,}"
+        )
+    return cleaned
+
+
+def check_repeat(every: str | None, settings: RemindersSettings) -> int | None:
+    """Seconds between repeats (``None`` for a one-off), bounded by the settings."""
+    if every is None or not every.strip():
+        return None
+    try:
+        seconds = parse_repeat(every)
+    except TimeParseError as exc:
+        raise ReminderError(str(exc)) from None
+    if seconds < settings.min_repeat_seconds:
+        raise ReminderError(
+            f"a reminder repeats at most every {format_duration(settings.min_repeat_seconds)}"
+        )
+    if seconds > MAX_REPEAT_SECONDS:
+        raise ReminderError("a reminder repeats at least once a year")
+    return seconds
+
+
+async def resolve_when(user_id: int, when: str, now: datetime) -> datetime:
+    """When ``when`` falls for this user (their zone), checked: not past, at most 5 years."""
+    zone = ZoneInfo(await timezone_name(user_id))
+    try:
+        at = parse_when(when, now, zone)
+    except TimeParseError as exc:
+        raise ReminderError(str(exc)) from None
+    if at <= now:
+        raise ReminderError(f"that time is in the past (your time zone is {zone.key})")
+    if at - now > MAX_AHEAD:
+        raise ReminderError("a reminder can be at most 5 years ahead")
+    return at
+
+
+async def create(
+    request: NewReminder, settings: RemindersSettings, now: datetime | None = None
+) -> Reminder:
+    """Check and store a reminder, then wake the leader. Raises :class:`ReminderError`."""
+    now = now or utcnow()
+    text = check_text(request.text)
+    repeat = check_repeat(request.every, settings)
+    at = await resolve_when(request.user_id, request.when, now)
+    count = await Reminder.filter(
+        user_id=request.user_id, completed=False, failed_at=None
+    ).count()
+    if count >= settings.max_active_per_user:
+        raise ReminderError(
+            f"you have {count} active reminders; the limit is {settings.max_active_per_user}. "
+            "Cancel one with /reminders cancel"
+        )
+    row = await Reminder.create(
+        user_id=request.user_id, channel_id=request.channel_id, guild_id=request.guild_id,
+        message=text, remind_at=at, repeat_seconds=repeat, jump_url=request.jump_url,
+    )
+    await wakeups.notify_created(at)
+    return row
+
+
+async def set_jump_url(reminder_id: int, url: str) -> None:
+    """Point the reminder at the message that confirmed it (best effort, after creation)."""
+    await Reminder.filter(id=reminder_id).update(jump_url=url[:200])
+
+
+async def active(user_id: int) -> list[Reminder]:
+    """The user's reminders still waiting (failed ones excluded), soonest first."""
+    return await Reminder.filter(user_id=user_id, completed=False, failed_at=None).order_by(
+        "remind_at", "id"
+    )
+
+
+async def cancel(user_id: int, reminder_id: int) -> Reminder:
+    """Delete one of the user's active reminders; :class:`ReminderError` if not theirs."""
+    row = await Reminder.get_or_none(id=reminder_id, user_id=user_id, completed=False)
+    if row is None:
+        raise ReminderError(f"you have no active reminder #{reminder_id}")
+    await Reminder.filter(id=row.id).delete()
+    return row
+
+
+def next_occurrence(remind_at: datetime, every_seconds: int, now: datetime) -> datetime:
+    """The first ``remind_at + k * every`` after ``now`` (k >= 1): missed ones are skipped."""
+    step = timedelta(seconds=every_seconds)
+    if remind_at + step > now:
+        return remind_at + step
+    skipped = int((now - remind_at) / step)
+    return remind_at + step * (skipped + 1)
+
+
+def delivery_text(row: Reminder, now: datetime, late_notice_seconds: float) -> str:
+    """The delivered message: mention, text, where it was set, and lateness when late."""
+    lines = [f"<@{row.user_id}> reminder: {row.message}"]
+    late = (now - row.remind_at).total_seconds()
+    if late > late_notice_seconds:
+        lines.append(f"(delivered {format_duration(late)} late: the bot was unavailable)")
+    if row.jump_url:
+        lines.append(f"Set here: {row.jump_url}")
+    if row.repeat_seconds:
+        lines.append(f"Repeats every {format_duration(row.repeat_seconds)} (#{row.id}).")
+    return "\n".join(lines)
