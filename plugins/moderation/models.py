@@ -1,4 +1,8 @@
-"""Moderation tables: ``warnings``, ``mod_actions`` and ``temp_punishments``."""
+"""Moderation tables: ``warnings``, ``mod_actions`` (+ amendments), ``temp_punishments``.
+
+``mod_actions`` and ``mod_action_amendments`` are append-only: database triggers (a
+hand-written migration) reject UPDATE and DELETE on both engines.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +55,8 @@ class ModAction(Model):
     reason = fields.TextField(null=True)
     duration = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+    # Per-guild sequential case number (1, 2, ...); NULL only on rows older than cases.
+    case_number = fields.IntField(null=True)
 
     LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
         represents="Permanent audit trail of every moderation action (kick, ban, mute, ...).",
@@ -63,6 +69,32 @@ class ModAction(Model):
     class Meta:
         table = "mod_actions"
         indexes = (Index(fields=("guild_id", "created_at"), name="idx_mod_actions_guild"),)
+        unique_together = (("guild_id", "case_number"),)
+
+
+class ModActionAmendment(Model):
+    """A later note on a case: cases are amended by appending, never rewritten."""
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    case_number = fields.IntField()
+    moderator_id = fields.BigIntField()
+    reason = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="A moderator's amended reason for one case of the moderation log.",
+        grows="Every /reason.",
+        cleaned="Never: append-only like mod_actions.",
+        owner="moderation",
+        retention="Forever.",
+    )
+
+    class Meta:
+        table = "mod_action_amendments"
+        indexes = (
+            Index(fields=("guild_id", "case_number"), name="idx_mod_amendments_case"),
+        )
 
 
 class TempPunishment(TimerColumns):

@@ -1,12 +1,20 @@
-"""Moderation plugin (commands, escalation and expiry arrive with the moderation issue)."""
+"""Moderation plugin: warnings, the append-only case log, temp punishments, escalation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
 from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionPolicy
+from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
-from plugins.moderation import maintenance
+from plugins.moderation import maintenance, timers
+from plugins.moderation.settings import ModerationSettings
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
 
 _M = "plugins.moderation.models"
 
@@ -22,6 +30,28 @@ class ModerationPlugin(TablePlugin):
         f"{_M}.ModAction": "target_id",
     }
     keep_on_user_delete = (f"{_M}.ModAction",)
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.moderation]``: limits, warning expiry, DMs, escalation."""
+        return ModerationSettings
+
+    @hookimpl
+    def guildhall_cogs(
+        self, bot: commands.Bot, settings: BaseModel | None
+    ) -> list[commands.Cog]:
+        """The moderation, log and settings commands."""
+        from plugins.moderation.cog import Moderation
+        from plugins.moderation.cog_config import ModConfig
+        from plugins.moderation.cog_log import ModLog
+
+        config = settings if isinstance(settings, ModerationSettings) else ModerationSettings()
+        return [Moderation(bot, config), ModLog(bot), ModConfig(bot)]
+
+    @hookimpl
+    def guildhall_timer_sources(self, bot: commands.Bot | None) -> list[TimerSource]:
+        """Warnings expire; temp bans and mutes are lifted through REST."""
+        return timers.timer_sources(bot)
 
     @hookimpl
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:

@@ -1,0 +1,85 @@
+"""Who may act on whom: the invoker's permission, the target rules, the bot's own reach.
+
+Each check raises :class:`Refusal` with the exact reason; the cog answers it ephemerally
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import disnake
+
+from core.errors import permission_names
+
+
+class Refusal(Exception):
+    """A moderation command that must not run; the message is shown to the invoker."""
+
+
+def require_permission(author: disnake.abc.User, flag: str) -> None:
+    """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild."""
+    if not isinstance(author, disnake.Member) or not getattr(author.guild_permissions, flag):
+        raise Refusal(f"You need these permissions: {permission_names([flag])}.")
+
+
+def guild_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.Member:
+    """``target`` as a member of ``guild`` (a user of another guild is refused)."""
+    member = as_member(guild, target)
+    if member is None:
+        raise Refusal(f"{_name(target)} is not a member of this server.")
+    return member
+
+
+def as_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.Member | None:
+    """The resolved option when it is a member of ``guild``, else the cached member."""
+    if isinstance(target, disnake.Member) and target.guild.id == guild.id:
+        return target
+    return guild.get_member(target.id)
+
+
+def check_target(guild: disnake.Guild, author: disnake.Member, target: disnake.abc.User) -> None:
+    """Nobody acts on themselves, the owner, the bot, or a member ranked at or above them."""
+    me = guild.me
+    if target.id == author.id:
+        raise Refusal("You cannot do that to yourself.")
+    if target.id == guild.owner_id:
+        raise Refusal("You cannot do that to the server owner.")
+    if target.id == me.id:
+        raise Refusal("You cannot do that to me.")
+    member = as_member(guild, target)
+    if member is None or author.id == guild.owner_id:
+        return
+    if member.top_role >= author.top_role:
+        raise Refusal(
+            f"{_name(member)}'s highest role is equal to or above yours, so you cannot "
+            "do that to them."
+        )
+
+
+def check_bot(guild: disnake.Guild, flag: str, target: disnake.abc.User | None) -> None:
+    """The bot must hold ``flag`` and rank above ``target``'s highest role."""
+    me = guild.me
+    if not getattr(me.guild_permissions, flag):
+        raise Refusal(f"I need these permissions here: {permission_names([flag])}.")
+    member = as_member(guild, target) if target is not None else None
+    if member is not None and member.top_role >= me.top_role:
+        raise Refusal(
+            f"My highest role ({me.top_role.name}) must be above {_name(member)}'s highest "
+            f"role ({member.top_role.name}); move my role up in the server settings."
+        )
+
+
+def check_mute_role(guild: disnake.Guild, role_id: int) -> disnake.Role:
+    """The configured mute role must exist and sit below the bot's highest role."""
+    role = guild.get_role(role_id)
+    if role is None:
+        raise Refusal("The configured mute role no longer exists; ask an admin to set it again.")
+    me = guild.me
+    if not me.guild_permissions.manage_roles:
+        raise Refusal(f"I need these permissions here: {permission_names(['manage_roles'])}.")
+    if role >= me.top_role:
+        raise Refusal(f"My highest role must be above the mute role ({role.name}).")
+    return role
+
+
+def _name(user: disnake.abc.User) -> str:
+    return disnake.utils.escape_mentions(disnake.utils.escape_markdown(user.display_name))

@@ -1,0 +1,284 @@
+"""``/warn``, ``/warnings``, ``/pardon``, ``/kick``, ``/ban``, ``/tempban``, ``/unban``,
+``/mute``, ``/unmute``, and re-applying the mute role on rejoin.
+
+Every command checks, in order: the invoker's permission, the target rules, then the
+bot's own permission and role position (:mod:`plugins.moderation.checks`). A refusal is
+answered ephemerally and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import Any
+
+import disnake
+from disnake.ext import commands
+
+from core.cogs.meta import GUILD_ONLY
+from core.mentions import NO_MENTIONS
+from plugins.moderation import actions, checks, service
+from plugins.moderation.checks import Refusal
+from plugins.moderation.durations import DurationError, format_duration, parse_duration
+from plugins.moderation.logpost import post_case
+from plugins.moderation.settings import ModerationSettings
+
+REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")
+
+
+def name_of(user: disnake.abc.User) -> str:
+    """A display name safe to show: no mentions, no markdown."""
+    return disnake.utils.escape_mentions(disnake.utils.escape_markdown(user.display_name))
+
+
+class Moderation(commands.Cog):
+    """Member moderation commands."""
+
+    def __init__(self, bot: Any, settings: ModerationSettings) -> None:
+        self.bot = bot
+        self.settings = settings
+
+    async def guarded(
+        self, inter: disnake.ApplicationCommandInteraction, work: Awaitable[str]
+    ) -> None:
+        """Run ``work``; send its text, or the refusal ephemerally."""
+        try:
+            text = await work
+        except (Refusal, DurationError) as exc:
+            await inter.response.send_message(str(exc), ephemeral=True,
+                                              allowed_mentions=NO_MENTIONS)
+            return
+        await inter.response.send_message(text[:2000], allowed_mentions=NO_MENTIONS)
+
+    def allowed(
+        self, inter: disnake.ApplicationCommandInteraction, flag: str,
+        target: disnake.abc.User | None,
+    ) -> disnake.Member | None:
+        """All three checks; the target as a member of this guild (if it is one)."""
+        guild = inter.guild
+        assert guild is not None and isinstance(inter.author, disnake.Member)
+        checks.require_permission(inter.author, flag)
+        if target is None:
+            checks.check_bot(guild, flag, None)
+            return None
+        checks.check_target(guild, inter.author, target)
+        checks.check_bot(guild, flag, target)
+        return checks.as_member(guild, target)
+
+    def member_target(
+        self, inter: disnake.ApplicationCommandInteraction, flag: str, target: disnake.abc.User
+    ) -> disnake.Member:
+        """As :meth:`allowed`, for commands that need a current member."""
+        assert inter.guild is not None
+        checks.require_permission(inter.author, flag)
+        checks.guild_member(inter.guild, target)
+        member = self.allowed(inter, flag, target)
+        assert member is not None
+        return member
+
+    async def mute_role(self, guild: disnake.Guild, needed: bool) -> disnake.Role | None:
+        """The configured mute role (checked), or ``None`` to use a timeout."""
+        role_id = (await self.bot.guild_configs.get(guild.id)).mute_role_id
+        if role_id is None:
+            if needed:
+                raise Refusal("Mutes longer than 28 days need a mute role; none is configured.")
+            return None
+        return checks.check_mute_role(guild, role_id)
+
+    # -- warnings ----------------------------------------------------------------------
+
+    @commands.slash_command(name="warn", description="Warn a member", contexts=GUILD_ONLY)
+    async def warn(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User,
+        reason: str = commands.Param(max_length=500, description="Why"),
+    ) -> None:
+        """Record a warning; escalate when a threshold is reached."""
+        await self.guarded(inter, self._warn(inter, member, reason))
+
+    async def _warn(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str
+    ) -> str:
+        target = self.member_target(inter, "moderate_members", user)
+        warning, action = await service.add_warning(
+            target.guild.id, target.id, inter.author.id, reason,
+            self.settings.warning_expiry_days,
+        )
+        await post_case(self.bot, action)
+        text = f"Case #{action.case_number}: warned **{name_of(target)}** (warning #{warning.id})."
+        role = None
+        if self.settings.escalate_mute_at:
+            try:
+                role = await self.mute_role(target.guild, False)
+            except Refusal:
+                role = None
+        step = await actions.escalate(self.bot, self.settings, target, role)
+        if step is not None:
+            text += f"\nCase #{step.case_number}: {step.action_type} ({step.reason})."
+        return text
+
+    @commands.slash_command(name="warnings", description="A member's active warnings",
+                            contexts=GUILD_ONLY)
+    async def warnings(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User
+    ) -> None:
+        """List the active warnings."""
+        await self.guarded(inter, self._warnings(inter, member))
+
+    async def _warnings(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User
+    ) -> str:
+        assert inter.guild is not None
+        checks.require_permission(inter.author, "moderate_members")
+        rows = await service.active_warnings(inter.guild.id, user.id)
+        if not rows:
+            return f"**{name_of(user)}** has no active warnings."
+        lines = [f"**{name_of(user)}** has {len(rows)} active warning(s):"]
+        lines += [
+            f"`#{w.id}` {w.created_at:%Y-%m-%d} by <@{w.moderator_id}>: {w.reason}"
+            for w in rows[:20]
+        ]
+        return "\n".join(lines)
+
+    @commands.slash_command(name="pardon", description="Withdraw a warning", contexts=GUILD_ONLY)
+    async def pardon(
+        self, inter: disnake.ApplicationCommandInteraction,
+        warning_id: int = commands.Param(ge=1, le=2**31 - 1, description="The warning's #"),
+    ) -> None:
+        """Deactivate one warning of this server."""
+        await self.guarded(inter, self._pardon(inter, warning_id))
+
+    async def _pardon(self, inter: disnake.ApplicationCommandInteraction, warning_id: int) -> str:
+        assert inter.guild is not None
+        checks.require_permission(inter.author, "moderate_members")
+        done = await service.pardon(inter.guild.id, warning_id, inter.author.id)
+        if done is None:
+            raise Refusal(f"There is no active warning #{warning_id} in this server.")
+        await post_case(self.bot, done[1])
+        return f"Case #{done[1].case_number}: warning #{warning_id} pardoned."
+
+    # -- kick and bans -------------------------------------------------------------------
+
+    @commands.slash_command(name="kick", description="Kick a member", contexts=GUILD_ONLY)
+    async def kick(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User,
+        reason: str | None = REASON,
+    ) -> None:
+        """Kick (with an optional DM first)."""
+        await self.guarded(inter, self._kick(inter, member, reason))
+
+    async def _kick(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str | None
+    ) -> str:
+        target = self.member_target(inter, "kick_members", user)
+        action = await actions.kick(self.bot, self.settings, inter.author, target, reason)
+        return f"Case #{action.case_number}: kicked **{name_of(target)}**."
+
+    @commands.slash_command(name="ban", description="Ban a member", contexts=GUILD_ONLY)
+    async def ban(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User,
+        reason: str | None = REASON,
+        delete_messages: int = commands.Param(0, ge=0, le=7, description="Days of messages"),
+    ) -> None:
+        """Ban permanently."""
+        await self.guarded(inter, self._ban(inter, member, reason, delete_messages, None))
+
+    @commands.slash_command(name="tempban", description="Ban a member for a while",
+                            contexts=GUILD_ONLY)
+    async def tempban(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User,
+        duration: str = commands.Param(max_length=40, description="e.g. 10m, 1h30m, 7d, 2w"),
+        reason: str | None = REASON,
+    ) -> None:
+        """Ban until the duration passes (the leader unbans)."""
+        await self.guarded(inter, self._ban(inter, member, reason, 0, duration))
+
+    async def _ban(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User,
+        reason: str | None, delete_days: int, duration_text: str | None,
+    ) -> str:
+        target = self.member_target(inter, "ban_members", user)
+        duration = None
+        if duration_text is not None:
+            duration = parse_duration(duration_text, timedelta(days=self.settings.max_ban_days))
+        action = await actions.ban(
+            self.bot, self.settings, inter.author, target, reason,
+            delete_days=delete_days, duration=duration,
+        )
+        length = f" for {format_duration(duration)}" if duration else ""
+        return f"Case #{action.case_number}: banned **{name_of(target)}**{length}."
+
+    @commands.slash_command(name="unban", description="Lift a ban", contexts=GUILD_ONLY)
+    async def unban(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User,
+        reason: str | None = REASON,
+    ) -> None:
+        """Unban a user (and forget a running temp ban)."""
+        await self.guarded(inter, self._unban(inter, user, reason))
+
+    async def _unban(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str | None
+    ) -> str:
+        guild = inter.guild
+        assert guild is not None
+        self.allowed(inter, "ban_members", user)
+        try:
+            await guild.unban(user, reason=actions.audit_reason(inter.author, reason))
+        except disnake.NotFound:
+            raise Refusal(f"**{name_of(user)}** is not banned here.") from None
+        await service.clear_temp_punishment(guild.id, user.id, service.BAN)
+        action = await actions.record(
+            self.bot, guild.id, inter.author.id, user.id, "unban", reason
+        )
+        return f"Case #{action.case_number}: unbanned **{name_of(user)}**."
+
+    # -- mutes ---------------------------------------------------------------------------
+
+    @commands.slash_command(name="mute", description="Mute a member for a while",
+                            contexts=GUILD_ONLY)
+    async def mute(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User,
+        duration: str = commands.Param(max_length=40, description="e.g. 10m, 1h30m, 7d, 2w"),
+        reason: str | None = REASON,
+    ) -> None:
+        """A timeout, or the mute role when configured or longer than 28 days."""
+        await self.guarded(inter, self._mute(inter, member, duration, reason))
+
+    async def _mute(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User,
+        duration_text: str, reason: str | None,
+    ) -> str:
+        target = self.member_target(inter, "moderate_members", user)
+        limit = timedelta(days=self.settings.max_ban_days)
+        duration = parse_duration(duration_text, max(limit, actions.MAX_TIMEOUT))
+        role = await self.mute_role(target.guild, duration > actions.MAX_TIMEOUT)
+        action = await actions.mute(self.bot, inter.author, target, duration, reason, role)
+        how = "with the mute role" if role is not None else "with a timeout"
+        return (f"Case #{action.case_number}: muted **{name_of(target)}** for "
+                f"{format_duration(duration)} ({how}).")
+
+    @commands.slash_command(name="unmute", description="Lift a mute", contexts=GUILD_ONLY)
+    async def unmute(
+        self, inter: disnake.ApplicationCommandInteraction, member: disnake.User
+    ) -> None:
+        """Lift the timeout and the mute role."""
+        await self.guarded(inter, self._unmute(inter, member))
+
+    async def _unmute(
+        self, inter: disnake.ApplicationCommandInteraction, user: disnake.User
+    ) -> str:
+        target = self.member_target(inter, "moderate_members", user)
+        role_id = (await self.bot.guild_configs.get(target.guild.id)).mute_role_id
+        role = checks.check_mute_role(target.guild, role_id) if role_id else None
+        action = await actions.unmute(self.bot, inter.author, target, role)
+        return f"Case #{action.case_number}: unmuted **{name_of(target)}**."
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: disnake.Member) -> None:
+        """A member muted by role who rejoins gets the role back while the mute runs."""
+        if await service.running_mute(member.guild.id, member.id) is None:
+            return
+        role_id = (await self.bot.guild_configs.get(member.guild.id)).mute_role_id
+        role = member.guild.get_role(role_id) if role_id else None
+        if role is not None:
+            await member.add_roles(role, reason="mute still running (rejoined)")
+

@@ -1,0 +1,74 @@
+"""``/modconfig``: the guild's moderation log channel and mute role (Manage Server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import disnake
+from disnake.ext import commands
+
+from core.cogs.meta import GUILD_ONLY
+from core.mentions import NO_MENTIONS
+from plugins.moderation import checks
+from plugins.moderation.checks import Refusal
+
+
+class ModConfig(commands.Cog):
+    """Writes ``guild_config.log_channel_id`` and ``guild_config.mute_role_id``."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    async def answer(
+        self, inter: disnake.ApplicationCommandInteraction, text: str, ephemeral: bool = False
+    ) -> None:
+        """Reply without pinging anyone."""
+        await inter.response.send_message(text, ephemeral=ephemeral,
+                                          allowed_mentions=NO_MENTIONS)
+
+    @commands.slash_command(name="modconfig", description="Moderation settings (Manage Server)",
+                            contexts=GUILD_ONLY)
+    async def modconfig(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Parent of the settings subcommands."""
+
+    @modconfig.sub_command(name="logchannel", description="Where cases are posted")
+    async def logchannel(
+        self, inter: disnake.ApplicationCommandInteraction,
+        channel: disnake.TextChannel | None = commands.Param(None, description="None: off"),
+    ) -> None:
+        """Set or clear the log channel (a channel of this server)."""
+        assert inter.guild is not None
+        try:
+            checks.require_permission(inter.author, "manage_guild")
+            if channel is not None and inter.guild.get_channel(channel.id) is None:
+                raise Refusal("That channel is not in this server.")
+        except Refusal as exc:
+            await self.answer(inter, str(exc), ephemeral=True)
+            return
+        await self.bot.guild_configs.update(
+            inter.guild.id, log_channel_id=channel.id if channel else None
+        )
+        where = f"<#{channel.id}>" if channel else "nowhere (off)"
+        await self.answer(inter, f"Moderation cases are now posted {where}.")
+
+    @modconfig.sub_command(name="muterole", description="The role used for mutes")
+    async def muterole(
+        self, inter: disnake.ApplicationCommandInteraction,
+        role: disnake.Role | None = commands.Param(None, description="None: timeouts only"),
+    ) -> None:
+        """Set or clear the mute role (checked against the bot's highest role)."""
+        assert inter.guild is not None
+        try:
+            checks.require_permission(inter.author, "manage_guild")
+            if role is not None:
+                own = inter.guild.get_role(role.id)
+                if own is None or own.is_default() or own.managed:
+                    raise Refusal("Pick a normal role of this server.")
+                checks.check_mute_role(inter.guild, role.id)
+        except Refusal as exc:
+            await self.answer(inter, str(exc), ephemeral=True)
+            return
+        await self.bot.guild_configs.update(inter.guild.id, mute_role_id=role.id if role else None)
+        text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \
+            else "Mutes now use Discord timeouts (up to 28 days)."
+        await self.answer(inter, text)

@@ -1,0 +1,26 @@
+"""``[plugins.moderation]``: limits, warning expiry, DMs and escalation (off by default)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TIMEOUT_DAYS = 28  # Discord's limit for communication_disabled_until
+
+
+class ModerationSettings(BaseModel):
+    """Process-wide moderation settings.
+
+    Escalation: when a member reaches ``escalate_mute_at`` / ``escalate_kick_at`` /
+    ``escalate_ban_at`` active warnings, the bot mutes (for ``escalate_mute_minutes``),
+    kicks or bans them. ``0`` turns a step off (the default for all three).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_ban_days: int = Field(365, ge=1, le=3650)
+    warning_expiry_days: int = Field(90, ge=1, le=3650)
+    dm_before_action: bool = True
+    escalate_mute_at: int = Field(0, ge=0, le=100)
+    escalate_mute_minutes: int = Field(60, ge=1, le=MAX_TIMEOUT_DAYS * 24 * 60)
+    escalate_kick_at: int = Field(0, ge=0, le=100)
+    escalate_ban_at: int = Field(0, ge=0, le=100)
