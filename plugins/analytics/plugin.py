@@ -1,20 +1,60 @@
-"""Analytics plugin (recording arrives with the analytics issue)."""
+"""Analytics plugin: records every command use and answers ``/stats``."""
 
 from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 from core.config import Settings
 from core.contracts import RetentionPolicy
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.analytics import rollup
+from plugins.analytics.settings import AnalyticsSettings
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
+
+    from plugins.analytics.cog import Analytics
 
 
 class AnalyticsPlugin(TablePlugin):
     """Owns ``command_stats`` and its weekly rollups ``command_stats_weekly``."""
 
     models_module = "plugins.analytics.models"
-    guild_tables = ("plugins.analytics.models.CommandStat",)
+    guild_tables = (
+        "plugins.analytics.models.CommandStat",
+        "plugins.analytics.models.CommandStatWeekly",
+    )
     user_columns = {"plugins.analytics.models.CommandStat": "user_id"}
+
+    def __init__(self) -> None:
+        self._cogs: weakref.WeakSet[Analytics] = weakref.WeakSet()
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.analytics]``: flush interval and batch size."""
+        return AnalyticsSettings
+
+    @hookimpl
+    def guildhall_cogs(
+        self, bot: commands.Bot, settings: BaseModel | None
+    ) -> list[commands.Cog]:
+        """The recording listeners and ``/stats``."""
+        from plugins.analytics.cog import Analytics
+
+        config = settings if isinstance(settings, AnalyticsSettings) else AnalyticsSettings()
+        cog = Analytics(bot, config)  # type: ignore[arg-type]
+        self._cogs.add(cog)
+        return [cog]
+
+    @hookimpl
+    async def guildhall_flush(self) -> None:
+        """Write buffered command uses of every bot in this process."""
+        for cog in list(self._cogs):
+            await cog.flush()
 
     @hookimpl
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:

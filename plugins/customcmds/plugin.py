@@ -1,8 +1,20 @@
-"""Custom commands plugin (commands arrive with the custom commands issue)."""
+"""Custom commands plugin: ``/customcmd`` and staff-defined text commands."""
 
 from __future__ import annotations
 
+import weakref
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
+from plugins.customcmds.settings import CustomCommandsSettings
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
+
+    from plugins.customcmds.cog import CustomCommands
 
 
 class CustomCommandsPlugin(TablePlugin):
@@ -11,6 +23,34 @@ class CustomCommandsPlugin(TablePlugin):
     models_module = "plugins.customcmds.models"
     guild_tables = ("plugins.customcmds.models.CustomCommand",)
     user_columns = {"plugins.customcmds.models.CustomCommand": "creator_id"}
+
+    def __init__(self) -> None:
+        self._cogs: weakref.WeakSet[CustomCommands] = weakref.WeakSet()
+
+    @hookimpl
+    def guildhall_settings_model(self) -> type[BaseModel]:
+        """``[plugins.customcmds]``: limits, manager role name, flush interval."""
+        return CustomCommandsSettings
+
+    @hookimpl
+    def guildhall_cogs(
+        self, bot: commands.Bot, settings: BaseModel | None
+    ) -> list[commands.Cog]:
+        """The ``/customcmd`` commands and the message listener running them."""
+        from plugins.customcmds.cog import CustomCommands
+
+        config = settings if isinstance(settings, CustomCommandsSettings) else (
+            CustomCommandsSettings()
+        )
+        cog = CustomCommands(bot, config)  # type: ignore[arg-type]
+        self._cogs.add(cog)
+        return [cog]
+
+    @hookimpl
+    async def guildhall_flush(self) -> None:
+        """Write buffered use counts of every bot in this process."""
+        for cog in list(self._cogs):
+            await cog.flush()
 
 
 plugin = CustomCommandsPlugin()

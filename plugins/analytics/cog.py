@@ -1,0 +1,203 @@
+"""Recording every command use (slash, prefix, custom) and ``/stats commands|me|bot``.
+
+Listeners only append to :class:`StatsRecorder` (no I/O); a loop writes the rows every
+``flush_seconds``, a full batch (``batch_rows``) is written at once in a background task,
+and ``guildhall_flush`` writes the rest at shutdown. ``/stats bot`` counts gateway events
+by type through ``on_socket_event_type``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import disnake
+from disnake.ext import commands
+
+from plugins.analytics import service
+from plugins.analytics.recorder import StatsRecorder
+from plugins.analytics.settings import AnalyticsSettings
+
+if TYPE_CHECKING:
+    from core.bot import GuildhallBot
+
+log = logging.getLogger(__name__)
+GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
+SUB = (disnake.OptionType.sub_command, disnake.OptionType.sub_command_group)
+Inter = disnake.ApplicationCommandInteraction
+MAX_DAYS = 3650
+
+
+def slash_name(inter: Inter) -> str:
+    """The full invoked name, subcommands included (``customcmd create``)."""
+    parts = [inter.data.name]
+    options = inter.data.options
+    while options and options[0].type in SUB:
+        parts.append(options[0].name)
+        options = options[0].options
+    return " ".join(parts)
+
+
+def ranking(rows: list[tuple[str, int]]) -> str:
+    """``1. `name`: 12 uses`` lines."""
+    return "\n".join(
+        f"{i}. `{name.replace('`', '')}`: {count:,} use{'s' * (count != 1)}"
+        for i, (name, count) in enumerate(rows, 1)
+    )
+
+
+class Analytics(commands.Cog):
+    """Command usage recording and the ``/stats`` commands."""
+
+    def __init__(self, bot: GuildhallBot, settings: AnalyticsSettings) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.recorder = StatsRecorder(settings.batch_rows, settings.max_buffered_rows)
+        self.events: Counter[str] = Counter()
+        self.started = time.monotonic()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._batch_task: asyncio.Task[None] | None = None
+
+    # -- recording -----------------------------------------------------------------------
+
+    def record(self, name: str, guild_id: int | None, user_id: int) -> None:
+        """Buffer one use; start a batch write when a full batch is waiting."""
+        if self.recorder.record(name, guild_id, user_id) and (
+            self._batch_task is None or self._batch_task.done()
+        ):
+            self._batch_task = asyncio.create_task(self._safe_flush(), name="analytics-batch")
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.create_task(self._flush_loop(), name="analytics-flush")
+
+    async def flush(self) -> int:
+        """Write buffered rows now; return how many."""
+        return await self.recorder.flush()
+
+    async def _safe_flush(self) -> None:
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("writing command stats failed; rows kept for the next flush")
+
+    async def _flush_loop(self) -> None:
+        while not self.bot.is_closed():
+            await asyncio.sleep(self.settings.flush_seconds)
+            await self._safe_flush()
+
+    def cog_unload(self) -> None:
+        """Stop the background writes (the final flush runs through ``guildhall_flush``)."""
+        for task in (self._loop_task, self._batch_task):
+            if task is not None:
+                task.cancel()
+
+    @commands.Cog.listener("on_slash_command_completion")
+    async def slash_completed(self, inter: Inter) -> None:
+        """Record a slash command that ran."""
+        self.record(slash_name(inter), inter.guild_id, inter.author.id)
+
+    @commands.Cog.listener("on_user_command_completion")
+    @commands.Cog.listener("on_message_command_completion")
+    async def menu_completed(self, inter: Inter) -> None:
+        """Record a context-menu command that ran."""
+        self.record(inter.data.name, inter.guild_id, inter.author.id)
+
+    @commands.Cog.listener()
+    async def on_command_completion(self, ctx: commands.Context) -> None:
+        """Record a prefix command that ran."""
+        if ctx.command is not None:
+            self.record(ctx.command.qualified_name, ctx.guild.id if ctx.guild else None,
+                        ctx.author.id)
+
+    @commands.Cog.listener()
+    async def on_custom_command(self, message: disnake.Message, name: str) -> None:
+        """Record a custom command (dispatched by the customcmds plugin)."""
+        self.record(f"custom:{name}", message.guild.id if message.guild else None,
+                    message.author.id)
+
+    @commands.Cog.listener()
+    async def on_socket_event_type(self, event_type: str) -> None:
+        """Count gateway events by type for ``/stats bot``."""
+        self.events[event_type] += 1
+
+    # -- /stats --------------------------------------------------------------------------
+
+    @commands.slash_command(name="stats", description="Command usage statistics")
+    async def stats(self, inter: Inter) -> None:
+        """Parent of the stats subcommands."""
+
+    @stats.sub_command(name="commands", description="The most used commands in this server")
+    async def stats_commands(
+        self, inter: Inter,
+        days: int | None = commands.Param(None, description="Period in days (default 30)"),
+    ) -> None:
+        """Top commands of the guild over ``days``."""
+        if inter.guild_id is None:
+            await inter.response.send_message("This command only works in a server.",
+                                              ephemeral=True)
+            return
+        period = self.settings.default_days if days is None else days
+        if not 1 <= period <= MAX_DAYS:
+            await inter.response.send_message(
+                f"The period is between 1 and {MAX_DAYS:,} days.", ephemeral=True
+            )
+            return
+        await self.flush()
+        rows = await service.top_commands(inter.guild_id, period)
+        if not rows:
+            await inter.response.send_message(f"No commands used here in the last {period} days.")
+            return
+        await inter.response.send_message(
+            f"**Top commands in the last {period} days**\n{ranking(rows)}"
+        )
+
+    @stats.sub_command(name="me", description="Your command usage in this server")
+    async def stats_me(self, inter: Inter) -> None:
+        """The invoker's uses and favourite commands in this guild."""
+        if inter.guild_id is None:
+            await inter.response.send_message("This command only works in a server.",
+                                              ephemeral=True)
+            return
+        await self.flush()
+        total, top = await service.user_summary(inter.guild_id, inter.author.id)
+        if not total:
+            await inter.response.send_message("You have not used any command here yet.",
+                                              ephemeral=True)
+            return
+        await inter.response.send_message(
+            f"You used {total:,} command{'s' * (total != 1)} here "
+            f"(last {self.bot.settings.maintenance.command_stats_retention_days} days).\n"
+            f"{ranking(top)}",
+            ephemeral=True,
+        )
+
+    @stats.sub_command(name="bot", description="Uptime, shards and gateway events (owner)")
+    async def stats_bot(self, inter: Inter) -> None:
+        """Process-wide figures for the bot owner."""
+        if not await self.bot.is_owner(inter.author):
+            await inter.response.send_message("Only the bot owner can use this.",
+                                              ephemeral=True)
+            return
+        await inter.response.send_message(self.bot_report(), ephemeral=True)
+
+    def bot_report(self) -> str:
+        """Uptime, guilds, shard latencies and events per second by type."""
+        uptime = max(time.monotonic() - self.started, 1e-9)
+        hours, rest = divmod(int(uptime), 3600)
+        lines = [
+            f"**Uptime** {hours}h {rest // 60:02d}m {rest % 60:02d}s, "
+            f"**guilds** {len(self.bot.guilds):,}, **shards** {len(self.bot.shards)}",
+        ]
+        for shard_id, shard in sorted(self.bot.shards.items()):
+            ms = "not measured" if not math.isfinite(shard.latency) else (
+                f"{shard.latency * 1000:.0f} ms"
+            )
+            lines.append(f"shard {shard_id}: {ms}")
+        total = sum(self.events.values())
+        lines.append(f"**Events** {total:,} ({total / uptime:.2f}/s)")
+        for event, count in self.events.most_common(10):
+            lines.append(f"`{event}`: {count:,} ({count / uptime:.2f}/s)")
+        return "\n".join(lines)[:2000]

@@ -1,0 +1,222 @@
+"""``/customcmd create|edit|delete|list|info`` and running custom commands from messages.
+
+Running: a guild message starting with the guild's prefix followed by a stored name gets
+the rendered response, pinging at most the invoker. This needs the privileged message
+content intent (``[discord] message_content_intent``). Each use is counted in
+:class:`UsesBuffer` (flushed every ``flush_seconds`` and by ``guildhall_flush``) and
+announced as the ``custom_command`` bot event (analytics records it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import disnake
+from disnake.ext import commands
+
+from core.mentions import only_user
+from plugins.customcmds import service
+from plugins.customcmds.render import Invocation, render
+from plugins.customcmds.service import CustomCommandError, UsesBuffer
+from plugins.customcmds.settings import CustomCommandsSettings
+
+if TYPE_CHECKING:
+    from core.bot import GuildhallBot
+
+log = logging.getLogger(__name__)
+GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
+Inter = disnake.ApplicationCommandInteraction
+
+
+class Denied(Exception):
+    """The member may not manage custom commands (the message says why)."""
+
+
+class CustomCommands(commands.Cog):
+    """Staff-defined text commands."""
+
+    def __init__(self, bot: GuildhallBot, settings: CustomCommandsSettings) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.uses = UsesBuffer()
+        self._loop_task: asyncio.Task[None] | None = None
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def reserved(self) -> set[str]:
+        """Names taken by built-in prefix commands (and aliases) and slash commands."""
+        names = {name.lower() for name in self.bot.all_commands}
+        names.update(cmd.name.lower() for cmd in self.bot.slash_commands)
+        return names
+
+    def require_manager(self, author: disnake.abc.User) -> None:
+        """Raise unless ``author`` has Manage Server or the configured manager role."""
+        if not isinstance(author, disnake.Member):
+            raise Denied("This command only works in a server.")
+        if author.guild_permissions.manage_guild:
+            return
+        wanted = self.settings.manager_role.lower()
+        if any(role.name.lower() == wanted for role in author.roles):
+            return
+        raise Denied(
+            f"You need the Manage Server permission or the "
+            f"{disnake.utils.escape_markdown(self.settings.manager_role)} role."
+        )
+
+    async def flush(self) -> None:
+        """Write buffered use counts."""
+        await self.uses.flush()
+
+    def ensure_loop(self) -> None:
+        """Start the periodic flush of use counts if it is not running."""
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.create_task(self._flush_loop(), name="customcmds-flush")
+
+    async def _flush_loop(self) -> None:
+        while not self.bot.is_closed():
+            await asyncio.sleep(self.settings.flush_seconds)
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("writing custom command uses failed; kept for the next flush")
+
+    def cog_unload(self) -> None:
+        """Stop the flush loop (the final flush runs through ``guildhall_flush``)."""
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+
+    async def answer(
+        self, inter: Inter, action: Callable[[disnake.Guild], Awaitable[str]], *,
+        manager: bool = True, ephemeral: bool = False,
+    ) -> None:
+        """Run ``action`` after the permission check; bad input gets an ephemeral reason."""
+        assert inter.guild is not None
+        try:
+            if manager:
+                self.require_manager(inter.author)
+            text = await action(inter.guild)
+        except (CustomCommandError, Denied) as exc:
+            prefix = "" if isinstance(exc, Denied) else "That did not work: "
+            await inter.response.send_message(f"{prefix}{exc}", ephemeral=True)
+            return
+        await inter.response.send_message(text, ephemeral=ephemeral)
+
+    # -- running -------------------------------------------------------------------------
+
+    @commands.Cog.listener("on_message")
+    async def run_custom(self, message: disnake.Message) -> None:
+        """Reply to ``<prefix><name> [args]`` when ``name`` is a custom command here."""
+        author, guild = message.author, message.guild
+        if author.bot or guild is None or not message.content:
+            return
+        prefix = await self.bot.guild_configs.prefix(guild.id)
+        if not message.content.startswith(prefix):
+            return
+        words = message.content[len(prefix):].split()
+        if not words:
+            return
+        name = words[0].lower()
+        if not service.NAME.fullmatch(name) or name in self.bot.all_commands:
+            return
+        command = await service.get(guild.id, name)
+        if command is None:
+            return
+        self.uses.add(command.id)
+        self.ensure_loop()
+        inv = Invocation(
+            user_id=author.id,
+            user_name=author.name,
+            user_display=getattr(author, "display_name", author.name),
+            server=guild.name,
+            server_members=guild.member_count or len(guild.members),
+            channel_id=message.channel.id,
+            args=tuple(words[1:]),
+            uses=command.uses + self.uses.pending(command.id),
+        )
+        self.bot.dispatch("custom_command", message, name)
+        await message.channel.send(
+            render(command.response, inv), allowed_mentions=only_user(author)
+        )
+
+    # -- /customcmd ----------------------------------------------------------------------
+
+    @commands.slash_command(name="customcmd", description="Custom text commands",
+                            contexts=GUILD_ONLY)
+    async def customcmd(self, inter: Inter) -> None:
+        """Parent of the custom command subcommands."""
+
+    @customcmd.sub_command(name="create", description="Create a custom command (staff)")
+    async def create(
+        self, inter: Inter,
+        name: str = commands.Param(description="1-32 of a-z 0-9 - _"),
+        response: str = commands.Param(description="Up to 2,000 characters; {user} etc."),
+    ) -> None:
+        """Create a command."""
+        async def action(guild: disnake.Guild) -> str:
+            command = await service.create(
+                guild.id, name, response, inter.author.id,
+                reserved=self.reserved(), limit=self.settings.max_per_guild,
+            )
+            return f"Created custom command `{command.command_name}`."
+        await self.answer(inter, action)
+
+    @customcmd.sub_command(name="edit", description="Change a custom command's response")
+    async def edit(
+        self, inter: Inter,
+        name: str = commands.Param(description="The command"),
+        response: str = commands.Param(description="The new response"),
+    ) -> None:
+        """Replace a command's response."""
+        async def action(guild: disnake.Guild) -> str:
+            command = await service.edit(guild.id, name, response)
+            return f"Updated `{command.command_name}`."
+        await self.answer(inter, action)
+
+    @customcmd.sub_command(name="delete", description="Delete a custom command")
+    async def delete(
+        self, inter: Inter, name: str = commands.Param(description="The command")
+    ) -> None:
+        """Delete a command."""
+        async def action(guild: disnake.Guild) -> str:
+            command = await service.delete(guild.id, name)
+            return f"Deleted `{command.command_name}`."
+        await self.answer(inter, action)
+
+    @customcmd.sub_command(name="list", description="List this server's custom commands")
+    async def list_(
+        self, inter: Inter, page: int = commands.Param(1, description="Page number")
+    ) -> None:
+        """One page of the guild's commands, by name."""
+        async def action(guild: disnake.Guild) -> str:
+            if page < 1:
+                raise CustomCommandError("the page number starts at 1.")
+            rows, pages = await service.page(guild.id, page, self.settings.page_size)
+            if not rows and page == 1:
+                return "This server has no custom commands yet."
+            if not rows:
+                raise CustomCommandError(f"there is no page {page} (there are {pages}).")
+            names = ", ".join(f"`{row.command_name}`" for row in rows)
+            return f"**Custom commands** (page {page} of {pages}): {names}"
+        await self.answer(inter, action, manager=False)
+
+    @customcmd.sub_command(name="info", description="Who made a custom command, and its uses")
+    async def info(
+        self, inter: Inter, name: str = commands.Param(description="The command")
+    ) -> None:
+        """Creator, uses and creation time of a command."""
+        async def action(guild: disnake.Guild) -> str:
+            command = await service.get(guild.id, name)
+            if command is None:
+                raise CustomCommandError(
+                    f"there is no custom command `{name.strip().lower()[:32]}`."
+                )
+            uses = command.uses + self.uses.pending(command.id)
+            created = int(command.created_at.timestamp())
+            return (
+                f"`{command.command_name}`: created by <@{command.creator_id}> "
+                f"<t:{created}:R>, used {uses:,} times."
+            )
+        await self.answer(inter, action, manager=False)
