@@ -6,6 +6,9 @@ and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import disnake
 
 from core.errors import permission_names
@@ -15,10 +18,24 @@ class Refusal(Exception):
     """A moderation command that must not run; the message is shown to the invoker."""
 
 
-def require_permission(author: disnake.abc.User, flag: str) -> None:
-    """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild."""
-    if not isinstance(author, disnake.Member) or not getattr(author.guild_permissions, flag):
+def require_permission(author: disnake.abc.User, flag: str, bot: Any = None) -> None:
+    """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild, or the role
+    that ``[plugins.moderation] permission_roles`` (of ``bot``'s plugins) maps to it."""
+    if not isinstance(author, disnake.Member):
         raise Refusal(f"You need these permissions: {permission_names([flag])}.")
+    if getattr(author.guild_permissions, flag):
+        return
+    role_name = permission_roles(bot).get(flag)
+    if role_name and any(r.name.casefold() == role_name.casefold() for r in author.roles):
+        return
+    extra = f" (or the {role_name} role)" if role_name else ""
+    raise Refusal(f"You need these permissions: {permission_names([flag])}{extra}.")
+
+
+def permission_roles(bot: Any) -> Mapping[str, str]:
+    """The configured ``permission_roles`` of the moderation plugin (empty if none)."""
+    settings = getattr(getattr(bot, "plugins", None), "plugin_settings", {}).get("moderation")
+    return getattr(settings, "permission_roles", {}) or {}
 
 
 def guild_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.Member:

@@ -57,7 +57,7 @@ class Moderation(commands.Cog):
         """All three checks; the target as a member of this guild (if it is one)."""
         guild = inter.guild
         assert guild is not None and isinstance(inter.author, disnake.Member)
-        checks.require_permission(inter.author, flag)
+        checks.require_permission(inter.author, flag, self.bot)
         if target is None:
             checks.check_bot(guild, flag, None)
             return None
@@ -70,7 +70,7 @@ class Moderation(commands.Cog):
     ) -> disnake.Member:
         """As :meth:`allowed`, for commands that need a current member."""
         assert inter.guild is not None
-        checks.require_permission(inter.author, flag)
+        checks.require_permission(inter.author, flag, self.bot)
         checks.guild_member(inter.guild, target)
         member = self.allowed(inter, flag, target)
         assert member is not None
@@ -128,7 +128,7 @@ class Moderation(commands.Cog):
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User
     ) -> str:
         assert inter.guild is not None
-        checks.require_permission(inter.author, "moderate_members")
+        checks.require_permission(inter.author, "moderate_members", self.bot)
         rows = await service.active_warnings(inter.guild.id, user.id)
         if not rows:
             return f"**{name_of(user)}** has no active warnings."
@@ -149,7 +149,7 @@ class Moderation(commands.Cog):
 
     async def _pardon(self, inter: disnake.ApplicationCommandInteraction, warning_id: int) -> str:
         assert inter.guild is not None
-        checks.require_permission(inter.author, "moderate_members")
+        checks.require_permission(inter.author, "moderate_members", self.bot)
         done = await service.pardon(inter.guild.id, warning_id, inter.author.id)
         if done is None:
             raise Refusal(f"There is no active warning #{warning_id} in this server.")

@@ -39,7 +39,7 @@ class ModConfig(commands.Cog):
         """Set or clear the log channel (a channel of this server)."""
         assert inter.guild is not None
         try:
-            checks.require_permission(inter.author, "manage_guild")
+            checks.require_permission(inter.author, "manage_guild", self.bot)
             if channel is not None and inter.guild.get_channel(channel.id) is None:
                 raise Refusal("That channel is not in this server.")
         except Refusal as exc:
@@ -59,7 +59,7 @@ class ModConfig(commands.Cog):
         """Set or clear the mute role (checked against the bot's highest role)."""
         assert inter.guild is not None
         try:
-            checks.require_permission(inter.author, "manage_guild")
+            checks.require_permission(inter.author, "manage_guild", self.bot)
             if role is not None:
                 own = inter.guild.get_role(role.id)
                 if own is None or own.is_default() or own.managed:

@@ -38,7 +38,7 @@ class ModLog(commands.Cog):
     async def allowed(self, inter: disnake.ApplicationCommandInteraction) -> bool:
         """Moderators only; others get an ephemeral refusal."""
         try:
-            checks.require_permission(inter.author, "moderate_members")
+            checks.require_permission(inter.author, "moderate_members", self.bot)
         except Refusal as exc:
             await self.answer(inter, str(exc), ephemeral=True)
             return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_TIMEOUT_DAYS = 28  # Discord's limit for communication_disabled_until
@@ -24,3 +26,8 @@ class ModerationSettings(BaseModel):
     escalate_mute_minutes: int = Field(60, ge=1, le=MAX_TIMEOUT_DAYS * 24 * 60)
     escalate_kick_at: int = Field(0, ge=0, le=100)
     escalate_ban_at: int = Field(0, ge=0, le=100)
+    # A role (by name, case-insensitive) that grants a permission for moderation commands,
+    # e.g. {moderate_members = "Moderator", ban_members = "Senior Moderator"}.
+    permission_roles: dict[
+        Literal["moderate_members", "kick_members", "ban_members", "manage_guild"], str
+    ] = Field(default_factory=dict)

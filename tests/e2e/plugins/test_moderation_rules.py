@@ -166,3 +166,22 @@ async def test_case_reason_modlog_and_modstats(mod_world: ModWorld) -> None:
         f"<@{w.mod.id}>: 8", f"<@{w.peer.id}>: 4", "**Actions**", "Warning: 12",
     ]
     assert_no_mass_mentions(w.double)
+
+
+async def test_a_configured_role_grants_a_moderation_permission(mod_world: ModWorld) -> None:
+    w = mod_world
+    helpers = w.double.create_role(w.guild, "Helpers", permissions=0)
+    helper = w.double.add_member(w.guild, "helper", roles=[helpers])
+    refused = await w.slash(helper, "warn", {"member": w.demo.members["carol"], "reason": "x"})
+    assert refused.content == "You need these permissions: Timeout Members."
+    settings = w.bot.plugins.plugin_settings["moderation"]
+    settings.permission_roles["moderate_members"] = "helpers"
+    try:
+        granted = await w.slash(helper, "warn", {"member": w.demo.members["carol"],
+                                                 "reason": "spam"})
+        assert granted.content.startswith("Case #1")
+        still = await w.slash(helper, "kick", {"member": w.demo.members["carol"]})
+        assert still.content == "You need these permissions: Kick Members."
+    finally:
+        settings.permission_roles.clear()
+    assert await Warning.filter(user_id=w.demo.members["carol"].id).count() == 1
