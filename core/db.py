@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from core.config import DatabaseSettings
@@ -91,6 +92,14 @@ async def close_database() -> None:
     """Close every connection Tortoise opened (safe to call when not initialised)."""
     if Tortoise.is_inited():
         await Tortoise.close_connections()
+
+
+def placeholders(conn: BaseDBAsyncClient, count: int, start: int = 1) -> list[str]:
+    """``count`` parameter markers for raw SQL on ``conn``: ``$start..`` on PostgreSQL,
+    ``?`` on SQLite. Values always travel as parameters, never inside the SQL text."""
+    if conn.schema_generator.DIALECT == "postgres":
+        return [f"${i}" for i in range(start, start + count)]
+    return ["?"] * count
 
 
 def dialect() -> str:

@@ -16,7 +16,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from core.db import CONNECTION
+from core.db import CONNECTION, placeholders
 
 DEFAULT_FENCE = "leader"
 
@@ -25,23 +25,17 @@ class FencedOut(Exception):
     """A newer leader epoch has written: this process must stop acting as leader."""
 
 
-def _placeholders(client: BaseDBAsyncClient, count: int) -> list[str]:
-    if client.schema_generator.DIALECT == "postgres":
-        return [f"${i}" for i in range(1, count + 1)]
-    return ["?"] * count
-
-
 async def advance_fence(
     conn: BaseDBAsyncClient, epoch: int, holder: str = "", name: str = DEFAULT_FENCE
 ) -> None:
     """Raise the stored epoch to ``epoch`` on ``conn``; :class:`FencedOut` if it is newer."""
-    p = _placeholders(conn, 3)
+    p = placeholders(conn, 3)
     await conn.execute_query(
         f'INSERT INTO "leader_fence" ("name", "epoch", "holder") VALUES ({p[0]}, 0, {p[1]}) '  # noqa: S608
         f'ON CONFLICT ("name") DO NOTHING',
         [name, holder],
     )
-    p = _placeholders(conn, 4)
+    p = placeholders(conn, 4)
     count, _ = await conn.execute_query(
         f'UPDATE "leader_fence" SET "epoch" = {p[0]}, "holder" = {p[1]}, '  # noqa: S608
         f'"updated_at" = CURRENT_TIMESTAMP WHERE "name" = {p[2]} AND "epoch" <= {p[3]}',
@@ -64,7 +58,7 @@ async def fenced(
 async def current_epoch(name: str = DEFAULT_FENCE) -> int:
     """The newest epoch that has written (0 before any leader write)."""
     client = connections.get(CONNECTION)
-    p = _placeholders(client, 1)
+    p = placeholders(client, 1)
     _, rows = await client.execute_query(
         f'SELECT "epoch" FROM "leader_fence" WHERE "name" = {p[0]}', [name]  # noqa: S608
     )

@@ -21,7 +21,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.contracts import RetentionKind, RetentionPolicy, Schedule
-from core.db import CONNECTION, dialect
+from core.db import CONNECTION, dialect, placeholders
 from core.leader import Term, fenced_write
 
 ID_CHUNK = 5000  # ids per statement: under SQLite's and asyncpg's parameter limits
@@ -231,7 +231,7 @@ async def _copy_to_archive(
     source = policy.model._meta.db_table
     target = policy.archive_model._meta.db_table
     pk_column = policy.model._meta.fields_db_projection[policy.model._meta.pk_attr]
-    marks = _placeholders(conn, len(ids) + 1)
+    marks = placeholders(conn, len(ids) + 1)
     sql = (
         f'INSERT INTO "{target}" ({names}, "archived_at") '  # noqa: S608
         f'SELECT {names}, {marks[0]} FROM "{source}" '
@@ -239,7 +239,7 @@ async def _copy_to_archive(
     )
     await conn.execute_query(sql, [now, *ids])
     # asyncpg reports no INSERT row count through Tortoise: count what is now archived.
-    marks = _placeholders(conn, len(ids))
+    marks = placeholders(conn, len(ids))
     _, rows = await conn.execute_query(
         f'SELECT COUNT(*) AS "n" FROM "{target}" '  # noqa: S608
         f'WHERE "{pk_column}" IN ({", ".join(marks)})',
@@ -248,7 +248,3 @@ async def _copy_to_archive(
     return int(rows[0]["n"])
 
 
-def _placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
-    if conn.schema_generator.DIALECT == "postgres":
-        return [f"${i}" for i in range(1, count + 1)]
-    return ["?"] * count

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.models import GuildMember, User
+from core.models import GuildMember
+from core.services.users import ensure_user
 
 
 async def ensure_member(
     user_id: int, guild_id: int, username: str = "", using_db: BaseDBAsyncClient | None = None
 ) -> GuildMember:
     """The member row of ``user_id`` in ``guild_id``, creating it (and the user) if missing."""
-    await User.get_or_create(
-        user_id=user_id, defaults={"username": username or str(user_id)}, using_db=using_db
-    )
+    await ensure_user(user_id, username or str(user_id), using_db)
     member, _ = await GuildMember.get_or_create(
         user_id=user_id, guild_id=guild_id, using_db=using_db
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from core.models import User
 
 
@@ -56,7 +58,11 @@ class ActivityBuffer:
             return len(rows)
 
 
-async def ensure_user(user_id: int, username: str) -> User:
+async def ensure_user(
+    user_id: int, username: str, using_db: BaseDBAsyncClient | None = None
+) -> User:
     """The ``users`` row of a user, created now if missing (for writes that need it)."""
-    user, _ = await User.get_or_create(user_id=user_id, defaults={"username": username})
+    user, _ = await User.get_or_create(
+        user_id=user_id, defaults={"username": username}, using_db=using_db
+    )
     return user

@@ -20,6 +20,8 @@ from typing import Any
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.db import placeholders
+
 CONNECTION = "default"
 MAX_XP = 1_000_000_000  # far below the INTEGER column's limit; admin input is capped here
 CHUNK = 500  # rows per multi-row statement (stays far below both engines' parameter limits)
@@ -90,12 +92,6 @@ class LevelChange:
     xp: int
 
 
-def _marks(conn: BaseDBAsyncClient, start: int, count: int) -> list[str]:
-    if conn.schema_generator.DIALECT == "postgres":
-        return [f"${i}" for i in range(start, start + count)]
-    return ["?"] * count
-
-
 def _is_pg(conn: BaseDBAsyncClient) -> bool:
     return conn.schema_generator.DIALECT == "postgres"
 
@@ -139,7 +135,7 @@ async def _upsert_users(
 ) -> list[dict[str, Any]]:
     values, params = [], []
     for user_id, amount in chunk:
-        a, b, c = _marks(conn, len(params) + 1, 3)
+        a, b, c = placeholders(conn, 3, len(params) + 1)
         values.append(f"({a}, {b}, {c}, 1)")
         params += [user_id, usernames.get(user_id) or str(user_id), amount]
     sql = (
@@ -156,7 +152,7 @@ async def _upsert_members(
 ) -> list[dict[str, Any]]:
     values, params = [], []
     for (user_id, guild_id), amount in chunk:
-        a, b, c = _marks(conn, len(params) + 1, 3)
+        a, b, c = placeholders(conn, 3, len(params) + 1)
         values.append(f"({a}, {b}, {c}, 1)")
         params += [user_id, guild_id, amount]
     sql = (
@@ -186,10 +182,10 @@ async def _fix_levels(
         return []
     cases, params = [], []
     for row, new in wrong:
-        a, b = _marks(conn, len(params) + 1, 2)
+        a, b = placeholders(conn, 2, len(params) + 1)
         cases.append(f"WHEN {a} THEN CAST({b} AS INTEGER)")
         params += [row[key], new]
-    keys = _marks(conn, len(params) + 1, len(wrong))
+    keys = placeholders(conn, len(wrong), len(params) + 1)
     params += [row[key] for row, _ in wrong]
     await conn.execute_query(
         f'UPDATE "{table}" SET "{level_column}" = CASE "{key}" {" ".join(cases)} '  # noqa: S608
@@ -238,7 +234,7 @@ async def change_member_xp(
     if set_to is not None and not 0 <= set_to <= MAX_XP:
         raise ValueError(f"XP must be between 0 and {MAX_XP:,}")
     pg = _is_pg(conn)
-    a, b = _marks(conn, 1, 2)
+    a, b = placeholders(conn, 2, 1)
     await conn.execute_query(
         f'INSERT INTO "users" ("user_id", "username") VALUES ({a}, {b}) '  # noqa: S608
         'ON CONFLICT ("user_id") DO NOTHING',
@@ -259,7 +255,7 @@ async def change_member_xp(
     new_xp = set_to if set_to is not None else old_xp + (delta or 0)
     new_xp = min(max(new_xp, 0), MAX_XP)
     new_level = level_for_xp(new_xp)
-    a, b, c, d = _marks(conn, 1, 4)
+    a, b, c, d = placeholders(conn, 4, 1)
     await conn.execute_query(
         f'UPDATE "guild_members" SET "xp" = {a}, "level" = {b} '  # noqa: S608
         f'WHERE "user_id" = {c} AND "guild_id" = {d}',
@@ -284,7 +280,7 @@ class BoardRow:
 async def member_xp(guild_id: int, user_id: int) -> tuple[int, int]:
     """``(xp, level)`` of a member in a guild; ``(0, 1)`` when the member has no row."""
     conn = connections.get(CONNECTION)
-    a, b = _marks(conn, 1, 2)
+    a, b = placeholders(conn, 2, 1)
     rows = await conn.execute_query_dict(
         f'SELECT "xp", "level" FROM "guild_members" WHERE "user_id" = {a} '  # noqa: S608
         f'AND "guild_id" = {b}',
@@ -296,7 +292,7 @@ async def member_xp(guild_id: int, user_id: int) -> tuple[int, int]:
 async def global_xp(user_id: int) -> tuple[int, int]:
     """``(global_xp, global_level)`` of a user; ``(0, 1)`` when unknown."""
     conn = connections.get(CONNECTION)
-    (a,) = _marks(conn, 1, 1)
+    (a,) = placeholders(conn, 1, 1)
     rows = await conn.execute_query_dict(
         f'SELECT "global_xp", "global_level" FROM "users" WHERE "user_id" = {a}',  # noqa: S608
         [user_id],
@@ -307,7 +303,7 @@ async def global_xp(user_id: int) -> tuple[int, int]:
 async def rank_position(guild_id: int, xp: int) -> int:
     """1 + the number of members of the guild with more XP (ties share a position)."""
     conn = connections.get(CONNECTION)
-    a, b = _marks(conn, 1, 2)
+    a, b = placeholders(conn, 2, 1)
     rows = await conn.execute_query_dict(
         f'SELECT COUNT(*) AS "n" FROM "guild_members" WHERE "guild_id" = {a} '  # noqa: S608
         f'AND "xp" > {b}',
@@ -319,7 +315,7 @@ async def rank_position(guild_id: int, xp: int) -> int:
 async def ranked_members(guild_id: int) -> int:
     """How many members of the guild have a row (the leaderboard's length)."""
     conn = connections.get(CONNECTION)
-    (a,) = _marks(conn, 1, 1)
+    (a,) = placeholders(conn, 1, 1)
     rows = await conn.execute_query_dict(
         f'SELECT COUNT(*) AS "n" FROM "guild_members" WHERE "guild_id" = {a}',  # noqa: S608
         [guild_id],
@@ -332,7 +328,7 @@ async def leaderboard(guild_id: int, offset: int, limit: int = 10) -> list[Board
     if offset < 0 or limit < 1:
         raise ValueError("offset must be >= 0 and limit >= 1")
     conn = connections.get(CONNECTION)
-    a, b, c = _marks(conn, 1, 3)
+    a, b, c = placeholders(conn, 3, 1)
     rows = await conn.execute_query_dict(
         # page first, then join: the skipped rows never touch ``users``
         'SELECT gm."user_id", gm."xp", gm."level", u."username" FROM ('  # noqa: S608
