@@ -1,4 +1,9 @@
-"""Core tables: ``users``, ``guild_members`` and ``guild_config``.
+"""Core tables: users, members, guild settings, and the platform's own bookkeeping.
+
+``users``, ``guild_members`` and ``guild_config`` come from the seed; ``guild_plugins``
+(per-guild plugin switches), ``guild_departures`` (purge grace after the bot is removed),
+``settings_audit`` (who changed which setting) and ``web_sessions`` (dashboard logins)
+are the platform's.
 
 Core owns these tables. Leveling and economy change their columns of ``guild_members``
 only through core services; nothing else writes here directly.
@@ -138,3 +143,98 @@ class GuildConfig(Model):
 
     class Meta:
         table = "guild_config"
+
+
+class GuildPluginSwitch(Model):
+    """A guild's explicit choice to enable or disable one plugin (absent row = enabled)."""
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    plugin = fields.CharField(max_length=64)
+    enabled = fields.BooleanField(default=True, db_default=True)
+    updated_by = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="Whether one plugin's commands and listeners run in one guild.",
+        grows="When a guild manager enables or disables a plugin (/plugins or dashboard).",
+        cleaned="Deleted with the guild's data when the bot is removed (guild purge).",
+        owner="core",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "guild_plugins"
+        unique_together = (("guild_id", "plugin"),)
+
+
+class GuildDeparture(Model):
+    """The bot left a guild: its data is purged at ``purge_after`` unless it comes back."""
+
+    guild_id = fields.BigIntField(primary_key=True, generated=False)
+    left_at = fields.DatetimeField()
+    purge_after = fields.DatetimeField()
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="A guild the bot was removed from whose data waits out the grace period.",
+        grows="When the bot is removed from a guild and a purge grace period is configured.",
+        cleaned="Deleted when the guild's data is purged, or when the bot is re-added.",
+        owner="core",
+        retention="Until the purge (privacy.guild_purge_grace_hours after leaving).",
+    )
+
+    class Meta:
+        table = "guild_departures"
+        indexes = (Index(fields=("purge_after",), name="idx_guild_departures_due"),)
+
+
+class SettingsAudit(Model):
+    """One change of a guild setting: who, from where, what, before and after."""
+
+    id = fields.BigIntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    actor_id = fields.BigIntField()
+    source = fields.CharField(max_length=16)
+    setting = fields.CharField(max_length=100)
+    before = fields.TextField(null=True)
+    after = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="An audit record of one settings change (slash command or dashboard).",
+        grows="Every change of a guild setting, plugin switch or custom command by an admin.",
+        cleaned="Deleted with the guild's data when the bot is removed (guild purge).",
+        owner="core",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "settings_audit"
+        indexes = (Index(fields=("guild_id", "created_at"), name="idx_settings_audit_guild"),)
+
+
+class WebSession(Model):
+    """A dashboard login: the session cookie's hash, the Discord user and their token."""
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    user_id = fields.BigIntField()
+    username = fields.TextField()
+    access_token = fields.TextField()
+    csrf_token = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+    expires_at = fields.DatetimeField()
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="One logged-in dashboard session (the cookie holds only a random token).",
+        grows="Each Discord login to the web dashboard.",
+        cleaned="Deleted on logout; expired rows deleted by the maintenance engine.",
+        owner="core (web dashboard)",
+        retention="Until expires_at (web.session_days).",
+    )
+
+    class Meta:
+        table = "web_sessions"
+        indexes = (
+            Index(fields=("expires_at",), name="idx_web_sessions_expires"),
+            Index(fields=("user_id",), name="idx_web_sessions_user"),
+        )
