@@ -130,6 +130,8 @@ class GuildConfig(Model):
     mute_role_id = fields.BigIntField(null=True)
     auto_role_id = fields.BigIntField(null=True)
     xp_enabled = fields.BooleanField(default=True, db_default=True)
+    # not in the seed: the dashboard's public leaderboard/stats pages (off until turned on)
+    public_pages = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
     updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
 
