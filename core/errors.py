@@ -16,6 +16,7 @@ from core.mentions import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong while running that command (reference `{ref}`)."
+MAX_MESSAGE = 2000  # Discord's limit for a message's content
 # Discord's UI names where they differ from the API flag names.
 PERMISSION_NAMES = {"manage_guild": "Manage Server", "moderate_members": "Timeout Members"}
 
@@ -63,6 +64,8 @@ async def report(
             exc_info=(type(original), original, original.__traceback__),
         )
         message = GENERIC_FAILURE.format(ref=reference)
+    if len(message) > MAX_MESSAGE:  # user input echoed in an error must not make it undeliverable
+        message = message[: MAX_MESSAGE - 1] + "…"
     try:
         if isinstance(target, disnake.Interaction):
             if target.response.is_done():

@@ -9,13 +9,12 @@ nothing.
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.cache import TtlCache
 from core.services import xp
 from plugins.leveling.models import (
     ANNOUNCE_MODES,
@@ -55,24 +54,22 @@ class GuildLevelConfigs:
         self.defaults = defaults
         self.cache_size = cache_size
         self.ttl = ttl
-        self._cache: OrderedDict[int, tuple[float, GuildLevelConfig]] = OrderedDict()
+        self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl)
 
     async def get(self, guild_id: int) -> GuildLevelConfig:
         """The guild's settings (defaults when it never changed any); cached."""
-        cached = self._cache.get(guild_id)
-        if cached is not None and time.monotonic() - cached[0] < self.ttl:
-            self._cache.move_to_end(guild_id)
-            return cached[1]
-        config = await self._load(guild_id)
-        self._cache[guild_id] = (time.monotonic(), config)
-        self._cache.move_to_end(guild_id)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return config
+        cached = self._cache.peek(guild_id)
+        if cached is not None:
+            return cached
+        return await self._cache.get(guild_id, lambda: self._load(guild_id))
+
+    def peek(self, guild_id: int) -> GuildLevelConfig | None:
+        """The cached settings of a guild, or ``None`` when not cached (never awaits)."""
+        return self._cache.peek(guild_id)
 
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached settings of a guild."""
-        self._cache.pop(guild_id, None)
+        self._cache.invalidate(guild_id)
 
     async def _load(self, guild_id: int) -> GuildLevelConfig:
         row = await LevelSettings.get_or_none(guild_id=guild_id)
@@ -180,6 +177,8 @@ async def add_reward(guild_id: int, level: int, role_id: int) -> None:
 
 async def remove_reward(guild_id: int, level: int) -> bool:
     """Stop rewarding ``level``; ``False`` when it had no reward."""
+    if not 2 <= level <= 1000:  # no reward can exist there (and the column is 32-bit)
+        return False
     return await LevelReward.filter(guild_id=guild_id, level=level).delete() > 0
 
 
