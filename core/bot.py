@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from typing import Any
 
 import disnake
 from disnake.ext import commands
 
-from core import errors
+from core import bus, errors
 from core.cogs import core_cogs
 from core.config import Settings
+from core.dispatch import BatchedDispatch
 from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
 from core.plugins import PluginManager
@@ -34,7 +36,7 @@ def build_intents(settings: Settings) -> disnake.Intents:
     return intents
 
 
-class GuildhallBot(commands.AutoShardedBot):
+class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
     """Slash and prefix commands, per-guild prefix, mention-safe, plugin-driven."""
 
     def __init__(
@@ -46,6 +48,7 @@ class GuildhallBot(commands.AutoShardedBot):
         point_disnake_at(settings.discord.api_base)
         self.settings = settings
         self.plugins = plugins
+        self.gateway_events: Counter[str] = Counter()  # by type, counted by BatchedDispatch
         self.guild_configs = GuildConfigService(
             settings.bot.default_prefix, settings.bot.guild_config_cache_size
         )
@@ -53,6 +56,7 @@ class GuildhallBot(commands.AutoShardedBot):
         self.user_activity = ActivityBuffer()
         self._flush_task: asyncio.Task[None] | None = None
         self.leader: LeaderDuties | None = None
+        self.bus: bus.Bus | None = None
         sync = settings.discord.sync_commands
         options.setdefault("intents", build_intents(settings))
         options.setdefault("allowed_mentions", NO_MENTIONS)
@@ -83,7 +87,11 @@ class GuildhallBot(commands.AutoShardedBot):
                 log.debug("plugin %s added cog %s", name, type(cog).__name__)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
-        """Start the periodic flush and the leader candidacy, then connect."""
+        """Start the message bus, the periodic flush and the leader candidacy, then connect."""
+        if self.bus is None:
+            self.bus = bus.bus_for(self.settings)
+            await self.bus.start()
+            bus.install(self.bus)
         interval = self.settings.bot.activity_flush_seconds
         self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
         if self.settings.leader.duties and self.leader is None:
@@ -113,16 +121,33 @@ class GuildhallBot(commands.AutoShardedBot):
             self._flush_task.cancel()
             self._flush_task = None
         await self.flush()
+        if self.bus is not None:
+            if bus.current() is self.bus:
+                bus.install(None)
+            await self.bus.stop()
+            self.bus = None
         await super().close()
 
     # -- events ---------------------------------------------------------------------------
 
     async def on_message(self, message: disnake.Message) -> None:
         """Record the author's activity and run prefix commands."""
-        if message.author.bot:
+        author = message.author
+        if author.bot:
             return
-        self.user_activity.record(message.author.id, message.author.name)
-        await self.process_commands(message)
+        self.user_activity.record(author.id, author.name)
+        if self._may_be_command(message):
+            await self.process_commands(message)
+
+    def _may_be_command(self, message: disnake.Message) -> bool:
+        """Cheap test before command parsing: ``False`` only when surely not a command."""
+        content = message.content
+        if not content:
+            return False
+        if content.startswith("<@"):  # the bot's mention works as a prefix too
+            return True
+        config = self.guild_configs.peek(message.guild.id) if message.guild else None
+        return config is None or content.startswith(config.prefix)
 
     async def on_application_command(
         self, interaction: disnake.ApplicationCommandInteraction

@@ -21,28 +21,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import os
 import socket
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import asyncpg
-import redis.asyncio as aioredis
-from tortoise import Tortoise, connections
 
 from core.config import Settings
-from core.db import CONNECTION, sqlite_path
+from core.db import sqlite_path
+from core.transport import (
+    DatagramReceiver,
+    PostgresChannel,
+    RedisChannel,
+    short_socket_path,
+)
 
 log = logging.getLogger(__name__)
 WakeCallback = Callable[[datetime], None]
 PG_CHANNEL = "guildhall_wakeup"
-_MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
 
 
 def encode_due(due_at: datetime) -> bytes:
@@ -125,19 +123,7 @@ class LocalWakeups(Wakeups):
 
 def socket_path_for(database_file: Path) -> Path:
     """Where the wake-up socket of a SQLite database lives (next to it when short enough)."""
-    path = database_file.resolve().with_name(database_file.name + ".wakeup")
-    if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
-        return path
-    digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"guildhall-wakeup-{digest}.sock"
-
-
-class _DatagramReceiver(asyncio.DatagramProtocol):
-    def __init__(self, deliver: Callable[[bytes], None]) -> None:
-        self.deliver = deliver
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.deliver(data)
+    return short_socket_path(database_file, ".wakeup")
 
 
 class SocketWakeups(Wakeups):
@@ -169,7 +155,7 @@ class SocketWakeups(Wakeups):
             self.path.unlink()
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _DatagramReceiver(self._deliver),
+            lambda: DatagramReceiver(self._deliver),
             local_addr=str(self.path),
             family=socket.AF_UNIX,
         )
@@ -198,58 +184,26 @@ class RedisWakeups(Wakeups):
 
     def __init__(self, url: str, channel: str) -> None:
         super().__init__()
-        self.url = url
         self.channel = channel
-        self._client: aioredis.Redis | None = None
-        self._reader: asyncio.Task[None] | None = None
-
-    def _redis(self) -> aioredis.Redis:
-        if self._client is None:
-            self._client = aioredis.from_url(self.url)
-        return self._client
+        self._pubsub = RedisChannel(url, channel)
 
     async def notify_created(self, due_at: datetime) -> None:
         """Publish the due time; a Redis error is logged, not raised."""
         try:
-            await self._redis().publish(self.channel, encode_due(due_at))
+            await self._pubsub.publish(encode_due(due_at))
         except Exception as exc:  # a hint only: the safety re-check covers it
             log.warning("wake-up publish to Redis failed: %s", exc)
 
     async def _start(self) -> None:
-        pubsub = self._redis().pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self.channel)  # subscribed before listen() returns
-        self._reader = asyncio.create_task(self._read(pubsub), name="wakeups-redis")
-
-    async def _read(self, pubsub: Any) -> None:
-        while True:
-            try:
-                message = await pubsub.get_message(timeout=5.0)
-                if message is not None and message.get("type") == "message":
-                    self._deliver(message["data"])
-            except asyncio.CancelledError:
-                await pubsub.aclose()
-                raise
-            except Exception as exc:  # keep listening through outages
-                log.warning("wake-up subscription to Redis failed, retrying: %s", exc)
-                await asyncio.sleep(1.0)
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
-                    pubsub = self._redis().pubsub(ignore_subscribe_messages=True)
-                    await pubsub.subscribe(self.channel)
+        await self._pubsub.listen(self._deliver, "wakeups-redis")  # subscribed on return
 
     async def _stop(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-            self._reader = None
+        await self._pubsub.stop_listening()
 
     async def close(self) -> None:
         """Stop listening and close the Redis connection pool."""
         await super().close()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._pubsub.close()
 
 
 class PostgresWakeups(Wakeups):
@@ -261,48 +215,20 @@ class PostgresWakeups(Wakeups):
 
     def __init__(self, dsn: str, channel: str = PG_CHANNEL) -> None:
         super().__init__()
-        self.dsn = dsn
-        self.channel = channel
-        self._listener: asyncpg.Connection | None = None
+        self._pg = PostgresChannel(dsn, channel)
 
     async def notify_created(self, due_at: datetime) -> None:
         """``pg_notify(channel, due)``; a database error is logged, not raised."""
-        payload = encode_due(due_at).decode()
         try:
-            client = _orm_client()
-            if client is not None and client.schema_generator.DIALECT == "postgres":
-                await client.execute_query("SELECT pg_notify($1, $2)", [self.channel, payload])
-                return
-            conn = await asyncpg.connect(self.dsn)
-            try:
-                await conn.execute("SELECT pg_notify($1, $2)", self.channel, payload)
-            finally:
-                await conn.close()
+            await self._pg.notify(encode_due(due_at).decode())
         except Exception as exc:  # a hint only: the safety re-check covers it
             log.warning("wake-up NOTIFY failed: %s", exc)
 
     async def _start(self) -> None:
-        self._listener = await asyncpg.connect(self.dsn)
-        await self._listener.add_listener(self.channel, self._on_notify)
-
-    def _on_notify(self, connection: Any, pid: int, channel: str, payload: str) -> None:
-        self._deliver(payload)
+        await self._pg.listen(self._deliver)
 
     async def _stop(self) -> None:
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close()
-            self._listener = None
-
-
-def _orm_client() -> Any:
-    """This process's open ORM connection, or ``None``."""
-    if not Tortoise.is_inited():
-        return None
-    try:
-        return connections.get(CONNECTION)
-    except (RuntimeError, KeyError):
-        return None
+        await self._pg.stop_listening()
 
 
 def wakeups_for(settings: Settings) -> Wakeups:
