@@ -10,10 +10,12 @@ from core.cli.backup_cmd import backup, restore
 from core.cli.common import CliError, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
+from core.cli.docs_cmd import docs
 from core.cli.maintenance_cmd import check_integrity, maintenance
 from core.cli.plugins_cmd import plugins
 from core.cli.run_cmd import run
 from core.cli.sandbox_cmd import sandbox
+from core.cli.status_cmd import status
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,10 +45,12 @@ cli.add_command(config)
 cli.add_command(db)
 cli.add_command(plugins)
 cli.add_command(sandbox)
+cli.add_command(status)
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(maintenance)
 db.add_command(check_integrity)
+db.add_command(docs)
 
 
 def main() -> None:
