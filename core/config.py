@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from cluster.settings import ClusterSettings
+
 DEFAULT_CONFIG_FILE = Path("config.toml")
 BUILTIN_PLUGINS = ("leveling", "economy", "moderation", "reminders", "customcmds", "analytics")
 CONVENTIONAL_ENV = {
@@ -231,6 +233,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     plugins: PluginsSettings = Field(default_factory=PluginsSettings)
 
     @classmethod

@@ -1,13 +1,15 @@
-"""``guildhall run``: migrate, then start the bot."""
+"""``guildhall run``: the cluster launcher (plan, migrate, start workers, supervise)."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import click
 
+from cluster.launcher import LaunchError, launch
+from cluster.planning import PlanError
 from core.cli.common import CliError, load_runtime, pass_options
-from core.launch import run_bot
 
 NO_TOKEN = """no Discord bot token is configured.
 
@@ -21,10 +23,28 @@ and enable the Server Members and Message Content intents there."""
 
 
 @click.command()
+@click.option("--clusters", metavar="RANGE",
+              help="Clusters this machine runs, e.g. 4-7 (default: [cluster] clusters, or all).")
+@click.option("--total-clusters", type=click.IntRange(1), default=None,
+              help="Expected number of clusters in the whole deployment (a safety check).")
 @pass_options
-def run(options: dict) -> None:
-    """Apply pending migrations, then start the bot."""
+def run(options: dict, clusters: str | None, total_clusters: int | None) -> None:
+    """Plan the shards, apply pending migrations, then start and supervise the workers.
+
+    \b
+    One machine:        guildhall run
+    Several machines:   guildhall run --clusters 4-7 --total-clusters 16   (needs Redis)
+    """
     runtime = load_runtime(options)
     if not runtime.settings.discord.token.get_secret_value():
         raise CliError(NO_TOKEN, exit_code=2)
-    asyncio.run(run_bot(runtime))
+    try:
+        code = asyncio.run(launch(
+            runtime, clusters=clusters, total_clusters=total_clusters,
+            config_path=options.get("config_path"),
+        ))
+    except LaunchError as exc:
+        raise CliError(str(exc), exit_code=2) from None
+    except PlanError as exc:
+        raise CliError(str(exc)) from None
+    sys.exit(code)
