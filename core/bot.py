@@ -10,13 +10,15 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core import bus, errors
+from core import bus, errors, log_context
 from core.cogs import core_cogs
 from core.config import Settings
 from core.dispatch import BatchedDispatch
 from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
 from core.plugins import PluginManager
+from core.metrics import flush_timer
+from core.observed_bot import ObservedBot
 from core.services.guild_config import GuildConfigService
 from core.services.users import ActivityBuffer
 
@@ -36,7 +38,7 @@ def build_intents(settings: Settings) -> disnake.Intents:
     return intents
 
 
-class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
+class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
     """Slash and prefix commands, per-guild prefix, mention-safe, plugin-driven."""
 
     def __init__(
@@ -81,6 +83,7 @@ class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
         for name in self.plugins.enabled:
             cogs = self.plugins.first_result(
                 name, "guildhall_cogs", bot=self, settings=self.plugins.plugin_settings[name]
+            log_context.register_plugin(name, self.plugins.pm.get_plugin(name))
             )
             for cog in cogs or ():
                 self.add_cog(cog)
@@ -94,6 +97,7 @@ class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
             bus.install(self.bus)
         interval = self.settings.bot.activity_flush_seconds
         self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
+        await self.start_observing()
         if self.settings.leader.duties and self.leader is None:
             self.leader = LeaderDuties(self.settings, self.plugins, bot=self)
             await self.leader.start()
@@ -107,7 +111,8 @@ class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
     async def flush(self) -> None:
         """Write buffered core data and ask every plugin to flush its buffers."""
         try:
-            await self.user_activity.flush()
+            with flush_timer("core.user_activity"):
+                await self.user_activity.flush()
         except Exception:
             log.exception("writing user activity failed; it is kept for the next flush")
         await self.plugins.acall("guildhall_flush")
@@ -123,6 +128,7 @@ class GuildhallBot(BatchedDispatch, commands.AutoShardedBot):
         await self.flush()
         if self.bus is not None:
             if bus.current() is self.bus:
+        self.stop_observing()
                 bus.install(None)
             await self.bus.stop()
             self.bus = None

@@ -122,6 +122,21 @@ class LoggingSettings(_Section):
         default_factory=lambda: {"disnake": "WARNING", "tortoise": "WARNING"}
     )
 
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("loggers", mode="before")
+    @classmethod
+    def _logger_levels_upper(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        for name in value:
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError("logger names must be non-empty, e.g. \"plugins.economy\"")
+        return {name: v.upper() if isinstance(v, str) else v for name, v in value.items()}
+
 
 class LeaderSettings(_Section):
     """``[leader]``: the lease that elects the one process running timers and maintenance."""
@@ -188,6 +203,16 @@ class BackupSettings(_Section):
     verify_restore: bool = False
 
 
+class MetricsSettings(_Section):
+    """``[metrics]``: the Prometheus endpoint of every worker process."""
+
+    enabled: bool = False
+    host: str = Field(default="127.0.0.1", min_length=1)
+    # worker N listens on port + N; 0 = any free port (tests), logged at start
+    port: int = Field(default=9310, ge=0, le=65535)
+    db_refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
+
+
 class PluginsSettings(BaseModel):
     """``[plugins]``: which plugins load, plus one ``[plugins.NAME]`` table per plugin."""
 
@@ -233,6 +258,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     plugins: PluginsSettings = Field(default_factory=PluginsSettings)
 

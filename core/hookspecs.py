@@ -142,3 +142,13 @@ async def guildhall_flush() -> None:
     Called on a short interval by core and once on shutdown, before the database closes.
     It must be safe to call concurrently with normal traffic and more than once.
     """
+
+
+@hookspec
+def guildhall_buffer_sizes(bot: commands.Bot) -> dict[str, int]:
+    """Return how many items wait in each of this plugin's write buffers of ``bot``.
+
+    Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
+    it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
+    ``"<plugin>.<what>"``. Time each flush with ``core.metrics.flush_timer(name)``.
+    """

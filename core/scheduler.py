@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core import timer_claims
+from core import log_context, timer_claims
 from core.config import SchedulerSettings
 from core.contracts import TimerSource
 from core.fencing import FencedOut
@@ -228,7 +228,9 @@ class Scheduler:
         return self._foreign_expiry
 
     def _start(self, term: LeaderTerm, claim: Claim) -> None:
-        task = asyncio.create_task(self._handle(term, claim), name=f"timer {claim.key}")
+        plugin = claim.source.name.split(".", 1)[0]  # "<plugin>.<what>", by convention
+        with log_context.scope(plugin, claim.row):  # the task inherits guild and plugin
+            task = asyncio.create_task(self._handle(term, claim), name=f"timer {claim.key}")
         self._inflight[claim.key] = task
 
     async def _call_handler(self, claim: Claim) -> str | None:

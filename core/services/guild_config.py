@@ -2,9 +2,10 @@
 
 Every read of a guild's settings (the prefix on every message) goes through
 :class:`GuildConfigService`; every write goes through :meth:`GuildConfigService.update`,
-which invalidates the cache entry so the next read sees the change. Entries also expire
-after ``CACHE_TTL_SECONDS`` so a change made by another worker process is seen within that
-time (cross-process invalidation through Redis arrives with the cluster work).
+which writes one ``settings_audit`` row per changed setting (when the actor is known) and
+drops the guild's cache entry in EVERY worker process through the bus (topic
+``guild_config.invalidate``; :meth:`GuildConfigService.listen` subscribes a service).
+Entries also expire after ``CACHE_TTL_SECONDS``, a safety net for a lost bus message.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
+from core import bus
 from core.models import GuildConfig, GuildMember
+from core.services import audit, plugin_switches
 
 CACHE_TTL_SECONDS = 60.0
+INVALIDATE_TOPIC = "guild_config.invalidate"
 EDITABLE_FIELDS = frozenset(
     {"prefix", "welcome_channel_id", "log_channel_id", "mute_role_id", "auto_role_id",
      "xp_enabled"}
@@ -48,8 +54,15 @@ class GuildConfigService:
             return self.default_prefix
         return (await self.get(guild_id)).prefix
 
-    async def update(self, guild_id: int, **changes: Any) -> GuildConfig:
-        """Change settings of a guild; unknown field names raise ``ValueError``."""
+    async def update(
+        self, guild_id: int, *, actor_id: int | None = None, source: str = "slash",
+        **changes: Any,
+    ) -> GuildConfig:
+        """Change settings of a guild; unknown field names raise ``ValueError``.
+
+        With ``actor_id`` (who asked) and ``source`` (``slash``/``prefix``/``web``) every
+        setting whose value changes gets an audit row, in the same transaction.
+        """
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
             raise ValueError(f"not a guild setting: {', '.join(sorted(unknown))}")
@@ -57,12 +70,38 @@ class GuildConfigService:
             prefix = str(changes["prefix"])
             if not 1 <= len(prefix) <= 16 or any(c.isspace() for c in prefix):
                 raise ValueError("prefix must be 1-16 characters without spaces")
-        row = await self.get(guild_id)
-        for key, value in changes.items():
-            setattr(row, key, value)
-        await row.save(update_fields=[*changes, "updated_at"])
-        self.invalidate(guild_id)
+        if actor_id is not None and source not in audit.SOURCES:
+            raise ValueError(f"audit source must be one of {', '.join(audit.SOURCES)}")
+        async with in_transaction():
+            row, _ = await GuildConfig.get_or_create(  # the stored values, not a cached copy
+                guild_id=guild_id, defaults={"prefix": self.default_prefix}
+            )
+            before = {key: getattr(row, key) for key in changes}
+            for key, value in changes.items():
+                setattr(row, key, value)
+            await row.save(update_fields=[*changes, "updated_at"])
+            if actor_id is not None:
+                for key, value in changes.items():
+                    if before[key] != value:
+                        await audit.record_change(
+                            guild_id, actor_id, source, key, before[key], value
+                        )
+        await self.invalidate_everywhere(guild_id)
         return row
+
+    async def invalidate_everywhere(self, guild_id: int) -> None:
+        """Drop the guild's cached row here and in every other process (bus)."""
+        self.invalidate(guild_id)
+        await bus.publish(INVALIDATE_TOPIC, {"guild_id": guild_id})
+
+    def listen(self, on: bus.Bus) -> None:
+        """Drop cached rows when any process changes a guild's settings (on bus ``on``)."""
+        on.subscribe(INVALIDATE_TOPIC, self._on_invalidate)
+
+    def _on_invalidate(self, payload: dict[str, Any]) -> None:
+        guild_id = payload.get("guild_id")
+        if isinstance(guild_id, int):
+            self.invalidate(guild_id)
 
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached row of a guild (after a change made elsewhere)."""
@@ -73,6 +112,8 @@ class GuildConfigService:
         self.invalidate(guild_id)
         deleted = await GuildMember.filter(guild_id=guild_id).delete()
         deleted += await GuildConfig.filter(guild_id=guild_id).delete()
+        deleted += await plugin_switches.purge(guild_id)
+        deleted += await audit.purge(guild_id)
         return deleted
 
     def _remember(self, guild_id: int, row: GuildConfig) -> None:

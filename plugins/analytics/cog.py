@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
+from core.metrics import flush_timer
 from plugins.analytics import service
 from plugins.analytics.recorder import StatsRecorder
 from plugins.analytics.settings import AnalyticsSettings
@@ -75,7 +76,8 @@ class Analytics(commands.Cog):
 
     async def flush(self) -> int:
         """Write buffered rows now; return how many."""
-        return await self.recorder.flush()
+        with flush_timer("analytics.command_stats"):
+            return await self.recorder.flush()
 
     async def _safe_flush(self) -> None:
         try:

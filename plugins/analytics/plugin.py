@@ -51,6 +51,12 @@ class AnalyticsPlugin(TablePlugin):
         return [cog]
 
     @hookimpl
+    def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
+        """Buffered command uses of ``bot`` (for the metrics)."""
+        size = sum(len(cog.recorder) for cog in list(self._cogs) if cog.bot is bot)
+        return {"analytics.command_stats": size}
+
+    @hookimpl
     async def guildhall_flush(self) -> None:
         """Write buffered command uses of every bot in this process."""
         for cog in list(self._cogs):

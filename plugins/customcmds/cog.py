@@ -20,6 +20,7 @@ from disnake.ext import commands
 from core.mentions import only_user
 from plugins.customcmds import service
 from plugins.customcmds.render import Invocation, render
+from core.metrics import flush_timer
 from plugins.customcmds.service import CustomCommandError, UsesBuffer
 from plugins.customcmds.settings import CustomCommandsSettings
 
@@ -68,7 +69,8 @@ class CustomCommands(commands.Cog):
 
     async def flush(self) -> None:
         """Write buffered use counts."""
-        await self.uses.flush()
+        with flush_timer("customcmds.uses"):
+            await self.uses.flush()
 
     def ensure_loop(self) -> None:
         """Start the periodic flush of use counts if it is not running."""

@@ -124,6 +124,9 @@ class UsesBuffer:
 
     def pending(self, command_id: int) -> int:
         """Uses counted and not yet written."""
+    def __len__(self) -> int:
+        return len(self._pending)
+
         return self._pending.get(command_id, 0)
 
     async def flush(self) -> int:

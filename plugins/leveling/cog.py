@@ -21,6 +21,7 @@ from core.mentions import only_user
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
+from core.metrics import flush_timer
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ class Leveling(commands.Cog):
 
     async def flush(self) -> list[LevelUp]:
         """Write pending XP, then announce and reward every level-up it produced."""
-        ups = await self.buffer.flush()
+        with flush_timer("leveling.xp"):
+            ups = await self.buffer.flush()
         for up in ups:
             try:
                 await self.level_up(up)

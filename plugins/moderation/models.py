@@ -1,7 +1,8 @@
 """Moderation tables: ``warnings``, ``mod_actions`` (+ amendments), ``temp_punishments``.
 
-``mod_actions`` and ``mod_action_amendments`` are append-only: database triggers (a
-hand-written migration) reject UPDATE and DELETE on both engines.
+``mod_actions`` and ``mod_action_amendments`` are append-only: database triggers
+(hand-written migrations) reject UPDATE and DELETE on both engines, and the statements
+that bypass row triggers: REPLACE on SQLite, TRUNCATE on PostgreSQL.
 """
 
 from __future__ import annotations

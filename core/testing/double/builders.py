@@ -194,6 +194,14 @@ class WorldBuilderMixin:
             self.gateway.dispatch(
                 "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role_json(role)}, guild.id
             )
+            # disnake shifts every cached role up on a create (Discord adds roles at the
+            # bottom); as Discord does after a move, send the real positions.
+            for other in guild.roles.values():
+                if other.id not in (role.id, guild.id):
+                    self.gateway.dispatch(
+                        "GUILD_ROLE_UPDATE",
+                        {"guild_id": str(guild.id), "role": role_json(other)}, guild.id,
+                    )
         return role
 
     def set_role_permissions(self, guild: Guild, role: Role, permissions: int) -> None:

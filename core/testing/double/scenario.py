@@ -135,6 +135,33 @@ class ScenarioMixin(WorldBuilderMixin):
         )
         return await self._interact(2, data, guild, channel, user)
 
+    async def invoke_autocomplete(
+        self,
+        guild: Guild | None,
+        channel: Channel,
+        member: Member | User,
+        name: str,
+        focused: str,
+        options: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Type into option ``focused`` of slash command ``name`` (``options`` holds what is
+        typed so far); return the choices the bot suggested (``[{"name", "value"}]``)."""
+        root, *path = name.split()
+        cmd = await self.wait_for_command(root, guild)
+        user = member.user if isinstance(member, Member) else member
+        invoker = guild.members.get(user.id) if guild else None
+        data = slash_data(
+            cmd, path, options, guild, self.world.users, self.world.channels, invoker
+        )
+        level = data["options"]
+        while level and level[0]["type"] in (1, 2):  # into the subcommand's options
+            level = level[0]["options"]
+        for option in level:
+            option["focused"] = option["name"] == focused
+        handle = await self._interact(4, data, guild, channel, user)
+        await handle.wait_callback()
+        return list(handle.autocomplete_choices or [])
+
     async def invoke_user_command(
         self, guild: Guild, channel: Channel, member: Member, name: str, target: Member | User
     ) -> InteractionHandle:
