@@ -16,9 +16,9 @@ from core.config import Settings
 from core.dispatch import BatchedDispatch
 from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
-from core.plugins import PluginManager
 from core.metrics import flush_timer
 from core.observed_bot import ObservedBot
+from core.plugins import PluginManager
 from core.services.guild_config import GuildConfigService
 from core.services.users import ActivityBuffer
 
@@ -81,9 +81,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
 
     def _load_plugin_cogs(self) -> None:
         for name in self.plugins.enabled:
+            log_context.register_plugin(name, self.plugins.pm.get_plugin(name))
             cogs = self.plugins.first_result(
                 name, "guildhall_cogs", bot=self, settings=self.plugins.plugin_settings[name]
-            log_context.register_plugin(name, self.plugins.pm.get_plugin(name))
             )
             for cog in cogs or ():
                 self.add_cog(cog)
@@ -95,9 +95,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             self.bus = bus.bus_for(self.settings)
             await self.bus.start()
             bus.install(self.bus)
+        await self.start_observing()
         interval = self.settings.bot.activity_flush_seconds
         self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
-        await self.start_observing()
         if self.settings.leader.duties and self.leader is None:
             self.leader = LeaderDuties(self.settings, self.plugins, bot=self)
             await self.leader.start()
@@ -126,9 +126,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             self._flush_task.cancel()
             self._flush_task = None
         await self.flush()
+        self.stop_observing()
         if self.bus is not None:
             if bus.current() is self.bus:
-        self.stop_observing()
                 bus.install(None)
             await self.bus.stop()
             self.bus = None

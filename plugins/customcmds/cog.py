@@ -18,9 +18,9 @@ import disnake
 from disnake.ext import commands
 
 from core.mentions import only_user
+from core.metrics import flush_timer
 from plugins.customcmds import service
 from plugins.customcmds.render import Invocation, render
-from core.metrics import flush_timer
 from plugins.customcmds.service import CustomCommandError, UsesBuffer
 from plugins.customcmds.settings import CustomCommandsSettings
 

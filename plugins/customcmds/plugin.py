@@ -47,11 +47,11 @@ class CustomCommandsPlugin(TablePlugin):
         return [cog]
 
     @hookimpl
-    @hookimpl
     def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
         """Buffered use counts of ``bot`` (for the metrics)."""
         return {"customcmds.uses": sum(len(cog.uses) for cog in list(self._cogs) if cog.bot is bot)}
 
+    @hookimpl
     async def guildhall_flush(self) -> None:
         """Write buffered use counts of every bot in this process."""
         for cog in list(self._cogs):

@@ -118,15 +118,15 @@ class UsesBuffer:
         self._pending: dict[int, int] = {}
         self._lock = asyncio.Lock()
 
+    def __len__(self) -> int:
+        return len(self._pending)
+
     def add(self, command_id: int) -> None:
         """Count one use (no I/O)."""
         self._pending[command_id] = self._pending.get(command_id, 0) + 1
 
     def pending(self, command_id: int) -> int:
         """Uses counted and not yet written."""
-    def __len__(self) -> int:
-        return len(self._pending)
-
         return self._pending.get(command_id, 0)
 
     async def flush(self) -> int:

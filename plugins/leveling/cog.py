@@ -18,10 +18,10 @@ import disnake
 from disnake.ext import commands
 
 from core.mentions import only_user
+from core.metrics import flush_timer
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
-from core.metrics import flush_timer
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:

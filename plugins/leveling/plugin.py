@@ -59,11 +59,11 @@ class LevelingPlugin(TablePlugin):
         return [leveling, Board(leveling), LevelsAdmin(leveling)]
 
     @hookimpl
-    @hookimpl
     def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
         """Buffered XP awards of ``bot`` (for the metrics)."""
         return {"leveling.xp": sum(len(cog.buffer) for cog in list(self._cogs) if cog.bot is bot)}
 
+    @hookimpl
     async def guildhall_flush(self) -> None:
         """Write buffered XP of every live bot in this process (and handle its level-ups)."""
         for cog in list(self._cogs):
