@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from cluster.settings import ClusterSettings
+from core.web.settings import WebSettings
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 BUILTIN_PLUGINS = ("leveling", "economy", "moderation", "reminders", "customcmds", "analytics")
@@ -260,6 +261,7 @@ class Settings(BaseSettings):
     backup: BackupSettings = Field(default_factory=BackupSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     plugins: PluginsSettings = Field(default_factory=PluginsSettings)
 
     @classmethod
@@ -285,6 +287,9 @@ def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
         url = data.get(section, {}).get("url")
         if isinstance(url, str) and urlsplit(url).password:
             found.append(f"{section}.url with a password (set {env} instead)")
+    for key in ("client_secret", "status_token"):
+        if data.get("web", {}).get(key):
+            found.append(f"web.{key} (set GUILDHALL_WEB__{key.upper()} instead)")
     return found
 
 
@@ -349,4 +354,7 @@ def effective_config(settings: Settings) -> dict[str, Any]:
     data["discord"]["token"] = "***" if settings.discord.token.get_secret_value() else "(not set)"
     data["database"]["url"] = mask_url(settings.database.url.get_secret_value())
     data["redis"]["url"] = mask_url(settings.redis.url.get_secret_value()) or "(not set)"
+    for key in ("client_secret", "status_token"):
+        secret = getattr(settings.web, key).get_secret_value()
+        data["web"][key] = "***" if secret else "(not set)"
     return data

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from . import oauth
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 PREFIX = "/api/v10"
 JSON = "application/json"
-_NO_AUTH = ("/interactions/", "/webhooks/{webhook_id}/{webhook_token}", "/gateway")
+_NO_AUTH = (
+    "/interactions/", "/webhooks/{webhook_id}/{webhook_token}", "/gateway", "/oauth2/token"
+)
 _RECORDED_HEADERS = ("X-Audit-Log-Reason", "User-Agent", "Content-Type")
 _NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 BODY_KEY = web.RequestKey("double_body", object)
@@ -118,6 +121,8 @@ async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
         files = [str(getattr(v, "filename", k)) for k, v in form.items() if hasattr(v, "file")]
         payload = form.get("payload_json")
         return (json.loads(str(payload)) if payload is not None else None), files
+    if ctype == "application/x-www-form-urlencoded":
+        return dict(await request.post()), []
     text = await request.text()
     if not text:
         return None, []
@@ -171,11 +176,13 @@ async def _process(
             return rate_limited(route, decision.retry_after, decision.is_global, decision.scope)
         if decision.status is not None:
             return json_response({"message": "Internal Server Error", "code": 0}, decision.status)
-        if not route.startswith(_NO_AUTH) and request.headers.get("Authorization") != (
-            f"Bot {double.config.token}"
-        ):
+        auth = request.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            response = json_response(await oauth.bearer_request(double, route, auth))
+        elif not route.startswith(_NO_AUTH) and auth != f"Bot {double.config.token}":
             raise ApiError.unauthorized()
-        response = await handler(request)
+        else:
+            response = await handler(request)
     except ApiError as exc:
         response = json_response(exc.body(), exc.status)
     except web.HTTPException as exc:
@@ -214,6 +221,8 @@ def setup_rest(app: web.Application, double: DiscordDouble) -> None:
     add_routes(app, double, CORE_ROUTES)
     add_routes(app, double, rest_messages.ROUTES)
     add_routes(app, double, rest_guilds.ROUTES)
+    add_routes(app, double, oauth.ROUTES)
+    oauth.setup_oauth(app, double)
 
 
 # -- core routes -------------------------------------------------------------

@@ -23,6 +23,7 @@ from .faults import Faults
 from .gateway import PRIVILEGED_INTENTS, Gateway
 from .ids import SnowflakeGenerator
 from .interactions import InteractionStore
+from .oauth import OAuthState
 from .recording import RequestLog, Waiters
 from .rest import setup_rest
 from .scenario import ScenarioMixin
@@ -68,6 +69,7 @@ class DiscordDouble(ScenarioMixin):
         self.bot_messages: Waiters[Message] = Waiters()
         self.gateway = Gateway(self)
         self.interactions = InteractionStore(self)
+        self.oauth = OAuthState()
         self.application_id = self.ids.next()
         self.bot_user = User(id=self.application_id, username=self.config.bot_username, bot=True)
         self.world.users[self.bot_user.id] = self.bot_user
