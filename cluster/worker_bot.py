@@ -23,7 +23,8 @@ class WorkerBot(GuildhallBot):
 
     disnake's own start-up check compares the session budget with the *total* shard
     count; the launcher already checked the budget for what this machine starts, so the
-    worker skips that check. Gateway events are counted for the status report.
+    worker skips that check. Gateway events are counted for the status report, and REST
+    calls carry ``guildhall-cluster/<index>`` in their User-Agent.
     """
 
     def __init__(
@@ -38,6 +39,7 @@ class WorkerBot(GuildhallBot):
         super().__init__(worker_settings(settings, cluster_index), plugins, **options)
         self.limiter = limiter
         self.cluster_index = cluster_index
+        self.http.user_agent += f" guildhall-cluster/{cluster_index}"  # who called, in logs
         self.events_seen = 0
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

@@ -62,7 +62,8 @@ def summary(statuses: list[WorkerStatus], stale_seconds: float, now: float) -> s
     """One line: clusters, stale ones, guilds, who leads."""
     stale = [s.cluster for s in statuses if s.is_stale(stale_seconds, now)]
     leaders = [s.cluster for s in statuses if s.leader and s.cluster not in stale]
-    guilds = sum(s.guilds for s in statuses if s.state not in ("stopped", "failed"))
+    guilds = sum(s.guilds for s in statuses
+                 if s.state not in ("stopped", "failed") and s.cluster not in stale)
     lead = f"leader: cluster {compact(leaders)}" if leaders else "no leader reported"
     return (f"{len(statuses)} cluster(s), {len(stale)} stale"
             f"{' (' + compact(stale) + ')' if stale else ''}, {guilds:,} guild(s), {lead}")

@@ -13,5 +13,6 @@ if TYPE_CHECKING:
 def core_cogs(bot: GuildhallBot) -> list[commands.Cog]:
     """The core cogs for ``bot`` (``/ping``, ``/prefix``)."""
     from core.cogs.meta import Meta
+    from core.cogs.plugin_switches import PluginSwitches
 
-    return [Meta(bot)]
+    return [Meta(bot), PluginSwitches(bot)]

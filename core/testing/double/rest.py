@@ -179,7 +179,9 @@ async def _process(
         auth = request.headers.get("Authorization", "")
         if auth.startswith("Bearer "):
             response = json_response(await oauth.bearer_request(double, route, auth))
-        elif not route.startswith(_NO_AUTH) and auth != f"Bot {double.config.token}":
+        elif (not route.startswith(_NO_AUTH) or route == "/gateway/bot") and (
+            auth != f"Bot {double.config.token}"
+        ):
             raise ApiError.unauthorized()
         else:
             response = await handler(request)
