@@ -18,7 +18,6 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.fields import Field
-from tortoise.fields.base import DB_DEFAULT_NOT_SET
 from tortoise.fields.db_defaults import SqlDefault
 from tortoise.indexes import Index
 from tortoise.models import Model
@@ -155,9 +154,8 @@ def _default(field: Field) -> str:
         return "now() on every save"
     if getattr(field, "auto_now_add", False):
         return "now() on insert"
-    db_default = getattr(field, "db_default", DB_DEFAULT_NOT_SET)
-    if db_default is not DB_DEFAULT_NOT_SET:
-        return _value(db_default)
+    if field.has_db_default():
+        return _value(field.db_default)
     if field.default is not None:
         return f"{_value(field.default)} (set by the app)"
     return ""

@@ -1,0 +1,1 @@
+"""The example third-party plugin (tests/fixtures/greetings_dist), tested like its author."""
