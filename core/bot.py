@@ -18,6 +18,7 @@ from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
 from core.metrics import flush_timer
 from core.observed_bot import ObservedBot
+from core.plugin_gate import guard_cog, install_checks
 from core.plugins import PluginManager
 from core.services.guild_config import GuildConfigService
 from core.services.users import ActivityBuffer
@@ -73,6 +74,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         for cog in core_cogs(self):
             self.add_cog(cog)
         self._load_plugin_cogs()
+        install_checks(self)
 
     async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
         guild_id = message.guild.id if message.guild else None
@@ -86,13 +88,14 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
                 name, "guildhall_cogs", bot=self, settings=self.plugins.plugin_settings[name]
             )
             for cog in cogs or ():
-                self.add_cog(cog)
+                self.add_cog(guard_cog(cog, name))  # obeys the guild's plugin switch
                 log.debug("plugin %s added cog %s", name, type(cog).__name__)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         """Start the message bus, the periodic flush and the leader candidacy, then connect."""
         if self.bus is None:
             self.bus = bus.bus_for(self.settings)
+            self.guild_configs.listen(self.bus)
             await self.bus.start()
             bus.install(self.bus)
         await self.start_observing()

@@ -1,7 +1,8 @@
 """``/ping``, ``!ping`` and the per-guild prefix (``/prefix show|set``, ``!prefix [new]``).
 
-Changing the prefix goes through ``bot.guild_configs.update``: one validation, and the
-cache entry is invalidated so the very next message is parsed with the new prefix.
+Changing the prefix goes through ``bot.guild_configs.update``: one validation, one audit
+row, and the cache entry is invalidated in every worker (through the bus) so the very
+next message is parsed with the new prefix.
 Replies use the bot's default allowed mentions (none), so echoing user input never pings.
 """
 
@@ -47,11 +48,16 @@ class Meta(commands.Cog):
     def __init__(self, bot: GuildhallBot) -> None:
         self.bot = bot
 
-    async def change_prefix(self, guild: disnake.Guild, author: disnake.abc.User, new: str) -> str:
-        """Set ``guild``'s prefix after the permission check; return the confirmation text."""
+    async def change_prefix(
+        self, guild: disnake.Guild, author: disnake.abc.User, new: str, source: str
+    ) -> str:
+        """Set ``guild``'s prefix after the permission check (audited as coming from
+        ``source``, ``slash`` or ``prefix``); return the confirmation text."""
         require_manage_guild(author)
         try:
-            await self.bot.guild_configs.update(guild.id, prefix=new)
+            await self.bot.guild_configs.update(
+                guild.id, actor_id=author.id, source=source, prefix=new
+            )
         except ValueError as exc:
             raise commands.BadArgument(f"{show_prefix(new)} is not a valid prefix: {exc}.") from exc
         return f"Prefix set to {show_prefix(new)}."
@@ -95,7 +101,7 @@ class Meta(commands.Cog):
         """Change this server's prefix."""
         assert inter.guild is not None
         await inter.response.send_message(
-            await self.change_prefix(inter.guild, inter.author, prefix)
+            await self.change_prefix(inter.guild, inter.author, prefix, "slash")
         )
 
     @commands.command(name="prefix", help="Show the prefix, or change it (Manage Server)")
@@ -106,4 +112,4 @@ class Meta(commands.Cog):
         if new is None:
             await ctx.send(await self.current_prefix(ctx.guild))
         else:
-            await ctx.send(await self.change_prefix(ctx.guild, ctx.author, new))
+            await ctx.send(await self.change_prefix(ctx.guild, ctx.author, new, "prefix"))

@@ -217,8 +217,10 @@ class CustomCommands(commands.Cog):
                 )
             uses = command.uses + self.uses.pending(command.id)
             created = int(command.created_at.timestamp())
+            # creator_id 0: the creator had their data deleted (/privacy delete)
+            creator = f"<@{command.creator_id}>" if command.creator_id else "a deleted user"
             return (
-                f"`{command.command_name}`: created by <@{command.creator_id}> "
+                f"`{command.command_name}`: created by {creator} "
                 f"<t:{created}:R>, used {uses:,} times."
             )
         await self.answer(inter, action, manager=False)
