@@ -14,6 +14,7 @@ from core import bus, errors, log_context
 from core.cogs import core_cogs
 from core.config import Settings
 from core.dispatch import BatchedDispatch
+from core.guild_purge import GuildDepartures, purge_guild
 from core.leader_duties import LeaderDuties
 from core.mentions import NO_MENTIONS
 from core.metrics import flush_timer
@@ -59,6 +60,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self.user_activity = ActivityBuffer()
         self._flush_task: asyncio.Task[None] | None = None
         self.leader: LeaderDuties | None = None
+        self.departures = GuildDepartures(settings.privacy.guild_purge_grace_hours)
         self.bus: bus.Bus | None = None
         sync = settings.discord.sync_commands
         options.setdefault("intents", build_intents(settings))
@@ -166,21 +168,26 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         await self.process_application_commands(interaction)
 
     async def on_guild_join(self, guild: disnake.Guild) -> None:
-        """Create the guild's ``guild_config`` row with defaults."""
+        """Create the guild's ``guild_config`` row; keep its data if it was waiting for a purge."""
+        await self.departures.returned(guild.id, joined=True)
         await self.guild_configs.get(guild.id)
         log.info("joined guild %s", guild.id)
 
+    async def on_guild_available(self, guild: disnake.Guild) -> None:
+        """A guild seen at start-up: re-added while no process of its shard was running."""
+        await self.departures.returned(guild.id, joined=False)
+
     async def on_guild_remove(self, guild: disnake.Guild) -> None:
-        """Purge the guild's data: every plugin's, then core's."""
+        """Purge the guild's data now, or record the departure when a grace period is set."""
+        self.guild_configs.invalidate(guild.id)
+        if self.settings.privacy.guild_purge_grace_hours > 0:
+            await self.departures.left(guild.id)
+            return
         await self.purge_guild(guild.id)
 
     async def purge_guild(self, guild_id: int) -> int:
         """Fan the guild purge out to plugins, then delete core's rows; return rows deleted."""
-        results = await self.plugins.acall("guildhall_guild_purge", guild_id=guild_id)
-        deleted = sum(count for _, count in results if isinstance(count, int))
-        deleted += await self.guild_configs.purge(guild_id)
-        log.info("purged guild %s (%d rows)", guild_id, deleted)
-        return deleted
+        return await purge_guild(self.plugins, self.guild_configs, guild_id)
 
     async def on_command_error(self, context: commands.Context, error: Exception) -> None:
         """Answer prefix-command errors; unknown commands are ignored."""

@@ -195,6 +195,13 @@ class MaintenanceSettings(_Section):
         return self
 
 
+class PrivacySettings(_Section):
+    """``[privacy]``: users' data requests and what happens when the bot leaves a guild."""
+
+    guild_purge_grace_hours: float = Field(default=0.0, ge=0, le=24 * 90)
+    request_cooldown_seconds: float = Field(default=300.0, ge=0, le=86_400)
+
+
 class BackupSettings(_Section):
     """``[backup]``: scheduled, verified backups and their rotation."""
 
@@ -259,6 +266,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     web: WebSettings = Field(default_factory=WebSettings)

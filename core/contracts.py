@@ -92,6 +92,7 @@ class RetentionKind(StrEnum):
 class Schedule(StrEnum):
     """When a maintenance job runs."""
 
+    HOURLY = "hourly"
     DAILY = "daily"
     WEEKLY = "weekly"
 
@@ -130,7 +131,7 @@ class RetentionPolicy:
             accepted by ``guildhall maintenance run --job``).
         kind: what happens to the rows (:class:`RetentionKind`).
         model: the Tortoise model whose rows are handled (read by a rollup).
-        schedule: :class:`Schedule` (daily or weekly).
+        schedule: :class:`Schedule` (hourly, daily or weekly).
         age_column: the datetime column that dates a row.
         older_than: the retention period (read it from ``settings.maintenance``).
         extra_filter: further Tortoise filter kwargs (e.g. ``{"completed": True}``).

@@ -2,7 +2,8 @@
 
 Jobs come from the plugins' ``guildhall_retention_policies`` (in plugin order) followed by
 core's own: ``core.maintenance_runs.delete`` (run history older than 180 days),
-``core.integrity`` (weekly; logs every problem) and ``core.db_care`` (daily, last).
+``core.purge_departed_guilds`` (hourly; see :mod:`core.guild_purge`), ``core.integrity``
+(weekly; logs every problem) and ``core.db_care`` (daily, last).
 
 The leader calls :meth:`MaintenanceEngine.run` with its term; every write of a job is then
 ``fenced(term.epoch)``. Each run is recorded in ``maintenance_runs``; a job is due when no
@@ -27,6 +28,7 @@ from core.config import Settings
 from core.contracts import RetentionKind, RetentionPolicy, Schedule
 from core.db_care import care_for_database
 from core.fencing import FencedOut
+from core.guild_purge import purge_departed_guilds
 from core.integrity import collect_checks, log_outcomes, run_checks
 from core.leader import Term
 from core.maintenance_jobs import (
@@ -103,9 +105,15 @@ class MaintenanceEngine:
         )
         return [
             policy_job(history, "core"),
+            MaintenanceJob(
+                "core.purge_departed_guilds", Schedule.HOURLY, self._purge_departed_job
+            ),
             MaintenanceJob("core.integrity", Schedule.WEEKLY, self._integrity_job),
             MaintenanceJob("core.db_care", Schedule.DAILY, self._db_care_job),
         ]
+
+    async def _purge_departed_job(self, ctx: JobContext) -> JobResult:
+        return await purge_departed_guilds(ctx, self.settings, self.plugins)
 
     async def _integrity_job(self, ctx: JobContext) -> JobResult:
         outcomes = await run_checks(collect_checks(self.plugins, self.settings))

@@ -1,7 +1,8 @@
 """When maintenance jobs are due: schedule windows computed from ``[maintenance]``.
 
-A *window* is the period between two scheduled instants: daily windows start every day at
-``daily_hour_utc``; weekly windows start on ``weekly_day`` at the same hour. A job is due
+A *window* is the period between two scheduled instants: hourly windows start every full
+hour; daily windows start every day at ``daily_hour_utc``; weekly windows start on
+``weekly_day`` at the same hour. A job is due
 when no successful run of it started inside the current window, so a restart or a
 failover neither reruns a job that already ran in the window nor skips one whose instant
 passed while no leader was running (it runs as soon as a leader is back).
@@ -27,6 +28,8 @@ def _utc(moment: datetime) -> datetime:
 def window_start(now: datetime, schedule: Schedule, settings: MaintenanceSettings) -> datetime:
     """The start of the ``schedule`` window containing ``now`` (the latest instant <= now)."""
     now = _utc(now)
+    if schedule == Schedule.HOURLY:
+        return now.replace(minute=0, second=0, microsecond=0)
     start = now.replace(hour=settings.daily_hour_utc, minute=0, second=0, microsecond=0)
     if start > now:
         start -= timedelta(days=1)
@@ -40,7 +43,8 @@ def next_window_start(
     now: datetime, schedule: Schedule, settings: MaintenanceSettings
 ) -> datetime:
     """The first window start strictly after ``now``."""
-    step = timedelta(days=7 if schedule == Schedule.WEEKLY else 1)
+    steps = {Schedule.HOURLY: timedelta(hours=1), Schedule.WEEKLY: timedelta(days=7)}
+    step = steps.get(schedule, timedelta(days=1))
     return window_start(now, schedule, settings) + step
 
 

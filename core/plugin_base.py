@@ -19,7 +19,12 @@ from typing import Any, ClassVar
 from tortoise.models import Model
 
 from core.hookspecs import hookimpl
-from core.plugin_data import delete_guild_rows, delete_user_rows, export_user_rows
+from core.plugin_data import (
+    anonymise_user_rows,
+    delete_guild_rows,
+    delete_user_rows,
+    export_user_rows,
+)
 
 
 def _model(dotted: str) -> type[Model]:
@@ -33,13 +38,18 @@ class TablePlugin:
     Attributes:
         models_module: dotted module of the plugin's Tortoise models (``None``: no tables).
         guild_tables: models (dotted paths) whose rows are deleted when a guild is purged.
-        user_columns: ``{model: column}`` holding a user id, for export and deletion.
-        keep_on_user_delete: models exported but never deleted (audit records).
+        user_columns: ``{model: column}`` holding the id of the user the row is about:
+            exported, and deleted on the user's request.
+        actor_columns: ``{model: column}`` holding the id of the user who made a row that
+            belongs to the guild (a custom command's creator): exported, and set to
+            ``0`` (anonymised) on the user's request, so the guild keeps the row.
+        keep_on_user_delete: models exported but never changed (audit records).
     """
 
     models_module: ClassVar[str | None] = None
     guild_tables: ClassVar[tuple[str, ...]] = ()
     user_columns: ClassVar[dict[str, str]] = {}
+    actor_columns: ClassVar[dict[str, str]] = {}
     keep_on_user_delete: ClassVar[tuple[str, ...]] = ()
 
     @hookimpl
@@ -54,17 +64,25 @@ class TablePlugin:
 
     @hookimpl
     async def guildhall_user_export(self, user_id: int) -> dict[str, Any]:
-        """Every row naming the user in ``user_columns``."""
-        return await export_user_rows(
-            user_id, {_model(m): column for m, column in self.user_columns.items()}
-        )
+        """Every row naming the user: ``table`` (about them), ``table.column`` (by them)."""
+        exported = await export_user_rows(user_id, self._columns(self.user_columns))
+        exported.update(await export_user_rows(
+            user_id, self._columns(self.actor_columns), key_by_column=True
+        ))
+        return exported
 
     @hookimpl
     async def guildhall_user_delete(self, user_id: int) -> int:
-        """Delete the user's rows, except in ``keep_on_user_delete`` tables."""
-        targets = {
+        """Delete the rows about the user and anonymise the rows by them, except in
+        ``keep_on_user_delete`` tables."""
+        deleted = await delete_user_rows(user_id, self._columns(self.user_columns, kept=False))
+        return deleted + await anonymise_user_rows(
+            user_id, self._columns(self.actor_columns, kept=False)
+        )
+
+    def _columns(self, columns: dict[str, str], kept: bool = True) -> dict[type[Model], str]:
+        return {
             _model(m): column
-            for m, column in self.user_columns.items()
-            if m not in self.keep_on_user_delete
+            for m, column in columns.items()
+            if kept or m not in self.keep_on_user_delete
         }
-        return await delete_user_rows(user_id, targets)

@@ -157,10 +157,13 @@ class PluginManager:
                 results.append((impl.plugin_name, result))
         return results
 
-    async def acall(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    async def acall(
+        self, hook: str, failed: list[str] | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call a hook that may be async on every plugin, awaiting each in turn.
 
-        An exception in one plugin is logged with its name; the others still run.
+        An exception in one plugin is logged with its name; the others still run. Pass a
+        list as ``failed`` to learn which plugins raised (their names are appended).
         """
         results = []
         for impl in self._impls(hook):
@@ -170,6 +173,8 @@ class PluginManager:
                     result = await result
             except Exception:
                 log.exception("plugin %r failed in %s", impl.plugin_name, hook)
+                if failed is not None:
+                    failed.append(impl.plugin_name)
                 continue
             if result is not None:
                 results.append((impl.plugin_name, result))

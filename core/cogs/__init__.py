@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
 
 def core_cogs(bot: GuildhallBot) -> list[commands.Cog]:
-    """The core cogs for ``bot`` (``/ping``, ``/prefix``)."""
+    """The core cogs for ``bot`` (``/ping``, ``/prefix``, ``/privacy``)."""
     from core.cogs.meta import Meta
     from core.cogs.plugin_switches import PluginSwitches
+    from core.cogs.privacy import Privacy
 
-    return [Meta(bot), PluginSwitches(bot)]
+    return [Meta(bot), PluginSwitches(bot), Privacy(bot)]

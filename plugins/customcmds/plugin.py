@@ -22,7 +22,8 @@ class CustomCommandsPlugin(TablePlugin):
 
     models_module = "plugins.customcmds.models"
     guild_tables = ("plugins.customcmds.models.CustomCommand",)
-    user_columns = {"plugins.customcmds.models.CustomCommand": "creator_id"}
+    # a command belongs to the guild: its creator's deletion request anonymises creator_id
+    actor_columns = {"plugins.customcmds.models.CustomCommand": "creator_id"}
 
     def __init__(self) -> None:
         self._cogs: weakref.WeakSet[CustomCommands] = weakref.WeakSet()

@@ -25,6 +25,7 @@ class EconomyPlugin(TablePlugin):
     # invariant (and a removed guild's or deleted user's data must not linger)
     guild_tables = (f"{_M}.Transaction", f"{_M}.TransactionArchive", f"{_M}.ShopItem")
     user_columns = {f"{_M}.Transaction": "user_id", f"{_M}.TransactionArchive": "user_id"}
+    actor_columns = {f"{_M}.ShopItem": "created_by"}  # the guild keeps its shop
 
     @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:

@@ -35,6 +35,7 @@ class LevelingPlugin(TablePlugin):
         f"{_M}.XpAdjustment",
     )
     user_columns = {f"{_M}.XpAdjustment": "member_id"}
+    actor_columns = {f"{_M}.XpAdjustment": "admin_id"}
 
     def __init__(self) -> None:
         self._cogs: weakref.WeakSet[Leveling] = weakref.WeakSet()

@@ -29,7 +29,21 @@ class ModerationPlugin(TablePlugin):
         f"{_M}.TempPunishment": "user_id",
         f"{_M}.ModAction": "target_id",
     }
-    keep_on_user_delete = (f"{_M}.ModAction",)
+    actor_columns = {
+        f"{_M}.Warning": "moderator_id",
+        f"{_M}.ModAction": "moderator_id",
+        f"{_M}.ModActionAmendment": "moderator_id",
+    }
+    # Moderation records survive a user's deletion request (exported, never changed):
+    # mod_actions and amendments are the append-only audit log; warnings drive escalation
+    # until retention deletes them (so a request cannot wipe a record of abuse); deleting
+    # a running temp punishment would leave the ban or mute in place forever.
+    keep_on_user_delete = (
+        f"{_M}.ModAction",
+        f"{_M}.ModActionAmendment",
+        f"{_M}.Warning",
+        f"{_M}.TempPunishment",
+    )
 
     @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:

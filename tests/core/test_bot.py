@@ -67,6 +67,6 @@ async def test_user_export_and_delete_fan_out(guildhall_db) -> None:
     assert len(exported["moderation"]["mod_actions"]) == 1
     assert exported["economy"]["transactions"][0]["amount"] == 5
     await guildhall_db.plugins.acall("guildhall_user_delete", user_id=7)
-    assert await Warning.filter(user_id=7).count() == 0
     assert await Transaction.filter(user_id=7).count() == 0
     assert await ModAction.filter(target_id=7).count() == 1  # the audit log is kept
+    assert await Warning.filter(user_id=7).count() == 1  # and the warnings until they expire

@@ -27,6 +27,8 @@ DAILY = {"reminders.completed.delete", "moderation.warnings.expire",
          "economy.transactions.archive", "core.maintenance_runs.delete", "core.db_care"}
 WEEKLY = {"analytics.command_stats.rollup", "analytics.command_stats.delete",
           "moderation.warnings.delete", "core.integrity"}
+HOURLY = {"core.purge_departed_guilds"}
+ALL = DAILY | WEEKLY | HOURLY
 
 
 async def _runs() -> list[str]:
@@ -36,17 +38,18 @@ async def _runs() -> list[str]:
 
 async def test_jobs_run_at_the_hour_once_per_window_and_weekly_on_the_day(guildhall_db) -> None:
     reports = await engine_for(guildhall_db).run_due_jobs(SUNDAY)
-    assert {r.name for r in reports} == DAILY | WEEKLY and all(r.ok for r in reports)
+    assert {r.name for r in reports} == ALL and all(r.ok for r in reports)
 
     restarted = engine_for(guildhall_db)  # a new process: it only has the database
-    assert await restarted.run_due_jobs(SUNDAY + timedelta(hours=23)) == []
+    later = await restarted.run_due_jobs(SUNDAY + timedelta(hours=23))
+    assert {r.name for r in later} == HOURLY
     monday_early = SUNDAY + timedelta(days=1) - timedelta(minutes=5)
-    assert await restarted.run_due_jobs(monday_early) == []
+    assert await restarted.run_due_jobs(monday_early) == []  # same hour: nothing new
     monday = await restarted.run_due_jobs(SUNDAY + timedelta(days=1))
-    assert {r.name for r in monday} == DAILY  # weekly jobs wait for Sunday
+    assert {r.name for r in monday} == DAILY | HOURLY  # weekly jobs wait for Sunday
     next_sunday = await restarted.run_due_jobs(SUNDAY + timedelta(days=7))
-    assert {r.name for r in next_sunday} == DAILY | WEEKLY
-    assert len(await _runs()) == 2 * len(DAILY | WEEKLY) + len(DAILY)
+    assert {r.name for r in next_sunday} == ALL
+    assert len(await _runs()) == 2 * len(ALL) + len(DAILY | HOURLY) + len(HOURLY)
 
 
 async def test_a_window_missed_while_down_is_caught_up_after_restart(guildhall_db) -> None:
@@ -54,7 +57,7 @@ async def test_a_window_missed_while_down_is_caught_up_after_restart(guildhall_d
     await engine.run_due_jobs(SUNDAY)
     # no leader from Monday 03:00 to Monday 09:00: the Monday window runs when one is back
     late = await engine_for(guildhall_db).run_due_jobs(SUNDAY + timedelta(days=1, hours=5))
-    assert {r.name for r in late} == DAILY
+    assert {r.name for r in late} == DAILY | HOURLY
 
 
 async def test_dry_run_reports_counts_and_changes_nothing(guildhall_db) -> None:
@@ -134,14 +137,14 @@ async def test_leader_loop_runs_due_jobs_fenced_and_stops_when_the_term_is_lost(
     engine = engine_for(guildhall_db)
     task = asyncio.create_task(engine.run(leader, now=lambda: SUNDAY))
     for _ in range(500):
-        if len(await _runs()) >= len(DAILY | WEEKLY):
+        if len(await _runs()) >= len(ALL):
             break
         await asyncio.sleep(0.02)
-    assert set(await _runs()) == DAILY | WEEKLY
+    assert set(await _runs()) == ALL
     assert await current_epoch() == 6  # its writes went through the fence
     leader.lost.set()
     await asyncio.wait_for(task, timeout=10)
-    assert len(await _runs()) == len(DAILY | WEEKLY)  # once, not in a loop
+    assert len(await _runs()) == len(ALL)  # once, not in a loop
 
 
 async def test_leader_loop_returns_when_a_newer_epoch_has_written(guildhall_db) -> None:

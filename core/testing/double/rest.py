@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import oauth
+from . import oauth, uploads
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
@@ -168,6 +168,8 @@ async def _process(
 ) -> web.StreamResponse:
     try:
         rec.json, rec.files = await _read_body(request)
+        if request.content_type.startswith("multipart/"):  # post() is cached by aiohttp
+            uploads.attach_uploads(double, rec.json, await request.post())
         request[BODY_KEY] = rec.json
         decision = double.faults.decide(request.method, route)
         if decision.delay_ms:
@@ -225,6 +227,7 @@ def setup_rest(app: web.Application, double: DiscordDouble) -> None:
     add_routes(app, double, rest_guilds.ROUTES)
     add_routes(app, double, oauth.ROUTES)
     oauth.setup_oauth(app, double)
+    uploads.setup_uploads(app, double)
 
 
 # -- core routes -------------------------------------------------------------

@@ -20,6 +20,7 @@ from .state import Channel, Command, Guild, Member, Message, User
 
 if TYPE_CHECKING:
     from .interactions import InteractionHandle, InteractionStore
+    from .uploads import Upload
 
 
 class ScenarioMixin(WorldBuilderMixin):
@@ -29,6 +30,7 @@ class ScenarioMixin(WorldBuilderMixin):
     requests: RequestLog
     bot_messages: Waiters[Message]
     application_id: int
+    uploads: dict[int, Upload]
 
     # -- acting as members -------------------------------------------------
     async def send_message(
@@ -272,6 +274,10 @@ class ScenarioMixin(WorldBuilderMixin):
         return sent
 
     # -- reading what the bot did ------------------------------------------
+    def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
+        """The content of a file the bot uploaded (an entry of ``Message.attachments``)."""
+        return self.uploads[int(attachment["id"])].data
+
     def messages_in(self, channel: Channel, *, include_deleted: bool = False) -> list[Message]:
         """All messages in ``channel`` (members' and the bot's), oldest first."""
         msgs = self.world.messages.get(channel.id, [])

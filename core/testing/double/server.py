@@ -28,6 +28,7 @@ from .recording import RequestLog, Waiters
 from .rest import setup_rest
 from .scenario import ScenarioMixin
 from .state import Message, User, World
+from .uploads import Upload
 
 DEFAULT_DISCORD_BASE = "https://discord.com/api/v10"
 
@@ -70,6 +71,7 @@ class DiscordDouble(ScenarioMixin):
         self.gateway = Gateway(self)
         self.interactions = InteractionStore(self)
         self.oauth = OAuthState()
+        self.uploads: dict[int, Upload] = {}  # files the bot sent, by attachment id
         self.application_id = self.ids.next()
         self.bot_user = User(id=self.application_id, username=self.config.bot_username, bot=True)
         self.world.users[self.bot_user.id] = self.bot_user
