@@ -91,6 +91,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             )
             for cog in cogs or ():
                 self.add_cog(guard_cog(cog, name))  # obeys the guild's plugin switch
+                log_context.register_cog(cog, name)  # its commands log with the plugin's name
                 log.debug("plugin %s added cog %s", name, type(cog).__name__)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:

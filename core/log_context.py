@@ -6,14 +6,16 @@ it costs one ``ContextVar.set``; the guild, shard and plugin are worked out only
 record is actually logged, by :class:`ContextFilter` (installed on the handler by
 :func:`core.logging_setup.setup_logging`).
 
-The plugin is the one whose command or timer runs, else the plugin whose package the
-logger belongs to (``plugins.leveling.cog`` -> ``leveling``; see :func:`register_plugin`).
+The plugin is the one whose command or timer runs (:func:`register_cog`), else the plugin
+whose package the logger belongs to (``plugins.leveling.cog`` -> ``leveling``; see
+:func:`register_plugin`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import weakref
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from functools import lru_cache
@@ -40,6 +42,7 @@ class Scope(NamedTuple):
 _scope: ContextVar[Scope | None] = ContextVar("guildhall_log_scope", default=None)
 _cluster: int | None = None
 _plugin_packages: dict[str, str] = {}
+_cog_plugins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def set_cluster(cluster: int | None) -> None:
@@ -84,6 +87,18 @@ def register_plugin(name: str, plugin: object) -> None:
     if _plugin_packages.get(package) != name:
         _plugin_packages[package] = name
         plugin_for_module.cache_clear()
+
+
+def register_cog(cog: object, plugin: str) -> None:
+    """Run ``cog``'s commands in the scope of ``plugin`` (the bot does this per plugin cog)."""
+    _cog_plugins[cog] = plugin
+
+
+def plugin_of_cog(cog: object | None) -> str | None:
+    """The plugin that added ``cog`` (else the one owning its module), ``None`` for core."""
+    if cog is None:
+        return None
+    return _cog_plugins.get(cog) or plugin_for_module(type(cog).__module__)
 
 
 @lru_cache(maxsize=4096)

@@ -36,8 +36,7 @@ _APP_COMMANDS = {
 
 
 def _plugin_of(command: Any) -> str | None:
-    cog = getattr(command, "cog", None)
-    return log_context.plugin_for_module(type(cog).__module__) if cog is not None else None
+    return log_context.plugin_of_cog(getattr(command, "cog", None))
 
 
 def _record(kind: str, target: Any, error: BaseException | None) -> None:
@@ -66,7 +65,8 @@ class ObservedBot:
         if not args or event_name == "socket_event_type":
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
             return
-        token = log_context.enter(None, args[0], self)
+        outer = log_context.current()  # a command's error event keeps the command's plugin
+        token = log_context.enter(outer.plugin if outer else None, args[0], self)
         try:
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
         finally:
