@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable
 from typing import Any
 
 import disnake
@@ -142,22 +143,31 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
 
     # -- events ---------------------------------------------------------------------------
 
-    async def on_message(self, message: disnake.Message) -> None:
-        """Record the author's activity and run prefix commands."""
+    def message_seen(self, message: disnake.Message) -> Awaitable[None] | None:
+        """Record the author's activity; return the prefix-command run when it may be one.
+
+        Runs inline for every message (``core.dispatch``): no task unless a command may run.
+        """
         author = message.author
         if author.bot:
-            return
+            return None
         self.user_activity.record(author.id, author.name)
-        if self._may_be_command(message):
-            await self.process_commands(message)
+        return self.process_commands(message) if self._may_be_command(message) else None
+
+    async def on_message(self, message: disnake.Message) -> None:
+        """The same as :meth:`message_seen` for direct calls (dispatch runs that inline)."""
+        more = self.message_seen(message)
+        if more is not None:
+            await more
 
     def _may_be_command(self, message: disnake.Message) -> bool:
         """Cheap test before command parsing: ``False`` only when surely not a command."""
         content = message.content
         if not content:
             return False
-        if content.startswith("<@"):  # the bot's mention works as a prefix too
-            return True
+        if content.startswith("<@") and self.user is not None:  # a mention of the bot
+            me = self.user.id
+            return content.startswith((f"<@{me}>", f"<@!{me}>"))
         config = self.guild_configs.peek(message.guild.id) if message.guild else None
         return config is None or content.startswith(config.prefix)
 
@@ -177,6 +187,10 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
     async def on_guild_available(self, guild: disnake.Guild) -> None:
         """A guild seen at start-up: re-added while no process of its shard was running."""
         await self.departures.returned(guild.id, joined=False)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """Load the settings of the shard's guilds in bulk before their messages need them."""
+        await self.guild_configs.warm(g.id for g in self.guilds if g.shard_id == shard_id)
 
     async def on_guild_remove(self, guild: disnake.Guild) -> None:
         """Purge the guild's data now, or record the departure when a grace period is set."""

@@ -10,21 +10,22 @@ Entries also expire after ``CACHE_TTL_SECONDS``, a safety net for a lost bus mes
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from core import bus
+from core.cache import TtlCache
 from core.models import GuildConfig, GuildMember
 from core.services import audit, plugin_switches
 
 CACHE_TTL_SECONDS = 60.0
+WARM_CHUNK = 500
 INVALIDATE_TOPIC = "guild_config.invalidate"
 EDITABLE_FIELDS = frozenset(
     {"prefix", "welcome_channel_id", "log_channel_id", "mute_role_id", "auto_role_id",
-     "xp_enabled"}
+     "xp_enabled", "public_pages"}
 )
 
 
@@ -34,18 +35,43 @@ class GuildConfigService:
     def __init__(self, default_prefix: str = "!", cache_size: int = 10_000) -> None:
         self.default_prefix = default_prefix
         self.cache_size = cache_size
-        self._cache: OrderedDict[int, tuple[float, GuildConfig]] = OrderedDict()
+        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, CACHE_TTL_SECONDS)
+        # the cached settings of a guild or None when not cached (never awaits; hot path)
+        self.peek: Callable[[int], GuildConfig | None] = self._cache.peek
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings, creating the row with defaults when it is missing."""
-        cached = self._cache.get(guild_id)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL_SECONDS:
-            self._cache.move_to_end(guild_id)
-            return cached[1]
+        cached = self.peek(guild_id)
+        if cached is not None:
+            return cached
+        return await self._cache.get(guild_id, lambda: self._load(guild_id))
+
+    async def warm(self, guild_ids: Iterable[int]) -> int:
+        """Cache many guilds' settings with one query per 500 guilds; return how many.
+
+        Called when a shard becomes ready, so its first messages find the cache full;
+        missing rows are created with defaults, as :meth:`get` would.
+        """
+        todo = [g for g in guild_ids if self.peek(g) is None][: self.cache_size]
+        for start in range(0, len(todo), WARM_CHUNK):
+            chunk = todo[start:start + WARM_CHUNK]
+            rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=chunk)}
+            missing = [g for g in chunk if g not in rows]
+            if missing:
+                await GuildConfig.bulk_create(
+                    [GuildConfig(guild_id=g, prefix=self.default_prefix) for g in missing],
+                    ignore_conflicts=True,
+                )
+                rows.update({r.guild_id: r for r in await GuildConfig.filter(
+                    guild_id__in=missing)})
+            for guild_id, row in rows.items():
+                self._cache.put(guild_id, row)
+        return len(todo)
+
+    async def _load(self, guild_id: int) -> GuildConfig:
         row, _ = await GuildConfig.get_or_create(
             guild_id=guild_id, defaults={"prefix": self.default_prefix}
         )
-        self._remember(guild_id, row)
         return row
 
     async def prefix(self, guild_id: int | None) -> str:
@@ -105,7 +131,7 @@ class GuildConfigService:
 
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached row of a guild (after a change made elsewhere)."""
-        self._cache.pop(guild_id, None)
+        self._cache.invalidate(guild_id)
 
     async def purge(self, guild_id: int) -> int:
         """Delete core's data of a guild the bot was removed from; return rows deleted."""
@@ -115,11 +141,3 @@ class GuildConfigService:
         deleted += await plugin_switches.purge(guild_id)
         deleted += await audit.purge(guild_id)
         return deleted
-
-    def _remember(self, guild_id: int, row: GuildConfig) -> None:
-        if self.cache_size <= 0:
-            return
-        self._cache[guild_id] = (time.monotonic(), row)
-        self._cache.move_to_end(guild_id)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)

@@ -8,6 +8,7 @@ them in one upsert per flush (on an interval and on shutdown).
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,12 +21,12 @@ class ActivityBuffer:
 
     def __init__(self, batch_size: int = 500) -> None:
         self.batch_size = batch_size
-        self._pending: dict[int, tuple[str, datetime]] = {}
+        self._pending: dict[int, tuple[str, datetime | float]] = {}
         self._lock = asyncio.Lock()
 
     def record(self, user_id: int, username: str, when: datetime | None = None) -> None:
-        """Remember that ``user_id`` was active (cheap: no I/O)."""
-        self._pending[user_id] = (username, when or datetime.now(UTC))
+        """Remember that ``user_id`` was active (cheap: no I/O, no datetime per message)."""
+        self._pending[user_id] = (username, time.time() if when is None else when)
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -41,7 +42,7 @@ class ActivityBuffer:
             if not pending:
                 return 0
             rows = [
-                User(user_id=user_id, username=name, last_seen=seen)
+                User(user_id=user_id, username=name, last_seen=_as_datetime(seen))
                 for user_id, (name, seen) in sorted(pending.items())
             ]
             try:
@@ -56,6 +57,10 @@ class ActivityBuffer:
                     self._pending.setdefault(user_id, value)
                 raise
             return len(rows)
+
+
+def _as_datetime(seen: datetime | float) -> datetime:
+    return seen if isinstance(seen, datetime) else datetime.fromtimestamp(seen, UTC)
 
 
 async def ensure_user(

@@ -3,7 +3,7 @@
 Listeners only append to :class:`StatsRecorder` (no I/O); a loop writes the rows every
 ``flush_seconds``, a full batch (``batch_rows``) is written at once in a background task,
 and ``guildhall_flush`` writes the rest at shutdown. ``/stats bot`` counts gateway events
-by type through ``on_socket_event_type``.
+by type (``bot.gateway_events``).
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ class Analytics(commands.Cog):
         self.bot = bot
         self.settings = settings
         self.recorder = StatsRecorder(settings.batch_rows, settings.max_buffered_rows)
-        self.events: Counter[str] = Counter()
         self.started = time.monotonic()
         self._loop_task: asyncio.Task[None] | None = None
         self._batch_task: asyncio.Task[None] | None = None
@@ -120,10 +119,10 @@ class Analytics(commands.Cog):
         self.record(f"custom:{name}", message.guild.id if message.guild else None,
                     message.author.id)
 
-    @commands.Cog.listener()
-    async def on_socket_event_type(self, event_type: str) -> None:
-        """Count gateway events by type for ``/stats bot``."""
-        self.events[event_type] += 1
+    @property
+    def events(self) -> Counter[str]:
+        """Gateway events by type (counted by the bot without a task per event)."""
+        return self.bot.gateway_events
 
     # -- /stats --------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
+from core.cache import TtlCache
+from core.dispatch import message_hook
 from core.mentions import only_user
 from core.metrics import flush_timer
 from plugins.customcmds import service
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
 Inter = disnake.ApplicationCommandInteraction
+NAMES_CACHE_SIZE, NAMES_TTL = 10_000, 60.0
 
 
 class Denied(Exception):
@@ -43,6 +46,8 @@ class CustomCommands(commands.Cog):
         self.bot = bot
         self.settings = settings
         self.uses = UsesBuffer()
+        # names per guild, so a message like "!hello" costs no query unless it is one
+        self.names: TtlCache[int, frozenset[str]] = TtlCache(NAMES_CACHE_SIZE, NAMES_TTL)
         self._loop_task: asyncio.Task[None] | None = None
 
     # -- helpers -------------------------------------------------------------------------
@@ -100,6 +105,8 @@ class CustomCommands(commands.Cog):
             if manager:
                 self.require_manager(inter.author)
             text = await action(inter.guild)
+            if manager:  # create, edit or delete: the next message sees the change
+                self.names.invalidate(inter.guild.id)
         except (CustomCommandError, Denied) as exc:
             prefix = "" if isinstance(exc, Denied) else "That did not work: "
             await inter.response.send_message(f"{prefix}{exc}", ephemeral=True)
@@ -108,12 +115,22 @@ class CustomCommands(commands.Cog):
 
     # -- running -------------------------------------------------------------------------
 
-    @commands.Cog.listener("on_message")
-    async def run_custom(self, message: disnake.Message) -> None:
-        """Reply to ``<prefix><name> [args]`` when ``name`` is a custom command here."""
+    @message_hook
+    def run_custom(self, message: disnake.Message) -> Awaitable[None] | None:
+        """Reply to ``<prefix><name> [args]`` when ``name`` is a custom command here.
+
+        Inline check first: a message without the guild's (cached) prefix costs no task.
+        """
         author, guild = message.author, message.guild
         if author.bot or guild is None or not message.content:
-            return
+            return None
+        config = self.bot.guild_configs.peek(guild.id)
+        if config is not None and not message.content.startswith(config.prefix):
+            return None
+        return self._run_custom(message, guild)
+
+    async def _run_custom(self, message: disnake.Message, guild: disnake.Guild) -> None:
+        author = message.author
         prefix = await self.bot.guild_configs.prefix(guild.id)
         if not message.content.startswith(prefix):
             return
@@ -122,6 +139,8 @@ class CustomCommands(commands.Cog):
             return
         name = words[0].lower()
         if not service.NAME.fullmatch(name) or name in self.bot.all_commands:
+            return
+        if name not in await self.names.get(guild.id, lambda: service.names(guild.id)):
             return
         command = await service.get(guild.id, name)
         if command is None:

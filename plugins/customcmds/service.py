@@ -52,6 +52,12 @@ def check_response(response: str) -> str:
     return text
 
 
+async def names(guild_id: int) -> frozenset[str]:
+    """Every custom command name of the guild (what the message listener caches)."""
+    rows = await CustomCommand.filter(guild_id=guild_id).values_list("command_name", flat=True)
+    return frozenset(rows)
+
+
 async def get(guild_id: int, name: str) -> CustomCommand | None:
     """The guild's command called ``name`` (any case), or ``None``."""
     return await CustomCommand.get_or_none(guild_id=guild_id, command_name=name.lower())

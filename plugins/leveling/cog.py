@@ -1,8 +1,9 @@
 """Earning XP from messages, the flush loop, level-up announcements and reward roles.
 
-The message listener does no I/O when the guild's settings are cached: settings come from
-two in-memory caches (``bot.guild_configs`` and :class:`GuildLevelConfigs`), the cooldown
-and the award live in :class:`XpBuffer`. A background loop flushes the buffer every
+The message hook does no I/O and starts no task when the guild's settings are cached
+(see ``core.dispatch.message_hook``): settings come from two in-memory caches
+(``bot.guild_configs`` and :class:`GuildLevelConfigs`), the cooldown and the award live
+in :class:`XpBuffer`. A background loop flushes the buffer every
 ``flush_seconds``; ``guildhall_flush`` (shutdown) flushes it too. Level-ups are computed
 from the totals the flush stored, then announced and rewarded.
 """
@@ -12,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 import disnake
 from disnake.ext import commands
 
+from core.dispatch import message_hook
 from core.mentions import only_user
 from core.metrics import flush_timer
 from plugins.leveling import service
@@ -49,25 +52,44 @@ class Leveling(commands.Cog):
 
     def excluded(self, config: GuildLevelConfig, message: disnake.Message) -> bool:
         """Whether the message's channel (or its parent) or an author's role is excluded."""
-        channel = message.channel
-        parent_id = getattr(channel, "parent_id", None)
-        if channel.id in config.excluded_channels or parent_id in config.excluded_channels:
-            return True
+        channels = config.excluded_channels
+        if channels:
+            channel = message.channel
+            if channel.id in channels or getattr(channel, "parent_id", None) in channels:
+                return True
+        if not config.excluded_roles:
+            return False
         roles = getattr(message.author, "roles", ())
         return any(role.id in config.excluded_roles for role in roles)
 
     # -- earning -------------------------------------------------------------------------
 
-    @commands.Cog.listener("on_message")
-    async def earn(self, message: disnake.Message) -> None:
-        """Award XP for a guild message, at most once per cooldown per member."""
+    @message_hook
+    def earn(self, message: disnake.Message) -> Awaitable[None] | None:
+        """Award XP for a guild message, at most once per cooldown per member.
+
+        Runs inline for every message (no task, no await) when both settings caches hold
+        the guild; otherwise returns the coroutine that loads them first.
+        """
         author = message.author
-        if author.bot or message.guild is None or not isinstance(author, disnake.Member):
-            return
-        guild_id = message.guild.id
-        if not await self.enabled(guild_id):
-            return
-        config = await self.configs.get(guild_id)
+        guild = message.guild
+        if author.bot or guild is None or not isinstance(author, disnake.Member):
+            return None
+        guild_config = self.bot.guild_configs.peek(guild.id)
+        config = self.configs.peek(guild.id)
+        if guild_config is None or config is None:
+            return self._earn_after_loading(message)
+        if guild_config.xp_enabled:
+            self._award(config, message)
+        return None
+
+    async def _earn_after_loading(self, message: disnake.Message) -> None:
+        guild_id = message.guild.id  # type: ignore[union-attr]
+        if await self.enabled(guild_id):
+            self._award(await self.configs.get(guild_id), message)
+
+    def _award(self, config: GuildLevelConfig, message: disnake.Message) -> None:
+        author, guild_id = message.author, config.guild_id
         if self.excluded(config, message):
             return
         if not self.buffer.try_start_cooldown(author.id, guild_id, config.cooldown_seconds):
@@ -82,6 +104,11 @@ class Leveling(commands.Cog):
     async def start_flushing(self) -> None:
         """Start the flush loop once the bot is connected."""
         self.ensure_loop()
+
+    @commands.Cog.listener("on_shard_ready")
+    async def warm_configs(self, shard_id: int) -> None:
+        """Load the shard's guilds' leveling settings in bulk (no query on their messages)."""
+        await self.configs.warm(g.id for g in self.bot.guilds if g.shard_id == shard_id)
 
     def ensure_loop(self) -> None:
         """Start the periodic flush unless it runs already."""

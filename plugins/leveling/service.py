@@ -9,6 +9,7 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from plugins.leveling.settings import LevelingSettings
 XP_AMOUNT_LIMIT = 10_000
 COOLDOWN_LIMIT = 86_400
 EXCLUSION_KINDS = ("channel", "role")
+WARM_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +73,37 @@ class GuildLevelConfigs:
         """Forget the cached settings of a guild."""
         self._cache.invalidate(guild_id)
 
+    async def warm(self, guild_ids: Iterable[int]) -> int:
+        """Cache many guilds' settings with two queries per 500 guilds; return how many.
+
+        Called when a shard becomes ready, so its first messages find the cache full.
+        """
+        todo = [g for g in guild_ids if self._cache.peek(g) is None][: self.cache_size]
+        for start in range(0, len(todo), WARM_CHUNK):
+            chunk = todo[start:start + WARM_CHUNK]
+            rows = {r.guild_id: r for r in await LevelSettings.filter(guild_id__in=chunk)}
+            exclusions: dict[int, list[tuple[str, int]]] = {}
+            found = await LevelExclusion.filter(guild_id__in=chunk).values_list(
+                "guild_id", "kind", "target_id"
+            )
+            for guild_id, kind, target in found:
+                exclusions.setdefault(guild_id, []).append((kind, target))
+            for guild_id in chunk:
+                config = self._build(guild_id, rows.get(guild_id), exclusions.get(guild_id, []))
+                self._cache.put(guild_id, config)
+        return len(todo)
+
     async def _load(self, guild_id: int) -> GuildLevelConfig:
         row = await LevelSettings.get_or_none(guild_id=guild_id)
-        d = self.defaults
         exclusions = await LevelExclusion.filter(guild_id=guild_id).values_list(
             "kind", "target_id"
         )
+        return self._build(guild_id, row, exclusions)
+
+    def _build(
+        self, guild_id: int, row: LevelSettings | None, exclusions: list[tuple[str, int]]
+    ) -> GuildLevelConfig:
+        d = self.defaults
         return GuildLevelConfig(
             guild_id=guild_id,
             xp_min=row.xp_min if row else d.xp_min,

@@ -1,0 +1,123 @@
+"""Helpers shared by the benchmarks: quantiles, statement counting, fresh databases."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import statistics
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+
+from core.testing.databases import DatabaseFactory
+
+PG_URL = os.environ.get(
+    "GUILDHALL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+EXECUTE_METHODS = (
+    "execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script",
+)
+
+
+def quantile(samples: list[float], q: float) -> float:
+    """The ``q`` quantile of ``samples`` (nearest rank); NaN when empty."""
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def median(samples: list[float]) -> float:
+    """The median (NaN when empty)."""
+    return statistics.median(samples) if samples else float("nan")
+
+
+class StatementCounter:
+    """Counts SQL statements the ORM sends, for every client and transaction class.
+
+    Each ``execute_*`` call is one statement (an ``executemany`` batch is one round trip);
+    each transaction adds two (BEGIN and COMMIT/ROLLBACK). Patches at class level while
+    active, so connections opened inside transactions are counted too.
+    """
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.transactions = 0
+        self.by_sql: dict[str, int] = {}
+
+    @property
+    def total(self) -> int:
+        """Statements plus BEGIN/COMMIT pairs."""
+        return self.statements + 2 * self.transactions
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[StatementCounter]:
+        """Count while inside the ``with`` block."""
+        patched: list[tuple[type, str, Any]] = []
+
+        def wrap(cls: type, name: str) -> None:
+            original = cls.__dict__[name]
+
+            @functools.wraps(original)
+            async def counted(client: Any, query: str, *args: Any, **kw: Any) -> Any:
+                self.statements += 1
+                key = " ".join(str(query).split())[:60]
+                self.by_sql[key] = self.by_sql.get(key, 0) + 1
+                return await original(client, query, *args, **kw)
+
+            setattr(cls, name, counted)
+            patched.append((cls, name, original))
+
+        for cls in _subclasses(BaseDBAsyncClient):
+            for name in EXECUTE_METHODS:
+                if name in cls.__dict__:
+                    wrap(cls, name)
+        for cls in _subclasses(TransactionContext):
+            if "__aenter__" in cls.__dict__:
+                original = cls.__dict__["__aenter__"]
+
+                @functools.wraps(original)
+                async def entered(ctx: Any, _original: Any = original) -> Any:
+                    self.transactions += 1
+                    return await _original(ctx)
+
+                cls.__aenter__ = entered
+                patched.append((cls, "__aenter__", original))
+        try:
+            yield self
+        finally:
+            for cls, name, original in reversed(patched):
+                setattr(cls, name, original)
+
+
+def _subclasses(root: type) -> list[type]:
+    found, todo = [], [root]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+@contextlib.asynccontextmanager
+async def database_factory(engines: list[str], pg_url: str = PG_URL,
+                           prefix: str = "bench-") -> AsyncIterator[DatabaseFactory]:
+    """A :class:`DatabaseFactory` in a temporary directory; every database dropped after."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+        factory = DatabaseFactory(Path(workdir), pg_url if "postgres" in engines else None)
+        try:
+            yield factory
+        finally:
+            await factory.drop_all()
+
+
+def check_engines(value: str, error: Callable[[str], Any]) -> list[str]:
+    """``"sqlite,postgres"`` -> list; ``error`` (argparse's) on an unknown name."""
+    engines = [e for e in value.split(",") if e]
+    if not engines or set(engines) - {"sqlite", "postgres"}:
+        error("--engines takes sqlite and/or postgres, comma-separated")
+    return engines
