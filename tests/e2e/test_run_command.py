@@ -1,55 +1,42 @@
-"""`guildhall run` as an operator starts it: a real process connecting to the double.
+"""`guildhall run` as an operator starts it: a launcher process and its worker, against the double.
 
-The process migrates, connects every shard, answers a member, becomes the leader, and on
-SIGTERM flushes its buffered writes (the member's users row) before exiting 0.
+The launcher migrates, plans the double's 2 shards into one cluster, starts the worker,
+which connects every shard, answers a member and becomes the leader; on SIGTERM the
+worker flushes its buffered writes (the member's users row) and everything exits 0.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import signal
-import sys
+from pathlib import Path
 
 from core.models import User
-from core.testing.bot_fixtures import channel_reply
-from tests.helpers import ROOT
+from core.testing.bot_fixtures import channel_reply, eventually
+from tests.cluster.launcher_kit import Launcher, cluster_settings, statuses, wait_ready
 
 
 async def test_guildhall_run_serves_and_stops_cleanly(
-    guildhall_db, guildhall_double, guildhall_demo
+    guildhall_db, guildhall_double, guildhall_demo, tmp_path: Path
 ) -> None:
-    double, demo, settings = guildhall_double, guildhall_demo, guildhall_db.settings
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith("GUILDHALL_") and k not in ("DATABASE_URL", "REDIS_URL")
-    }
-    env.update(
-        DISCORD_TOKEN=double.token,
-        DATABASE_URL=settings.database.url.get_secret_value(),
-        GUILDHALL_DISCORD__API_BASE=double.api_base,
-        GUILDHALL_PLUGINS__ENABLED=json.dumps(settings.plugins.enabled),
-        GUILDHALL_LEADER__DUTIES='["timers"]',
-        GUILDHALL_LEADER__KEY=settings.leader.key,
-        GUILDHALL_BOT__ACTIVITY_FLUSH_SECONDS="3600",  # only the shutdown flush writes
+    double, demo = guildhall_double, guildhall_demo
+    settings = cluster_settings(
+        guildhall_db.settings, tmp_path, identify_window_seconds=double.config.identify_window
     )
-    if settings.redis.url.get_secret_value():
-        env["REDIS_URL"] = settings.redis.url.get_secret_value()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from core.cli import main; main()", "run",
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
+    launcher = await Launcher(settings, double, tmp_path / "run.log").start()
     try:
+        (worker,) = (await wait_ready(settings, 1)).values()
+        assert worker.shard_ids == [0, 1] and worker.shard_count == 2
         await double.wait_for_sessions(2, timeout=45)
         await double.send_message(demo.general, demo.member, "!ping")
         reply = await channel_reply(double, demo.general, timeout=20)
         assert reply.content.startswith("Pong")
         assert await User.filter(user_id=demo.member.id).count() == 0  # still buffered
+
+        async def leads() -> bool:
+            return any(s.leader for s in (await statuses(settings)).values())
+
+        await eventually(leads, timeout=20, message="the worker became the leader")
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()[-2000:]
+        code = await launcher.stop()
+    assert code == 0, launcher.output()[-2000:]
     user = await User.get(user_id=demo.member.id)
     assert user.username == demo.member.user.username
