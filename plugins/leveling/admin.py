@@ -81,7 +81,9 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Set ``guild_config.xp_enabled``."""
         assert inter.guild is not None
-        await self.leveling.bot.guild_configs.update(inter.guild.id, xp_enabled=enabled)
+        await self.leveling.bot.guild_configs.update(
+            inter.guild.id, actor_id=inter.author.id, source="slash", xp_enabled=enabled
+        )
         await self._reply(inter, f"Leveling is now **{'on' if enabled else 'off'}**.")
 
     @levels.sub_command(name="announce", description="Where level-ups are announced")

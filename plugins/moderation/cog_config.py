@@ -46,7 +46,8 @@ class ModConfig(commands.Cog):
             await self.answer(inter, str(exc), ephemeral=True)
             return
         await self.bot.guild_configs.update(
-            inter.guild.id, log_channel_id=channel.id if channel else None
+            inter.guild.id, actor_id=inter.author.id, source="slash",
+            log_channel_id=channel.id if channel else None,
         )
         where = f"<#{channel.id}>" if channel else "nowhere (off)"
         await self.answer(inter, f"Moderation cases are now posted {where}.")
@@ -68,7 +69,10 @@ class ModConfig(commands.Cog):
         except Refusal as exc:
             await self.answer(inter, str(exc), ephemeral=True)
             return
-        await self.bot.guild_configs.update(inter.guild.id, mute_role_id=role.id if role else None)
+        await self.bot.guild_configs.update(
+            inter.guild.id, actor_id=inter.author.id, source="slash",
+            mute_role_id=role.id if role else None,
+        )
         text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \
             else "Mutes now use Discord timeouts (up to 28 days)."
         await self.answer(inter, text)
