@@ -1,0 +1,45 @@
+"""Chaos: SIGKILL the leader 10 times while 2,000 reminders and 200 temp bans fall due.
+
+    python -m tests.bench.chaos_kills                      # 10 kills, 2,000 / 200, 2 minutes
+    python -m tests.bench.chaos_kills --kills 5 --reminders 500 --bans 50 --spread 60
+
+Three worker processes (PostgreSQL, Redis lease) against the Discord double; see
+:mod:`tests.reliability.kills`. Exit 1 when a reminder or ban is lost, or a duplicate
+falls outside a kill or exceeds one per kill.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from tests.reliability.environment import bench_world
+from tests.reliability.kills import leader_kill_chaos
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_kills")
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--reminders", type=int, default=2000)
+    parser.add_argument("--bans", type=int, default=200)
+    parser.add_argument("--spread", type=float, default=120.0, help="seconds")
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    async with bench_world(["reminders", "moderation"]) as world:
+        figures = await leader_kill_chaos(
+            world.double, world.demo, world.settings, world.workdir, kills=args.kills,
+            reminders=args.reminders, bans=args.bans, spread=args.spread, workers=args.workers,
+        )
+    print(figures.report())
+    ok = (figures.delivered == figures.reminders and figures.lifted == figures.bans
+          and figures.duplicates_outside_kills == 0
+          and figures.duplicated <= len(figures.kills))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))
