@@ -114,8 +114,12 @@ def guildhall_integrity_checks(settings: Settings) -> list[IntegrityCheck]:
 async def guildhall_guild_purge(guild_id: int) -> int:
     """Delete this plugin's data of a guild the bot was removed from.
 
-    Called once per removal, on the process that received GUILD_DELETE. Return the number
-    of rows deleted. Append-only audit data (the moderation log) is kept.
+    Called on the process that received GUILD_DELETE, or (with ``[privacy]
+    guild_purge_grace_hours``) by the leader's maintenance job once the grace period has
+    passed, inside one transaction per guild: use the default connection, and raise on
+    failure so the guild is rolled back and retried. It may run more than once for a
+    guild. Return the number of rows deleted. Append-only audit data (the moderation log)
+    is kept.
     """
 
 
@@ -131,7 +135,10 @@ async def guildhall_user_export(user_id: int) -> dict[str, Any]:
 async def guildhall_user_delete(user_id: int) -> int:
     """Delete (or anonymise, for audit tables) everything stored about ``user_id``.
 
-    Called for a user's data-deletion request. Return the number of rows changed.
+    Called for a user's data-deletion request (``/privacy delete``); must be idempotent.
+    Rows about the user go; rows the user made for a guild (a custom command) stay with
+    their author set to 0; audit records may stay (say so in your README). Return the
+    number of rows changed.
     """
 
 
