@@ -17,7 +17,6 @@ from core.cli.run_cmd import run
 from core.cli.sandbox_cmd import sandbox
 from core.cli.status_cmd import status
 from core.cli.web_cmd import web
-from core.cli.web_cmd import web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +47,6 @@ cli.add_command(db)
 cli.add_command(plugins)
 cli.add_command(sandbox)
 cli.add_command(status)
-cli.add_command(web)
 cli.add_command(web)
 cli.add_command(backup)
 cli.add_command(restore)

@@ -1,0 +1,121 @@
+"""Admin pages: the user's guilds, and per guild its settings (core, plugins, leveling).
+
+Every change calls the same service function as the matching slash command, writes an
+audit row (source ``"web"``) and invalidates the caches of every process through the bus.
+Bad input re-renders the page with the reason and a 400, changing nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from core.services import audit, plugin_switches
+from core.web import guild_objects
+from core.web.app import render
+from core.web.context import WebContext, ctx
+from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
+from core.web.guards import user_guilds as fetch_user_guilds
+from core.web.plugin_settings import leveling_panel, save_leveling
+
+routes = web.RouteTableDef()
+DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved.",
+        "leveling": "Leveling settings saved."}
+
+
+@routes.get("/dashboard")
+async def guilds(request: web.Request) -> web.Response:
+    """The guilds the user manages and the bot is in."""
+    session = require_session(request)
+    mine = [g for g in await fetch_user_guilds(request, session) if g.can_manage]
+    present = await bot_guild_ids([g.id for g in mine])
+    return render(request, "guilds.html", {"guilds": [g for g in mine if g.id in present]})
+
+
+async def _page(
+    request: web.Request, admin: AdminGuild, error: str | None = None, status: int = 200
+) -> web.Response:
+    c = ctx(request)
+    objects = await guild_objects.load(c, admin.id)
+    config = await c.guild_configs.get(admin.id)
+    known = c.enabled_plugins
+    data: dict[str, Any] = {
+        "guild": admin.guild, "config": config, "objects": objects, "error": error,
+        "done": DONE.get(request.query.get("done", "")),
+        "switches": await plugin_switches.states(admin.id, known),
+        "leveling": await leveling_panel(c, admin.id) if "leveling" in known else None,
+        "plugin_settings": _process_wide(c),
+        "changes": await audit.recent_changes(admin.id, 20),
+    }
+    return render(request, "settings.html", data, status)
+
+
+def _process_wide(c: WebContext) -> dict[str, dict[str, Any]]:
+    """Settings that apply to the whole deployment ([plugins.NAME] in config.toml)."""
+    from plugins.economy.settings import EconomySettings
+    from plugins.moderation.settings import ModerationSettings
+
+    shown: dict[str, dict[str, Any]] = {}
+    for name, model in (("economy", EconomySettings), ("moderation", ModerationSettings)):
+        if name in c.enabled_plugins:
+            shown[name] = model(**c.settings.plugins.section(name)).model_dump()
+    return shown
+
+
+@routes.get("/dashboard/{guild_id}")
+async def settings_page(request: web.Request) -> web.Response:
+    """Every setting of one guild."""
+    return await _page(request, await admin_guild(request))
+
+
+@routes.post("/dashboard/{guild_id}/general")
+async def save_general(request: web.Request) -> web.StreamResponse:
+    """Prefix, log channel, mute role, public pages."""
+    admin, form = await admin_form(request)
+    c = ctx(request)
+    objects = await guild_objects.load(c, admin.id)
+    try:
+        changes = {
+            "prefix": str(form.get("prefix", "")).strip(),
+            "log_channel_id": objects.channel(form.get("log_channel_id")),
+            "mute_role_id": objects.role(form.get("mute_role_id")),
+            "public_pages": form.get("public_pages") == "on",
+        }
+        await apply_config(c, admin, changes)
+    except ValueError as exc:
+        return await _page(request, admin, str(exc), 400)
+    raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=general")
+
+
+async def apply_config(c: WebContext, admin: AdminGuild, changes: dict[str, Any]) -> None:
+    """Write ``guild_config`` fields through the service (audit rows, every cache dropped)."""
+    await c.guild_configs.update(admin.id, actor_id=admin.session.user_id, source="web",
+                                 **changes)
+
+
+@routes.post("/dashboard/{guild_id}/plugins")
+async def save_plugins(request: web.Request) -> web.StreamResponse:
+    """Per-guild plugin switches (unchecked boxes switch a plugin off)."""
+    admin, form = await admin_form(request)
+    known = ctx(request).enabled_plugins
+    for name in known:
+        await plugin_switches.set_enabled(
+            admin.id, name, form.get(f"plugin_{name}") == "on",
+            actor_id=admin.session.user_id, source="web", known=known,
+        )
+    raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=plugins")
+
+
+@routes.post("/dashboard/{guild_id}/leveling")
+async def leveling(request: web.Request) -> web.StreamResponse:
+    """No-XP channels and role rewards (one action per form)."""
+    admin, form = await admin_form(request)
+    c = ctx(request)
+    if "leveling" not in c.enabled_plugins:
+        raise web.HTTPNotFound(text="Leveling is not installed here.")
+    try:
+        await save_leveling(c, admin, form, await guild_objects.load(c, admin.id))
+    except ValueError as exc:
+        return await _page(request, admin, str(exc), 400)
+    raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=leveling")

@@ -1,0 +1,90 @@
+"""What every dashboard handler needs, stored once on the application."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from core.config import Settings
+from core.plugins import PluginManager
+from core.services.guild_config import GuildConfigService
+from core.web.discord_api import DiscordApi, DiscordApiError, UserGuild
+
+
+@dataclass
+class WebContext:
+    """Settings, plugins, the Discord client, the guild settings service and short caches.
+
+    The caches only save Discord calls (a user's guilds for ``permissions_cache_seconds``);
+    nothing a request depends on for correctness lives only in this process.
+    """
+
+    settings: Settings
+    plugins: PluginManager
+    api: DiscordApi
+    guild_configs: GuildConfigService
+    _user_guilds: dict[str, tuple[float, list[UserGuild]]] = field(default_factory=dict)
+    _bot_answers: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    @property
+    def enabled_plugins(self) -> list[str]:
+        """Plugins loaded in this deployment."""
+        return list(self.settings.plugins.enabled)
+
+    def redirect_uri(self) -> str:
+        """The OAuth2 redirect registered in the Developer Portal."""
+        return self.settings.web.base_url() + "/auth/callback"
+
+    async def user_guilds(self, session_id: str, access_token: str) -> list[UserGuild]:
+        """The user's guilds and permissions from Discord, reused briefly."""
+        ttl = self.settings.web.permissions_cache_seconds
+        cached = self._user_guilds.get(session_id)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < ttl:
+            return cached[1]
+        guilds = await self.api.my_guilds(access_token)
+        if len(self._user_guilds) > 10_000:
+            self._user_guilds.clear()
+        self._user_guilds[session_id] = (now, guilds)
+        return guilds
+
+    def forget_user(self, session_id: str) -> None:
+        """Drop the cached guilds of a session (logout)."""
+        self._user_guilds.pop(session_id, None)
+
+
+    async def bot_get(self, path: str, ttl: float = 30.0) -> Any:
+        """``GET path`` with the bot's token, reused for ``ttl`` seconds."""
+        cached = self._bot_answers.get(path)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < ttl:
+            return cached[1]
+        data = await self.api.bot_call(path)
+        if len(self._bot_answers) > 10_000:
+            self._bot_answers.clear()
+        self._bot_answers[path] = (now, data)
+        return data
+
+    async def guild_name(self, guild_id: int) -> str:
+        """The guild's name from Discord (a generic name when Discord cannot say)."""
+        key = f"name:{guild_id}"
+        cached = self._bot_answers.get(key)
+        if cached is not None and time.monotonic() - cached[0] < 600.0:
+            return str(cached[1])
+        try:
+            name = str((await self.api.bot_call(f"/guilds/{guild_id}")).get("name") or "")
+        except DiscordApiError:
+            name = ""
+        self._bot_answers[key] = (time.monotonic(), name or "this server")
+        return name or "this server"
+
+
+CONTEXT = web.AppKey("guildhall_web", WebContext)
+
+
+def ctx(request: web.Request) -> WebContext:
+    """The :class:`WebContext` of the request's application."""
+    return request.app[CONTEXT]

@@ -1,0 +1,101 @@
+"""Discord login (OAuth2 authorization-code flow, scopes ``identify guilds``) and logout.
+
+``/login`` sets a random ``state`` in an HttpOnly cookie and sends the browser to
+Discord; ``/auth/callback`` accepts the code only when the returned ``state`` equals the
+cookie (so another site cannot log a visitor into its own account), exchanges it for the
+user's token, and stores a session row. Logout is a POST carrying the CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from urllib.parse import quote
+
+from aiohttp import web
+
+from core.web import sessions
+from core.web.app import SESSION, error_page
+from core.web.context import ctx
+from core.web.discord_api import DiscordApiError
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+STATE_SECONDS = 600
+
+
+def safe_next(raw: str | None) -> str:
+    """A local path to return to after login (anything else: the guild list)."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw[:500]
+    return "/dashboard"
+
+
+def login_redirect(request: web.Request) -> web.HTTPFound:
+    """Send a visitor without a session to log in, coming back to this page."""
+    return web.HTTPFound("/login?next=" + quote(request.path_qs, safe=""))
+
+
+@routes.get("/login")
+async def login(request: web.Request) -> web.StreamResponse:
+    """Start the OAuth2 flow."""
+    c = ctx(request)
+    web_settings = c.settings.web
+    if not (web_settings.client_id and web_settings.client_secret.get_secret_value()):
+        return error_page(request, 503, "Login is not configured on this deployment "
+                          "([web] client_id and GUILDHALL_WEB__CLIENT_SECRET).")
+    state = secrets.token_urlsafe(24)
+    target = safe_next(request.query.get("next"))
+    response = web.HTTPFound(c.api.login_url(web_settings.client_id, c.redirect_uri(), state))
+    sessions.set_cookie(response, sessions.STATE_COOKIE, f"{state}|{target}",
+                        secure=web_settings.secure_cookies, max_age=STATE_SECONDS)
+    raise response
+
+
+@routes.get("/auth/callback")
+async def callback(request: web.Request) -> web.StreamResponse:
+    """Finish the flow: check ``state``, exchange the code, create the session."""
+    c = ctx(request)
+    expected, _, target = request.cookies.get(sessions.STATE_COOKIE, "").partition("|")
+    state = request.query.get("state", "")
+    if not expected or not state or not hmac.compare_digest(expected, state):
+        return error_page(request, 400, "The login could not be verified (state mismatch). "
+                          "Please log in again.")
+    if "error" in request.query or not request.query.get("code"):
+        return error_page(request, 400, "Login was cancelled on Discord.")
+    web_settings = c.settings.web
+    try:
+        token = await c.api.exchange_code(
+            web_settings.client_id, web_settings.client_secret.get_secret_value(),
+            request.query["code"], c.redirect_uri(),
+        )
+        user = await c.api.me(token)
+    except DiscordApiError as exc:
+        log.warning("login failed: %s", exc)
+        return error_page(request, 502, "Discord did not accept the login; please try again.")
+    cookie, _ = await sessions.create(
+        int(user["id"]), str(user.get("global_name") or user.get("username") or "?"), token,
+        web_settings.session_days,
+    )
+    response = web.HTTPFound(safe_next(target))
+    sessions.set_cookie(response, sessions.SESSION_COOKIE, cookie,
+                        secure=web_settings.secure_cookies,
+                        max_age=web_settings.session_days * 86_400)
+    response.del_cookie(sessions.STATE_COOKIE, path="/")
+    raise response
+
+
+@routes.post("/logout")
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session (CSRF-protected, so another site cannot log a user out)."""
+    session = request[SESSION]
+    form = await request.post()
+    if session is not None:
+        if not sessions.csrf_ok(session, form.get("csrf")):  # type: ignore[arg-type]
+            raise web.HTTPForbidden(text="The form expired; reload the page and try again.")
+        await sessions.delete(session)  # type: ignore[arg-type]
+        ctx(request).forget_user(session.id)  # type: ignore[attr-defined]
+    response = web.HTTPFound("/")
+    response.del_cookie(sessions.SESSION_COOKIE, path="/")
+    raise response

@@ -1,0 +1,65 @@
+"""Dashboard sessions in ``web_sessions``: the cookie holds a random token, the table its
+SHA-256, so a leaked database row cannot be replayed as a cookie. Every process can
+serve every request (no session state in memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from aiohttp import web
+from tortoise import timezone
+
+from core.models import WebSession
+
+SESSION_COOKIE = "gh_session"
+STATE_COOKIE = "gh_oauth_state"
+
+
+def token_hash(token: str) -> str:
+    """The ``web_sessions.id`` of a cookie token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create(user_id: int, username: str, access_token: str, days: int) -> tuple[str, str]:
+    """Store a new session; return ``(cookie token, csrf token)``."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    await WebSession.create(
+        id=token_hash(token), user_id=user_id, username=username[:100],
+        access_token=access_token, csrf_token=csrf,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, csrf
+
+
+async def load(request: web.Request) -> WebSession | None:
+    """The live session named by the request's cookie, or ``None``."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 100:
+        return None
+    return await WebSession.get_or_none(id=token_hash(token), expires_at__gt=timezone.now())
+
+
+async def delete(session: WebSession) -> None:
+    """Log out: the row is gone, the cookie token is worthless."""
+    await WebSession.filter(id=session.id).delete()
+
+
+def csrf_ok(session: WebSession | None, submitted: object) -> bool:
+    """Whether a submitted form's ``csrf`` field matches the session's token."""
+    if session is None or not isinstance(submitted, str) or not submitted:
+        return False
+    return hmac.compare_digest(session.csrf_token.encode(), submitted.encode())
+
+
+def set_cookie(
+    response: web.StreamResponse, name: str, value: str, *, secure: bool, max_age: int | None
+) -> None:
+    """An HttpOnly, SameSite=Lax cookie for the whole site (``Secure`` over https)."""
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", httponly=True, samesite="Lax", secure=secure
+    )

@@ -1,0 +1,112 @@
+"""Admin settings: current permissions on every request, CSRF, one code path + audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import GuildConfig, GuildPluginSwitch, SettingsAudit
+from core.services import audit
+from core.testing.double import permissions
+from plugins.leveling.models import LevelExclusion, LevelReward
+from tests.core.web.support import WebEnv
+
+
+def admin_routes(guild_id: int) -> list[tuple[str, str]]:
+    """Every admin route of a guild."""
+    base = f"/dashboard/{guild_id}"
+    return [("GET", base), ("GET", base + "/commands"), ("POST", base + "/general"),
+            ("POST", base + "/plugins"), ("POST", base + "/leveling"),
+            ("POST", base + "/commands")]
+
+
+async def test_non_admin_gets_403_on_every_admin_route(web_env: WebEnv) -> None:
+    await web_env.login(web_env.demo.member.id)
+    listing = await (await web_env.client.get("/dashboard")).text()
+    assert "You manage no server" in listing
+    for method, path in admin_routes(web_env.guild_id):
+        answer = await web_env.client.request(
+            method, path, data={"csrf": "x", "prefix": "?", "action": "create",
+                                "name": "hi", "response": "hi"},
+            allow_redirects=False,
+        )
+        assert answer.status == 403, (method, path)
+    assert (await GuildConfig.get(guild_id=web_env.guild_id)).prefix == "!"
+    assert await SettingsAudit.all().count() == 0
+
+
+async def test_logged_out_admin_routes_redirect_to_login(web_env: WebEnv) -> None:
+    for method, path in admin_routes(web_env.guild_id):
+        answer = await web_env.client.request(method, path, allow_redirects=False)
+        assert answer.status == 302 and answer.headers["Location"].startswith("/login?next=")
+
+
+async def test_forged_or_missing_csrf_changes_nothing(web_env: WebEnv) -> None:
+    await web_env.login(web_env.demo.admin.id)
+    path = f"/dashboard/{web_env.guild_id}/general"
+    for form in ({"prefix": "?"}, {"prefix": "?", "csrf": "forged-token"},
+                 {"prefix": "?", "csrf": ""}):
+        answer = await web_env.client.post(path, data=form, allow_redirects=False)
+        assert answer.status == 403
+        assert "Nothing was changed" in await answer.text()
+    assert (await GuildConfig.get(guild_id=web_env.guild_id)).prefix == "!"
+    assert await SettingsAudit.all().count() == 0
+
+
+async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> None:
+    guild = web_env.guild_id
+    role = web_env.double.create_role(web_env.demo.guild, "Regular", position=1)
+    await web_env.login(web_env.demo.admin.id)
+    page = await web_env.client.get(f"/dashboard/{guild}")
+    assert page.status == 200 and "#general" in await page.text()
+    csrf = await web_env.csrf(f"/dashboard/{guild}")
+    general = web_env.demo.general.id
+    saved = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "?", "log_channel_id": str(general), "mute_role_id": "",
+        "public_pages": "on",
+    }, allow_redirects=False)
+    assert saved.status == 303, await saved.text()
+    row = await GuildConfig.get(guild_id=guild)
+    assert (row.prefix, row.log_channel_id, row.public_pages) == ("?", general, True)
+    changes = {c.setting: audit.values(c) for c in await audit.recent_changes(guild)}
+    assert changes == {"prefix": ("!", "?"), "log_channel_id": (None, general),
+                       "public_pages": (False, True)}
+    assert {c.source for c in await SettingsAudit.all()} == {"web"}
+    assert {c.actor_id for c in await SettingsAudit.all()} == {web_env.demo.admin.id}
+
+    bad = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "two words", "log_channel_id": "", "mute_role_id": ""})
+    assert bad.status == 400 and "prefix must be 1-16 characters" in await bad.text()
+    foreign = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "?", "log_channel_id": str(web_env.demo.annex_general.id)})
+    assert foreign.status == 400 and "not in this server" in await foreign.text()
+    assert (await GuildConfig.get(guild_id=guild)).prefix == "?"
+
+    await web_env.client.post(f"/dashboard/{guild}/plugins", data={
+        "csrf": csrf, "plugin_leveling": "on", "plugin_moderation": "on"})
+    off = set(await GuildPluginSwitch.filter(guild_id=guild, enabled=False).values_list(
+        "plugin", flat=True))
+    assert off == {"economy", "reminders", "customcmds", "analytics"}
+
+    await web_env.client.post(f"/dashboard/{guild}/leveling", data={
+        "csrf": csrf, "action": "exclude", "channel_id": str(general)})
+    assert await LevelExclusion.filter(guild_id=guild, target_id=general).exists()
+    rewarded = await web_env.client.post(f"/dashboard/{guild}/leveling", data={
+        "csrf": csrf, "action": "reward", "level": "5", "role_id": str(role.id)})
+    assert rewarded.status == 200, await rewarded.text()
+    assert await LevelReward.filter(guild_id=guild, level=5, role_id=role.id).exists()
+    too_low = await web_env.client.post(f"/dashboard/{guild}/leveling", data={
+        "csrf": csrf, "action": "reward", "level": "1", "role_id": str(role.id)})
+    assert too_low.status == 400 and "between 2 and 1000" in await too_low.text()
+
+
+@pytest.fixture
+def web_options() -> dict[str, object]:
+    return {"permissions_cache_seconds": 0}
+
+
+async def test_permission_removed_on_discord_is_refused_at_once(web_env: WebEnv) -> None:
+    await web_env.login(web_env.demo.admin.id)
+    assert (await web_env.client.get(f"/dashboard/{web_env.guild_id}")).status == 200
+    web_env.demo.admin_role.permissions = permissions.DEFAULT_EVERYONE
+    refused = await web_env.client.get(f"/dashboard/{web_env.guild_id}")
+    assert refused.status == 403

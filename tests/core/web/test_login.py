@@ -1,0 +1,77 @@
+"""Discord login: state checked, session cookie flags, logout with CSRF, revoked tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+
+from core.models import WebSession
+from tests.core.web.support import WebEnv
+
+
+async def test_login_creates_a_session_with_safe_cookie(web_env: WebEnv) -> None:
+    start = await web_env.client.get("/login", allow_redirects=False)
+    target = urlsplit(start.headers["Location"])
+    query = parse_qs(target.query)
+    assert target.path == "/oauth2/authorize"
+    assert query["scope"] == ["identify guilds"] and query["response_type"] == ["code"]
+    assert query["client_id"] == [str(web_env.double.application_id)]
+    assert "HttpOnly" in start.headers["Set-Cookie"]
+
+    done = await web_env.login(web_env.demo.admin.id, next_path="/dashboard")
+    assert done.status == 302 and done.headers["Location"] == "/dashboard"
+    cookie = done.headers.getall("Set-Cookie")
+    session_cookie = next(c for c in cookie if c.startswith("gh_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    assert "Secure" not in session_cookie  # public_url is not https here
+    row = await WebSession.get(user_id=web_env.demo.admin.id)
+    token = session_cookie.split(";")[0].split("=", 1)[1]
+    assert row.id != token and len(row.id) == 64  # only the hash is stored
+
+    page = await web_env.client.get("/dashboard")
+    assert page.status == 200
+    assert "Guildhall Demo" in await page.text()
+
+
+async def test_state_mismatch_is_rejected(web_env: WebEnv) -> None:
+    web_env.double.oauth.login_as = web_env.demo.admin.id
+    start = await web_env.client.get("/login", allow_redirects=False)
+    async with aiohttp.ClientSession() as browser, browser.get(
+        start.headers["Location"], allow_redirects=False
+    ) as authorize:
+        back = urlsplit(authorize.headers["Location"])
+    code = parse_qs(back.query)["code"][0]
+    forged = await web_env.client.get(
+        "/auth/callback", params={"code": code, "state": "attacker-state"},
+        allow_redirects=False,
+    )
+    assert forged.status == 400
+    assert "state mismatch" in await forged.text()
+    web_env.client.session.cookie_jar.clear()
+    no_cookie = await web_env.client.get(f"{back.path}?{back.query}", allow_redirects=False)
+    assert no_cookie.status == 400
+    assert await WebSession.all().count() == 0
+    assert web_env.double.oauth.exchanges == 0  # the code was never even exchanged
+
+
+async def test_logout_needs_csrf_and_ends_the_session(web_env: WebEnv) -> None:
+    await web_env.login(web_env.demo.admin.id)
+    refused = await web_env.client.post("/logout", data={"csrf": "forged"},
+                                        allow_redirects=False)
+    assert refused.status == 403
+    assert await WebSession.all().count() == 1
+    csrf = await web_env.csrf("/dashboard")
+    out = await web_env.client.post("/logout", data={"csrf": csrf}, allow_redirects=False)
+    assert out.status == 302
+    assert await WebSession.all().count() == 0
+    again = await web_env.client.get("/dashboard", allow_redirects=False)
+    assert again.status == 302 and again.headers["Location"].startswith("/login?next=")
+
+
+async def test_revoked_discord_token_ends_the_session(web_env: WebEnv) -> None:
+    await web_env.login(web_env.demo.admin.id)
+    web_env.double.oauth.revoke_all(web_env.demo.admin.id)
+    page = await web_env.client.get(f"/dashboard/{web_env.guild_id}", allow_redirects=False)
+    assert page.status == 302 and page.headers["Location"].startswith("/login")
+    assert await WebSession.all().count() == 0
