@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.guild_purge import GuildDepartures
 from core.maintenance import MaintenanceEngine
 from core.models import GuildConfig, GuildDeparture
 from core.runtime import Runtime
@@ -62,3 +63,17 @@ async def all_rows_kept(guild_id: int) -> bool:
 
 async def _gone(guild_id: int) -> bool:
     return not await GuildDeparture.exists(guild_id=guild_id)
+
+
+async def test_a_guild_back_at_start_up_cancels_its_purge(
+    guildhall_db: Runtime, guildhall_demo: DemoWorld, guildhall_start_bot: StartBot,
+) -> None:
+    # the bot was re-added while no process of the guild's shard was running
+    guildhall_db.settings.privacy.guild_purge_grace_hours = 2
+    demo = guildhall_demo
+    await GuildDepartures(2).left(demo.annex.id)
+    await GuildDepartures(2).left(424242)  # a guild the bot is really gone from
+    await guildhall_start_bot()
+    await eventually(lambda: _gone(demo.annex.id), timeout=TIMEOUT,
+                     message="the departure of a guild seen at start-up was kept")
+    assert await GuildDeparture.exists(guild_id=424242)
