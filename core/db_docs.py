@@ -30,7 +30,7 @@ from core.maintenance import MaintenanceEngine
 from core.runtime import Runtime
 from core.timer_columns import TimerColumns
 
-DIALECTS = ("sqlite", "postgres")
+DIALECTS = ("sqlite", "postgres")  # the order of ColumnDoc.types
 # Tables of libraries, not of guildhall code: their lifecycle is documented here.
 EXTERNAL_LIFECYCLES: dict[str, Lifecycle] = {
     "aerich": Lifecycle(
@@ -182,7 +182,7 @@ def _columns(model: type[Model]) -> tuple[ColumnDoc, ...]:
             key = "UNIQUE" if field.unique else ""
         columns.append(ColumnDoc(
             name=column,
-            types=(_sql_type(field, "sqlite"), _sql_type(field, "postgres")),
+            types=(_sql_type(field, DIALECTS[0]), _sql_type(field, DIALECTS[1])),
             nullable=field.null,
             default=_default(field),
             key=key,
