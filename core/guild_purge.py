@@ -40,7 +40,8 @@ async def purge_guild(
     """Delete a guild's data: every plugin's, then core's; return the rows deleted.
 
     With ``strict`` a failing plugin raises :class:`GuildPurgeError` (after the others
-    ran), so a maintenance transaction rolls back and is retried; otherwise it is logged.
+    ran), so a maintenance transaction rolls back and is retried. Otherwise the rest is
+    purged and a departure due now is recorded, so the maintenance job retries the guild.
     """
     failed: list[str] = []
     results = await plugins.acall("guildhall_guild_purge", failed=failed, guild_id=guild_id)
@@ -48,7 +49,15 @@ async def purge_guild(
         raise GuildPurgeError(f"guild {guild_id}: purge failed in plugin(s) {', '.join(failed)}")
     deleted = sum(count for _, count in results if isinstance(count, int))
     deleted += await guild_configs.purge(guild_id)
-    await GuildDeparture.filter(guild_id=guild_id).delete()
+    if failed:
+        now = datetime.now(UTC)
+        await GuildDeparture.update_or_create(
+            guild_id=guild_id, defaults={"left_at": now, "purge_after": now}
+        )
+        log.warning("guild %s: purge failed in %s; the maintenance job retries it",
+                    guild_id, ", ".join(failed))
+    else:
+        await GuildDeparture.filter(guild_id=guild_id).delete()
     log.info("purged guild %s (%d rows)", guild_id, deleted)
     return deleted
 

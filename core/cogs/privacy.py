@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.bot import GuildhallBot
 
 CONFIRM_SECONDS = 120
+MAX_REMEMBERED = 10_000  # cooldown entries kept before expired ones are dropped
 PREFIX = "privacy:"
 DELETE_PROMPT = (
     "This deletes everything this bot stores about you in every server: your XP and "
@@ -57,6 +58,10 @@ class Privacy(commands.Cog):
         """Raise ``CommandOnCooldown`` when ``user_id`` made a ``kind`` request too recently."""
         period = self.bot.settings.privacy.request_cooldown_seconds
         now = time.monotonic()
+        if len(self._last_request) > MAX_REMEMBERED:  # forget requests past their cooldown
+            self._last_request = {
+                key: at for key, at in self._last_request.items() if now - at < period
+            }
         last = self._last_request.get((kind, user_id))
         if last is not None and now - last < period:
             cooldown = commands.Cooldown(1, period)

@@ -111,3 +111,18 @@ class MaintenanceSettingsStub:
 
     daily_hour_utc = 4
     weekly_day = "sunday"
+
+
+async def test_an_immediate_purge_that_failed_is_retried_by_the_job(guildhall_db) -> None:
+    await seed_guild(GUILD, USER, MOD)
+    await GuildDeparture.all().delete()
+    guildhall_db.plugins.register("broken", BrokenPurge())
+    await purge_guild(guildhall_db.plugins, GuildConfigService(), GUILD)  # on GUILD_DELETE
+    assert await GuildMember.filter(guild_id=GUILD).count() == 0  # the rest went at once
+    retry = await GuildDeparture.get(guild_id=GUILD)
+
+    guildhall_db.plugins.pm.unregister(name="broken")  # the plugin is fixed
+    engine = MaintenanceEngine(guildhall_db.settings, guildhall_db.plugins)
+    [report] = await engine.run_jobs([JOB], now=retry.purge_after + timedelta(seconds=1))
+    assert report.ok and report.detail == "1 departed guild(s) purged"
+    assert not await GuildDeparture.filter(guild_id=GUILD).exists()
