@@ -39,7 +39,11 @@ class Scope(NamedTuple):
     bot: Any
 
 
-_scope: ContextVar[Scope | None] = ContextVar("guildhall_log_scope", default=None)
+# Holds a plain ``(plugin, subject, bot)`` tuple: the bot sets it on every event (hot path).
+SCOPE: ContextVar[tuple[str | None, Any, Any] | None] = ContextVar(
+    "guildhall_log_scope", default=None
+)
+ScopeToken = Token[tuple[str | None, Any, Any] | None]
 _cluster: int | None = None
 _plugin_packages: dict[str, str] = {}
 _cog_plugins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
@@ -51,14 +55,14 @@ def set_cluster(cluster: int | None) -> None:
     _cluster = cluster
 
 
-def enter(plugin: str | None, subject: Any, bot: Any = None) -> Token[Scope | None]:
+def enter(plugin: str | None, subject: Any, bot: Any = None) -> ScopeToken:
     """Make ``(plugin, subject)`` the current scope; undo with :func:`leave`."""
-    return _scope.set(Scope(plugin, subject, bot))
+    return SCOPE.set((plugin, subject, bot))
 
 
-def leave(token: Token[Scope | None]) -> None:
+def leave(token: ScopeToken) -> None:
     """Restore the scope that was current before :func:`enter`."""
-    _scope.reset(token)
+    SCOPE.reset(token)
 
 
 @contextlib.contextmanager
@@ -73,7 +77,8 @@ def scope(plugin: str | None, subject: Any = None, bot: Any = None) -> Iterator[
 
 def current() -> Scope | None:
     """The current scope (``None`` outside any)."""
-    return _scope.get()
+    value = SCOPE.get()
+    return Scope(*value) if value is not None else None
 
 
 def register_plugin(name: str, plugin: object) -> None:
@@ -128,7 +133,7 @@ def fields_for(record: logging.LogRecord) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if _cluster is not None:
         found["cluster"] = _cluster
-    active = _scope.get()
+    active = current()
     plugin = active.plugin if active is not None else None
     if active is not None and active.subject is not None:
         try:

@@ -18,6 +18,7 @@ import disnake
 from disnake.ext import commands
 
 from core import log_context, metrics
+from core.log_context import SCOPE
 
 STARTED = "_guildhall_started"  # perf_counter() stamped on a Context / interaction
 _KINDS = {
@@ -26,8 +27,10 @@ _KINDS = {
     "user_command": "user",
     "message_command": "message",
 }
-COMPLETIONS = {f"{event}_completion": kind for event, kind in _KINDS.items()}
-ERRORS = {f"{event}_error": kind for event, kind in _KINDS.items()}
+OUTCOMES = {
+    **{f"{event}_completion": kind for event, kind in _KINDS.items()},
+    **{f"{event}_error": kind for event, kind in _KINDS.items()},
+}
 _APP_COMMANDS = {
     disnake.ApplicationCommandType.chat_input: "all_slash_commands",
     disnake.ApplicationCommandType.user: "all_user_commands",
@@ -37,6 +40,13 @@ _APP_COMMANDS = {
 
 def _plugin_of(command: Any) -> str | None:
     return log_context.plugin_of_cog(getattr(command, "cog", None))
+
+
+def _record_outcome(event_name: str, kind: str, args: tuple[Any, ...]) -> None:
+    error = args[1] if event_name.endswith("_error") and len(args) > 1 else None
+    if error is not None and kind == "prefix" and args[0].command is None:
+        return  # an unknown prefix command: not a command run
+    _record(kind, args[0], error)
 
 
 def _record(kind: str, target: Any, error: BaseException | None) -> None:
@@ -58,19 +68,18 @@ class ObservedBot:
 
     def dispatch(self, event_name: str, *args: Any, **kwargs: Any) -> None:
         """Count command outcomes; dispatch with the event's subject as log scope."""
-        if event_name in COMPLETIONS:
-            _record(COMPLETIONS[event_name], args[0], None)
-        elif event_name in ERRORS and getattr(args[0], "command", True) is not None:
-            _record(ERRORS[event_name], args[0], args[1])
-        if not args or event_name == "socket_event_type":
+        if event_name == "socket_event_type" or not args:  # the hottest path: nothing to add
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
             return
-        outer = log_context.current()  # a command's error event keeps the command's plugin
-        token = log_context.enter(outer.plugin if outer else None, args[0], self)
+        kind = OUTCOMES.get(event_name)
+        if kind is not None:
+            _record_outcome(event_name, kind, args)
+        outer = SCOPE.get()  # a command's error event keeps the command's plugin
+        token = SCOPE.set((outer[0] if outer else None, args[0], self))
         try:
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
         finally:
-            log_context.leave(token)
+            SCOPE.reset(token)
 
     async def invoke(self, ctx: commands.Context) -> None:
         """Run a prefix command in its plugin's log scope, timed."""
