@@ -57,6 +57,8 @@ PRIVILEGED: dict[str, Options] = {
     "modstats": lambda w: {},
     "mute": lambda w: {"member": bob(w), "duration": "1h"},
     "pardon": lambda w: {"warning_id": 1},
+    "plugins disable": lambda w: {"plugin": "economy"},
+    "plugins enable": lambda w: {"plugin": "economy"},
     "prefix set": lambda w: {"prefix": "?"},
     "reason": lambda w: {"number": 1, "text": "rewritten"},
     "shop add": lambda w: {"name": "vip", "price": "10"},
@@ -73,7 +75,7 @@ PRIVILEGED: dict[str, Options] = {
     "xp set": lambda w: {"member": bob(w), "amount": 100},
 }
 PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
-          "leaderboard", "ping", "prefix show", "rank", "remind", "reminders cancel",
+          "leaderboard", "ping", "plugins list", "prefix show", "rank", "remind", "reminders cancel",
           "reminders list", "richest", "shop list", "stats commands", "stats me",
           "timezone set", "timezone show", "transfer", "work"}
 DENIALS = ("You need these permissions", "You need the Manage Server permission",
