@@ -75,7 +75,8 @@ PRIVILEGED: dict[str, Options] = {
     "xp set": lambda w: {"member": bob(w), "amount": 100},
 }
 PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
-          "leaderboard", "ping", "plugins list", "prefix show", "rank", "remind", "reminders cancel",
+          "plugins list",
+          "leaderboard", "ping", "prefix show", "rank", "remind", "reminders cancel",
           "reminders list", "richest", "shop list", "stats commands", "stats me",
           "timezone set", "timezone show", "transfer", "work"}
 DENIALS = ("You need these permissions", "You need the Manage Server permission",
