@@ -1,7 +1,8 @@
 """Admin page for a guild's custom commands: list, create, edit, delete.
 
 Validation is :mod:`plugins.customcmds.service`'s (the ``/customcmd`` code path): the
-same name rules, reserved names, response limits and per-guild limit. Responses are
+same name rules, reserved names, response limits and per-guild limit; the service also
+tells every worker to drop its cached command names. Responses are
 shown as text (Jinja autoescaping), never as markup.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from core import bus
 from core.services import audit
 from core.web.app import render
 from core.web.context import WebContext, ctx
@@ -17,7 +17,6 @@ from core.web.discord_api import DiscordApiError
 from core.web.guards import AdminGuild, admin_form, admin_guild
 
 routes = web.RouteTableDef()
-TOPIC = "customcmds.invalidate"
 PREFIX_COMMANDS = frozenset({"help", "ping", "prefix"})
 DONE = {"create": "Command created.", "edit": "Command updated.", "delete": "Command deleted."}
 
@@ -101,5 +100,4 @@ async def change(request: web.Request) -> web.StreamResponse:
             raise ValueError("unknown action")
     except ValueError as exc:
         return await _page(request, admin, str(exc), 400)
-    await bus.publish(TOPIC, {"guild_id": admin.id})
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}/commands?done={action}")

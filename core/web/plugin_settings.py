@@ -1,21 +1,17 @@
 """Plugin panels of the settings page: leveling's no-XP channels and role rewards.
 
-Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses), each
-followed by an audit row and a bus message that drops the guild's cached leveling
-settings in every process.
+Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses, which
+also drop the guild's cached settings in every process), each followed by an audit row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from core import bus
 from core.services import audit
 from core.web.context import WebContext
 from core.web.guards import AdminGuild
 from core.web.guild_objects import GuildObjects
-
-LEVELING_TOPIC = "leveling.invalidate"
 
 
 def _configs(c: WebContext) -> Any:
@@ -79,4 +75,3 @@ async def save_leveling(
                                   None)
     else:
         raise ValueError("unknown action")
-    await bus.publish(LEVELING_TOPIC, {"guild_id": admin.id})

@@ -52,6 +52,18 @@ class CustomCommands(commands.Cog):
 
     # -- helpers -------------------------------------------------------------------------
 
+    @commands.Cog.listener("on_connect")
+    async def follow_changes(self) -> None:
+        """Drop cached names when any process (a worker, the dashboard) adds or deletes one."""
+        if self.bot.bus is not None:
+            self.bot.bus.unsubscribe(service.NAMES_TOPIC, self._names_changed)
+            self.bot.bus.subscribe(service.NAMES_TOPIC, self._names_changed)
+
+    def _names_changed(self, payload: dict[str, object]) -> None:
+        guild_id = payload.get("guild_id")
+        if isinstance(guild_id, int):
+            self.names.invalidate(guild_id)
+
     def reserved(self) -> set[str]:
         """Names taken by built-in prefix commands (and aliases) and slash commands."""
         names = {name.lower() for name in self.bot.all_commands}

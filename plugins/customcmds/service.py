@@ -15,11 +15,13 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core import bus
 from core.db import CONNECTION
 from plugins.customcmds.models import CustomCommand
 
 NAME = re.compile(r"[a-z0-9_-]{1,32}")
 MAX_RESPONSE = 2000
+NAMES_TOPIC = "customcmds.names"  # bus: a guild's command names changed
 _ADD_USES = 'UPDATE "custom_commands" SET "uses" = "uses" + ? WHERE "id" = ?'
 _ADD_USES_PG = 'UPDATE "custom_commands" SET "uses" = "uses" + $1 WHERE "id" = $2'
 
@@ -75,12 +77,14 @@ async def create(
             count = await CustomCommand.filter(guild_id=guild_id).using_db(conn).count()
             if count >= limit:
                 raise CustomCommandError(f"this server already has {limit:,} custom commands.")
-            return await CustomCommand.create(
+            made = await CustomCommand.create(
                 guild_id=guild_id, command_name=name, response=response,
                 creator_id=creator_id, using_db=conn,
             )
     except IntegrityError:
         raise CustomCommandError(f"`{name}` already exists here.") from None
+    await bus.publish(NAMES_TOPIC, {"guild_id": guild_id})
+    return made
 
 
 async def edit(guild_id: int, name: str, response: str) -> CustomCommand:
@@ -96,6 +100,7 @@ async def delete(guild_id: int, name: str) -> CustomCommand:
     """Delete a command; return it as it was."""
     command = await _existing(guild_id, name)
     await command.delete()
+    await bus.publish(NAMES_TOPIC, {"guild_id": guild_id})
     return command
 
 

@@ -105,6 +105,12 @@ class Leveling(commands.Cog):
         """Start the flush loop once the bot is connected."""
         self.ensure_loop()
 
+    @commands.Cog.listener("on_connect")
+    async def follow_changes(self) -> None:
+        """Drop cached settings when any process (a worker, the dashboard) changes them."""
+        if self.bot.bus is not None:
+            self.configs.listen(self.bot.bus)
+
     @commands.Cog.listener("on_shard_ready")
     async def warm_configs(self, shard_id: int) -> None:
         """Load the shard's guilds' leveling settings in bulk (no query on their messages)."""

@@ -1,10 +1,10 @@
 """Leveling logic other code may call: guild settings (cached), rewards, exclusions, /xp.
 
 Every settings change goes through :class:`GuildLevelConfigs`, which validates it, writes
-it and invalidates the guild's cache entry, so the next message uses the new values. The
-cache also expires entries after ``ttl`` seconds (a change made by another process, e.g.
-a dashboard, is seen within that time). Invalid input raises ``ValueError`` and writes
-nothing.
+it and invalidates the guild's cache entry in every process (bus topic
+``leveling.settings``), so the next message uses the new values wherever it arrives. The
+cache also expires entries after ``ttl`` seconds, a safety net for a lost bus message.
+Invalid input raises ``ValueError`` and writes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import bus
 from core.cache import TtlCache
 from core.services import xp
 from plugins.leveling.models import (
@@ -28,6 +29,7 @@ from plugins.leveling.settings import LevelingSettings
 
 XP_AMOUNT_LIMIT = 10_000
 COOLDOWN_LIMIT = 86_400
+SETTINGS_TOPIC = "leveling.settings"  # bus: a guild's leveling settings changed
 EXCLUSION_KINDS = ("channel", "role")
 WARM_CHUNK = 500
 
@@ -72,6 +74,21 @@ class GuildLevelConfigs:
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached settings of a guild."""
         self._cache.invalidate(guild_id)
+
+    async def invalidate_everywhere(self, guild_id: int) -> None:
+        """Drop the guild's cached settings here and in every other process (bus)."""
+        self.invalidate(guild_id)
+        await bus.publish(SETTINGS_TOPIC, {"guild_id": guild_id})
+
+    def listen(self, on: bus.Bus) -> None:
+        """Follow changes made by any process (a worker, the dashboard) on bus ``on``."""
+        on.unsubscribe(SETTINGS_TOPIC, self._on_changed)
+        on.subscribe(SETTINGS_TOPIC, self._on_changed)
+
+    def _on_changed(self, payload: dict[str, Any]) -> None:
+        guild_id = payload.get("guild_id")
+        if isinstance(guild_id, int):
+            self.invalidate(guild_id)
 
     async def warm(self, guild_ids: Iterable[int]) -> int:
         """Cache many guilds' settings with two queries per 500 guilds; return how many.
@@ -126,7 +143,7 @@ class GuildLevelConfigs:
         for key, value in changes.items():
             setattr(row, key, value)
         await row.save(update_fields=[*changes, "updated_at"])
-        self.invalidate(guild_id)
+        await self.invalidate_everywhere(guild_id)
         return await self.get(guild_id)
 
     async def set_rates(
@@ -171,13 +188,13 @@ class GuildLevelConfigs:
         _, created = await LevelExclusion.get_or_create(
             guild_id=guild_id, target_id=target_id, defaults={"kind": kind}
         )
-        self.invalidate(guild_id)
+        await self.invalidate_everywhere(guild_id)
         return created
 
     async def include(self, guild_id: int, target_id: int) -> bool:
         """Let a channel or role earn XP again; ``False`` if it was not excluded."""
         deleted = await LevelExclusion.filter(guild_id=guild_id, target_id=target_id).delete()
-        self.invalidate(guild_id)
+        await self.invalidate_everywhere(guild_id)
         return deleted > 0
 
 

@@ -1,0 +1,30 @@
+"""A dashboard change reaches a running bot at once (bus invalidation, no TTL wait)."""
+
+from __future__ import annotations
+
+from core.bot import GuildhallBot
+from core.testing.bot_fixtures import channel_reply
+from tests.core.web.support import WebEnv
+
+
+async def test_prefix_and_no_xp_channel_reach_the_running_bot(
+    web_env: WebEnv, guildhall_bot: GuildhallBot
+) -> None:
+    guild, general = web_env.guild_id, web_env.demo.general
+    leveling = guildhall_bot.get_cog("Leveling")
+    assert general.id not in (await leveling.configs.get(guild)).excluded_channels
+    assert await guildhall_bot.guild_configs.prefix(guild) == "!"  # both now cached
+
+    await web_env.login(web_env.demo.admin.id)
+    csrf = await web_env.csrf(f"/dashboard/{guild}")
+    saved = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "$$", "log_channel_id": "", "mute_role_id": ""},
+        allow_redirects=False)
+    assert saved.status == 303
+    await web_env.client.post(f"/dashboard/{guild}/leveling", data={
+        "csrf": csrf, "action": "exclude", "channel_id": str(general.id)})
+
+    assert general.id in (await leveling.configs.get(guild)).excluded_channels
+    await web_env.double.send_message(general, web_env.demo.member, "$$ping")
+    reply = await channel_reply(web_env.double, general)
+    assert reply.content.startswith("Pong!")
