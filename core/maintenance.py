@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from core import log_context
 from core.config import Settings
 from core.contracts import RetentionKind, RetentionPolicy, Schedule
 from core.db_care import care_for_database
@@ -244,7 +245,8 @@ class MaintenanceEngine:
         started = time.perf_counter()
         fenced_out: FencedOut | None = None
         try:
-            result = await job.execute(ctx)
+            with log_context.scope(None if job.owner == "core" else job.owner):
+                result = await job.execute(ctx)
             ok, rows, detail = True, result.rows, result.detail
         except FencedOut as exc:
             fenced_out = exc
