@@ -1,4 +1,4 @@
-"""JSON log lines of real commands and listeners, run through the Discord double."""
+"""JSON log lines of real commands, listeners (through the Discord double) and timers."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from core.runtime import Runtime
 from core.testing.bot_fixtures import StartBot, channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
+from plugins.reminders.models import Reminder
+from tests.core.scheduler_kit import in_seconds, reminder_source, running
 
 PROBE_LOG = logging.getLogger("gh_probe.cog")  # a logger inside the probe plugin's package
 
@@ -106,3 +108,22 @@ async def test_command_and_listener_lines_carry_guild_shard_and_plugin(
     assert failed["logger"] == "core.errors" and failed["level"] == "ERROR"
     assert (failed["plugin"], failed["guild"], failed["shard"]) == ("probe", demo.guild.id, 0)
     assert "RuntimeError: probe failure" in failed["exception"]
+
+
+async def test_timer_handler_lines_carry_the_source_plugin_and_row_guild(
+    json_log: io.StringIO, guildhall_db: Runtime
+) -> None:
+    guild_id = (77 << 22) | 1
+    await Reminder.create(user_id=1, channel_id=2, message="m", remind_at=in_seconds(-5),
+                          guild_id=guild_id)
+    handled: list[int] = []
+
+    async def handler(row: Reminder) -> bool:
+        logging.getLogger("core.timer_probe").info("timer handled")
+        handled.append(row.pk)
+        return True
+
+    async with running(reminder_source(handler, name="probe.reminders")):
+        await eventually(lambda: handled)
+    [line] = entries(json_log, "timer handled")
+    assert (line["plugin"], line["guild"]) == ("probe", guild_id)
