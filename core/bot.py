@@ -152,7 +152,10 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         if author.bot:
             return None
         self.user_activity.record(author.id, author.name)
-        return self.process_commands(message) if self._may_be_command(message) else None
+        content = message.content
+        if not content or (content[0] != "<" and not self._may_be_command(message)):
+            return None
+        return self.process_commands(message)
 
     async def on_message(self, message: disnake.Message) -> None:
         """The same as :meth:`message_seen` for direct calls (dispatch runs that inline)."""
@@ -167,7 +170,8 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             return False
         if content.startswith("<@") and self.user is not None:  # a mention of the bot
             me = self.user.id
-            return content.startswith((f"<@{me}>", f"<@!{me}>"))
+            if content.startswith((f"<@{me}>", f"<@!{me}>")):
+                return True
         config = self.guild_configs.peek(message.guild.id) if message.guild else None
         return config is None or content.startswith(config.prefix)
 

@@ -34,6 +34,7 @@ MessageHook = Callable[[Any], Awaitable[Any] | None]
 F = TypeVar("F", bound=Callable[..., Any])
 BATCHED_EVENTS = frozenset({"message"})
 _CLASS_HAS: dict[tuple[type, str], bool] = {}
+_METHOD_NAMES: dict[str, str] = {}
 HOOK_MARK = "__guildhall_message_hook__"
 
 
@@ -69,15 +70,20 @@ class BatchedDispatch:
 
     def dispatch(self, event: str, *args: Any, **kwargs: Any) -> None:
         """Count gateway event types; run a batched event's listeners in one task."""
-        if event == "socket_event_type":
-            self.gateway_events[args[0]] += 1
-            if not self._has_listeners(event):  # the common case: nothing else to do
-                return
         if event not in BATCHED_EVENTS:
+            if event == "socket_event_type":
+                self.gateway_events[args[0]] += 1
+                if not self._has_listeners(event):  # the common case: nothing else to do
+                    return
             super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
             return
         batch: list[Listener] = []
         rest = self._run_hooks(args[0]) if event == "message" else None
+        if not self._has_listeners(event, own_method=False):
+            if rest:  # only the hooks' follow-ups: no need for disnake's dispatch at all
+                asyncio.create_task(self._run_batch(f"on_{event}", [], args, kwargs, rest),
+                                    name=f"disnake: on_{event}")
+            return
         self._batch = batch
         try:
             super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
@@ -89,15 +95,19 @@ class BatchedDispatch:
                 name=f"disnake: on_{event}",
             )
 
-    def _has_listeners(self, event: str) -> bool:
-        method = f"on_{event}"
-        cls = type(self)
-        on_class = _CLASS_HAS.get((cls, method))
-        if on_class is None:
-            on_class = _CLASS_HAS[(cls, method)] = hasattr(cls, method)
+    def _has_listeners(self, event: str, own_method: bool = True) -> bool:
+        """Whether dispatching ``event`` would reach anything (``own_method``: count the
+        class's ``on_<event>``; the bot's own ``on_message`` runs as ``message_seen``)."""
+        method = _METHOD_NAMES.get(event) or _METHOD_NAMES.setdefault(event, f"on_{event}")
+        if own_method:
+            cls = type(self)
+            on_class = _CLASS_HAS.get((cls, method))
+            if on_class is None:
+                on_class = _CLASS_HAS[(cls, method)] = hasattr(cls, method)
+            if on_class:
+                return True
         return bool(
-            on_class
-            or self._listeners.get(event)  # type: ignore[attr-defined]
+            self._listeners.get(event)  # type: ignore[attr-defined]
             or self.extra_events.get(method)  # type: ignore[attr-defined]
             or method in self.__dict__
         )
