@@ -12,6 +12,7 @@ import secrets
 import disnake
 from disnake.ext import commands
 
+from core.db_errors import database_message
 from core.mentions import NO_MENTIONS
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def user_message(error: BaseException) -> str | None:
         return f"That input was not valid: {error}"
     if isinstance(error, disnake.Forbidden):
         return "Discord refused: I lack a permission for that here."
-    return None
+    return database_message(error)  # unreachable, full or read-only: "try again"
 
 
 async def report(
@@ -58,6 +59,8 @@ async def report(
     """Answer the user about ``error``; log unexpected ones. Returns the reference if any."""
     message = user_message(error)
     reference = None
+    if database_message(getattr(error, "original", error)) is not None:
+        log.warning("command %s: database problem: %r", where, getattr(error, "original", error))
     if message is None:
         reference = secrets.token_hex(4)
         original = getattr(error, "original", error)
