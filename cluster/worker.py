@@ -76,6 +76,7 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
     bot = WorkerBot(
         settings, runtime.plugins, limiter=limiter, cluster_index=cluster.index,
         shard_ids=list(cluster.shard_ids), shard_count=shard_count,
+        guild_ready_timeout=settings.cluster.guild_ready_timeout_seconds,
     )
     reporter = StatusReporter(store, status, settings.cluster.status_interval_seconds, bot)
     bot.add_listener(_poke_on_ready(reporter), "on_ready")

@@ -42,17 +42,21 @@ def _banner(runtime: Runtime, sandbox: Sandbox) -> str:
     demo = sandbox.demo
     url = mask_url(runtime.settings.database.url.get_secret_value())
     plugins = ", ".join(runtime.plugins.enabled) or "none"
+    workers = len(sandbox.supervisor.slots) if sandbox.supervisor else 0
     return (
-        f"sandbox: bot connected to a local Discord double ({sandbox.double.config.shard_count}"
-        f" shards); guild {demo.guild.name!r} #general; database {url}; plugins: {plugins}"
+        f"sandbox: bot connected to a local Discord double ({workers} workers, "
+        f"{sandbox.double.config.shard_count} shards); guild {demo.guild.name!r} #general; "
+        f"database {url}; plugins: {plugins}"
     )
 
 
-async def _play(runtime: Runtime, script: str, reply_timeout: float, quiet: float) -> bool:
+async def _play(
+    runtime: Runtime, script: str, reply_timeout: float, quiet: float, options: dict
+) -> bool:
     path = resolve_script(script)
     steps = parse_script(path.read_text(encoding="utf-8"), path.name)
     console = Console(highlight=False, soft_wrap=True)
-    async with Sandbox(runtime) as sandbox:
+    async with Sandbox(runtime, **options) as sandbox:
         console.print(_banner(runtime, sandbox), markup=False)
         runner = ScriptRunner(
             sandbox, lambda line: console.print(line, markup=False), timeout=reply_timeout,
@@ -64,9 +68,9 @@ async def _play(runtime: Runtime, script: str, reply_timeout: float, quiet: floa
     return outcome.passed
 
 
-async def _chat(runtime: Runtime) -> None:
+async def _chat(runtime: Runtime, options: dict) -> None:
     console = Console(highlight=False)
-    async with Sandbox(runtime) as sandbox:
+    async with Sandbox(runtime, **options) as sandbox:
         console.print(_banner(runtime, sandbox), markup=False)
         await Chat(sandbox, console).run()
 
@@ -90,7 +94,8 @@ def sandbox(
     \b
     Runs migrations on the configured database (default data/guildhall.db), creates the
     demo guild "Guildhall Demo" (members admin, alice, bob, carol; its data is reset on
-    each start) and connects the bot with the enabled plugins.
+    each start) and starts the bot as a cluster of 2 worker processes x 2 shards with
+    the enabled plugins.
     \b
     Interactive:  guildhall sandbox
     Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt)
@@ -101,12 +106,13 @@ def sandbox(
         return
     runtime = load_runtime(options)
     _log_to_stderr(verbose)
+    start = {"verbose": verbose, "config_path": options.get("config_path")}
     try:
         if script is not None:
-            passed = asyncio.run(_play(runtime, script, timeout, quiet))
+            passed = asyncio.run(_play(runtime, script, timeout, quiet, start))
             sys.exit(0 if passed else 1)
         if not sys.stdin.isatty():
             raise CliError("interactive sandbox needs a terminal; use --script FILE")
-        asyncio.run(_chat(runtime))
+        asyncio.run(_chat(runtime, start))
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None

@@ -32,6 +32,7 @@ FAST_CLUSTER: dict[str, Any] = {
     "restart_backoff_min_seconds": 0.2,
     "restart_backoff_max_seconds": 2.0,
     "stop_timeout_seconds": 20.0,
+    "guild_ready_timeout_seconds": 0.1,
 }
 START = 90.0  # workers start in a few seconds; generous for a loaded 2-core machine
 

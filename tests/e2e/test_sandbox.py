@@ -62,9 +62,11 @@ async def test_builtin_script_passes(
     assert seconds < 30
     if guildhall_engine == "sqlite":
         assert (tmp_path / "data" / "guildhall.db").is_file()
-    # a second run on the same database starts from a clean demo guild again
-    again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, **env)
-    assert again == 0, out2 + err2
+    # a second run on the same database starts from a clean demo guild again (economy's
+    # daily claim and zero balance would fail otherwise; once per engine keeps it short)
+    if script == "economy":
+        again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, **env)
+        assert again == 0, out2 + err2
 
 
 async def test_missing_reply_fails_with_transcript(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""A running sandbox: the Discord double, the demo world and a real GuildhallBot."""
+"""A running sandbox: the Discord double, the demo world and a real 2 x 2 cluster.
+
+The double runs in this process; the bot runs as two worker processes of two shards
+each under the cluster supervisor, exactly as ``guildhall run`` starts them.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,20 @@ from typing import Any
 import disnake
 from pydantic import SecretStr
 
+from cluster.supervisor import Supervisor
 from core.bot import GuildhallBot
 from core.config import DiscordSettings, Settings
 from core.db import close_database
 from core.runtime import Runtime
-from core.testing.double import DiscordDouble, RunningClient, run_client
+from core.testing.double import DiscordDouble
 from core.testing.double.invoke import BOOLEAN, CHANNEL, MENTIONABLE, USER
 from core.testing.double.state import Member
+from core.testing.sandbox.cluster import SHARDS_PER_WORKER, WORKERS, sandbox_cluster, sandbox_plan
 from core.testing.sandbox.replies import ReplyFeed
 from core.testing.sandbox.world import DemoWorld, build_demo_world
 
 SANDBOX_DOUBLE: dict[str, Any] = {
-    "shard_count": 2,
+    "shard_count": WORKERS * SHARDS_PER_WORKER,
     "heartbeat_interval_ms": 5000,
     "identify_window": 0.05,
 }
@@ -56,13 +62,16 @@ def split_slash(line: str) -> tuple[str, dict[str, str]]:
 class Sandbox:
     """Start with ``async with Sandbox(runtime) as sandbox``; act with :meth:`act`."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, verbose: bool = False,
+                 config_path: str | None = None, start_timeout: float = 60.0) -> None:
         self.runtime = runtime
         self.double = DiscordDouble(**SANDBOX_DOUBLE)
         self.world: DemoWorld | None = None
-        self.bot: GuildhallBot | None = None
         self.feed = ReplyFeed(self.double)
-        self._running: RunningClient | None = None
+        self.supervisor: Supervisor | None = None
+        self.verbose = verbose
+        self.config_path = config_path
+        self.start_timeout = start_timeout
         self._previous_base = disnake.http.Route.BASE
 
     async def __aenter__(self) -> Sandbox:
@@ -77,24 +86,28 @@ class Sandbox:
         await self.stop()
 
     async def start(self) -> None:
-        """Migrate, open the database, start the double, reset the demo guilds, start the bot."""
+        """Migrate, start the double, reset the demo guilds, start the workers (all ready)."""
         await self.runtime.upgrade()
         await self.runtime.open_database()
         await self.double.start()
         self.world = build_demo_world(self.double)
-        settings = settings_for_double(self.runtime.settings, self.double)
-        self.bot = GuildhallBot(settings, self.runtime.plugins, guild_ready_timeout=0.1)
+        purger = GuildhallBot(settings_for_double(self.runtime.settings, self.double),
+                              self.runtime.plugins)
         for guild_id in self.world.guild_ids:  # each run starts from a clean demo guild
-            await self.bot.purge_guild(guild_id)
-        self._running = await run_client(self.bot, self.double)
+            await purger.purge_guild(guild_id)
+        settings, env = sandbox_cluster(self.runtime.settings, self.double, self.verbose)
+        self.supervisor = Supervisor(settings, sandbox_plan(), config_path=self.config_path,
+                                     env=env)
+        await self.supervisor.start()
+        await self.supervisor.wait_ready(self.start_timeout)
         self.feed = ReplyFeed(self.double)
 
     async def stop(self) -> None:
-        """Stop the bot (flushing its buffers), the double and the database."""
+        """Stop the workers (flushing their buffers), the double and the database."""
         try:
-            if self._running is not None:
-                await self._running.stop()
-                self._running = None
+            if self.supervisor is not None:
+                await self.supervisor.stop()
+                self.supervisor = None
             await self.double.close()
         finally:
             await close_database()
