@@ -23,6 +23,7 @@ from cluster.planning import (
 from cluster.ranges import compact
 from cluster.supervisor import Supervisor
 from core.runtime import Runtime
+from core.web.server import open_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ async def launch(
         "; ".join(c.label for c in plan.local),
     )
     supervisor = Supervisor(runtime.settings, plan, config_path=config_path)
+    dashboard = await open_dashboard(runtime) if runtime.settings.web.enabled else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -83,4 +85,6 @@ async def launch(
     finally:
         log.info("stopping %d worker(s)", len(plan.local))
         code = await supervisor.stop()
+        if dashboard is not None:
+            await dashboard.stop()
     return code

@@ -1,9 +1,11 @@
 """The public leaderboard's data: keyset pages of ``guild_members`` by XP.
 
-A page is addressed by a cursor ``(xp, user_id)`` of a neighbouring row instead of an
-OFFSET, so page 5,000 costs what page 1 costs: an index range scan of
-``(guild_id, xp)`` for 100 rows. Ranks follow :func:`core.services.xp.rank_position`
-(ties share a rank); the first row's rank takes one index-only count.
+A page is addressed by a cursor of a neighbouring row instead of an OFFSET, so page
+5,000 costs what page 1 costs: an index range scan of ``(guild_id, xp)`` for 100 rows.
+Lines are numbered by position, ties ordered by user id, as ``/leaderboard`` numbers
+them. A cursor carries the position of its row (``xp.user_id.position``), so turning
+pages counts nothing; a hand-edited link can only misnumber the editor's own view.
+Jumping to a member counts the rows ahead of them once (one index-only count).
 """
 
 from __future__ import annotations
@@ -18,32 +20,37 @@ from core.services import xp
 
 CONNECTION = "default"
 PAGE_SIZE = 100
+MAX_NUMBER = 10**12
 Direction = Literal["first", "after", "from", "before"]
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """A position in the ordering ``xp DESC, user_id ASC``."""
+    """A row in the ordering ``xp DESC, user_id ASC`` and its 1-based position."""
 
     xp: int
     user_id: int
+    position: int
 
     def text(self) -> str:
-        """``"xp.user_id"`` for a URL."""
-        return f"{self.xp}.{self.user_id}"
+        """``"xp.user_id.position"`` for a URL."""
+        return f"{self.xp}.{self.user_id}.{self.position}"
 
     @classmethod
     def parse(cls, raw: str) -> Cursor | None:
         """The cursor in ``raw``, or ``None`` when it is not one."""
-        left, _, right = raw.partition(".")
-        if not (left.isdigit() and right.isdigit()) or len(raw) > 40:
+        parts = raw.split(".")
+        if len(parts) != 3 or not all(p.isdigit() and len(p) <= 20 for p in parts):
             return None
-        return cls(int(left), int(right))
+        total, user_id, position = (int(p) for p in parts)
+        if total > MAX_NUMBER or not 1 <= position <= MAX_NUMBER:
+            return None
+        return cls(total, user_id, position)
 
 
 @dataclass(frozen=True)
 class BoardLine:
-    """One leaderboard row with its rank and progress to the next level."""
+    """One leaderboard row with its position and progress to the next level."""
 
     rank: int
     user_id: int
@@ -63,11 +70,11 @@ class BoardPage:
     next: Cursor | None
 
 
+# The plain bound (first line) lets both engines range-scan the index; the OR settles ties.
 _WHERE = {
-    "first": "",
-    "after": ' AND ("xp" < {x} OR ("xp" = {x2} AND "user_id" > {u}))',
-    "from": ' AND ("xp" < {x} OR ("xp" = {x2} AND "user_id" >= {u}))',
-    "before": ' AND ("xp" > {x} OR ("xp" = {x2} AND "user_id" < {u}))',
+    "after": ' AND "xp" <= {x} AND ("xp" < {x2} OR ("xp" = {x3} AND "user_id" > {u}))',
+    "from": ' AND "xp" <= {x} AND ("xp" < {x2} OR ("xp" = {x3} AND "user_id" >= {u}))',
+    "before": ' AND "xp" >= {x} AND ("xp" > {x2} OR ("xp" = {x3} AND "user_id" < {u}))',
 }
 
 
@@ -75,14 +82,13 @@ async def _rows(
     guild_id: int, direction: Direction, cursor: Cursor | None, limit: int
 ) -> list[tuple[int, int, int, str]]:
     conn = connections.get(CONNECTION)
-    c = cursor or Cursor(0, 0)
-    if direction == "first":
+    if direction == "first" or cursor is None:
         g, n = placeholders(conn, 2, 1)
         where, params = "", [guild_id, limit]
     else:
-        g, x, x2, u, n = placeholders(conn, 5, 1)
-        where = _WHERE[direction].format(x=x, x2=x2, u=u)
-        params = [guild_id, c.xp, c.xp, c.user_id, limit]
+        g, x, x2, x3, u, n = placeholders(conn, 6, 1)
+        where = _WHERE[direction].format(x=x, x2=x2, x3=x3, u=u)
+        params = [guild_id, cursor.xp, cursor.xp, cursor.xp, cursor.user_id, limit]
     order = '"xp", "user_id" DESC' if direction == "before" else '"xp" DESC, "user_id"'
     sql = (
         'SELECT gm."user_id", gm."xp", gm."level", u."username" FROM ('  # noqa: S608
@@ -96,18 +102,14 @@ async def _rows(
     return out
 
 
-async def _position(guild_id: int, first: tuple[int, int, int, str]) -> tuple[int, int]:
-    """``(rank, position)`` of a row: ``1 + #more XP`` and ``1 + #rows ordered before``."""
-    conn = connections.get(CONNECTION)
-    a, b, a2, b2, c = placeholders(conn, 5, 1)
-    rows = await conn.execute_query_dict(
-        'SELECT (SELECT COUNT(*) FROM "guild_members" WHERE "guild_id" = '  # noqa: S608
-        f'{a} AND "xp" > {b}) AS "more", (SELECT COUNT(*) FROM "guild_members" WHERE '
-        f'"guild_id" = {a2} AND "xp" = {b2} AND "user_id" < {c}) AS "tied"',
-        [guild_id, first[1], guild_id, first[1], first[0]],
-    )
-    more, tied = int(rows[0]["more"]), int(rows[0]["tied"])
-    return more + 1, more + tied + 1
+def _first_position(direction: Direction, cursor: Cursor | None, count: int) -> int:
+    if cursor is None or direction == "first":
+        return 1
+    if direction == "after":
+        return cursor.position + 1
+    if direction == "before":
+        return max(1, cursor.position - count)
+    return cursor.position
 
 
 async def page(
@@ -124,16 +126,15 @@ async def page(
         has_before = direction != "first"
     if not rows:
         return BoardPage([], None, None)
-    rank, position = await _position(guild_id, rows[0])
-    lines: list[BoardLine] = []
-    for i, (user_id, total, level, name) in enumerate(rows):
-        if i and total != rows[i - 1][1]:
-            rank = position + i
+    start = _first_position(direction, cursor, len(rows))
+    lines = []
+    for number, (user_id, total, level, name) in enumerate(rows, start=start):
         p = xp.progress(total)
         percent = 100 * p.into_level // p.level_span if p.level_span else 100
-        lines.append(BoardLine(rank, user_id, name, total, level, percent, p.remaining))
-    before = Cursor(rows[0][1], rows[0][0]) if has_before and position > 1 else None
-    after = Cursor(rows[-1][1], rows[-1][0]) if has_after else None
+        lines.append(BoardLine(number, user_id, name, total, level, percent, p.remaining))
+    first, last = lines[0], lines[-1]
+    before = Cursor(first.xp, first.user_id, first.rank) if has_before and start > 1 else None
+    after = Cursor(last.xp, last.user_id, last.rank) if has_after else None
     return BoardPage(lines, before, after)
 
 
@@ -146,4 +147,14 @@ async def member_cursor(guild_id: int, user_id: int) -> Cursor | None:
         f'AND "user_id" = {b}',
         [guild_id, user_id],
     )
-    return Cursor(int(rows[0]["xp"]), user_id) if rows else None
+    if not rows:
+        return None
+    total = int(rows[0]["xp"])
+    a, b, a2, b2, c = placeholders(conn, 5, 1)
+    ahead = await conn.execute_query_dict(
+        'SELECT (SELECT COUNT(*) FROM "guild_members" WHERE "guild_id" = '  # noqa: S608
+        f'{a} AND "xp" > {b}) + (SELECT COUNT(*) FROM "guild_members" WHERE '
+        f'"guild_id" = {a2} AND "xp" = {b2} AND "user_id" < {c}) AS "n"',
+        [guild_id, total, guild_id, total, user_id],
+    )
+    return Cursor(total, user_id, int(ahead[0]["n"]) + 1)

@@ -77,9 +77,9 @@ async def leaderboard(request: web.Request) -> web.Response:
     page = await board_data.page(guild_id, direction, cursor)
     richest: list[Any] = []
     if "economy" in c.enabled_plugins:
-        from plugins.economy.service import richest as economy_richest
+        from plugins.economy.service import top_balances
 
-        entries, _ = await economy_richest(guild_id, 1, 10)
+        entries = await top_balances(guild_id, 10)
         names = dict(await User.filter(user_id__in=[e.user_id for e in entries]).values_list(
             "user_id", "username"))
         richest = [{"rank": e.rank, "user_id": e.user_id, "coins": e.coins,

@@ -1,5 +1,6 @@
-"""Running the dashboard: :func:`start_web` inside a process that already has the
-database open (``guildhall run``), :func:`run_web` as its own process (``guildhall web``).
+"""Running the dashboard: :func:`start_web` in a process that already has the database
+and a bus open; :func:`open_dashboard` in one that has neither (the ``guildhall run``
+launcher); :func:`run_web` as its own process (``guildhall web``).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -35,23 +37,52 @@ async def start_web(settings: Settings, runtime: Runtime | None = None) -> web.A
     return runner
 
 
+@dataclass
+class Dashboard:
+    """A dashboard serving in this process with its own database connection and bus."""
+
+    runner: web.AppRunner
+    bus: bus.Bus
+
+    async def stop(self) -> None:
+        """Stop serving, leave the bus, close the database."""
+        await self.runner.cleanup()
+        if bus.current() is self.bus:
+            bus.install(None)
+        await self.bus.stop()
+        await close_database()
+
+
+async def open_dashboard(runtime: Runtime) -> Dashboard:
+    """Open the database and the bus, then serve (the schema must be migrated).
+
+    For a process that has neither yet: ``guildhall web``, and the ``guildhall run``
+    launcher when ``[web] enabled = true``.
+    """
+    await runtime.open_database()
+    process_bus = bus.bus_for(runtime.settings)
+    await process_bus.start()
+    bus.install(process_bus)
+    try:
+        runner = await start_web(runtime.settings, runtime)
+    except BaseException:
+        bus.install(None)
+        await process_bus.stop()
+        await close_database()
+        raise
+    return Dashboard(runner, process_bus)
+
+
 async def run_web(settings: Settings) -> None:
     """``guildhall web``: migrate, open the database and the bus, serve until SIGINT/SIGTERM."""
     runtime = Runtime.from_settings(settings)
     await runtime.upgrade()
-    await runtime.open_database()
-    process_bus = bus.bus_for(settings)
-    await process_bus.start()
-    bus.install(process_bus)
+    dashboard = await open_dashboard(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    runner = await start_web(settings, runtime)
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
-        bus.install(None)
-        await process_bus.stop()
-        await close_database()
+        await dashboard.stop()

@@ -272,3 +272,12 @@ async def richest(guild_id: int, page: int = 1, per_page: int = 10) -> tuple[lis
     )
     start = (page - 1) * per_page
     return [RichEntry(start + i + 1, uid, coins) for i, (uid, coins) in enumerate(rows)], pages
+
+
+async def top_balances(guild_id: int, limit: int = 10) -> list[RichEntry]:
+    """The guild's ``limit`` richest members, without counting them all (dashboard)."""
+    rows = await (
+        GuildMember.filter(guild_id=guild_id, coins__gt=0)
+        .order_by("-coins", "user_id").limit(limit).values_list("user_id", "coins")
+    )
+    return [RichEntry(i + 1, uid, coins) for i, (uid, coins) in enumerate(rows)]
