@@ -203,7 +203,7 @@ class Supervisor:
             await asyncio.wait([wait for _, wait in waits], timeout=timeout)
         for slot, wait in waits:
             if not wait.done():
-                log.error("%s did not stop within %.0f s: killing it", slot.cluster.label, timeout)
+                log.error("%s did not stop within %g s: killing it", slot.cluster.label, timeout)
                 with contextlib.suppress(ProcessLookupError):
                     slot.process.kill()  # type: ignore[union-attr]
                 await wait
