@@ -10,6 +10,7 @@ a row can be neither lost nor doubled (the archive's primary key is the original
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -143,8 +144,10 @@ async def run_policy(policy: RetentionPolicy, ctx: JobContext) -> JobResult:
     if kind == RetentionKind.ARCHIVE:
         _check_archive_columns(policy)
     last_id: Any = None
+    share_lock = dialect() == "sqlite"
     while True:
         ctx.check_running()
+        started = time.monotonic()
         async with ctx.transaction() as conn:
             ids = await _select_batch(policy.model, where, last_id, ctx.batch_size, conn)
             handled = await _apply(policy, kind, ids, ctx.now, conn) if ids else 0
@@ -152,7 +155,10 @@ async def run_policy(policy: RetentionPolicy, ctx: JobContext) -> JobResult:
         if len(ids) < ctx.batch_size:
             return JobResult(ctx.rows, detail)
         last_id = ids[-1]
-        await asyncio.sleep(0)  # let other tasks of this process reach the database
+        # SQLite has one write lock: leave it free as long as the batch held it, so the
+        # writers waiting for it get in (re-taking it at once starves them for seconds)
+        pause = min(max(time.monotonic() - started, 0.005), 0.25) if share_lock else 0
+        await asyncio.sleep(pause)  # and let other tasks of this process reach the database
 
 
 async def _select_batch(
