@@ -1,0 +1,170 @@
+"""Worker memory: RSS of a bot holding 1,000 and 10,000 guilds of 50 members in its cache.
+
+    python -m tests.bench.memory                        # 1,000 and 10,000 guilds
+    python -m tests.bench.memory --guilds 500,2000 --members 20
+
+The Discord double (this process) serves ``N`` guilds of ``--members`` members, spread
+over 4 shards. For each size, a fresh process starts either a GuildhallBot with all six
+plugins (default intents and cache settings from ``config.toml``: members and message
+content on, disnake's default member cache) or a bare disnake ``AutoShardedBot`` with the
+same intents, waits until every shard is ready and every guild is cached, collects
+garbage and reports its resident set size (``VmRSS``). The table shows RSS per size and
+MB per 1,000 guilds (the slope between the sizes, so the interpreter and imports do not
+count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from disnake.ext import commands
+
+from core.bot import GuildhallBot, build_intents
+from core.config import BUILTIN_PLUGINS
+from core.db import close_database
+from core.runtime import Runtime
+from core.testing.bot_fixtures import eventually
+from core.testing.double import DiscordDouble, run_client
+from core.testing.pytest_plugin import make_settings
+from core.testing.sandbox.session import settings_for_double
+from tests.bench.common import database_factory
+
+SHARDS = 4
+KINDS = ("bare", "guildhall")
+
+
+def rss_mb() -> float:
+    """This process's resident set size in MB (Linux ``/proc``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+async def child(kind: str, url: str, api_base: str, token: str, guilds: int) -> None:
+    """Connect one bot of ``kind`` to the double, wait for every guild, print its RSS."""
+    settings = make_settings(url, list(BUILTIN_PLUGINS), leader={"duties": []})
+    runtime = Runtime.from_settings(settings)
+    await runtime.open_database()
+    double = DiscordDouble(token=token, shard_count=SHARDS, identify_window=0.05)
+    double.port = int(api_base.rsplit(":", 1)[1].split("/")[0])  # only for the URLs
+    bot_settings = settings_for_double(settings, double)
+    options: dict[str, Any] = {"guild_ready_timeout": 0.5, "shard_count": SHARDS}
+    bot: commands.AutoShardedBot
+    if kind == "guildhall":
+        bot = GuildhallBot(bot_settings, runtime.plugins, **options)
+    else:
+        bot = commands.AutoShardedBot(command_prefix="!", intents=build_intents(bot_settings),
+                                      **options)
+    started = time.perf_counter()
+    running = await run_client(bot, double, timeout=600)
+    await eventually(lambda: len(bot.guilds) >= guilds, timeout=600, interval=0.2,
+                     message="not every guild arrived")
+    ready = time.perf_counter() - started
+    gc.collect()
+    out = {"kind": kind, "guilds": len(bot.guilds), "members": sum(
+        len(g.members) for g in bot.guilds), "rss_mb": rss_mb(), "ready_s": ready}
+    await running.stop()
+    await close_database()
+    print(json.dumps(out), flush=True)
+
+
+def build(double: DiscordDouble, guilds: int, members: int) -> None:
+    """``guilds`` guilds with ``members`` members each (names ``g<n>m<i>``)."""
+    for g in range(guilds):
+        guild = double.create_guild(f"Guild {g}", channels=("general", "chat"))
+        for i in range(members - 1):  # the owner is a member too
+            double.add_member(guild, f"g{g}m{i}")
+
+
+async def measure(kind: str, guilds: int, url: str, double: DiscordDouble) -> dict[str, Any]:
+    """Run one child process and return its report."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.bench.memory", "--child", kind, "--url", url,
+        "--api-base", double.api_base, "--token", double.token, "--guilds", str(guilds),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{kind} child with {guilds} guilds failed ({proc.returncode})")
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+async def bench(args: argparse.Namespace) -> int:
+    """Each size: a double with that world, one child per bot kind; then the table."""
+    logging.basicConfig(level=logging.ERROR)
+    rows: list[dict[str, Any]] = []
+    async with database_factory(["sqlite"], prefix="bench-memory-") as factory:
+        url = await factory.create_migrated(
+            "sqlite", make_settings("sqlite://:memory:", list(BUILTIN_PLUGINS)))
+        for guilds in args.sizes:
+            double = await DiscordDouble(shard_count=SHARDS, identify_window=0.05,
+                                         heartbeat_interval_ms=30_000).start()
+            try:
+                build(double, guilds, args.members)
+                for kind in KINDS:
+                    print(f"{kind}: {guilds:,} guilds...", file=sys.stderr, flush=True)
+                    rows.append(await measure(kind, guilds, url, double))
+            finally:
+                await double.close()
+    return report(rows, args)
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
+    """Print the table and the summary line."""
+    print(f"memory: guilds of {args.members} members on {SHARDS} shards, default intents and "
+          "cache settings; RSS after every guild was cached and a gc.collect()")
+    print(f"{'bot':<10} {'guilds':>7} {'members':>9} {'RSS MB':>8} {'ready s':>8}")
+    for r in rows:
+        print(f"{r['kind']:<10} {r['guilds']:>7,} {r['members']:>9,} {r['rss_mb']:>8.1f} "
+              f"{r['ready_s']:>8.1f}")
+    slopes = {}
+    low, high = min(args.sizes), max(args.sizes)
+    for kind in KINDS:
+        by_size = {r["guilds"]: r["rss_mb"] for r in rows if r["kind"] == kind}
+        if high != low and low in by_size and high in by_size:
+            slopes[kind] = (by_size[high] - by_size[low]) / ((high - low) / 1000)
+    print("summary: " + "; ".join(
+        f"{kind} {mb:.1f} MB per 1,000 guilds" for kind, mb in slopes.items())
+        + f" (slope {low:,} -> {high:,} guilds of {args.members} members)")
+    return 0
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.memory", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--guilds", default="1000,10000", help="sizes, comma-separated")
+    parser.add_argument("--members", type=int, default=50, help="members per guild")
+    parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--api-base", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = sorted({int(n) for n in args.guilds.split(",") if n})
+    except ValueError:
+        parser.error("--guilds takes numbers, comma-separated")
+    if not args.sizes or min(args.sizes) < 1 or args.members < 2:
+        parser.error("--guilds must be >= 1 and --members >= 2")
+    return args
+
+
+async def main(args: argparse.Namespace) -> int:
+    """Child mode or the bench."""
+    if args.child:
+        await child(args.child, args.url, args.api_base, args.token, args.sizes[0])
+        return 0
+    return await bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
