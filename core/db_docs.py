@@ -47,6 +47,7 @@ EXTERNAL_LIFECYCLES: dict[str, Lifecycle] = {
 # What core's own (non-policy) maintenance jobs do, for the job table.
 CORE_JOB_ACTIONS: dict[str, tuple[str, str]] = {
     "core.maintenance_runs.delete": ("delete", "maintenance_runs"),
+    "core.web_sessions.delete": ("delete sessions whose expires_at is", "web_sessions"),
     "core.purge_departed_guilds": (
         "purge the data of guilds whose grace period after removal ended", "guild_departures"),
     "core.integrity": ("run the plugins' integrity checks (read-only; logs problems)", ""),

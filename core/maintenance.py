@@ -2,6 +2,7 @@
 
 Jobs come from the plugins' ``guildhall_retention_policies`` (in plugin order) followed by
 core's own: ``core.maintenance_runs.delete`` (run history older than 180 days),
+``core.web_sessions.delete`` (dashboard logins expired for a day),
 ``core.purge_departed_guilds`` (hourly; see :mod:`core.guild_purge`), ``core.integrity``
 (weekly; logs every problem) and ``core.db_care`` (daily, last).
 
@@ -40,7 +41,7 @@ from core.maintenance_jobs import (
     policy_job,
 )
 from core.maintenance_schedule import is_due, next_window_start, window_start
-from core.models import MaintenanceRun
+from core.models import MaintenanceRun, WebSession
 from core.plugins import PluginManager
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,16 @@ class MaintenanceEngine:
             age_column="started_at",
             older_than=timedelta(days=RUN_HISTORY_DAYS),
         )
+        sessions = RetentionPolicy(
+            name="core.web_sessions.delete",
+            kind=RetentionKind.DELETE,
+            model=WebSession,
+            age_column="expires_at",
+            older_than=timedelta(days=1),
+        )
         return [
             policy_job(history, "core"),
+            policy_job(sessions, "core"),
             MaintenanceJob(
                 "core.purge_departed_guilds", Schedule.HOURLY, self._purge_departed_job
             ),

@@ -24,7 +24,8 @@ from tests.core.maintenance_support import (
 )
 
 DAILY = {"reminders.completed.delete", "moderation.warnings.expire",
-         "economy.transactions.archive", "core.maintenance_runs.delete", "core.db_care"}
+         "economy.transactions.archive", "core.maintenance_runs.delete",
+         "core.web_sessions.delete", "core.db_care"}
 WEEKLY = {"analytics.command_stats.rollup", "analytics.command_stats.delete",
           "moderation.warnings.delete", "core.integrity"}
 HOURLY = {"core.purge_departed_guilds"}

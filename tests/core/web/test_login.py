@@ -75,3 +75,30 @@ async def test_revoked_discord_token_ends_the_session(web_env: WebEnv) -> None:
     page = await web_env.client.get(f"/dashboard/{web_env.guild_id}", allow_redirects=False)
     assert page.status == 302 and page.headers["Location"].startswith("/login")
     assert await WebSession.all().count() == 0
+
+
+async def test_expired_sessions_are_refused_and_cleaned(web_env: WebEnv) -> None:
+    from datetime import timedelta
+
+    from tortoise import timezone
+
+    from core.maintenance import MaintenanceEngine
+    from core.runtime import Runtime
+    from core.web import sessions
+
+    await web_env.login(web_env.demo.admin.id)
+    live = await WebSession.get(user_id=web_env.demo.admin.id)
+    token, _ = await sessions.create(web_env.demo.member.id, "alice", "t", days=1)
+    await WebSession.filter(id=sessions.token_hash(token)).update(
+        expires_at=timezone.now() - timedelta(days=2))
+    web_env.client.session.cookie_jar.clear()
+    web_env.client.session.cookie_jar.update_cookies(
+        {sessions.SESSION_COOKIE: token}, web_env.client.make_url("/"))
+    refused = await web_env.client.get("/dashboard", allow_redirects=False)
+    assert refused.status == 302 and refused.headers["Location"].startswith("/login")
+
+    runtime = Runtime.from_settings(web_env.settings)
+    reports = await MaintenanceEngine(web_env.settings, runtime.plugins).run_jobs(
+        ["core.web_sessions.delete"])
+    assert [(r.name, r.ok, r.rows) for r in reports] == [("core.web_sessions.delete", True, 1)]
+    assert await WebSession.all().values_list("id", flat=True) == [live.id]
