@@ -125,13 +125,15 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         await self.plugins.acall("guildhall_flush")
 
     async def close(self) -> None:
-        """Stop leading, stop the flush loop, write out what is buffered, then disconnect."""
+        """Stop leading and the flush loop, stop receiving events, write out what is
+        buffered, then close REST and the rest."""
         if self.leader is not None:
             await self.leader.stop()
             self.leader = None
         if self._flush_task is not None:
             self._flush_task.cancel()
             self._flush_task = None
+        await self.stop_receiving()
         await self.flush()
         self.stop_observing()
         if self.bus is not None:
@@ -140,6 +142,19 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             await self.bus.stop()
             self.bus = None
         await super().close()
+
+    async def stop_receiving(self) -> None:
+        """Close every shard's gateway socket (REST stays open for the final flush).
+
+        Flushing while events still arrive would lose what they buffer after the flush
+        (XP of messages received during shutdown, say).
+        """
+        for shard in list(self.shards.values()):
+            try:
+                await shard.disconnect()
+            except Exception:
+                log.exception("closing shard %s's gateway failed", shard.id)
+        await asyncio.sleep(0)  # handlers of events already received run first
 
     # -- events ---------------------------------------------------------------------------
 

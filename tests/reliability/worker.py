@@ -1,12 +1,13 @@
 """A bot worker in its own OS process, for the fault-injection tests.
 
-    python -m tests.reliability.worker SETTINGS_JSON [--shards 0-1]
+    python -m tests.reliability.worker SETTINGS_JSON [--shards LOW-HIGH [SHARD_COUNT]]
 
 It migrates (under the migration lock), opens the database, and runs a real
 :class:`core.bot.GuildhallBot` against the Discord double with every enabled plugin and
 a lease candidacy - what one ``guildhall run`` worker does - reporting on stdout as JSON
-lines: ``ready``, ``leader`` (``is_leader`` true/false on each change) and ``stopped``.
-SIGTERM closes the bot (leader released, buffers flushed) and exits 0.
+lines: ``ready``, ``leader`` (``is_leader`` true/false on each change) and ``stopped``
+(with the guild messages from members the bot received, per author). SIGTERM closes the
+bot (leader released, buffers flushed) and exits 0.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import json
 import signal
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import disnake
+from disnake.ext import commands
 
 from core.bot import GuildhallBot
 from core.config import Settings
@@ -43,6 +48,18 @@ async def watch_leader(bot: GuildhallBot) -> None:
         await asyncio.sleep(0.05)
 
 
+class MessageCounter(commands.Cog):
+    """Counts the guild messages from members this process received, per author."""
+
+    def __init__(self) -> None:
+        self.by_author: Counter[int] = Counter()
+
+    @commands.Cog.listener()
+    async def on_message(self, message: disnake.Message) -> None:
+        if message.guild is not None and not message.author.bot:
+            self.by_author[message.author.id] += 1
+
+
 def load(argv: list[str]) -> tuple[Settings, dict[str, Any]]:
     """The settings file and the bot options (``--shards LOW-HIGH [COUNT]``)."""
     settings = Settings(**json.loads(Path(argv[0]).read_text(encoding="utf-8")))
@@ -61,6 +78,8 @@ async def main(settings: Settings, options: dict[str, Any]) -> int:
     await runtime.upgrade()
     await runtime.open_database()
     bot = GuildhallBot(settings, runtime.plugins, **options)
+    counter = MessageCounter()
+    bot.add_cog(counter)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -84,7 +103,7 @@ async def main(settings: Settings, options: dict[str, Any]) -> int:
         with contextlib.suppress(BaseException):
             await runner
         await close_database()
-        emit("stopped", code=code)
+        emit("stopped", code=code, messages={str(k): v for k, v in counter.by_author.items()})
     return code
 
 
