@@ -69,10 +69,18 @@ async def _play(
 
 
 async def _chat(runtime: Runtime, options: dict) -> None:
+    from core.web.sandbox import serve_sandbox_dashboard
+
     console = Console(highlight=False)
     async with Sandbox(runtime, **options) as sandbox:
         console.print(_banner(runtime, sandbox), markup=False)
-        await Chat(sandbox, console).run()
+        dashboard = await serve_sandbox_dashboard(sandbox)
+        for line in dashboard.lines():
+            console.print(line, markup=False)
+        try:
+            await Chat(sandbox, console).run()
+        finally:
+            await dashboard.stop()
 
 
 @click.command()
@@ -95,7 +103,8 @@ def sandbox(
     Runs migrations on the configured database (default data/guildhall.db), creates the
     demo guild "Guildhall Demo" (members admin, alice, bob, carol; its data is reset on
     each start) and starts the bot as a cluster of 2 worker processes x 2 shards with
-    the enabled plugins.
+    the enabled plugins. Interactive runs also serve the web dashboard for the demo
+    guild (its address is printed; log in as admin on the double's authorize page).
     \b
     Interactive:  guildhall sandbox
     Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt)
