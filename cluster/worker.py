@@ -28,6 +28,7 @@ from cluster.ranges import parse_clusters
 from cluster.reporter import StatusReporter
 from cluster.status import WorkerStatus, make_store
 from cluster.worker_bot import WorkerBot
+from core import log_context
 from core.config import ConfigError
 from core.db import close_database
 from core.logging_setup import setup_logging
@@ -37,19 +38,25 @@ from core.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-class ClusterLogFilter(logging.Filter):
-    """Tags every record with its cluster (a JSON field, a prefix in text logs)."""
+class ClusterPrefix(logging.Filter):
+    """Prefixes readable log lines with ``[cluster N]`` (JSON lines carry a field instead)."""
 
     def __init__(self, cluster: int) -> None:
         super().__init__()
-        self.cluster = cluster
+        self.prefix = f"[cluster {cluster}] "
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "cluster"):
-            record.cluster = self.cluster
-            if isinstance(record.msg, str):
-                record.msg = f"[cluster {self.cluster}] {record.msg}"
+        if isinstance(record.msg, str) and not record.msg.startswith(self.prefix):
+            record.msg = self.prefix + record.msg
         return True
+
+
+def tag_logs(cluster: int, json_format: bool) -> None:
+    """Mark this process's log records with its cluster index."""
+    log_context.set_cluster(cluster)
+    if not json_format:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(ClusterPrefix(cluster))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -141,8 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     setup_logging(runtime.settings.logging)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(ClusterLogFilter(cluster.index))
+    tag_logs(cluster.index, runtime.settings.logging.json_format)
     sys.exit(asyncio.run(run_worker(runtime, cluster, args.shard_count, args.max_concurrency)))
 
 

@@ -28,7 +28,7 @@ FAST_CLUSTER: dict[str, Any] = {
     "identify_margin_seconds": 0.1,
     "status_interval_seconds": 0.5,
     "status_stale_seconds": 2.0,
-    "heartbeat_timeout_seconds": 8.0,
+    "heartbeat_timeout_seconds": 30.0,  # start-up on a loaded machine takes seconds
     "restart_backoff_min_seconds": 0.2,
     "restart_backoff_max_seconds": 2.0,
     "stop_timeout_seconds": 20.0,
