@@ -1,0 +1,129 @@
+"""SQLite out of space, or read-only: a clear answer, no corruption, recovery afterwards.
+
+Disk full: ``PRAGMA max_page_count`` caps the database at its size and the reminders
+table is filled until a write fails with SQLITE_FULL - what a full disk gives. Read-only:
+``PRAGMA query_only`` makes every write fail with SQLITE_READONLY, as a read-only file
+does (tests run as root, for whom ``chmod`` changes nothing). Both act on the connection
+the bot itself uses. Meanwhile members use commands (they are told what happened, and
+nothing is half-written) and earn XP (the failed flush keeps it). Once writes are
+possible again, commands work at once, the kept XP is written, and ``PRAGMA
+integrity_check`` says ``ok`` throughout.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from tortoise.exceptions import OperationalError
+
+from core.db_errors import FULL, READ_ONLY
+from core.models import GuildMember, User
+from core.testing.bot_fixtures import StartBot
+from core.testing.double import DiscordDouble
+from core.testing.sandbox.world import DemoWorld
+from plugins.leveling.models import LevelSettings
+from plugins.reminders.models import Reminder
+from tests.helpers import fetch
+from tests.reliability.outages import Probes, probe
+
+pytestmark = [pytest.mark.reliability,
+              pytest.mark.parametrize("guildhall_engine", ["sqlite"], indirect=True)]
+TEXT = "x" * 1400  # two rows fill a 4 KiB page
+XP = 10
+
+
+@pytest.fixture
+def guildhall_plugins() -> list[str]:
+    """Commands that write (reminders) and buffered writes (leveling)."""
+    return ["reminders", "leveling"]
+
+
+async def integrity() -> str:
+    """``PRAGMA integrity_check`` of the bot's database."""
+    return (await fetch("PRAGMA integrity_check"))[0][0]
+
+
+async def fill_up(user_id: int, channel_id: int) -> int:
+    """Cap the file at its size plus two pages and fill it: reminders the size of the
+    probe's, then ``guild_members`` and ``users`` rows (XP flushes write there)."""
+    filler = await User.create(user_id=10**12, username="filler")
+    pages = (await fetch("PRAGMA page_count"))[0][0]
+    await fetch(f"PRAGMA max_page_count = {pages + 2}")
+    rows = 0
+
+    async def until_full(insert: Any) -> None:
+        nonlocal rows
+        while True:
+            try:
+                await insert(rows)
+            except OperationalError as exc:
+                assert "full" in str(exc)
+                return
+            rows += 1
+            assert rows < 100_000, "max_page_count did not cap the database"
+
+    await until_full(lambda _: Reminder.create(
+        user_id=user_id, channel_id=channel_id, message=TEXT,
+        remind_at="2099-01-01T00:00:00+00:00"))
+    await until_full(lambda n: GuildMember.create(user_id=filler.user_id, guild_id=n))
+    await until_full(lambda n: User.create(user_id=10**12 + 1 + n, username=f"filler{n}"))
+    return rows
+
+
+async def earn(double: DiscordDouble, demo: DemoWorld, messages: int) -> None:
+    """``messages`` messages from alice, each worth XP (cooldown 0)."""
+    for i in range(messages):
+        await double.send_message(demo.general, demo.member, f"talk {i}")
+
+
+async def xp_of(member_id: int, guild_id: int) -> int:
+    """Alice's stored XP (0 when no row)."""
+    row = await GuildMember.get_or_none(user_id=member_id, guild_id=guild_id)
+    return row.xp if row else 0
+
+
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+async def test_writes_fail_clearly_and_recover(
+    guildhall_db, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld,
+    guildhall_start_bot: StartBot, fault: str,
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    await LevelSettings.create(guild_id=demo.guild.id, xp_min=XP, xp_max=XP, cooldown_seconds=0)
+    bot = await guildhall_start_bot()
+    if fault == "full":
+        filled = await fill_up(demo.member.id, demo.general.id)
+        expected, undo = FULL, "PRAGMA max_page_count = 1073741823"
+    else:
+        filled = 0
+        await fetch("PRAGMA query_only = ON")
+        expected, undo = READ_ONLY, "PRAGMA query_only = OFF"
+    rows = await Reminder.all().count()
+    during = Probes()
+    remind = {"when": "1h", "text": TEXT}
+    texts = [await probe(double, demo, during, "remind", remind) for _ in range(3)]
+    await earn(double, demo, 5)
+    assert [t for t in texts if t != expected] == []
+    assert during.try_again == 3
+    await bot.flush()  # fails (logged, the awards stay buffered) unless a page has room
+    xp_during = await xp_of(demo.member.id, demo.guild.id)
+    assert xp_during == 0  # not written, but kept
+    assert await Reminder.all().count() == rows  # nothing half-written
+    checked_during = await integrity()
+
+    await fetch(undo)
+    restored = time.monotonic()
+    after = Probes()
+    answer = await probe(double, demo, after, "remind", remind)
+    recovery = time.monotonic() - restored
+    await bot.flush()
+    stored = await xp_of(demo.member.id, demo.guild.id)
+    print(f"\nSQLite {fault}: {filled} rows filled it; {len(texts)} commands answered "
+          f"{expected!r}; XP stored during the fault {xp_during}, after recovery {stored} "
+          f"of {5 * XP}; integrity during {checked_during!r}, after {await integrity()!r}; "
+          f"first command after recovery answered in {recovery:.2f} s")
+    assert answer.startswith("Reminder `#") and after.ok == 1
+    assert await Reminder.all().count() == rows + 1
+    assert stored == 5 * XP
+    assert checked_during == "ok" and await integrity() == "ok"
