@@ -1,8 +1,9 @@
 """``guildhall run`` as a cluster: real launcher and worker processes against the double.
 
 One launcher of 3 workers x 2 shards serves every guild from the worker holding its
-shard, restarts a SIGKILLed worker (the leader, whose lease moves), and on SIGTERM under
-load writes every buffered row before exiting 0. Identify spacing holds throughout.
+shard, re-identifies every shard after invalidated sessions, restarts a SIGKILLed worker
+(the leader, whose lease moves), and on SIGTERM under load writes every buffered row
+before exiting 0. Identify spacing (max_concurrency 1) holds throughout.
 """
 
 from __future__ import annotations
@@ -92,6 +93,20 @@ async def test_cluster_serves_recovers_and_stops_cleanly(
                               if r.path.endswith("/commands")}
         assert commands_synced_by == {0}
 
+        # invalidated sessions: every shard re-identifies at once, through the limiter
+        def accepted() -> int:
+            return len([i for i in double.gateway.identifies if i.accepted])
+
+        before = accepted()
+        for shard in range(SHARDS):
+            assert double.gateway.send_op(shard, 9, False) == 1
+        await eventually(lambda: accepted() >= before + SHARDS, timeout=30, interval=0.1,
+                         message="every shard identified again")
+        assert double.gateway.identify_violations == 0
+        for _, channel, members in world:
+            await double.send_message(channel, members[1], "!ping")
+            await channel_reply(double, channel, timeout=20)
+
         # SIGKILL of the leader: restarted, shards back, the lease moves
         (leader,) = [s for s in (await statuses(settings)).values() if s.leader]
         os.kill(leader.pid, signal.SIGKILL)
@@ -142,4 +157,4 @@ async def test_cluster_serves_recovers_and_stops_cleanly(
     assert stored == {m.id for m in authors}
     assert {s.state for s in (await statuses(settings)).values()} == {"stopped"}
     assert double.gateway.identify_violations == 0
-    assert len([i for i in double.gateway.identifies if i.accepted]) >= SHARDS + PER_CLUSTER
+    assert accepted() >= 2 * SHARDS + PER_CLUSTER  # start, re-identify, restart
