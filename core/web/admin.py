@@ -1,7 +1,8 @@
 """Admin pages: the user's guilds, and per guild its settings (core, plugins, leveling).
 
-Every change calls the same service function as the matching slash command, writes an
-audit row (source ``"web"``) and invalidates the caches of every process through the bus.
+Every change calls the same service function as the matching slash command (the log
+channel and mute role: :mod:`plugins.moderation.guild_settings`, as ``/modconfig``),
+writes an audit row (source ``"web"``) and invalidates the caches of every process.
 Bad input re-renders the page with the reason and a 400, changing nothing.
 """
 
@@ -18,6 +19,8 @@ from core.web.context import WebContext, ctx
 from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
 from core.web.guards import user_guilds as fetch_user_guilds
 from core.web.plugin_settings import leveling_panel, save_leveling
+from plugins.moderation.checks import Refusal
+from plugins.moderation.guild_settings import check_mute_role, set_log_channel, set_mute_role
 
 routes = web.RouteTableDef()
 DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved.",
@@ -71,27 +74,26 @@ async def settings_page(request: web.Request) -> web.Response:
 
 @routes.post("/dashboard/{guild_id}/general")
 async def save_general(request: web.Request) -> web.StreamResponse:
-    """Prefix, log channel, mute role, public pages."""
+    """Prefix and public pages; log channel and mute role by moderation's own rules."""
     admin, form = await admin_form(request)
     c = ctx(request)
     objects = await guild_objects.load(c, admin.id)
+    actor = {"actor_id": admin.session.user_id, "source": "web"}
     try:
-        changes = {
-            "prefix": str(form.get("prefix", "")).strip(),
-            "log_channel_id": objects.channel(form.get("log_channel_id")),
-            "mute_role_id": objects.role(form.get("mute_role_id")),
-            "public_pages": form.get("public_pages") == "on",
-        }
-        await apply_config(c, admin, changes)
-    except ValueError as exc:
+        channel = objects.channel_id(form.get("log_channel_id"))
+        role = objects.role_of(form.get("mute_role_id"))
+        if channel is not None and channel not in objects.channel_ids:
+            raise Refusal("That channel is not in this server.")
+        if role is not None:
+            check_mute_role(role, objects.bot)  # every rule checked before anything is written
+        await c.guild_configs.update(
+            admin.id, prefix=str(form.get("prefix", "")).strip(),
+            public_pages=form.get("public_pages") == "on", **actor)
+        await set_log_channel(c.guild_configs, admin.id, channel, objects.channel_ids, **actor)
+        await set_mute_role(c.guild_configs, admin.id, role, objects.bot, **actor)
+    except (ValueError, Refusal) as exc:
         return await _page(request, admin, str(exc), 400)
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=general")
-
-
-async def apply_config(c: WebContext, admin: AdminGuild, changes: dict[str, Any]) -> None:
-    """Write ``guild_config`` fields through the service (audit rows, every cache dropped)."""
-    await c.guild_configs.update(admin.id, actor_id=admin.session.user_id, source="web",
-                                 **changes)
 
 
 @routes.post("/dashboard/{guild_id}/plugins")

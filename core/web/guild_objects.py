@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from core.web.context import WebContext
-from core.web.discord_api import DiscordApiError
+from core.web.discord_api import ADMINISTRATOR, DiscordApiError
+from plugins.moderation.guild_settings import BotFacts, RoleFacts
 
 TEXT_TYPES = (0, 5)  # text and announcement channels
 FRESH_SECONDS = 5.0  # a channel or role just made on Discord shows up this soon
+MANAGE_ROLES = 1 << 28
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class GuildObjects:
-    """Text channels and assignable roles of a guild."""
+    """Text channels and roles of a guild, and the bot's standing there."""
 
     channels: list[Choice]
     roles: list[Choice]
+    channel_ids: frozenset[int]
+    role_facts: dict[int, RoleFacts]
+    bot: BotFacts
 
     def channel(self, raw: object) -> int | None:
         """The id of a submitted channel ("" = none); ``ValueError`` if not this guild's."""
@@ -36,6 +41,25 @@ class GuildObjects:
     def role(self, raw: object) -> int | None:
         """The id of a submitted role ("" = none); ``ValueError`` if not assignable."""
         return self._pick(raw, self.roles, "role")
+
+    def channel_id(self, raw: object) -> int | None:
+        """A submitted channel id as a number ("" = none); the rules check membership."""
+        text = str(raw or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 20:
+            raise ValueError("that channel is not in this server")
+        return int(text)
+
+    def role_of(self, raw: object) -> RoleFacts | None:
+        """The facts of a submitted role ("" = none); ``ValueError`` if not this guild's."""
+        text = str(raw or "").strip()
+        if not text:
+            return None
+        found = self.role_facts.get(int(text)) if text.isdigit() and len(text) <= 20 else None
+        if found is None:
+            raise ValueError("Pick a normal role of this server.")
+        return found
 
     @staticmethod
     def _pick(raw: object, options: list[Choice], kind: str) -> int | None:
@@ -51,6 +75,17 @@ class GuildObjects:
         return found.id
 
 
+def _bot_facts(guild_id: int, roles: list[dict], member: dict) -> BotFacts:
+    by_id = {int(r["id"]): r for r in roles}
+    mine = [by_id[int(r)] for r in member.get("roles", []) if int(r) in by_id]
+    top = max((int(r["position"]) for r in mine), default=0)
+    permissions = 0
+    for role in [*mine, by_id.get(guild_id, {})]:
+        permissions |= int(role.get("permissions") or 0)
+    manage = bool(permissions & (MANAGE_ROLES | ADMINISTRATOR))
+    return BotFacts(top_position=top, manage_roles=manage)
+
+
 async def load(c: WebContext, guild_id: int) -> GuildObjects:
     """Channels and roles of the guild; roles the bot cannot assign are marked unusable."""
     try:
@@ -60,17 +95,20 @@ async def load(c: WebContext, guild_id: int) -> GuildObjects:
         member = await c.bot_get(f"/guilds/{guild_id}/members/{me['id']}", ttl=FRESH_SECONDS)
     except DiscordApiError:
         raise web.HTTPBadGateway(text="Discord could not be reached; try again.") from None
-    positions = {str(r["id"]): int(r["position"]) for r in roles}
-    top = max((positions.get(str(r), 0) for r in member.get("roles", [])), default=0)
-    text = sorted((c for c in channels if c.get("type") in TEXT_TYPES),
-                  key=lambda c: (c.get("position", 0), int(c["id"])))
-    ordered = sorted(roles, key=lambda r: -int(r["position"]))
+    bot = _bot_facts(guild_id, roles, member)
+    facts = {
+        int(r["id"]): RoleFacts(int(r["id"]), str(r["name"]), int(r["position"]),
+                                bool(r.get("managed")), int(r["id"]) == guild_id)
+        for r in roles
+    }
+    text = sorted((ch for ch in channels if ch.get("type") in TEXT_TYPES),
+                  key=lambda ch: (ch.get("position", 0), int(ch["id"])))
+    ordered = sorted((f for f in facts.values() if not f.default), key=lambda f: -f.position)
     return GuildObjects(
         channels=[Choice(int(ch["id"]), str(ch.get("name") or "?")) for ch in text],
-        roles=[
-            Choice(int(r["id"]), str(r["name"]),
-                   usable=int(r["id"]) != guild_id and not r.get("managed")
-                   and int(r["position"]) < top)
-            for r in ordered if int(r["id"]) != guild_id
-        ],
+        roles=[Choice(f.id, f.name, usable=not f.managed and f.position < bot.top_position)
+               for f in ordered],
+        channel_ids=frozenset(int(ch["id"]) for ch in channels),
+        role_facts=facts,
+        bot=bot,
     )

@@ -1,4 +1,6 @@
-"""``/modconfig``: the guild's moderation log channel and mute role (Manage Server)."""
+"""``/modconfig``: the guild's moderation log channel and mute role (Manage Server);
+the rules and the write are :mod:`plugins.moderation.guild_settings` (shared with the
+web dashboard)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from disnake.ext import commands
 
 from core.cogs.meta import GUILD_ONLY
 from core.mentions import NO_MENTIONS
-from plugins.moderation import checks
+from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
 
 
@@ -40,15 +42,13 @@ class ModConfig(commands.Cog):
         assert inter.guild is not None
         try:
             checks.require_permission(inter.author, "manage_guild", self.bot)
-            if channel is not None and inter.guild.get_channel(channel.id) is None:
-                raise Refusal("That channel is not in this server.")
+            await guild_settings.set_log_channel(
+                self.bot.guild_configs, inter.guild.id, channel.id if channel else None,
+                {c.id for c in inter.guild.channels}, actor_id=inter.author.id, source="slash",
+            )
         except Refusal as exc:
             await self.answer(inter, str(exc), ephemeral=True)
             return
-        await self.bot.guild_configs.update(
-            inter.guild.id, actor_id=inter.author.id, source="slash",
-            log_channel_id=channel.id if channel else None,
-        )
         where = f"<#{channel.id}>" if channel else "nowhere (off)"
         await self.answer(inter, f"Moderation cases are now posted {where}.")
 
@@ -59,20 +59,23 @@ class ModConfig(commands.Cog):
     ) -> None:
         """Set or clear the mute role (checked against the bot's highest role)."""
         assert inter.guild is not None
+        guild = inter.guild
         try:
             checks.require_permission(inter.author, "manage_guild", self.bot)
-            if role is not None:
-                own = inter.guild.get_role(role.id)
-                if own is None or own.is_default() or own.managed:
-                    raise Refusal("Pick a normal role of this server.")
-                checks.check_mute_role(inter.guild, role.id)
+            own = guild.get_role(role.id) if role is not None else None
+            if role is not None and own is None:
+                raise Refusal("Pick a normal role of this server.")
+            facts = None if own is None else guild_settings.RoleFacts(
+                own.id, own.name, own.position, own.managed, own.is_default())
+            bot = guild_settings.BotFacts(guild.me.top_role.position,
+                                          guild.me.guild_permissions.manage_roles)
+            await guild_settings.set_mute_role(
+                self.bot.guild_configs, guild.id, facts, bot,
+                actor_id=inter.author.id, source="slash",
+            )
         except Refusal as exc:
             await self.answer(inter, str(exc), ephemeral=True)
             return
-        await self.bot.guild_configs.update(
-            inter.guild.id, actor_id=inter.author.id, source="slash",
-            mute_role_id=role.id if role else None,
-        )
         text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \
             else "Mutes now use Discord timeouts (up to 28 days)."
         await self.answer(inter, text)

@@ -80,6 +80,16 @@ async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> N
         "csrf": csrf, "prefix": "?", "log_channel_id": str(web_env.demo.annex_general.id)})
     assert foreign.status == 400 and "not in this server" in await foreign.text()
     assert (await GuildConfig.get(guild_id=guild)).prefix == "?"
+    bot_role = web_env.demo.guild.bot_role_id
+    managed = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "!!", "log_channel_id": "", "mute_role_id": str(bot_role)})
+    assert managed.status == 400 and "Pick a normal role" in await managed.text()
+    assert (await GuildConfig.get(guild_id=guild)).prefix == "?"  # nothing written
+    muted = await web_env.client.post(f"/dashboard/{guild}/general", data={
+        "csrf": csrf, "prefix": "?", "log_channel_id": str(general),
+        "mute_role_id": str(role.id), "public_pages": "on"}, allow_redirects=False)
+    assert muted.status == 303
+    assert (await GuildConfig.get(guild_id=guild)).mute_role_id == role.id
 
     await web_env.client.post(f"/dashboard/{guild}/plugins", data={
         "csrf": csrf, "plugin_leveling": "on", "plugin_moderation": "on"})
