@@ -337,6 +337,35 @@ async def leaderboard(guild_id: int, offset: int, limit: int = 10) -> list[Board
         ') gm JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
         [guild_id, limit, offset],
     )
+    return _board_rows(rows)
+
+
+async def leaderboard_from(
+    guild_id: int, xp: int, user_id: int, limit: int = 10, *, forward: bool = True
+) -> list[BoardRow]:
+    """Keyset page: up to ``limit`` members ranked right after (``forward``) or right
+    before the member at ``(xp, user_id)``, in leaderboard order. Costs the same on any
+    page (an index range from the anchor), unlike an OFFSET that skips rows one by one."""
+    if limit < 1:
+        raise ValueError("limit must be >= 1")
+    conn = connections.get(CONNECTION)
+    a, b, c, d, e = placeholders(conn, 5, 1)
+    if forward:
+        where, order = f'"xp" <= {b} AND ("xp" < {c} OR "user_id" > {d})', '"xp" DESC, "user_id"'
+    else:
+        where = f'"xp" >= {b} AND ("xp" > {c} OR "user_id" < {d})'
+        order = '"xp", "user_id" DESC'
+    rows = await conn.execute_query_dict(
+        'SELECT gm."user_id", gm."xp", gm."level", u."username" FROM ('  # noqa: S608
+        f'SELECT "user_id", "xp", "level" FROM "guild_members" WHERE "guild_id" = {a} '
+        f'AND {where} ORDER BY {order} LIMIT {e}'
+        ') gm JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
+        [guild_id, xp, xp, user_id, limit],
+    )
+    return _board_rows(rows)
+
+
+def _board_rows(rows: list[dict[str, Any]]) -> list[BoardRow]:
     return [
         BoardRow(int(r["user_id"]), int(r["xp"]), int(r["level"]), str(r["username"]))
         for r in rows

@@ -1,13 +1,18 @@
 """``/rank [member]`` and ``/leaderboard [page]`` with Previous/Next buttons.
 
 Both flush pending XP first, so they show exactly what was earned. Leaderboard buttons
-carry the page and the invoker in their custom id (``lvl:lb:<page>:<user id>``), so they
-keep working after a restart. Only the member who ran ``/leaderboard`` can turn its pages
-(the message is shared, so pages turned by others would jump under the invoker's eyes);
-others are told to run the command themselves.
+carry the page, the invoker and the page's edge row in their custom id
+(``lvl:lb:<page>:<user id>:<xp>:<member id>:<n|p>``), so they keep working after a
+restart and turn pages by keyset (the rows after the last one shown, or before the first
+one): as fast on page 50,000 as on page 2, where an OFFSET would skip every row above.
+A jump by ``/leaderboard page`` uses the OFFSET. Only the member who ran ``/leaderboard``
+can turn its pages (the message is shared, so pages turned by others would jump under
+the invoker's eyes); others are told to run the command themselves.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import disnake
 from disnake.ext import commands
@@ -20,6 +25,7 @@ PAGE_SIZE = 10
 MAX_PAGE = 100_000
 BUTTON_PREFIX = "lvl:lb:"
 DISABLED_TEXT = "Leveling is turned off in this server."
+Anchor = tuple[int, int, bool]  # (xp, user id, forward) of the row a page starts after
 
 
 def display_name(guild: disnake.Guild, user_id: int, fallback: str) -> str:
@@ -29,29 +35,41 @@ def display_name(guild: disnake.Guild, user_id: int, fallback: str) -> str:
     return disnake.utils.escape_mentions(disnake.utils.escape_markdown(name))
 
 
-def page_buttons(page: int, owner_id: int, has_next: bool) -> list[disnake.ui.Button]:
-    """Previous/Next buttons for ``page`` of a leaderboard opened by ``owner_id``."""
+def page_buttons(
+    page: int, owner_id: int, has_next: bool, rows: Sequence[xp.BoardRow] = ()
+) -> list[disnake.ui.Button]:
+    """Previous/Next buttons for ``page`` (showing ``rows``) opened by ``owner_id``."""
+    before = f":{rows[0].xp}:{rows[0].user_id}:p" if rows else ""
+    after = f":{rows[-1].xp}:{rows[-1].user_id}:n" if rows else ""
     return [
         disnake.ui.Button(
             label="Previous", style=disnake.ButtonStyle.secondary,
-            custom_id=f"{BUTTON_PREFIX}{page - 1}:{owner_id}", disabled=page <= 1,
+            custom_id=f"{BUTTON_PREFIX}{page - 1}:{owner_id}{before}", disabled=page <= 1,
         ),
         disnake.ui.Button(
             label="Next", style=disnake.ButtonStyle.secondary,
-            custom_id=f"{BUTTON_PREFIX}{page + 1}:{owner_id}", disabled=not has_next,
+            custom_id=f"{BUTTON_PREFIX}{page + 1}:{owner_id}{after}", disabled=not has_next,
         ),
     ]
 
 
-def parse_button(custom_id: str) -> tuple[int, int] | None:
-    """``(page, owner id)`` from a leaderboard button id, or ``None`` if it is not one."""
+def parse_button(custom_id: str) -> tuple[int, int, Anchor | None] | None:
+    """``(page, owner id, anchor)`` from a leaderboard button id (``None``: not one).
+
+    Ids without an anchor (``lvl:lb:<page>:<owner>``, older messages) page by OFFSET.
+    """
     if not custom_id.startswith(BUTTON_PREFIX):
         return None
+    parts = custom_id.removeprefix(BUTTON_PREFIX).split(":")
     try:
-        page, owner = custom_id.removeprefix(BUTTON_PREFIX).split(":")
-        return int(page), int(owner)
+        if len(parts) == 2:
+            return int(parts[0]), int(parts[1]), None
+        if len(parts) == 5 and parts[4] in ("n", "p"):
+            anchor = (int(parts[2]), int(parts[3]), parts[4] == "n")
+            return int(parts[0]), int(parts[1]), anchor
     except ValueError:
         return None
+    return None
 
 
 class Board(commands.Cog):
@@ -76,13 +94,12 @@ class Board(commands.Cog):
         )
 
     async def board_page(
-        self, guild: disnake.Guild, page: int, owner_id: int
+        self, guild: disnake.Guild, page: int, owner_id: int, anchor: Anchor | None = None
     ) -> tuple[str, list[disnake.ui.Button]]:
-        """The text and buttons of leaderboard ``page`` (1-based)."""
+        """The text and buttons of leaderboard ``page`` (1-based), by keyset from
+        ``anchor`` when given (a button), else by OFFSET."""
         await self.leveling.flush()
-        rows = await xp.leaderboard(guild.id, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
+        rows, has_next = await self._page_rows(guild.id, page, anchor)
         if not rows:
             if page == 1:
                 return "Nobody has earned XP here yet.", []
@@ -92,7 +109,25 @@ class Board(commands.Cog):
         for i, row in enumerate(rows, start=(page - 1) * PAGE_SIZE + 1):
             name = display_name(guild, row.user_id, row.username)
             lines.append(f"`#{i}` {name}: level {row.level} ({row.xp:,} XP)")
-        return "\n".join(lines), page_buttons(page, owner_id, has_next)
+        return "\n".join(lines), page_buttons(page, owner_id, has_next, rows)
+
+    async def _page_rows(
+        self, guild_id: int, page: int, anchor: Anchor | None
+    ) -> tuple[list[xp.BoardRow], bool]:
+        if anchor is not None:
+            after_xp, after_user, forward = anchor
+            if forward:
+                rows = await xp.leaderboard_from(guild_id, after_xp, after_user, PAGE_SIZE + 1)
+                if rows:
+                    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+            else:
+                rows = await xp.leaderboard_from(
+                    guild_id, after_xp, after_user, PAGE_SIZE, forward=False)
+                if len(rows) == PAGE_SIZE:
+                    return rows, True  # the anchor's row comes after this page
+            # the board changed under the buttons: fall back to the page by position
+        rows = await xp.leaderboard(guild_id, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
     @commands.slash_command(name="rank", description="Your level and rank, or a member's",
                             contexts=GUILD_ONLY)
@@ -135,7 +170,7 @@ class Board(commands.Cog):
         parsed = parse_button(inter.component.custom_id or "")
         if parsed is None or inter.guild is None:
             return
-        page, owner_id = parsed
+        page, owner_id, anchor = parsed
         if inter.author.id != owner_id:
             await inter.response.send_message(
                 "Only the member who ran this leaderboard can turn its pages; "
@@ -150,7 +185,7 @@ class Board(commands.Cog):
             await inter.response.send_message("That page does not exist.", ephemeral=True)
             return
         try:
-            text, buttons = await self.board_page(inter.guild, page, owner_id)
+            text, buttons = await self.board_page(inter.guild, page, owner_id, anchor)
         except commands.BadArgument:
             text, buttons = await self.board_page(inter.guild, 1, owner_id)
         await inter.response.edit_message(text, components=buttons)

@@ -5,7 +5,9 @@ Run: ``python -m tests.bench.leaderboard --members 1000000`` (``--engines sqlite
 a fresh database migrated to head (so with the real indexes, including
 ``idx_guild_members_guild_xp``), filled in bulk (a recursive CTE on SQLite,
 ``generate_series`` on PostgreSQL), analysed, then queried through ``core.services.xp``
-exactly as the commands do. ``--without-composite-index`` drops ``(guild_id, xp)`` first.
+exactly as the commands do: page 1, the page halfway down by OFFSET (``/leaderboard
+page``) and by keyset (the Next button), and ``/rank`` of the median member.
+``--without-composite-index`` drops ``(guild_id, xp)`` first.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from core.services import xp
 
 SIZES = (10_000, 100_000, 1_000_000)
 MAX_XP = 1_000_000
+TARGET_MS = 10.0
+FIGURES: dict[tuple[str, int], list[tuple[float, float]]] = {}  # (engine, size) -> p50/p99s
 
 
 def settings_for(url: str) -> Settings:
@@ -107,13 +111,17 @@ async def measure(engine: str, url: str, sizes: list[int], runs: int, drop: bool
         for guild, size in enumerate(sizes, start=1):
             deep = (size // 2) // 10 * 10
             middle = await median_xp(guild, size)
+            edge = (await xp.leaderboard(guild, deep - 1, 1))[0]  # last row of the page above
             results = [
                 await timed(lambda g=guild: xp.leaderboard(g, 0, 11), runs),
                 await timed(lambda g=guild, d=deep: xp.leaderboard(g, d, 11), runs),
+                await timed(lambda g=guild, e=edge: xp.leaderboard_from(g, e.xp, e.user_id, 11),
+                            runs),
                 await timed(lambda g=guild, m=middle: xp.rank_position(g, m), runs),
             ]
             cells = "  ".join(f"{p50:8.2f} {p99:8.2f}" for p50, p99 in results)
             lines.append(f"{engine:8} {size:>9,}  {cells}")
+            FIGURES[(engine, size)] = results
     finally:
         await close_database()
     return lines
@@ -123,7 +131,9 @@ async def main(args: argparse.Namespace) -> None:
     """Run the bench on each engine and print the table."""
     sizes = [s for s in SIZES if s < args.members] + [args.members]
     header = (f"{'engine':8} {'members':>9}  {'page 1 p50':>8} {'p99':>8}  "
-              f"{'deep p50':>8} {'p99':>8}  {'rank p50':>8} {'p99':>8}   (ms)")
+              f"{'deep p50':>8} {'p99':>8}  {'keyset p50':>8} {'p99':>8}  "
+              f"{'rank p50':>8} {'p99':>8}   (ms; deep = page halfway down by OFFSET, "
+              "keyset = the same page by its Next button)")
     report = [header]
     for engine in args.engines.split(","):
         if engine == "sqlite":
@@ -142,6 +152,14 @@ async def main(args: argparse.Namespace) -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             await admin.close()
     print("\n".join(report))
+    top = max(sizes)
+    parts, ok = [], True
+    for engine in args.engines.split(","):
+        (_, page1), _, (_, keyset), _ = FIGURES[(engine, top)]
+        ok = ok and page1 < TARGET_MS
+        parts.append(f"{engine} top-10 p99 {page1:.2f} ms, deep keyset p99 {keyset:.2f} ms")
+    print(f"summary at {top:,} members: {'; '.join(parts)} (target top-10 < {TARGET_MS:g} ms "
+          f"p99) -> {'PASS' if ok else 'FAIL'}")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:

@@ -46,10 +46,12 @@ async def test_leaderboard_pages_with_buttons_for_the_invoker_only(
     guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
 ) -> None:
     double, demo = guildhall_double, guildhall_demo
+    players = []
     for i in range(22):
         member = await double.member_join(demo.guild, f"player{i:02d}")
         await service.adjust_xp(demo.guild.id, member.id, member.user.username, 1, "set",
                                 1000 - i * 10)
+        players.append(member.id)
     handle = await double.invoke_slash(demo.guild, demo.general, demo.member, "leaderboard")
     first = await handle.wait_response(timeout=TIMEOUT)
     lines = first.content.splitlines()
@@ -57,25 +59,31 @@ async def test_leaderboard_pages_with_buttons_for_the_invoker_only(
     assert lines[1] == "`#1` player00: level 4 (1,000 XP)" and len(lines) == 11
     message = first.message
     assert message is not None
-    assert message.custom_ids() == [f"lvl:lb:0:{demo.member.id}", f"lvl:lb:2:{demo.member.id}"]
+    owner = demo.member.id
+    top, tenth = players[0], players[9]
+    assert message.custom_ids() == [f"lvl:lb:0:{owner}:1000:{top}:p",
+                                    f"lvl:lb:2:{owner}:910:{tenth}:n"]
 
-    intruder = await double.press_button(message, f"lvl:lb:2:{demo.member.id}",
-                                         demo.members["bob"])
+    intruder = await double.press_button(message, message.custom_ids()[1], demo.members["bob"])
     refusal = await intruder.wait_response(timeout=TIMEOUT)
     assert refusal.ephemeral and "Only the member who ran this leaderboard" in refusal.content
     assert message.content == first.content
 
-    press = await double.press_button(message, f"lvl:lb:2:{demo.member.id}", demo.member)
+    press = await double.press_button(message, message.custom_ids()[1], demo.member)
     second = await press.wait_response(timeout=TIMEOUT)
     assert second.kind == "update" and "(page 2)" in second.content
     assert second.content.splitlines()[1] == "`#11` player10: level 4 (900 XP)"
-    press = await double.press_button(message, f"lvl:lb:3:{demo.member.id}", demo.member)
+    press = await double.press_button(message, message.custom_ids()[1], demo.member)
     third = await press.wait_response(timeout=TIMEOUT)
     assert third.content.splitlines()[1:] == [
         "`#21` player20: level 4 (800 XP)", "`#22` player21: level 4 (790 XP)",
     ]
     buttons = [c for row in third.components for c in row["components"]]
     assert [b.get("disabled", False) for b in buttons] == [False, True]
+    # Previous by keyset: the ten rows before player20
+    press = await double.press_button(message, message.custom_ids()[0], demo.member)
+    back = await press.wait_response(timeout=TIMEOUT)
+    assert back.content == second.content
 
     far = await slash(double, demo.guild, demo.general, demo.member, "leaderboard", {"page": 9})
     assert far.ephemeral and "there is no page 9" in far.content
