@@ -144,7 +144,8 @@ def local_indexes(
             )
         ordinal = ordinal_from(raw, settings.ordinal_env)
         first = ordinal * settings.clusters_per_machine
-        indexes = list(range(first, first + settings.clusters_per_machine))
+        wanted = range(first, first + settings.clusters_per_machine)
+        indexes = [i for i in wanted if i < cluster_count] or list(wanted)  # the last may run fewer
         source = f"ordinal {ordinal} (${settings.ordinal_env})"
     else:
         return list(range(cluster_count))

@@ -69,6 +69,12 @@ def test_statefulset_ordinal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [c.index for c in make_plan(settings, info()).local] == [4, 5]
     monkeypatch.setenv("POD", "1")
     assert [c.shard_ids for c in make_plan(settings, info()).local] == [(4, 5), (6, 7)]
+    uneven = settings.model_copy(update={"shard_count": 10})  # 5 clusters over 3 pods
+    monkeypatch.setenv("POD", "guildhall-2")
+    assert [c.index for c in make_plan(uneven, info()).local] == [4]  # the last runs fewer
+    monkeypatch.setenv("POD", "guildhall-3")
+    with pytest.raises(PlanError, match=r"asks for cluster\(s\) 6-7 but the plan has only 5"):
+        make_plan(uneven, info())
     monkeypatch.setenv("POD", "guildhall")
     with pytest.raises(PlanError, match="holds no ordinal"):
         make_plan(settings, info())
