@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from core.models import GuildConfig, User, WebSession
+from core.services import plugin_switches
 from core.web import board_data
 from core.web.app import SESSION, render
 from core.web.board_data import Cursor
@@ -76,7 +77,7 @@ async def leaderboard(request: web.Request) -> web.Response:
         direction, cursor = "from", jump
     page = await board_data.page(guild_id, direction, cursor)
     richest: list[Any] = []
-    if "economy" in c.enabled_plugins:
+    if "economy" in c.enabled_plugins and await plugin_switches.is_enabled(guild_id, "economy"):
         from plugins.economy.service import top_balances
 
         entries = await top_balances(guild_id, 10)

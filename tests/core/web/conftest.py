@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from core.models import GuildConfig
 from core.runtime import Runtime
+from core.services import plugin_switches
 from core.testing.double import DiscordDouble
 from core.testing.double.oauth import CLIENT_SECRET
 from core.testing.sandbox.session import settings_for_double
@@ -47,8 +48,11 @@ async def web_env(
     cluster = settings.cluster.model_copy(update={
         "status_directory": str(tmp_path / "status"),
         "status_key": f"guildhall-test:status:{uuid.uuid4().hex[:12]}"})
+    backup = settings.backup.model_copy(update={"directory": str(tmp_path / "backups")})
     settings = settings.model_copy(update={
-        "web": web_settings_for(guildhall_double, **web_options), "cluster": cluster})
+        "web": web_settings_for(guildhall_double, **web_options), "cluster": cluster,
+        "backup": backup})
+    plugin_switches.clear_cache()  # process-wide; other tests used the same demo guild ids
     for guild_id in guildhall_demo.guild_ids:
         await GuildConfig.get_or_create(guild_id=guild_id)
     app = create_app(Runtime(settings, guildhall_db.plugins))

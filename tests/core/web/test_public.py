@@ -7,7 +7,7 @@ from datetime import timedelta
 from tortoise import timezone
 
 from core.models import GuildConfig, GuildMember, User
-from core.services import xp
+from core.services import plugin_switches, xp
 from plugins.analytics.models import CommandStat
 from tests.core.web.support import WebEnv
 
@@ -58,6 +58,10 @@ async def test_leaderboard_keyset_pages_ranks_and_jump(web_env: WebEnv) -> None:
     jump = await (await web_env.client.get(
         f"/g/{guild}/leaderboard", params={"member": "1242"})).text()
     assert 'class="me"' in jump and "#243<" in jump and "member249<" in jump
+    await plugin_switches.set_enabled(guild, "economy", False, actor_id=1, source="web",
+                                      known=["economy"])
+    no_economy = await (await web_env.client.get(f"/g/{guild}/leaderboard")).text()
+    assert "Richest" not in no_economy and "#1<" in no_economy
     missing = await (await web_env.client.get(
         f"/g/{guild}/leaderboard", params={"member": "999999"})).text()
     assert "has no XP in this server" in missing

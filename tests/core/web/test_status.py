@@ -7,6 +7,7 @@ import time
 from tortoise import timezone
 
 from cluster.status import WorkerStatus, make_store
+from core.backup import create_backup
 from core.models import MaintenanceRun
 from tests.core.web.conftest import STATUS_TOKEN
 from tests.core.web.support import WebEnv
@@ -32,6 +33,11 @@ async def test_status_needs_the_token_or_an_owner(web_env: WebEnv) -> None:
         assert page.status == 200 and 'http-equiv="refresh"' in text
         assert "1,234" in text and "50 ms" in text and "core.rollup" in text and "42" in text
         assert "No verified backup found" in text
+        if web_env.settings.database.dialect == "sqlite":
+            assert (await create_backup(web_env.settings)).verified
+            again = await (await web_env.client.get(
+                "/status", headers={"Authorization": f"Bearer {STATUS_TOKEN}"})).text()
+            assert "Newest verified backup: 0.0 hours old." in again
 
         await web_env.login(web_env.demo.admin.id)
         assert (await web_env.client.get("/status")).status == 403
