@@ -115,7 +115,10 @@ class Supervisor:
 
     async def _watch(self) -> None:
         while not self._stopping:
-            await self._check()
+            try:
+                await self._check()
+            except Exception:  # supervision must outlive any one failure
+                log.exception("supervisor check failed; trying again")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll)
             self._wake.clear()
@@ -126,7 +129,11 @@ class Supervisor:
         for slot in self.slots:
             if slot.process is None:
                 if now >= slot.restart_at and not self._stopping:
-                    await self._spawn(slot)
+                    try:
+                        await self._spawn(slot)
+                    except OSError as exc:
+                        slot.restart_at = now + slot.backoff
+                        log.error("cannot start %s: %s", slot.cluster.label, exc)
                 continue
             if slot.process.returncode is not None:
                 self._exited(slot, now)
