@@ -32,6 +32,12 @@ def safe_next(raw: str | None) -> str:
     return "/dashboard"
 
 
+def secure(request: web.Request) -> bool:
+    """Mark cookies ``Secure``: the public address is https, or this request came over
+    https (directly, or through a proxy whose X-Forwarded-Proto is trusted)."""
+    return ctx(request).settings.web.secure_cookies or request.secure
+
+
 def login_redirect(request: web.Request) -> web.HTTPFound:
     """Send a visitor without a session to log in, coming back to this page."""
     return web.HTTPFound("/login?next=" + quote(request.path_qs, safe=""))
@@ -49,7 +55,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     target = safe_next(request.query.get("next"))
     response = web.HTTPFound(c.api.login_url(web_settings.client_id, c.redirect_uri(), state))
     sessions.set_cookie(response, sessions.STATE_COOKIE, f"{state}|{target}",
-                        secure=web_settings.secure_cookies, max_age=STATE_SECONDS)
+                        secure=secure(request), max_age=STATE_SECONDS)
     raise response
 
 
@@ -78,9 +84,10 @@ async def callback(request: web.Request) -> web.StreamResponse:
         int(user["id"]), str(user.get("global_name") or user.get("username") or "?"), token,
         web_settings.session_days,
     )
+    log.info("dashboard login: user %s from %s", user["id"], request.remote)
     response = web.HTTPFound(safe_next(target))
     sessions.set_cookie(response, sessions.SESSION_COOKIE, cookie,
-                        secure=web_settings.secure_cookies,
+                        secure=secure(request),
                         max_age=web_settings.session_days * 86_400)
     response.del_cookie(sessions.STATE_COOKIE, path="/")
     raise response

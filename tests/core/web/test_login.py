@@ -102,3 +102,18 @@ async def test_expired_sessions_are_refused_and_cleaned(web_env: WebEnv) -> None
         ["core.web_sessions.delete"])
     assert [(r.name, r.ok, r.rows) for r in reports] == [("core.web_sessions.delete", True, 1)]
     assert await WebSession.all().values_list("id", flat=True) == [live.id]
+
+
+async def test_cookies_are_secure_behind_a_trusted_https_proxy(web_env: WebEnv) -> None:
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    plain = await web_env.client.get("/login", headers=proxied, allow_redirects=False)
+    assert "Secure" not in plain.headers["Set-Cookie"]  # the header is not trusted by default
+    web_env.settings.web.trust_forwarded_headers = True
+    trusted = await web_env.client.get("/login", headers=proxied, allow_redirects=False)
+    assert "Secure" in trusted.headers["Set-Cookie"]
+    web_env.settings.web.trust_forwarded_headers = False
+    web_env.settings.web.public_url = "https://bot.example.org"
+    https = await web_env.client.get("/login", allow_redirects=False)
+    assert "Secure" in https.headers["Set-Cookie"]
+    assert "redirect_uri=https%3A%2F%2Fbot.example.org%2Fauth%2Fcallback" in https.headers[
+        "Location"]
