@@ -7,6 +7,7 @@ each under the cluster supervisor, exactly as ``guildhall run`` starts them.
 from __future__ import annotations
 
 import shlex
+import shutil
 from typing import Any
 
 import disnake
@@ -107,6 +108,7 @@ class Sandbox:
         try:
             if self.supervisor is not None:
                 await self.supervisor.stop()
+                shutil.rmtree(self.supervisor.settings.cluster.status_directory, True)
                 self.supervisor = None
             await self.double.close()
         finally:
