@@ -115,5 +115,4 @@ async def test_cookies_are_secure_behind_a_trusted_https_proxy(web_env: WebEnv) 
     web_env.settings.web.public_url = "https://bot.example.org"
     https = await web_env.client.get("/login", allow_redirects=False)
     assert "Secure" in https.headers["Set-Cookie"]
-    assert "redirect_uri=https%3A%2F%2Fbot.example.org%2Fauth%2Fcallback" in https.headers[
-        "Location"]
+    assert "redirect_uri=https://bot.example.org/auth/callback" in https.headers["Location"]
