@@ -19,15 +19,20 @@ from tests.reliability.environment import bench_world
 from tests.reliability.kills import leader_kill_chaos
 
 
-async def main(argv: list[str]) -> int:
-    """Run the scenario and print its figures."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_kills")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--reminders", type=int, default=2000)
     parser.add_argument("--bans", type=int, default=200)
     parser.add_argument("--spread", type=float, default=120.0, help="seconds")
     parser.add_argument("--workers", type=int, default=3)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     async with bench_world(["reminders", "moderation"]) as world:
         figures = await leader_kill_chaos(

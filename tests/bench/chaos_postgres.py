@@ -28,11 +28,16 @@ from tests.reliability.postgres_restart import SEED, postgres_restart, report
 from tests.reliability.throwaway_postgres import ThrowawayPostgres
 
 
-async def main(argv: list[str]) -> int:
-    """Run the scenario and print its figures."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_postgres")
     parser.add_argument("--downtime", type=float, default=30.0, help="seconds")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     redis, reason = services.redis()
     if redis is None:

@@ -18,11 +18,16 @@ from tests.reliability.environment import bench_world
 from tests.reliability.redis_outage import redis_outage
 
 
-async def main(argv: list[str]) -> int:
-    """Run the scenario and print its figures."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_redis")
     parser.add_argument("--outage", type=float, default=30.0, help="seconds")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     redis = ThrowawayRedis().start()
     try:

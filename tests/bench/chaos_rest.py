@@ -17,15 +17,20 @@ from tests.reliability.environment import bench_world
 from tests.reliability.rest_faults import RETRY_AFTER, rest_faults
 
 
-async def main(argv: list[str]) -> int:
-    """Run the scenario and print its figures."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_rest")
     parser.add_argument("--share", type=float, default=0.2)
     parser.add_argument("--reminders", type=int, default=2000)
     parser.add_argument("--bans", type=int, default=200)
     parser.add_argument("--spread", type=float, default=60.0, help="seconds")
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="postgres")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    args = parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     async with bench_world(["reminders", "moderation"], args.engine) as world:
         f = await rest_faults(world.double, world.demo, world.settings, share=args.share,

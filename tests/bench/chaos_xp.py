@@ -17,14 +17,19 @@ from tests.reliability.environment import bench_world
 from tests.reliability.xp_sigterm import XP, xp_sigterm
 
 
-async def main(argv: list[str]) -> int:
-    """Run the scenario and print its figures."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.chaos_xp")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=5.0, help="traffic before SIGTERM")
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="postgres")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str]) -> int:
+    """Run the scenario and print its figures."""
+    args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     async with bench_world(["leveling"], args.engine) as world:
         f = await xp_sigterm(world.double, world.demo, world.settings, world.workdir,

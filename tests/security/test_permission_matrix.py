@@ -76,7 +76,8 @@ PRIVILEGED: dict[str, Options] = {
 }
 PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
           "plugins list",
-          "leaderboard", "ping", "prefix show", "rank", "remind", "reminders cancel",
+          "leaderboard", "ping", "prefix show", "privacy delete", "privacy export", "rank",
+          "remind", "reminders cancel",
           "reminders list", "richest", "shop list", "stats commands", "stats me",
           "timezone set", "timezone show", "transfer", "work"}
 DENIALS = ("You need these permissions", "You need the Manage Server permission",
