@@ -32,10 +32,15 @@ EDITABLE_FIELDS = frozenset(
 class GuildConfigService:
     """Reads and writes ``guild_config`` rows; caches up to ``cache_size`` guilds."""
 
-    def __init__(self, default_prefix: str = "!", cache_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        default_prefix: str = "!",
+        cache_size: int = 10_000,
+        cache_ttl: float = CACHE_TTL_SECONDS,
+    ) -> None:
         self.default_prefix = default_prefix
         self.cache_size = cache_size
-        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, CACHE_TTL_SECONDS)
+        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, cache_ttl)
         # the cached settings of a guild or None when not cached (never awaits; hot path)
         self.peek: Callable[[int], GuildConfig | None] = self._cache.peek
 
