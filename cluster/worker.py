@@ -73,6 +73,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, buckets: int) -> int:
     """Run until SIGTERM/SIGINT; return 0 after a clean stop, 1 when the bot failed."""
     settings = runtime.settings
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     await runtime.open_database()
     limiter = make_limiter(settings, buckets)
     store = make_store(settings)
@@ -88,10 +92,6 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
     reporter = StatusReporter(store, status, settings.cluster.status_interval_seconds, bot)
     bot.add_listener(_poke_on_ready(reporter), "on_ready")
     reporter.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     runner = asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))
     stopper = asyncio.create_task(stop.wait())
     code = 0
@@ -102,6 +102,7 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
         await reporter.report()
         await bot.close()
         stopper.cancel()
+        await asyncio.wait({runner}, timeout=5)  # start() returns once the bot is closed
         if runner.done() and not runner.cancelled() and runner.exception() is not None:
             log.error("bot stopped: %s", runner.exception())
             code = 1
