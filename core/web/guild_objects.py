@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from core.guild_facts import BotFacts, RoleFacts
 from core.web.context import WebContext
 from core.web.discord_api import ADMINISTRATOR, DiscordApiError
-from plugins.moderation.guild_settings import BotFacts, RoleFacts
 
 TEXT_TYPES = (0, 5)  # text and announcement channels
 FRESH_SECONDS = 5.0  # a channel or role just made on Discord shows up this soon
@@ -17,7 +17,7 @@ MANAGE_ROLES = 1 << 28
 
 @dataclass(frozen=True)
 class Choice:
-    """A channel or role offered in a form."""
+    """A channel or role offered in a form (``usable``: the bot could give the role)."""
 
     id: int
     name: str
@@ -35,12 +35,13 @@ class GuildObjects:
     bot: BotFacts
 
     def channel(self, raw: object) -> int | None:
-        """The id of a submitted channel ("" = none); ``ValueError`` if not this guild's."""
-        return self._pick(raw, self.channels, "channel")
-
-    def role(self, raw: object) -> int | None:
-        """The id of a submitted role ("" = none); ``ValueError`` if not assignable."""
-        return self._pick(raw, self.roles, "role")
+        """The id of a submitted text channel ("" = none); ``ValueError`` if not this guild's."""
+        text = str(raw or "").strip()
+        if not text:
+            return None
+        if not any(str(ch.id) == text for ch in self.channels):
+            raise ValueError("that channel is not in this server")
+        return int(text)
 
     def channel_id(self, raw: object) -> int | None:
         """A submitted channel id as a number ("" = none); the rules check membership."""
@@ -61,18 +62,6 @@ class GuildObjects:
             raise ValueError("Pick a normal role of this server.")
         return found
 
-    @staticmethod
-    def _pick(raw: object, options: list[Choice], kind: str) -> int | None:
-        text = str(raw or "").strip()
-        if not text:
-            return None
-        found = next((o for o in options if str(o.id) == text), None)
-        if found is None:
-            raise ValueError(f"that {kind} is not in this server")
-        if not found.usable:
-            raise ValueError(f"I cannot give the role {found.name}: it is at or above my "
-                             "highest role, managed by an integration, or @everyone")
-        return found.id
 
 
 def _bot_facts(guild_id: int, roles: list[dict], member: dict) -> BotFacts:

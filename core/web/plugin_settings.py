@@ -59,13 +59,13 @@ async def save_leveling(
             await audit.record_change(admin.id, actor, "web", f"leveling.{action}", None, channel)
     elif action == "reward":
         level = _int(form.get("level"), "the level")
-        role = objects.role(form.get("role_id"))
+        role = objects.role_of(form.get("role_id"))
         if role is None:
             raise ValueError("choose a role")
         before = dict(await service.rewards(admin.id)).get(level)
-        await service.add_reward(admin.id, level, role)
+        await service.set_reward(admin.id, level, role, objects.bot)
         await audit.record_change(admin.id, actor, "web", f"leveling.reward.{level}", before,
-                                  role)
+                                  role.id)
     elif action == "unreward":
         level = _int(form.get("level"), "the level")
         before = dict(await service.rewards(admin.id)).get(level)

@@ -10,6 +10,7 @@ import disnake
 from disnake.ext import commands
 
 from core.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.guild_facts import bot_facts, role_facts
 from core.mentions import NO_MENTIONS
 from plugins.leveling import service
 from plugins.leveling.board import display_name
@@ -136,12 +137,8 @@ class LevelsAdmin(commands.Cog):
         """Add (or change) the reward of a level."""
         guild = inter.guild
         assert guild is not None
-        if role.is_default() or role.managed:
-            raise commands.BadArgument("that role cannot be given to members")
-        if role >= guild.me.top_role:
-            raise commands.BadArgument("that role is above my highest role, I cannot give it")
         try:
-            await service.add_reward(guild.id, level, role.id)
+            await service.set_reward(guild.id, level, role_facts(role), bot_facts(guild))
         except ValueError as exc:
             raise _invalid(exc) from exc
         await self._reply(inter, f"Members reaching level {level} now get {role.mention}.")

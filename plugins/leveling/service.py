@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from core import bus
 from core.cache import TtlCache
+from core.guild_facts import BotFacts, RoleFacts
 from core.services import xp
 from plugins.leveling.models import (
     ANNOUNCE_MODES,
@@ -217,6 +218,20 @@ async def add_reward(guild_id: int, level: int, role_id: int) -> None:
     await LevelReward.update_or_create(
         guild_id=guild_id, level=level, defaults={"role_id": role_id}
     )
+
+
+def check_reward_role(role: RoleFacts, bot: BotFacts) -> None:
+    """A reward must be a normal role below the bot's highest role (it gives the role)."""
+    if role.default or role.managed:
+        raise ValueError("that role cannot be given to members")
+    if role.position >= bot.top_position:
+        raise ValueError("that role is above my highest role, I cannot give it")
+
+
+async def set_reward(guild_id: int, level: int, role: RoleFacts, bot: BotFacts) -> None:
+    """``/levels reward add`` and the dashboard: check the role, then :func:`add_reward`."""
+    check_reward_role(role, bot)
+    await add_reward(guild_id, level, role.id)
 
 
 async def remove_reward(guild_id: int, level: int) -> bool:

@@ -10,6 +10,7 @@ import disnake
 from disnake.ext import commands
 
 from core.cogs.meta import GUILD_ONLY
+from core.guild_facts import bot_facts, role_facts
 from core.mentions import NO_MENTIONS
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
@@ -65,12 +66,9 @@ class ModConfig(commands.Cog):
             own = guild.get_role(role.id) if role is not None else None
             if role is not None and own is None:
                 raise Refusal("Pick a normal role of this server.")
-            facts = None if own is None else guild_settings.RoleFacts(
-                own.id, own.name, own.position, own.managed, own.is_default())
-            bot = guild_settings.BotFacts(guild.me.top_role.position,
-                                          guild.me.guild_permissions.manage_roles)
             await guild_settings.set_mute_role(
-                self.bot.guild_configs, guild.id, facts, bot,
+                self.bot.guild_configs, guild.id, role_facts(own) if own else None,
+                bot_facts(guild),
                 actor_id=inter.author.id, source="slash",
             )
         except Refusal as exc:

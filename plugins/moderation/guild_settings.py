@@ -1,7 +1,7 @@
 """The guild's moderation log channel and mute role: one validation and one write for
 ``/modconfig`` and the web dashboard.
 
-Callers describe the guild with plain facts (:class:`RoleFacts`, :class:`BotFacts`), from
+Callers describe the guild with plain facts (:mod:`core.guild_facts`), from
 disnake objects in a command or from Discord's REST answers on the dashboard; the rules
 and the write (through ``GuildConfigService.update``: audit row, every cache dropped)
 are here once. A broken rule raises :class:`Refusal` and writes nothing.
@@ -10,30 +10,11 @@ are here once. A broken rule raises :class:`Refusal` and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 from core.errors import permission_names
+from core.guild_facts import BotFacts, RoleFacts
 from plugins.moderation.checks import Refusal
-
-
-@dataclass(frozen=True)
-class RoleFacts:
-    """What the mute-role rules need to know about a role."""
-
-    id: int
-    name: str
-    position: int
-    managed: bool
-    default: bool
-
-
-@dataclass(frozen=True)
-class BotFacts:
-    """The bot's standing in the guild: its highest role's position, Manage Roles."""
-
-    top_position: int
-    manage_roles: bool
 
 
 def check_mute_role(role: RoleFacts, bot: BotFacts) -> None:
