@@ -15,6 +15,8 @@ from cluster.identify import FileIdentifyLimiter, RedisIdentifyLimiter, lock_loc
 from core.testing.pytest_plugin import make_settings
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.processes
+
 WINDOW = 0.15
 TOLERANCE = 0.03  # the slot is taken at the store; the print happens a moment later
 SHARDS = ["0", "1", "2", "3", "0", "1"]  # 2 buckets: 3 slots each per process

@@ -33,6 +33,8 @@ from tests.cluster.launcher_kit import (
 
 SHARDS, PER_CLUSTER = 6, 2
 
+pytestmark = pytest.mark.processes
+
 
 @pytest.fixture
 def guildhall_plugins() -> list[str]:

@@ -28,6 +28,8 @@ from tests.cluster.launcher_kit import (
     wait_ready,
 )
 
+pytestmark = pytest.mark.processes
+
 
 @pytest.fixture
 async def shared_postgres(

@@ -19,6 +19,8 @@ from cluster.supervisor import Supervisor, describe_exit
 from core.testing.bot_fixtures import eventually
 from core.testing.pytest_plugin import make_settings
 
+pytestmark = pytest.mark.processes
+
 REPORTER = """
 import json, os, signal, sys, time
 index, directory, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
