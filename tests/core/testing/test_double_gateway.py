@@ -189,7 +189,11 @@ async def test_gateway_rejects_token_with_4004(double: DiscordDouble) -> None:
     bot = disnake.Client(intents=bot_intents())
     point_disnake_at(double)
     await bot.login(double.token)
-    double.config.token = "rotated"  # token revoked between login and IDENTIFY
+
+    async def revoke_before_identify(shard_id: int | None, *, initial: bool = False) -> None:
+        double.config.token = "rotated"  # token revoked after GET /gateway/bot, before IDENTIFY
+
+    bot.before_identify_hook = revoke_before_identify  # type: ignore[method-assign]
     with pytest.raises(disnake.ConnectionClosed) as info:
         await asyncio.wait_for(bot.connect(reconnect=False), 10)
     assert info.value.code == 4004
