@@ -8,6 +8,7 @@ Bad input re-renders the page with the reason and a 400, changing nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -18,13 +19,19 @@ from core.web.app import render
 from core.web.context import WebContext, ctx
 from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
 from core.web.guards import user_guilds as fetch_user_guilds
-from core.web.plugin_settings import leveling_panel, save_leveling
+from core.web.plugin_settings import (
+    leveling_panel,
+    moderation_panel,
+    save_leveling,
+    save_moderation,
+)
 from plugins.moderation.checks import Refusal
 from plugins.moderation.guild_settings import check_mute_role, set_log_channel, set_mute_role
 
 routes = web.RouteTableDef()
+PanelSave = Callable[[WebContext, AdminGuild, Any], Awaitable[None]]
 DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved.",
-        "leveling": "Leveling settings saved."}
+        "leveling": "Leveling settings saved.", "moderation": "Moderation settings saved."}
 
 
 @routes.get("/dashboard")
@@ -48,6 +55,7 @@ async def _page(
         "done": DONE.get(request.query.get("done", "")),
         "switches": await plugin_switches.states(admin.id, known),
         "leveling": await leveling_panel(c, admin.id) if "leveling" in known else None,
+        "moderation": await moderation_panel(c, admin.id) if "moderation" in known else None,
         "plugin_settings": _process_wide(c),
         "changes": await audit.recent_changes(admin.id, 20),
     }
@@ -57,12 +65,14 @@ async def _page(
 def _process_wide(c: WebContext) -> dict[str, dict[str, Any]]:
     """Settings that apply to the whole deployment ([plugins.NAME] in config.toml)."""
     from plugins.economy.settings import EconomySettings
+    from plugins.moderation.rules import FIELDS
     from plugins.moderation.settings import ModerationSettings
 
     shown: dict[str, dict[str, Any]] = {}
     for name, model in (("economy", EconomySettings), ("moderation", ModerationSettings)):
         if name in c.enabled_plugins:
-            shown[name] = model(**c.settings.plugins.section(name)).model_dump()
+            values = model(**c.settings.plugins.section(name)).model_dump()
+            shown[name] = {k: v for k, v in values.items() if k not in FIELDS}
     return shown
 
 
@@ -109,15 +119,27 @@ async def save_plugins(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=plugins")
 
 
+async def _plugin_form(request: web.Request, plugin: str, save: PanelSave) -> web.StreamResponse:
+    """Run a plugin panel's form through ``save``: 404 when the plugin is not installed,
+    the page with the reason (400) on bad input, else back to the page."""
+    admin, form = await admin_form(request)
+    c = ctx(request)
+    if plugin not in c.enabled_plugins:
+        raise web.HTTPNotFound(text=f"{plugin} is not installed here.")
+    try:
+        await save(c, admin, form)
+    except ValueError as exc:
+        return await _page(request, admin, str(exc), 400)
+    raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done={plugin}")
+
+
 @routes.post("/dashboard/{guild_id}/leveling")
 async def leveling(request: web.Request) -> web.StreamResponse:
     """No-XP channels and role rewards (one action per form)."""
-    admin, form = await admin_form(request)
-    c = ctx(request)
-    if "leveling" not in c.enabled_plugins:
-        raise web.HTTPNotFound(text="Leveling is not installed here.")
-    try:
-        await save_leveling(c, admin, form, await guild_objects.load(c, admin.id))
-    except ValueError as exc:
-        return await _page(request, admin, str(exc), 400)
-    raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=leveling")
+    return await _plugin_form(request, "leveling", save_leveling)
+
+
+@routes.post("/dashboard/{guild_id}/moderation")
+async def moderation(request: web.Request) -> web.StreamResponse:
+    """Warning expiry and escalation thresholds of the guild."""
+    return await _plugin_form(request, "moderation", save_moderation)

@@ -1,4 +1,5 @@
-"""Plugin panels of the settings page: leveling's no-XP channels and role rewards.
+"""Plugin panels of the settings page: leveling's no-XP channels and role rewards,
+moderation's warning expiry and escalation thresholds.
 
 Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses, which
 also drop the guild's cached settings in every process), each followed by an audit row.
@@ -9,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from core.services import audit
+from core.web import guild_objects
 from core.web.context import WebContext
 from core.web.guards import AdminGuild
-from core.web.guild_objects import GuildObjects
 
 
 def _configs(c: WebContext) -> Any:
@@ -38,11 +39,11 @@ def _int(raw: object, what: str) -> int:
     return int(text)
 
 
-async def save_leveling(
-    c: WebContext, admin: AdminGuild, form: Any, objects: GuildObjects
-) -> None:
+async def save_leveling(c: WebContext, admin: AdminGuild, form: Any) -> None:
     """Apply one leveling action from the form; ``ValueError`` with the reason on bad input."""
     from plugins.leveling import service
+
+    objects = await guild_objects.load(c, admin.id)
 
     action = form.get("action")
     actor = admin.session.user_id
@@ -75,3 +76,25 @@ async def save_leveling(
                                   None)
     else:
         raise ValueError("unknown action")
+
+
+def _moderation_defaults(c: WebContext) -> Any:
+    from plugins.moderation.settings import ModerationSettings
+
+    return ModerationSettings(**c.settings.plugins.section("moderation"))
+
+
+async def moderation_panel(c: WebContext, guild_id: int) -> dict[str, Any]:
+    """The guild's effective warning and escalation rules for the template."""
+    from plugins.moderation import rules
+
+    return (await rules.effective(guild_id, _moderation_defaults(c))).model_dump()
+
+
+async def save_moderation(c: WebContext, admin: AdminGuild, form: Any) -> None:
+    """Warning expiry and escalation thresholds (``ValueError`` when one is invalid)."""
+    from plugins.moderation import rules
+
+    changes = {name: _int(form.get(name), name.replace("_", " ")) for name in rules.FIELDS}
+    await rules.set_rules(admin.id, _moderation_defaults(c), changes,
+                          actor_id=admin.session.user_id, source="web")

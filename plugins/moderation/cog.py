@@ -21,6 +21,7 @@ from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration
 from plugins.moderation.logpost import post_case
+from plugins.moderation.rules import RulesCache
 from plugins.moderation.settings import ModerationSettings
 
 REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")
@@ -37,6 +38,13 @@ class Moderation(commands.Cog):
     def __init__(self, bot: Any, settings: ModerationSettings) -> None:
         self.bot = bot
         self.settings = settings
+        self.rules = RulesCache(settings)  # per-guild warning expiry and escalation
+
+    @commands.Cog.listener("on_connect")
+    async def follow_rule_changes(self) -> None:
+        """Drop cached guild rules when any process (the dashboard) changes them."""
+        if self.bot.bus is not None:
+            self.rules.listen(self.bot.bus)
 
     async def guarded(
         self, inter: disnake.ApplicationCommandInteraction, work: Awaitable[str]
@@ -99,19 +107,19 @@ class Moderation(commands.Cog):
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str
     ) -> str:
         target = self.member_target(inter, "moderate_members", user)
+        rules = await self.rules.get(target.guild.id)
         warning, action = await service.add_warning(
-            target.guild.id, target.id, inter.author.id, reason,
-            self.settings.warning_expiry_days,
+            target.guild.id, target.id, inter.author.id, reason, rules.warning_expiry_days,
         )
         await post_case(self.bot, action)
         text = f"Case #{action.case_number}: warned **{name_of(target)}** (warning #{warning.id})."
         role = None
-        if self.settings.escalate_mute_at:
+        if rules.escalate_mute_at:
             try:
                 role = await self.mute_role(target.guild, False)
             except Refusal:
                 role = None
-        step = await actions.escalate(self.bot, self.settings, target, role)
+        step = await actions.escalate(self.bot, rules, target, role)
         if step is not None:
             text += f"\nCase #{step.case_number}: {step.action_type} ({step.reason})."
         return text

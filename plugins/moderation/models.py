@@ -1,4 +1,5 @@
-"""Moderation tables: ``warnings``, ``mod_actions`` (+ amendments), ``temp_punishments``.
+"""Moderation tables: ``warnings``, ``mod_actions`` (+ amendments), ``temp_punishments``,
+``moderation_settings``.
 
 ``mod_actions`` and ``mod_action_amendments`` are append-only: database triggers
 (hand-written migrations) reject UPDATE and DELETE on both engines, and the statements
@@ -120,3 +121,28 @@ class TempPunishment(TimerColumns):
         table = "temp_punishments"
         unique_together = (("user_id", "guild_id", "punishment_type"),)
         indexes = (Index(fields=("expires_at",), name="idx_temp_punishments_expires"),)
+
+
+class ModerationGuildSettings(Model):
+    """A guild's own warning expiry and escalation thresholds (see ``rules.py``)."""
+
+    guild_id = fields.BigIntField(primary_key=True, generated=False)
+    warning_expiry_days = fields.IntField()
+    escalate_mute_at = fields.IntField()
+    escalate_mute_minutes = fields.IntField()
+    escalate_kick_at = fields.IntField()
+    escalate_ban_at = fields.IntField()
+    updated_by = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="One guild's warning expiry and escalation steps, when an admin set them "
+                   "(otherwise [plugins.moderation] applies).",
+        grows="One row per guild whose admins changed these settings.",
+        cleaned="Deleted with the guild's data when the bot is removed (guild purge).",
+        owner="moderation",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "moderation_settings"

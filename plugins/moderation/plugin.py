@@ -23,7 +23,7 @@ class ModerationPlugin(TablePlugin):
     """Owns ``warnings``, ``mod_actions`` (append-only, never purged) and ``temp_punishments``."""
 
     models_module = _M
-    guild_tables = (f"{_M}.Warning", f"{_M}.TempPunishment")
+    guild_tables = (f"{_M}.Warning", f"{_M}.TempPunishment", f"{_M}.ModerationGuildSettings")
     user_columns = {
         f"{_M}.Warning": "user_id",
         f"{_M}.TempPunishment": "user_id",

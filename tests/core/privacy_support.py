@@ -20,7 +20,13 @@ from plugins.analytics.models import CommandStat, CommandStatWeekly
 from plugins.customcmds.models import CustomCommand
 from plugins.economy.models import ShopItem, Transaction, TransactionArchive
 from plugins.leveling.models import LevelExclusion, LevelReward, LevelSettings, XpAdjustment
-from plugins.moderation.models import ModAction, ModActionAmendment, TempPunishment, Warning
+from plugins.moderation.models import (
+    ModAction,
+    ModActionAmendment,
+    ModerationGuildSettings,
+    TempPunishment,
+    Warning,
+)
 from plugins.reminders.models import Reminder, UserTimezone
 
 # The only guild rows a purge keeps: the append-only moderation log (database triggers
@@ -68,6 +74,9 @@ async def seed_guild(guild_id: int, user_id: int, other_id: int) -> set[str]:
         await TempPunishment.create(user_id=user_id, guild_id=guild_id,
                                     punishment_type="mute",
                                     expires_at=now + timedelta(hours=1)),
+        await ModerationGuildSettings.create(
+            guild_id=guild_id, warning_expiry_days=30, escalate_mute_at=0,
+            escalate_mute_minutes=60, escalate_kick_at=0, escalate_ban_at=3),
         await Reminder.create(user_id=user_id, channel_id=7, guild_id=guild_id,
                               message="tea", remind_at=now + timedelta(hours=1)),
         await CustomCommand.create(guild_id=guild_id, command_name="hi", response="hello",

@@ -8,6 +8,9 @@ from core.models import GuildConfig, GuildPluginSwitch, SettingsAudit
 from core.services import audit
 from core.testing.double import permissions
 from plugins.leveling.models import LevelExclusion, LevelReward
+from plugins.moderation import rules
+from plugins.moderation.models import ModerationGuildSettings
+from plugins.moderation.settings import ModerationSettings
 from tests.core.web.support import WebEnv
 
 
@@ -16,7 +19,7 @@ def admin_routes(guild_id: int) -> list[tuple[str, str]]:
     base = f"/dashboard/{guild_id}"
     return [("GET", base), ("GET", base + "/commands"), ("POST", base + "/general"),
             ("POST", base + "/plugins"), ("POST", base + "/leveling"),
-            ("POST", base + "/commands")]
+            ("POST", base + "/moderation"), ("POST", base + "/commands")]
 
 
 async def test_non_admin_gets_403_on_every_admin_route(web_env: WebEnv) -> None:
@@ -107,6 +110,32 @@ async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> N
     too_low = await web_env.client.post(f"/dashboard/{guild}/leveling", data={
         "csrf": csrf, "action": "reward", "level": "1", "role_id": str(role.id)})
     assert too_low.status == 400 and "between 2 and 1000" in await too_low.text()
+
+
+async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
+    guild = web_env.guild_id
+    await web_env.login(web_env.demo.admin.id)
+    csrf = await web_env.csrf(f"/dashboard/{guild}")
+    form = {"csrf": csrf, "warning_expiry_days": "30", "escalate_mute_at": "2",
+            "escalate_mute_minutes": "90", "escalate_kick_at": "0", "escalate_ban_at": "5"}
+    bad = await web_env.client.post(f"/dashboard/{guild}/moderation",
+                                    data={**form, "warning_expiry_days": "0"})
+    assert bad.status == 400 and "greater than or equal to 1" in await bad.text()
+    assert not await ModerationGuildSettings.exists(guild_id=guild)
+    saved = await web_env.client.post(f"/dashboard/{guild}/moderation", data=form,
+                                      allow_redirects=False)
+    assert saved.status == 303
+    defaults = ModerationSettings()
+    mine = await rules.effective(guild, defaults)
+    assert (mine.warning_expiry_days, mine.escalate_mute_at, mine.escalate_ban_at) == (30, 2, 5)
+    assert (await rules.effective(web_env.demo.annex.id, defaults)) == defaults
+    changes = {c.setting: audit.values(c) for c in await audit.recent_changes(guild)}
+    assert changes == {"moderation.warning_expiry_days": (90, 30),
+                       "moderation.escalate_mute_at": (0, 2),
+                       "moderation.escalate_mute_minutes": (60, 90),
+                       "moderation.escalate_ban_at": (0, 5)}
+    page = await (await web_env.client.get(f"/dashboard/{guild}")).text()
+    assert 'name="warning_expiry_days" inputmode="numeric" value="30"' in page
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A dashboard change reaches a running bot at once (bus invalidation, no TTL wait)."""
+"""A dashboard change reaches a running bot at once (bus invalidation, no TTL wait):
+the prefix, a no-XP channel, the moderation rules."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ async def test_prefix_and_no_xp_channel_reach_the_running_bot(
     assert saved.status == 303
     await web_env.client.post(f"/dashboard/{guild}/leveling", data={
         "csrf": csrf, "action": "exclude", "channel_id": str(general.id)})
+    moderation = guildhall_bot.get_cog("Moderation")
+    assert (await moderation.rules.get(guild)).escalate_kick_at == 0  # cached now
+    await web_env.client.post(f"/dashboard/{guild}/moderation", data={
+        "csrf": csrf, "warning_expiry_days": "7", "escalate_mute_at": "0",
+        "escalate_mute_minutes": "60", "escalate_kick_at": "3", "escalate_ban_at": "0"})
+    assert (await moderation.rules.get(guild)).escalate_kick_at == 3
 
     assert general.id in (await leveling.configs.get(guild)).excluded_channels
     await web_env.double.send_message(general, web_env.demo.member, "$$ping")
