@@ -13,6 +13,7 @@ amendments) is append-only, enforced by database triggers, and is kept.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -73,6 +74,7 @@ class GuildDepartures:
     def __init__(self, grace_hours: float) -> None:
         self.grace = timedelta(hours=grace_hours)
         self._waiting: set[int] | None = None
+        self._loading = asyncio.Lock()  # thousands of guilds become available at once
 
     async def left(self, guild_id: int, now: datetime | None = None) -> datetime:
         """Record that the bot left ``guild_id``; return when its data will be purged."""
@@ -93,8 +95,10 @@ class GuildDepartures:
         available at start-up is checked against the in-memory set.
         """
         if self._waiting is None:
-            rows = await GuildDeparture.all().values_list("guild_id", flat=True)
-            self._waiting = {int(row) for row in rows}
+            async with self._loading:  # one query, not one per guild becoming available
+                if self._waiting is None:
+                    rows = await GuildDeparture.all().values_list("guild_id", flat=True)
+                    self._waiting = {int(row) for row in rows}
         if not joined and guild_id not in self._waiting:
             return False
         self._waiting.discard(guild_id)
