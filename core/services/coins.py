@@ -223,13 +223,17 @@ async def change_coins(
     needed = max(needs, -delta, 0)
     if needed > COINS_MAX:
         raise InvalidAmount(f"the amount must be at most {COINS_MAX}, not {needed}")
-    await ensure_member(user_id, guild_id, username, using_db=conn)
     member = GuildMember.filter(user_id=user_id, guild_id=guild_id)
     ceiling = COINS_MAX - max(delta, 0)
+    ensured = False
     while True:
         guarded = member.filter(coins__gte=needed, coins__lte=ceiling)
         if await guarded.using_db(conn).update(coins=F("coins") + delta) == 1:
             return await get_coins(user_id, guild_id, using_db=conn)
+        if not ensured:  # the row may not exist yet: create it, then try once more
+            await ensure_member(user_id, guild_id, username, using_db=conn)
+            ensured = True
+            continue
         # Refused. Read the balance under the row lock: on PostgreSQL another transaction
         # may have changed it since the UPDATE's snapshot; if it now fits, try again.
         balance = await _locked_coins(conn, user_id, guild_id)

@@ -16,7 +16,14 @@ from core.services.users import ensure_user
 async def ensure_member(
     user_id: int, guild_id: int, username: str = "", using_db: BaseDBAsyncClient | None = None
 ) -> GuildMember:
-    """The member row of ``user_id`` in ``guild_id``, creating it (and the user) if missing."""
+    """The member row of ``user_id`` in ``guild_id``, creating it (and the user) if missing.
+
+    An existing member implies its user (foreign key): then this is one read.
+    """
+    member = await GuildMember.get_or_none(user_id=user_id, guild_id=guild_id).using_db(
+        using_db)
+    if member is not None:
+        return member
     await ensure_user(user_id, username or str(user_id), using_db)
     member, _ = await GuildMember.get_or_create(
         user_id=user_id, guild_id=guild_id, using_db=using_db
