@@ -20,10 +20,14 @@ from core.web.context import WebContext, ctx
 from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
 from core.web.guards import user_guilds as fetch_user_guilds
 from core.web.plugin_settings import (
+    LABELS,
+    OVERRIDABLE,
+    TITLES,
+    deployment_wide,
     leveling_panel,
-    moderation_panel,
+    overrides_panel,
+    overrides_saver,
     save_leveling,
-    save_moderation,
 )
 from plugins.moderation.checks import Refusal
 from plugins.moderation.guild_settings import check_mute_role, set_log_channel, set_mute_role
@@ -31,7 +35,8 @@ from plugins.moderation.guild_settings import check_mute_role, set_log_channel, 
 routes = web.RouteTableDef()
 PanelSave = Callable[[WebContext, AdminGuild, Any], Awaitable[None]]
 DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved.",
-        "leveling": "Leveling settings saved.", "moderation": "Moderation settings saved."}
+        "leveling": "Leveling settings saved.", "moderation": "Moderation settings saved.",
+        "economy": "Economy amounts saved."}
 
 
 @routes.get("/dashboard")
@@ -55,25 +60,13 @@ async def _page(
         "done": DONE.get(request.query.get("done", "")),
         "switches": await plugin_switches.states(admin.id, known),
         "leveling": await leveling_panel(c, admin.id) if "leveling" in known else None,
-        "moderation": await moderation_panel(c, admin.id) if "moderation" in known else None,
-        "plugin_settings": _process_wide(c),
+        "overrides": {p: await overrides_panel(c, p, admin.id) for p in OVERRIDABLE
+                      if p in known},
+        "titles": TITLES, "labels": LABELS,
+        "plugin_settings": deployment_wide(c),
         "changes": await audit.recent_changes(admin.id, 20),
     }
     return render(request, "settings.html", data, status)
-
-
-def _process_wide(c: WebContext) -> dict[str, dict[str, Any]]:
-    """Settings that apply to the whole deployment ([plugins.NAME] in config.toml)."""
-    from plugins.economy.settings import EconomySettings
-    from plugins.moderation.rules import FIELDS
-    from plugins.moderation.settings import ModerationSettings
-
-    shown: dict[str, dict[str, Any]] = {}
-    for name, model in (("economy", EconomySettings), ("moderation", ModerationSettings)):
-        if name in c.enabled_plugins:
-            values = model(**c.settings.plugins.section(name)).model_dump()
-            shown[name] = {k: v for k, v in values.items() if k not in FIELDS}
-    return shown
 
 
 @routes.get("/dashboard/{guild_id}")
@@ -142,4 +135,10 @@ async def leveling(request: web.Request) -> web.StreamResponse:
 @routes.post("/dashboard/{guild_id}/moderation")
 async def moderation(request: web.Request) -> web.StreamResponse:
     """Warning expiry and escalation thresholds of the guild."""
-    return await _plugin_form(request, "moderation", save_moderation)
+    return await _plugin_form(request, "moderation", overrides_saver("moderation"))
+
+
+@routes.post("/dashboard/{guild_id}/economy")
+async def economy(request: web.Request) -> web.StreamResponse:
+    """The guild's daily, work and gamble amounts."""
+    return await _plugin_form(request, "economy", overrides_saver("economy"))

@@ -1,5 +1,5 @@
 """Plugin panels of the settings page: leveling's no-XP channels and role rewards,
-moderation's warning expiry and escalation thresholds.
+moderation's warning expiry and escalation thresholds, economy's reward amounts.
 
 Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses, which
 also drop the guild's cached settings in every process), each followed by an audit row.
@@ -78,23 +78,61 @@ async def save_leveling(c: WebContext, admin: AdminGuild, form: Any) -> None:
         raise ValueError("unknown action")
 
 
-def _moderation_defaults(c: WebContext) -> Any:
+OVERRIDABLE = ("moderation", "economy")
+TITLES = {"moderation": "Warnings and escalation", "economy": "Economy amounts"}
+LABELS = {
+    "warning_expiry_days": "Warnings expire after (days)",
+    "escalate_mute_at": "Mute at this many active warnings (0: never)",
+    "escalate_mute_minutes": "Mute length (minutes)",
+    "escalate_kick_at": "Kick at (0: never)",
+    "escalate_ban_at": "Ban at (0: never)",
+    "daily_amount": "Daily reward",
+    "work_min": "Work pays at least",
+    "work_max": "Work pays at most",
+    "gamble_max_bet": "Highest bet",
+}
+
+
+def _defaults(c: WebContext, plugin: str) -> Any:
+    from plugins.economy.settings import EconomySettings
     from plugins.moderation.settings import ModerationSettings
 
-    return ModerationSettings(**c.settings.plugins.section("moderation"))
+    model = {"economy": EconomySettings, "moderation": ModerationSettings}[plugin]
+    return model(**c.settings.plugins.section(plugin))
 
 
-async def moderation_panel(c: WebContext, guild_id: int) -> dict[str, Any]:
-    """The guild's effective warning and escalation rules for the template."""
-    from plugins.moderation import rules
+def _overrides(plugin: str) -> Any:
+    from plugins.economy.guild_rules import AMOUNTS
+    from plugins.moderation.rules import RULES
 
-    return (await rules.effective(guild_id, _moderation_defaults(c))).model_dump()
+    return {"economy": AMOUNTS, "moderation": RULES}[plugin]
 
 
-async def save_moderation(c: WebContext, admin: AdminGuild, form: Any) -> None:
-    """Warning expiry and escalation thresholds (``ValueError`` when one is invalid)."""
-    from plugins.moderation import rules
+async def overrides_panel(c: WebContext, plugin: str, guild_id: int) -> dict[str, Any]:
+    """The guild's effective values of the plugin's per-guild settings."""
+    overrides = _overrides(plugin)
+    merged = await overrides.effective(guild_id, _defaults(c, plugin))
+    return {f: getattr(merged, f) for f in overrides.fields}
 
-    changes = {name: _int(form.get(name), name.replace("_", " ")) for name in rules.FIELDS}
-    await rules.set_rules(admin.id, _moderation_defaults(c), changes,
-                          actor_id=admin.session.user_id, source="web")
+
+def overrides_saver(plugin: str) -> Any:
+    """The form handler changing the plugin's per-guild settings (``ValueError`` if bad)."""
+
+    async def save(c: WebContext, admin: AdminGuild, form: Any) -> None:
+        overrides = _overrides(plugin)
+        changes = {f: _int(form.get(f), f.replace("_", " ")) for f in overrides.fields}
+        await overrides.change(admin.id, _defaults(c, plugin), changes,
+                               actor_id=admin.session.user_id, source="web")
+
+    return save
+
+
+def deployment_wide(c: WebContext) -> dict[str, dict[str, Any]]:
+    """The other settings of those plugins: the same for every guild (config.toml)."""
+    shown: dict[str, dict[str, Any]] = {}
+    for plugin in OVERRIDABLE:
+        if plugin in c.enabled_plugins:
+            values = _defaults(c, plugin).model_dump()
+            own = _overrides(plugin).fields
+            shown[plugin] = {k: v for k, v in values.items() if k not in own}
+    return shown

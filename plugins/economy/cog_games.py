@@ -1,6 +1,7 @@
 """Earning and risking coins: ``/daily``, ``/work``, ``/gamble``.
 
 ``Games.rng`` (a ``() -> float in [0, 1)``) decides gambles and work pay; tests replace it.
+The amounts are the guild's own when its admins set them (:mod:`plugins.economy.guild_rules`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from disnake.ext import commands
 from core.cogs.meta import GUILD_ONLY
 from plugins.economy import rewards
 from plugins.economy import service as bank
+from plugins.economy.guild_rules import amounts_cache
 from plugins.economy.replies import Reply, answer
 from plugins.economy.settings import EconomySettings
 
@@ -23,7 +25,15 @@ class Games(commands.Cog):
     def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
         self.bot = bot
         self.settings = settings
+        self.amounts = amounts_cache(settings)
         self.rng: rewards.Random = random.Random().random
+
+    @commands.Cog.listener("on_connect")
+    async def follow_changes(self) -> None:
+        """Drop cached guild amounts when any process (the dashboard) changes them."""
+        bus = getattr(self.bot, "bus", None)
+        if bus is not None:
+            self.amounts.listen(bus)
 
     @commands.slash_command(name="daily", description="Claim your daily coins",
                             contexts=GUILD_ONLY)
@@ -34,7 +44,8 @@ class Games(commands.Cog):
 
         async def work() -> Reply:
             reward = await rewards.claim_daily(
-                inter.author.id, guild_id, self.settings, username=inter.author.name
+                inter.author.id, guild_id, await self.amounts.get(guild_id),
+                username=inter.author.name,
             )
             streak = f" (streak day {reward.streak})" if reward.streak > 1 else ""
             return (
@@ -53,8 +64,8 @@ class Games(commands.Cog):
 
         async def pay() -> Reply:
             reward = await rewards.do_work(
-                inter.author.id, guild_id, self.settings, username=inter.author.name,
-                rng=self.rng,
+                inter.author.id, guild_id, await self.amounts.get(guild_id),
+                username=inter.author.name, rng=self.rng,
             )
             return (
                 f"You worked and earned {self.settings.money(reward.amount)}. "
@@ -78,8 +89,8 @@ class Games(commands.Cog):
             current = await bank.balance(inter.author.id, guild_id)
             bet = bank.parse_amount(amount, balance=current)
             result = await rewards.gamble(
-                inter.author.id, guild_id, bet, self.settings, username=inter.author.name,
-                rng=self.rng,
+                inter.author.id, guild_id, bet, await self.amounts.get(guild_id),
+                username=inter.author.name, rng=self.rng,
             )
             money = self.settings.money
             if result.won:

@@ -1,4 +1,4 @@
-"""Economy tables: ``transactions``."""
+"""Economy tables: ``transactions`` (+ archive), ``shop_items``, ``economy_settings``."""
 
 from __future__ import annotations
 
@@ -85,3 +85,27 @@ class ShopItem(Model):
     class Meta:
         table = "shop_items"
         unique_together = (("guild_id", "name"),)
+
+
+class EconomyGuildSettings(Model):
+    """A guild's own reward amounts (see ``guild_rules.py``)."""
+
+    guild_id = fields.BigIntField(primary_key=True, generated=False)
+    daily_amount = fields.IntField()
+    work_min = fields.IntField()
+    work_max = fields.IntField()
+    gamble_max_bet = fields.IntField()
+    updated_by = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="One guild's daily, work and gamble amounts, when an admin set them "
+                   "(otherwise [plugins.economy] applies).",
+        grows="One row per guild whose admins changed these settings.",
+        cleaned="Deleted with the guild's data when the bot is removed (guild purge).",
+        owner="economy",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "economy_settings"

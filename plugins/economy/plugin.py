@@ -23,7 +23,8 @@ class EconomyPlugin(TablePlugin):
     models_module = _M
     # the archive goes with the hot rows: a ledger without its member breaks the balances
     # invariant (and a removed guild's or deleted user's data must not linger)
-    guild_tables = (f"{_M}.Transaction", f"{_M}.TransactionArchive", f"{_M}.ShopItem")
+    guild_tables = (f"{_M}.Transaction", f"{_M}.TransactionArchive", f"{_M}.ShopItem",
+                    f"{_M}.EconomyGuildSettings")
     user_columns = {f"{_M}.Transaction": "user_id", f"{_M}.TransactionArchive": "user_id"}
     actor_columns = {f"{_M}.ShopItem": "created_by"}  # the guild keeps its shop
 

@@ -21,7 +21,7 @@ from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration
 from plugins.moderation.logpost import post_case
-from plugins.moderation.rules import RulesCache
+from plugins.moderation.rules import rules_cache
 from plugins.moderation.settings import ModerationSettings
 
 REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")
@@ -38,7 +38,7 @@ class Moderation(commands.Cog):
     def __init__(self, bot: Any, settings: ModerationSettings) -> None:
         self.bot = bot
         self.settings = settings
-        self.rules = RulesCache(settings)  # per-guild warning expiry and escalation
+        self.rules = rules_cache(settings)  # per-guild warning expiry and escalation
 
     @commands.Cog.listener("on_connect")
     async def follow_rule_changes(self) -> None:

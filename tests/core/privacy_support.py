@@ -18,7 +18,12 @@ from core.models import (
 )
 from plugins.analytics.models import CommandStat, CommandStatWeekly
 from plugins.customcmds.models import CustomCommand
-from plugins.economy.models import ShopItem, Transaction, TransactionArchive
+from plugins.economy.models import (
+    EconomyGuildSettings,
+    ShopItem,
+    Transaction,
+    TransactionArchive,
+)
 from plugins.leveling.models import LevelExclusion, LevelReward, LevelSettings, XpAdjustment
 from plugins.moderation.models import (
     ModAction,
@@ -66,6 +71,8 @@ async def seed_guild(guild_id: int, user_id: int, other_id: int) -> set[str]:
                                         guild_id=guild_id, amount=2,
                                         transaction_type="daily", created_at=now),
         await ShopItem.create(guild_id=guild_id, name="VIP", price=10, created_by=other_id),
+        await EconomyGuildSettings.create(guild_id=guild_id, daily_amount=5, work_min=1,
+                                          work_max=2, gamble_max_bet=10),
         await Warning.create(user_id=user_id, guild_id=guild_id, moderator_id=other_id),
         await ModAction.create(guild_id=guild_id, moderator_id=other_id, target_id=user_id,
                                action_type="warn", case_number=1),

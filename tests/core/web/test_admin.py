@@ -7,6 +7,9 @@ import pytest
 from core.models import GuildConfig, GuildPluginSwitch, SettingsAudit
 from core.services import audit
 from core.testing.double import permissions
+from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.models import EconomyGuildSettings
+from plugins.economy.settings import EconomySettings
 from plugins.leveling.models import LevelExclusion, LevelReward
 from plugins.moderation import rules
 from plugins.moderation.models import ModerationGuildSettings
@@ -19,7 +22,8 @@ def admin_routes(guild_id: int) -> list[tuple[str, str]]:
     base = f"/dashboard/{guild_id}"
     return [("GET", base), ("GET", base + "/commands"), ("POST", base + "/general"),
             ("POST", base + "/plugins"), ("POST", base + "/leveling"),
-            ("POST", base + "/moderation"), ("POST", base + "/commands")]
+            ("POST", base + "/moderation"), ("POST", base + "/economy"),
+            ("POST", base + "/commands")]
 
 
 async def test_non_admin_gets_403_on_every_admin_route(web_env: WebEnv) -> None:
@@ -126,9 +130,9 @@ async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
                                       allow_redirects=False)
     assert saved.status == 303
     defaults = ModerationSettings()
-    mine = await rules.effective(guild, defaults)
+    mine = await rules.RULES.effective(guild, defaults)
     assert (mine.warning_expiry_days, mine.escalate_mute_at, mine.escalate_ban_at) == (30, 2, 5)
-    assert (await rules.effective(web_env.demo.annex.id, defaults)) == defaults
+    assert (await rules.RULES.effective(web_env.demo.annex.id, defaults)) == defaults
     changes = {c.setting: audit.values(c) for c in await audit.recent_changes(guild)}
     assert changes == {"moderation.warning_expiry_days": (90, 30),
                        "moderation.escalate_mute_at": (0, 2),
@@ -136,6 +140,25 @@ async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
                        "moderation.escalate_ban_at": (0, 5)}
     page = await (await web_env.client.get(f"/dashboard/{guild}")).text()
     assert 'name="warning_expiry_days" inputmode="numeric" value="30"' in page
+
+
+async def test_economy_amounts_per_guild(web_env: WebEnv) -> None:
+    guild = web_env.guild_id
+    await web_env.login(web_env.demo.admin.id)
+    csrf = await web_env.csrf(f"/dashboard/{guild}")
+    form = {"csrf": csrf, "daily_amount": "250", "work_min": "10", "work_max": "20",
+            "gamble_max_bet": "500"}
+    crossed = await web_env.client.post(f"/dashboard/{guild}/economy",
+                                        data={**form, "work_min": "30"})
+    assert crossed.status == 400 and "work_min (30) exceeds work_max (20)" in await crossed.text()
+    assert not await EconomyGuildSettings.exists(guild_id=guild)
+    saved = await web_env.client.post(f"/dashboard/{guild}/economy", data=form,
+                                      allow_redirects=False)
+    assert saved.status == 303
+    mine = await AMOUNTS.effective(guild, EconomySettings())
+    assert (mine.daily_amount, mine.work_min, mine.work_max, mine.gamble_max_bet) == (
+        250, 10, 20, 500)
+    assert mine.currency_name == EconomySettings().currency_name  # deployment-wide
 
 
 @pytest.fixture

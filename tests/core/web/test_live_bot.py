@@ -1,11 +1,12 @@
 """A dashboard change reaches a running bot at once (bus invalidation, no TTL wait):
-the prefix, a no-XP channel, the moderation rules."""
+the prefix, a no-XP channel, the moderation rules, the economy amounts."""
 
 from __future__ import annotations
 
 from core.bot import GuildhallBot
 from core.testing.bot_fixtures import channel_reply
 from tests.core.web.support import WebEnv
+from tests.e2e.plugins.economy_support import slash
 
 
 async def test_prefix_and_no_xp_channel_reach_the_running_bot(
@@ -30,6 +31,12 @@ async def test_prefix_and_no_xp_channel_reach_the_running_bot(
         "csrf": csrf, "warning_expiry_days": "7", "escalate_mute_at": "0",
         "escalate_mute_minutes": "60", "escalate_kick_at": "3", "escalate_ban_at": "0"})
     assert (await moderation.rules.get(guild)).escalate_kick_at == 3
+    await slash(web_env.double, web_env.demo, web_env.demo.member, "daily")  # amounts cached
+    await web_env.client.post(f"/dashboard/{guild}/economy", data={
+        "csrf": csrf, "daily_amount": "777", "work_min": "20", "work_max": "80",
+        "gamble_max_bet": "100000"})
+    reply = await slash(web_env.double, web_env.demo, web_env.demo.members["bob"], "daily")
+    assert "777" in reply.content
 
     assert general.id in (await leveling.configs.get(guild)).excluded_channels
     await web_env.double.send_message(general, web_env.demo.member, "$$ping")
