@@ -2,8 +2,9 @@
 
 :func:`database_message` looks through an exception and its causes for the database
 being unreachable (server down or restarting, connection cut, SQLite busy), out of
-space, or read-only, and returns the short answer for the user. The command did not
-happen in these cases: its transaction was never committed.
+space, or read-only, or refusing text it cannot store (PostgreSQL and NUL characters),
+and returns the short answer for the user. The command did not happen in these cases:
+its statement failed and its transaction was never committed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 UNAVAILABLE = "The database is unavailable right now; please try again in a moment."
 FULL = "The database is out of space, so nothing was saved; please try again later."
 READ_ONLY = "The database is read-only right now, so nothing was saved; please try again later."
+BAD_TEXT = ("That text contains a character that cannot be stored (a NUL character); "
+            "nothing was saved.")
 DRIVERS = ("asyncpg", "tortoise", "aiosqlite", "sqlite3")
 _UNREACHABLE = (
     DBConnectionError,
@@ -64,6 +67,8 @@ def database_message(error: BaseException) -> str | None:
             return UNAVAILABLE  # refused, reset, broken pipe
         if isinstance(exc, pg.InterfaceError) and "closed" in str(exc):
             return UNAVAILABLE
+        if isinstance(exc, pg.CharacterNotInRepertoireError | pg.UntranslatableCharacterError):
+            return BAD_TEXT
         if isinstance(exc, sqlite3.Error | OperationalError):
             text = str(exc).lower()
             for marker, message in _SQLITE.items():

@@ -50,7 +50,7 @@ def user_message(error: BaseException) -> str | None:
         return f"That input was not valid: {error}"
     if isinstance(error, disnake.Forbidden):
         return "Discord refused: I lack a permission for that here."
-    return database_message(error)  # unreachable, full or read-only: "try again"
+    return database_message(error)  # unreachable, full, read-only; text it cannot store
 
 
 async def report(

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 from tortoise.exceptions import OperationalError
 
-from core.db_errors import FULL, READ_ONLY, UNAVAILABLE, database_message
+from core.db_errors import BAD_TEXT, FULL, READ_ONLY, UNAVAILABLE, database_message
 from core.testing.services import _free_port
 
 
@@ -51,3 +51,16 @@ def test_other_errors_are_left_to_the_generic_path() -> None:
         raise KeyError("x") from TimeoutError()  # a timeout is not a database outage
     except KeyError as exc:
         assert database_message(exc) is None
+
+
+async def test_text_postgres_cannot_store_is_bad_input(guildhall_services: dict) -> None:
+    pg = guildhall_services["postgres"]
+    if pg is None:
+        pytest.skip(guildhall_services["reasons"]["postgres"])
+    connection = await asyncpg.connect(pg.url)
+    try:
+        with pytest.raises(asyncpg.DataError) as caught:
+            await connection.execute("SELECT $1::text", "a\x00b")
+    finally:
+        await connection.close()
+    assert database_message(caught.value) == BAD_TEXT

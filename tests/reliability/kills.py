@@ -61,16 +61,20 @@ class KillFigures:
 
 
 async def seed(double: DiscordDouble, demo: DemoWorld, reminders: int, bans: int,
-               lead: float, spread: float) -> datetime:
-    """Reminders and temp bans falling due evenly from ``lead`` s to ``lead + spread`` s."""
+               lead: float, spread: float, channels: int = 1) -> datetime:
+    """Reminders (over ``channels`` channels) and temp bans falling due evenly from
+    ``lead`` s to ``lead + spread`` s."""
     start = datetime.now(UTC) + timedelta(seconds=lead)
+    targets = [demo.general.id] + [double.create_channel(demo.guild, f"remind-{k}").id
+                                   for k in range(1, channels)]
 
     def due(i: int, n: int) -> datetime:
         return start + timedelta(seconds=spread * i / max(n, 1))
 
     await Reminder.bulk_create([
-        Reminder(user_id=demo.member.id, channel_id=demo.general.id, guild_id=demo.guild.id,
-                 message=f"R{i}", remind_at=due(i, reminders)) for i in range(reminders)
+        Reminder(user_id=demo.member.id, channel_id=targets[i % channels],
+                 guild_id=demo.guild.id, message=f"R{i}", remind_at=due(i, reminders))
+        for i in range(reminders)
     ], batch_size=500)
     punishments = []
     for j in range(bans):

@@ -68,7 +68,7 @@ def fuzz_settings(default_examples: int) -> settings:
 def hostile_texts(role_ids: list[int]) -> st.SearchStrategy[str]:
     """Short hostile fragments: mass and role mentions, format fields, SQL, odd unicode."""
     fixed = ["@everyone", "@here", "@\u200beveryone", SQL, "`", "```", "*_~|>", "\u202e",
-             "\U0001f642", "\ufdfd", "a\u0301", " ", "\n", "\\", "<@0>", "<#0>",
+             "\U0001f642", "\ufdfd", "a\u0301", " ", "\n", "\\", "\x00", "<@0>", "<#0>",
              "</ping:0>", "<t:99999999999999:R>", *FORMAT_FIELDS]
     fixed += [f"<@&{role_id}>" for role_id in role_ids]
     return st.sampled_from(fixed)

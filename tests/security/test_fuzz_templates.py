@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.db_errors import BAD_TEXT
 from core.testing.bot_fixtures import channel_reply
 from plugins.customcmds.render import MASS, ROLE
 from tests.security.hostile import (
@@ -67,6 +68,8 @@ async def test_templates_and_arguments_never_leak_or_ping(
     if not template.strip() or len(template.strip()) > 2000:
         assert "That did not work" in answer, answer  # refused cleanly
         return
+    if "\x00" in template and answer == BAD_TEXT:
+        return  # PostgreSQL cannot store NUL: refused cleanly, nothing stored
     assert "`fuzz`" in answer, answer
     line = " ".join(["!fuzz", *args])[:2000]
     await world.double.send_message(world.demo.general, world.demo.member, line)
