@@ -7,8 +7,9 @@ The Discord double (this process) serves ``N`` guilds of ``--members`` members, 
 over 4 shards. For each size, a fresh process starts either a GuildhallBot with all six
 plugins (default intents and cache settings from ``config.toml``: members and message
 content on, disnake's default member cache) or a bare disnake ``AutoShardedBot`` with the
-same intents, waits until every shard is ready and every guild is cached, collects
-garbage and reports its resident set size (``VmRSS``). The table shows RSS per size and
+same intents, waits until every shard is ready and every guild is cached (for guildhall
+also its per-guild settings cache), collects garbage and reports its resident set size
+(``VmRSS``). The table shows RSS per size and
 MB per 1,000 guilds (the slope between the sizes, so the interpreter and imports do not
 count).
 """
@@ -49,7 +50,8 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-async def child(kind: str, url: str, api_base: str, token: str, guilds: int) -> None:
+async def child(kind: str, url: str, api_base: str, token: str, guilds: int,
+                members: int) -> None:
     """Connect one bot of ``kind`` to the double, wait for every guild, print its RSS."""
     settings = make_settings(url, list(BUILTIN_PLUGINS), leader={"duties": []})
     runtime = Runtime.from_settings(settings)
@@ -66,8 +68,13 @@ async def child(kind: str, url: str, api_base: str, token: str, guilds: int) -> 
                                       **options)
     started = time.perf_counter()
     running = await run_client(bot, double, timeout=600)
-    await eventually(lambda: len(bot.guilds) >= guilds, timeout=600, interval=0.2,
-                     message="not every guild arrived")
+    def complete() -> bool:  # READY lists guilds as unavailable: wait for their GUILD_CREATE
+        return len(bot.guilds) >= guilds and all(
+            not g.unavailable and len(g.members) >= members for g in bot.guilds) and (
+            not isinstance(bot, GuildhallBot)  # and for the settings caches to be warm
+            or all(bot.guild_configs.peek(g.id) is not None for g in bot.guilds))
+
+    await eventually(complete, timeout=600, interval=0.2, message="not every guild arrived")
     ready = time.perf_counter() - started
     gc.collect()
     out = {"kind": kind, "guilds": len(bot.guilds), "members": sum(
@@ -85,12 +92,13 @@ def build(double: DiscordDouble, guilds: int, members: int) -> None:
             double.add_member(guild, f"g{g}m{i}")
 
 
-async def measure(kind: str, guilds: int, url: str, double: DiscordDouble) -> dict[str, Any]:
+async def measure(kind: str, guilds: int, members: int, url: str, double: DiscordDouble
+                  ) -> dict[str, Any]:
     """Run one child process and return its report."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.bench.memory", "--child", kind, "--url", url,
         "--api-base", double.api_base, "--token", double.token, "--guilds", str(guilds),
-        stdout=asyncio.subprocess.PIPE,
+        "--members", str(members), stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await proc.communicate()
     if proc.returncode != 0:
@@ -112,7 +120,7 @@ async def bench(args: argparse.Namespace) -> int:
                 build(double, guilds, args.members)
                 for kind in KINDS:
                     print(f"{kind}: {guilds:,} guilds...", file=sys.stderr, flush=True)
-                    rows.append(await measure(kind, guilds, url, double))
+                    rows.append(await measure(kind, guilds, args.members, url, double))
             finally:
                 await double.close()
     return report(rows, args)
@@ -161,7 +169,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 async def main(args: argparse.Namespace) -> int:
     """Child mode or the bench."""
     if args.child:
-        await child(args.child, args.url, args.api_base, args.token, args.sizes[0])
+        await child(args.child, args.url, args.api_base, args.token, args.sizes[0],
+                    args.members)
         return 0
     return await bench(args)
 
