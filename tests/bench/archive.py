@@ -37,7 +37,7 @@ from core.testing.pytest_plugin import make_settings
 from plugins.economy import service as bank
 from plugins.economy.maintenance import retention_policies
 from plugins.economy.models import Transaction, TransactionArchive
-from tests.bench.common import PG_URL, check_engines, database_factory, median, quantile
+from tests.bench.common import PG_URL, check_engines, median, on_each_engine, quantile
 
 PLUGINS = ["economy"]
 TARGET_P99_MS = 100.0
@@ -133,6 +133,7 @@ async def measure(engine: str, url: str, args: argparse.Namespace) -> dict[str, 
     runtime = Runtime.from_settings(settings)
     await runtime.open_database()
     out: dict[str, Any] = {"engine": engine}
+    print(f"{engine}: loading {args.rows:,} rows and archiving...", file=sys.stderr, flush=True)
     try:
         started = time.perf_counter()
         await fill(engine, args.rows)
@@ -216,14 +217,8 @@ async def main(args: argparse.Namespace) -> int:
         await writer(args.writer, args.rate, args.writer_mode)
         return 0
     logging.basicConfig(level=logging.WARNING)
-    results = []
-    async with database_factory(args.engine_list, args.postgres_url, "bench-archive-") as f:
-        for engine in args.engine_list:
-            url = await f.create_migrated(engine, make_settings("sqlite://:memory:", PLUGINS))
-            print(f"{engine}: loading {args.rows:,} rows and archiving...", file=sys.stderr,
-                  flush=True)
-            results.append(await measure(engine, url, args))
-            await f.drop(url)
+    results = await on_each_engine(args.engine_list, args.postgres_url, PLUGINS,
+                                   "bench-archive-", lambda e, url: measure(e, url, args))
     return report(results, args)
 
 

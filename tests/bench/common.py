@@ -7,13 +7,16 @@ import functools
 import os
 import statistics
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 
 from core.testing.databases import DatabaseFactory
+from core.testing.pytest_plugin import make_settings
+
+T = TypeVar("T")
 
 PG_URL = os.environ.get(
     "GUILDHALL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -113,6 +116,21 @@ async def database_factory(engines: list[str], pg_url: str = PG_URL,
             yield factory
         finally:
             await factory.drop_all()
+
+
+async def on_each_engine(
+    engines: list[str], pg_url: str, plugins: list[str], prefix: str,
+    measure: Callable[[str, str], Awaitable[T]],
+) -> list[T]:
+    """``await measure(engine, url)`` on a fresh migrated database of each engine."""
+    results = []
+    async with database_factory(engines, pg_url, prefix) as factory:
+        for engine in engines:
+            url = await factory.create_migrated(engine, make_settings("sqlite://:memory:",
+                                                                      plugins))
+            results.append(await measure(engine, url))
+            await factory.drop(url)
+    return results
 
 
 def check_engines(value: str, error: Callable[[str], Any]) -> list[str]:

@@ -32,7 +32,7 @@ from core.testing.pytest_plugin import make_settings
 from plugins.economy import service as bank
 from plugins.economy.maintenance import balance_mismatches
 from plugins.economy.models import Transaction
-from tests.bench.common import PG_URL, check_engines, database_factory, median, quantile
+from tests.bench.common import PG_URL, check_engines, median, on_each_engine, quantile
 
 PLUGINS = ["economy"]
 GUILD, MEMBERS, START = 11, 1000, 1000
@@ -166,12 +166,8 @@ async def main(args: argparse.Namespace) -> int:
         await worker(args.worker, args.transfers, args.concurrency, args.seed)
         return 0
     logging.basicConfig(level=logging.WARNING)
-    results = []
-    async with database_factory(args.engine_list, args.postgres_url, "bench-economy-") as f:
-        for engine in args.engine_list:
-            url = await f.create_migrated(engine, make_settings("sqlite://:memory:", PLUGINS))
-            results.append(await measure(engine, url, args))
-            await f.drop(url)
+    results = await on_each_engine(args.engine_list, args.postgres_url, PLUGINS,
+                                   "bench-economy-", lambda e, url: measure(e, url, args))
     return report(results, args)
 
 
