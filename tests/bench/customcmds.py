@@ -101,17 +101,26 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get(
         "GUILDHALL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
-    print(f"render: {bench_render():.1f} µs per call")
+    render_us = bench_render()
+    print(f"render: {render_us:.1f} µs per call")
+    figures: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-customcmds-") as workdir:
         engines = args.engines.split(",")
         factory = DatabaseFactory(Path(workdir), args.postgres_url if "postgres" in engines
                                   else None)
         try:
             for engine in engines:
-                for name, value in (await bench_engine(engine, factory)).items():
+                figures[engine] = await bench_engine(engine, factory)
+                for name, value in figures[engine].items():
                     print(f"{engine}: {name}: {value:.1f}")
         finally:
             await factory.drop_all()
+    speedups = "; ".join(
+        f"{engine} stats flush "
+        f"{f['500 single inserts (ms)'] / f['stats flush, 500 rows (ms)']:.0f}x, uses flush "
+        f"{f['500 single UPDATEs (ms)'] / f['uses flush, 500 commands (ms)']:.0f}x"
+        " faster than row by row" for engine, f in figures.items())
+    print(f"summary: render {render_us:.1f} µs; {speedups}")
     return 0
 
 

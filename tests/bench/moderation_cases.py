@@ -60,10 +60,13 @@ async def main(args: argparse.Namespace) -> None:
         pg_url = args.postgres_url if "postgres" in engines else None
         factory = DatabaseFactory(Path(workdir), pg_url)
         try:
-            for engine in engines:
-                print(await measure(engine, factory, args.actions, args.concurrent))
+            rows = [await measure(engine, factory, args.actions, args.concurrent)
+                    for engine in engines]
+            print("\n".join(rows))
         finally:
             await factory.drop_all()
+    print(f"summary: case numbers exact 1..N on {', '.join(engines)} "
+          f"({args.actions} sequential, {args.concurrent} concurrent actions)")
 
 
 if __name__ == "__main__":
