@@ -114,6 +114,10 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         while True:
             await asyncio.sleep(interval)
             await self.flush()
+            try:  # guild settings the hot path read past their TTL, in one query per 500
+                await self.guild_configs.refresh_due()
+            except Exception:
+                log.exception("refreshing cached guild settings failed; retried next time")
 
     async def flush(self) -> None:
         """Write buffered core data and ask every plugin to flush its buffers."""

@@ -21,23 +21,44 @@ _monotonic = time.monotonic  # a module global: one lookup less per hot-path rea
 
 
 class TtlCache(Generic[K, V]):
-    """Up to ``size`` entries (least recently loaded dropped first), each valid ``ttl`` s."""
+    """Up to ``size`` entries (least recently loaded dropped first), each valid ``ttl`` s.
 
-    def __init__(self, size: int, ttl: float) -> None:
+    With ``max_stale`` > 0, :meth:`peek` keeps answering for that long after an entry
+    expired and marks it due; the owner reloads every due key in bulk (:meth:`take_due`),
+    so a busy guild never waits for a reload and many guilds cost one query.
+    """
+
+    def __init__(self, size: int, ttl: float, max_stale: float = 0.0) -> None:
         self.size = size
         self.ttl = ttl
+        self.max_stale = max_stale
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._loading: dict[K, asyncio.Future[V]] = {}
+        self._due: set[K] = set()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def peek(self, key: K) -> V | None:
-        """The cached value when present and fresh, else ``None`` (never awaits)."""
+        """The cached value when present and fresh (or stale but servable), else ``None``.
+
+        Never awaits; a stale answer marks the key due for the next bulk reload.
+        """
         entry = self._entries.get(key)
-        if entry is None or _monotonic() - entry[0] >= self.ttl:
+        if entry is None:
             return None
-        return entry[1]
+        age = _monotonic() - entry[0]
+        if age < self.ttl:
+            return entry[1]
+        if age < self.ttl + self.max_stale:
+            self._due.add(key)
+            return entry[1]
+        return None
+
+    def take_due(self) -> list[K]:
+        """The keys served stale since the last call (still cached), to reload in bulk."""
+        due, self._due = self._due, set()
+        return [key for key in due if key in self._entries]
 
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         """The cached value, or ``await load()`` once for every concurrent caller."""
@@ -77,3 +98,4 @@ class TtlCache(Generic[K, V]):
         """Forget ``key``; a load already running for it will not be stored."""
         self._entries.pop(key, None)
         self._loading.pop(key, None)
+        self._due.discard(key)

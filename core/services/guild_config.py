@@ -40,15 +40,14 @@ class GuildConfigService:
     ) -> None:
         self.default_prefix = default_prefix
         self.cache_size = cache_size
-        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, cache_ttl)
+        # served up to one TTL past expiry while refresh_due() reloads it in bulk
+        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, cache_ttl, cache_ttl)
         # the cached settings of a guild or None when not cached (never awaits; hot path)
         self.peek: Callable[[int], GuildConfig | None] = self._cache.peek
 
     async def get(self, guild_id: int) -> GuildConfig:
-        """The guild's settings, creating the row with defaults when it is missing."""
-        cached = self.peek(guild_id)
-        if cached is not None:
-            return cached
+        """The guild's settings (fresh: never past the TTL, unlike :attr:`peek`), creating
+        the row with defaults when it is missing."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
 
     async def warm(self, guild_ids: Iterable[int]) -> int:
@@ -58,6 +57,16 @@ class GuildConfigService:
         missing rows are created with defaults, as :meth:`get` would.
         """
         todo = [g for g in guild_ids if self.peek(g) is None][: self.cache_size]
+        await self._load_many(todo)
+        return len(todo)
+
+    async def refresh_due(self) -> int:
+        """Reload, in bulk, the guilds the hot path read past their TTL; return how many."""
+        due = self._cache.take_due()
+        await self._load_many(due)
+        return len(due)
+
+    async def _load_many(self, todo: list[int]) -> None:
         for start in range(0, len(todo), WARM_CHUNK):
             chunk = todo[start:start + WARM_CHUNK]
             rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=chunk)}
@@ -71,7 +80,6 @@ class GuildConfigService:
                     guild_id__in=missing)})
             for guild_id, row in rows.items():
                 self._cache.put(guild_id, row)
-        return len(todo)
 
     async def _load(self, guild_id: int) -> GuildConfig:
         row, _ = await GuildConfig.get_or_create(

@@ -130,6 +130,10 @@ class Leveling(commands.Cog):
                 await self.flush()
             except Exception:
                 log.exception("leveling flush failed; the awards are kept for the next one")
+            try:  # settings the hot path read past their TTL, reloaded in bulk
+                await self.configs.refresh_due()
+            except Exception:
+                log.exception("refreshing leveling settings failed; retried next time")
 
     def cog_unload(self) -> None:
         """Stop the flush loop (the buffer is flushed by ``guildhall_flush``)."""

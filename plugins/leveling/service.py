@@ -59,13 +59,12 @@ class GuildLevelConfigs:
         self.defaults = defaults
         self.cache_size = cache_size
         self.ttl = ttl
-        self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl)
+        # served up to one TTL past expiry while refresh_due() reloads it in bulk
+        self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl, ttl)
 
     async def get(self, guild_id: int) -> GuildLevelConfig:
-        """The guild's settings (defaults when it never changed any); cached."""
-        cached = self._cache.peek(guild_id)
-        if cached is not None:
-            return cached
+        """The guild's settings (defaults when it never changed any); cached, never past
+        the TTL (the hot path's :meth:`peek` may answer a little longer)."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
 
     def peek(self, guild_id: int) -> GuildLevelConfig | None:
@@ -97,6 +96,16 @@ class GuildLevelConfigs:
         Called when a shard becomes ready, so its first messages find the cache full.
         """
         todo = [g for g in guild_ids if self._cache.peek(g) is None][: self.cache_size]
+        await self._load_many(todo)
+        return len(todo)
+
+    async def refresh_due(self) -> int:
+        """Reload, in bulk, the guilds the hot path read past their TTL; return how many."""
+        due = self._cache.take_due()
+        await self._load_many(due)
+        return len(due)
+
+    async def _load_many(self, todo: list[int]) -> None:
         for start in range(0, len(todo), WARM_CHUNK):
             chunk = todo[start:start + WARM_CHUNK]
             rows = {r.guild_id: r for r in await LevelSettings.filter(guild_id__in=chunk)}
@@ -109,7 +118,6 @@ class GuildLevelConfigs:
             for guild_id in chunk:
                 config = self._build(guild_id, rows.get(guild_id), exclusions.get(guild_id, []))
                 self._cache.put(guild_id, config)
-        return len(todo)
 
     async def _load(self, guild_id: int) -> GuildLevelConfig:
         row = await LevelSettings.get_or_none(guild_id=guild_id)

@@ -89,3 +89,24 @@ async def test_get_after_expiry_reloads(size: int) -> None:
     assert await cache.get("k", load) == 0
     await asyncio.sleep(0.02)
     assert await cache.get("k", load) == 1
+
+
+async def test_stale_entries_keep_answering_and_are_marked_due() -> None:
+    cache: TtlCache[int, str] = TtlCache(10, 0.05, max_stale=0.1)
+    cache.put(1, "old")
+    cache.put(2, "other")
+    assert cache.take_due() == []
+    await asyncio.sleep(0.06)
+    assert cache.peek(1) == "old"  # stale, still served by peek ...
+    assert cache.take_due() == [1]  # ... and due for a reload
+    assert cache.take_due() == []
+
+    async def fresh() -> str:
+        return "new"
+
+    assert await cache.get(1, fresh) == "new"  # get never answers past the TTL
+    cache.peek(2)
+    cache.invalidate(2)
+    assert cache.take_due() == []  # forgotten keys are not reloaded
+    await asyncio.sleep(0.16)
+    assert cache.peek(1) is None  # past TTL + max_stale: gone for peek too

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from core.models import GuildConfig
 from core.services.guild_config import GuildConfigService
 from plugins.leveling.models import LevelExclusion, LevelSettings
@@ -39,3 +41,24 @@ async def test_level_configs_warm_with_settings_and_exclusions(guildhall_db) -> 
     assert (one.xp_min, one.xp_max, one.cooldown_seconds) == (1, 2, 5)
     assert one.excluded_channels == frozenset({10}) and two.excluded_roles == frozenset({20})
     assert three == await GuildLevelConfigs(LevelingSettings()).get(3)  # defaults, same shape
+
+
+async def test_stale_settings_are_served_then_refreshed_in_bulk(guildhall_db) -> None:
+    service = GuildConfigService(cache_ttl=0.05)
+    await service.warm(range(1, 51))
+    await GuildConfig.filter(guild_id__lte=50).update(prefix="?")
+    await asyncio.sleep(0.06)
+    assert {service.peek(g).prefix for g in range(1, 51)} == {"!"}  # stale, no query
+    with StatementCounter().active() as counter:
+        assert await service.refresh_due() == 50
+    assert counter.total == 1
+    assert {service.peek(g).prefix for g in range(1, 51)} == {"?"}
+    assert (await service.get(1)).prefix == "?"
+
+    configs = GuildLevelConfigs(LevelingSettings(), ttl=0.05)
+    await configs.warm([1, 2])
+    await LevelSettings.create(guild_id=2, xp_min=3, xp_max=4, cooldown_seconds=1)
+    await asyncio.sleep(0.06)
+    assert configs.peek(2).xp_min == LevelingSettings().xp_min
+    assert await configs.refresh_due() == 1
+    assert configs.peek(2).xp_min == 3
