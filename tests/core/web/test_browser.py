@@ -3,8 +3,7 @@ the double's OAuth2 page, change the prefix on the settings page, see the bot an
 new prefix in the double, open the public leaderboard. Screenshots go to ``tmp_path``, or
 to ``docs/screenshots/`` with ``GUILDHALL_UPDATE_SCREENSHOTS=1`` (the README's pictures).
 
-One test on PostgreSQL with the Redis bus, as in production; the route tests cover both
-engines.
+Runs on both engines (SQLite with its local bus, PostgreSQL with the Redis bus).
 """
 
 from __future__ import annotations
@@ -33,12 +32,6 @@ from tests.helpers import ROOT
 CHROMIUM = "/usr/bin/chromium"
 NAMES = ["alice", "bob", "carol", "admin", "dora", "emil", "fatima", "gus", "hana", "ivo",
          "jun", "kira", "lena", "milo", "nora", "otto"]
-
-
-@pytest.fixture
-def guildhall_engine() -> str:
-    """PostgreSQL only (one browser run keeps the suite fast)."""
-    return "postgres"
 
 
 def _free_port() -> int:
