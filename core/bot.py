@@ -22,6 +22,7 @@ from core.metrics import flush_timer
 from core.observed_bot import ObservedBot
 from core.plugin_gate import guard_cog, install_checks
 from core.plugins import PluginManager
+from core.services import plugin_switches
 from core.services.guild_config import GuildConfigService
 from core.services.users import ActivityBuffer
 
@@ -116,6 +117,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             await self.flush()
             try:  # guild settings the hot path read past their TTL, in one query per 500
                 await self.guild_configs.refresh_due()
+                await plugin_switches.refresh_due()
             except Exception:
                 log.exception("refreshing cached guild settings failed; retried next time")
 
@@ -213,7 +215,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """Load the settings of the shard's guilds in bulk before their messages need them."""
-        await self.guild_configs.warm(g.id for g in self.guilds if g.shard_id == shard_id)
+        ids = [g.id for g in self.guilds if g.shard_id == shard_id]
+        await self.guild_configs.warm(ids)
+        await plugin_switches.warm(ids)
 
     async def on_guild_remove(self, guild: disnake.Guild) -> None:
         """Purge the guild's data now, or record the departure when a grace period is set."""

@@ -1,10 +1,12 @@
-"""Warming the settings caches of a shard's guilds in bulk (core and leveling)."""
+"""Settings caches of a shard's guilds: warmed in bulk, refreshed in bulk when stale."""
 
 from __future__ import annotations
 
 import asyncio
 
-from core.models import GuildConfig
+from core.cache import TtlCache
+from core.models import GuildConfig, GuildPluginSwitch
+from core.services import plugin_switches
 from core.services.guild_config import GuildConfigService
 from plugins.leveling.models import LevelExclusion, LevelSettings
 from plugins.leveling.service import GuildLevelConfigs
@@ -62,3 +64,25 @@ async def test_stale_settings_are_served_then_refreshed_in_bulk(guildhall_db) ->
     assert configs.peek(2).xp_min == LevelingSettings().xp_min
     assert await configs.refresh_due() == 1
     assert configs.peek(2).xp_min == 3
+
+
+async def test_plugin_switches_warm_and_refresh_in_bulk(guildhall_db) -> None:
+    await GuildPluginSwitch.create(guild_id=3, plugin="leveling", enabled=False)
+    await GuildPluginSwitch.create(guild_id=4, plugin="economy", enabled=True)
+    plugin_switches.clear_cache()
+    with StatementCounter().active() as counter:
+        assert await plugin_switches.warm(range(1, 701)) == 700
+    assert counter.total == 2  # 500 + 200 guilds
+    assert plugin_switches.cached_enabled(3, "leveling") is False
+    assert plugin_switches.cached_enabled(4, "economy") is True
+    assert plugin_switches.cached_enabled(700, "leveling") is True
+    assert plugin_switches.cached_enabled(701, "leveling") is None  # not warmed
+
+    plugin_switches._cache = TtlCache(100, 0.05, 0.1)  # a short TTL for the test
+    await plugin_switches.warm([3, 5])
+    await GuildPluginSwitch.create(guild_id=5, plugin="leveling", enabled=False)
+    await asyncio.sleep(0.06)
+    assert plugin_switches.cached_enabled(5, "leveling") is True  # stale, served
+    assert await plugin_switches.refresh_due() == 1
+    assert plugin_switches.cached_enabled(5, "leveling") is False
+    plugin_switches.clear_cache()
