@@ -10,6 +10,7 @@ from core.testing.bot_fixtures import assert_no_mass_mentions, eventually
 from core.testing.double import permissions as P
 from plugins.moderation.cog import Moderation
 from plugins.moderation.models import ModAction, TempPunishment, Warning
+from plugins.moderation.rules import RULES
 from tests.e2e.plugins.moderation_support import TIMEOUT, ModWorld, mod_world, table_counts
 
 __all__ = ["mod_world"]
@@ -122,8 +123,11 @@ async def test_escalation_mutes_then_bans_automatically(mod_world: ModWorld) -> 
     w = mod_world
     cog = w.bot.get_cog("Moderation")
     assert isinstance(cog, Moderation)
-    cog.settings = cog.settings.model_copy(
-        update={"escalate_mute_at": 2, "escalate_mute_minutes": 30, "escalate_ban_at": 3}
+    # the guild's own thresholds, set through the same service as the dashboard form
+    await RULES.change(
+        w.guild.id, cog.settings,
+        {"escalate_mute_at": 2, "escalate_mute_minutes": 30, "escalate_ban_at": 3},
+        actor_id=w.demo.admin.id, source="web",
     )
     bob = w.demo.members["bob"]
     first = await w.slash(w.mod, "warn", {"member": bob, "reason": "one"})
