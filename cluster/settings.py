@@ -29,6 +29,7 @@ class ClusterSettings(BaseModel):
     identify_key: str = Field(default="guildhall:identify", min_length=1)
     guild_ready_timeout_seconds: float = Field(default=2.0, ge=0, le=60)
     heartbeat_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    startup_grace_seconds: float = Field(default=120.0, ge=0, le=3600)
     restart_backoff_min_seconds: float = Field(default=1.0, gt=0, le=3600)
     restart_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
     healthy_reset_seconds: float = Field(default=120.0, gt=0, le=86_400)

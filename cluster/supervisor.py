@@ -3,7 +3,9 @@
 Every local cluster gets a worker process. A worker that exits, or whose status reports
 stop for ``heartbeat_timeout_seconds``, is (killed and) restarted after a back-off that
 doubles from ``restart_backoff_min_seconds`` to ``restart_backoff_max_seconds`` and
-resets once a worker ran for ``healthy_reset_seconds``; the reason is logged. ``stop()``
+resets once a worker ran for ``healthy_reset_seconds``; the reason is logged. Until its
+first report a worker is starting up: it is killed for silence only after
+``max(startup_grace_seconds, heartbeat_timeout_seconds)`` (an exit still restarts it). ``stop()``
 sends SIGTERM to every worker, waits ``stop_timeout_seconds``, then kills the rest; it
 returns 0 only when every running worker stopped cleanly (exit code 0).
 """
@@ -39,6 +41,7 @@ class WorkerSlot:
     spawned_wall: float = 0.0
     last_seen: float = 0.0
     last_report: float = 0.0
+    reported: bool = False
     restart_at: float = 0.0
     restarts: int = 0
     kill_reason: str | None = None
@@ -104,6 +107,7 @@ class Supervisor:
         slot.spawned_at = slot.last_seen = time.monotonic()
         slot.spawned_wall = time.time()
         slot.kill_reason = None
+        slot.reported = False
         log.info("started %s (pid %d)", slot.cluster.label, slot.process.pid)
         waiter = asyncio.create_task(self._notify_exit(slot.process))
         self._exit_waiters.add(waiter)
@@ -140,14 +144,24 @@ class Supervisor:
                 continue
             status = fresh.get(slot.cluster.index) if fresh is not None else None
             if status and status.pid == slot.process.pid and status.reported_at > slot.last_report:
-                slot.last_report, slot.last_seen = status.reported_at, now
+                slot.last_report, slot.last_seen, slot.reported = status.reported_at, now, True
             silent = now - slot.last_seen
-            if fresh is not None and silent > self.settings.cluster.heartbeat_timeout_seconds:
-                slot.kill_reason = f"sent no status report for {silent:.0f} s"
+            if fresh is not None and silent > self._silence_limit(slot):
+                slot.kill_reason = (
+                    f"sent no status report for {silent:.0f} s" if slot.reported
+                    else f"sent no first status report {silent:.0f} s after starting"
+                )
                 log.error("%s %s: killing it", slot.cluster.label, slot.kill_reason)
                 with contextlib.suppress(ProcessLookupError):
                     slot.process.kill()
                 slot.last_seen = now  # one kill per silence
+
+    def _silence_limit(self, slot: WorkerSlot) -> float:
+        """Seconds without a report before ``slot``'s worker is killed (longer at start-up)."""
+        cluster = self.settings.cluster
+        if slot.reported:
+            return cluster.heartbeat_timeout_seconds
+        return max(cluster.startup_grace_seconds, cluster.heartbeat_timeout_seconds)
 
     async def _read_statuses(self) -> dict[int, WorkerStatus] | None:
         try:

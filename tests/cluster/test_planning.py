@@ -92,6 +92,8 @@ def test_settings_are_validated() -> None:
         ClusterSettings(restart_backoff_min_seconds=10, restart_backoff_max_seconds=5)
     with pytest.raises(ValueError, match="needs clusters_per_machine"):
         ClusterSettings(ordinal_env="POD")
+    with pytest.raises(ValueError, match="startup_grace_seconds"):
+        ClusterSettings(startup_grace_seconds=-1)
     assert ClusterSettings(shard_count="12").shard_count == 12
 
 

@@ -21,27 +21,40 @@ from core.testing.pytest_plugin import make_settings
 
 pytestmark = pytest.mark.processes
 
-REPORTER = """
+WRITE = """
 import json, os, signal, sys, time
 index, directory, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-if mode == "stubborn":
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-else:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-while True:
+def write():
     report = {"cluster": index, "shard_ids": [index], "shard_count": 2, "host": "h",
               "pid": os.getpid(), "state": "ready", "reported_at": time.time()}
     path = os.path.join(directory, f"cluster-{index}.json")
     with open(path + ".tmp", "w") as out:
         json.dump(report, out)
     os.replace(path + ".tmp", path)
+"""
+REPORTER = WRITE + """
+if mode == "stubborn":
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+else:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+while True:
+    write()
     time.sleep(0.1)
+"""
+# Starts slowly (1 s, longer than the tests' heartbeat timeout), reports for 0.5 s, hangs.
+LATE = WRITE + """
+time.sleep(1.0)
+for _ in range(5):
+    write()
+    time.sleep(0.1)
+time.sleep(60)
 """
 PROGRAMS = {
     "crash": "import sys; sys.exit(3)",
     "silent": "import time; time.sleep(60)",
     "polite": REPORTER,
     "stubborn": REPORTER,
+    "late": LATE,
 }
 
 
@@ -98,18 +111,33 @@ async def test_backoff_resets_after_a_healthy_run(
     assert delays(caplog, "cluster 0 shards 0")[:3] == [0.2, 0.2, 0.2]
 
 
-async def test_silent_worker_is_killed_and_restarted(
+async def test_worker_that_never_reports_is_killed_after_the_startup_grace(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="cluster.supervisor")
-    sup = supervisor(tmp_path, "silent", heartbeat_timeout_seconds=0.6)
+    sup = supervisor(tmp_path, "silent", heartbeat_timeout_seconds=0.3,
+                     startup_grace_seconds=1.0)
     await sup.start()
     started = time.monotonic()
     await eventually(lambda: sup.slots[0].restarts >= 1, timeout=20)
-    assert time.monotonic() - started >= 0.6
+    assert time.monotonic() - started >= 1.0  # the grace, not the heartbeat timeout
     await sup.stop()
-    assert sup.slots[0].reasons[0].startswith("sent no status report for ")
-    assert "sent no status report for 1 s: killing it" in caplog.text
+    assert sup.slots[0].reasons[0].startswith("sent no first status report ")
+    killed = r"cluster 0 shards 0 sent no first status report \d+ s after starting: killing it"
+    assert re.search(killed, caplog.text)
+
+
+async def test_slow_starter_within_the_grace_survives_then_heartbeats_apply(
+    tmp_path: Path,
+) -> None:
+    sup = supervisor(tmp_path, "late", heartbeat_timeout_seconds=0.4, startup_grace_seconds=3)
+    await sup.start()
+    await sup.wait_ready(10)  # first report after >= 1 s: longer than the heartbeat timeout
+    assert [slot.restarts for slot in sup.slots] == [0, 0]
+    # Once reported, going silent is judged by the heartbeat timeout again (not the grace).
+    await eventually(lambda: all(slot.restarts >= 1 for slot in sup.slots), timeout=20)
+    await sup.stop()
+    assert all(slot.reasons[0].startswith("sent no status report for ") for slot in sup.slots)
 
 
 async def test_stop_is_clean_only_when_every_worker_exits_cleanly(
