@@ -1,6 +1,6 @@
-"""``/modconfig``: the guild's moderation log channel and mute role (Manage Server);
-the rules and the write are :mod:`plugins.moderation.guild_settings` (shared with the
-web dashboard)."""
+"""``/modconfig``: the guild's moderation log channel and mute role, and its warning expiry
+and escalation thresholds (Manage Server). The writes are those of the web dashboard:
+:mod:`plugins.moderation.guild_settings` and :data:`plugins.moderation.rules.RULES`."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
+from core import guild_overrides_commands as overrides
 from core.cogs.meta import GUILD_ONLY
 from core.guild_facts import bot_facts, role_facts
 from core.mentions import NO_MENTIONS
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
+from plugins.moderation.rules import RULES
+from plugins.moderation.settings import ModerationSettings
+
+RULES_TITLE = "Warnings and escalation"
 
 
 class ModConfig(commands.Cog):
-    """Writes ``guild_config.log_channel_id`` and ``guild_config.mute_role_id``."""
+    """Writes ``guild_config.log_channel_id``, ``guild_config.mute_role_id`` and the
+    guild's ``moderation_settings`` row (``settings``: the config file's defaults)."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: Any, settings: ModerationSettings | None = None) -> None:
         self.bot = bot
+        self.settings = settings or ModerationSettings()
 
     async def answer(
         self, inter: disnake.ApplicationCommandInteraction, text: str, ephemeral: bool = False
@@ -77,3 +84,47 @@ class ModConfig(commands.Cog):
         text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \
             else "Mutes now use Discord timeouts (up to 28 days)."
         await self.answer(inter, text)
+
+    @modconfig.sub_command_group(name="rules", description="Warning expiry and escalation")
+    async def rules(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Parent of the rules subcommands."""
+
+    @rules.sub_command(name="show", description="This server's warning expiry and escalation")
+    async def rules_show(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """The guild's effective values (its own, else the config file's)."""
+        assert inter.guild is not None
+        try:
+            checks.require_permission(inter.author, "manage_guild", self.bot)
+        except Refusal as exc:
+            await self.answer(inter, str(exc), ephemeral=True)
+            return
+        text = await overrides.show(RULES, inter.guild.id, self.settings, RULES_TITLE)
+        await self.answer(inter, text, ephemeral=True)
+
+    @rules.sub_command(name="set", description="Change warning expiry or escalation (0: off)")
+    async def rules_set(
+        self, inter: disnake.ApplicationCommandInteraction,
+        warning_expiry_days: int | None = commands.Param(
+            None, description="Warnings expire after this many days"),
+        escalate_mute_at: int | None = commands.Param(
+            None, description="Mute at this many active warnings (0: never)"),
+        escalate_mute_minutes: int | None = commands.Param(
+            None, description="Length of that mute in minutes"),
+        escalate_kick_at: int | None = commands.Param(
+            None, description="Kick at this many active warnings (0: never)"),
+        escalate_ban_at: int | None = commands.Param(
+            None, description="Ban at this many active warnings (0: never)"),
+    ) -> None:
+        """Change the given values (validated like the config file; a bad one: nothing)."""
+        assert inter.guild is not None
+        try:
+            checks.require_permission(inter.author, "manage_guild", self.bot)
+        except Refusal as exc:
+            await self.answer(inter, str(exc), ephemeral=True)
+            return
+        outcome = await overrides.change(RULES, inter.guild.id, self.settings, {
+            "warning_expiry_days": warning_expiry_days, "escalate_mute_at": escalate_mute_at,
+            "escalate_mute_minutes": escalate_mute_minutes,
+            "escalate_kick_at": escalate_kick_at, "escalate_ban_at": escalate_ban_at,
+        }, actor_id=inter.author.id)
+        await self.answer(inter, outcome.text, ephemeral=not outcome.ok)

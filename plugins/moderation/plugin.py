@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource
+from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.moderation import maintenance, timers
@@ -60,7 +60,7 @@ class ModerationPlugin(TablePlugin):
         from plugins.moderation.cog_log import ModLog
 
         config = settings if isinstance(settings, ModerationSettings) else ModerationSettings()
-        return [Moderation(bot, config), ModLog(bot), ModConfig(bot)]
+        return [Moderation(bot, config), ModLog(bot), ModConfig(bot, config)]
 
     @hookimpl
     def guildhall_timer_sources(self, bot: commands.Bot | None) -> list[TimerSource]:
@@ -76,6 +76,13 @@ class ModerationPlugin(TablePlugin):
     def guildhall_integrity_checks(self) -> list[IntegrityCheck]:
         """No temp punishment overdue by more than 5 minutes."""
         return maintenance.integrity_checks()
+
+    @hookimpl
+    def guildhall_web_panels(self, settings: Settings) -> list[WebPanel]:
+        """The guild's warning expiry and escalation thresholds, as a dashboard panel."""
+        from plugins.moderation.web import panels
+
+        return panels(settings)
 
 
 plugin = ModerationPlugin()
