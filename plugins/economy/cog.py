@@ -1,4 +1,5 @@
-"""Bank commands: ``/balance``, ``/transfer``, ``/richest``, ``/transactions``, ``/economy``.
+"""Bank commands: ``/balance``, ``/transfer``, ``/richest``, ``/transactions``, ``/economy``
+(``give``/``take``, and ``config`` for the guild's own amounts, as on the dashboard).
 
 Every change of a balance goes through :mod:`plugins.economy.service`; refusals (bad
 amounts, not enough coins) are answered ephemerally and write nothing.
@@ -11,8 +12,11 @@ from collections.abc import Awaitable, Callable
 import disnake
 from disnake.ext import commands
 
+from core import guild_overrides_commands as overrides
 from core.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.mentions import NO_MENTIONS
 from plugins.economy import service as bank
+from plugins.economy.guild_rules import AMOUNTS
 from plugins.economy.models import Transaction
 from plugins.economy.replies import Reply, answer, safe_text
 from plugins.economy.settings import EconomySettings
@@ -144,7 +148,7 @@ class Bank(commands.Cog):
 
     # -- /economy give|take (Manage Server) ---------------------------------------------
 
-    @commands.slash_command(name="economy", description="Adjust balances (Manage Server)",
+    @commands.slash_command(name="economy", description="Balances and amounts (Manage Server)",
                             contexts=GUILD_ONLY)
     async def economy(self, inter: disnake.ApplicationCommandInteraction) -> None:
         """Parent of the admin subcommands."""
@@ -201,6 +205,39 @@ class Bank(commands.Cog):
             )
 
         await answer(inter, self.settings, work)
+
+    # -- /economy config show|set (Manage Server) ---------------------------------------
+
+    @economy.sub_command_group(name="config", description="This server's reward amounts")
+    async def config(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Parent of the amount subcommands."""
+
+    @config.sub_command(name="show", description="This server's daily, work and bet amounts")
+    async def config_show(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """The guild's effective amounts (its own, else the config file's)."""
+        assert inter.guild is not None
+        require_manage_guild(inter.author)
+        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, "Economy amounts")
+        await inter.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @config.sub_command(name="set", description="Change the daily, work or bet amounts")
+    async def config_set(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        daily_amount: int | None = commands.Param(None, description="The daily reward"),
+        work_min: int | None = commands.Param(None, description="Work pays at least"),
+        work_max: int | None = commands.Param(None, description="Work pays at most"),
+        gamble_max_bet: int | None = commands.Param(None, description="The highest bet"),
+    ) -> None:
+        """Change the given amounts (validated like the config file; a bad one: nothing)."""
+        assert inter.guild is not None
+        require_manage_guild(inter.author)
+        outcome = await overrides.change(AMOUNTS, inter.guild.id, self.settings, {
+            "daily_amount": daily_amount, "work_min": work_min, "work_max": work_max,
+            "gamble_max_bet": gamble_max_bet,
+        }, actor_id=inter.author.id)
+        await inter.response.send_message(outcome.text, ephemeral=not outcome.ok,
+                                          allowed_mentions=NO_MENTIONS)
 
 
 def _const(reply: Reply) -> Callable[[], Awaitable[Reply]]:

@@ -32,6 +32,8 @@ PRIVILEGED: list[tuple[str, Any, str]] = [
     ("modstats", lambda w: {}, "Timeout Members"),
     ("modconfig logchannel", lambda w: {"channel": w.general}, "Manage Server"),
     ("modconfig muterole", lambda w: {}, "Manage Server"),
+    ("modconfig rules set", lambda w: {"escalate_ban_at": 3}, "Manage Server"),
+    ("modconfig rules show", lambda w: {}, "Manage Server"),
 ]
 
 
