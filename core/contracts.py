@@ -180,3 +180,61 @@ class IntegrityCheck:
 
     name: str
     run: Callable[[], Awaitable[list[str]]]
+
+
+FIELD_KINDS = ("number", "text", "textarea", "channel", "choice")
+
+
+@dataclass(frozen=True, slots=True)
+class PanelField:
+    """One input of a :class:`WebPanel` form.
+
+    ``kind`` says how the dashboard shows and reads it: ``"number"`` (a whole number,
+    handed to ``save`` as an ``int``), ``"text"`` / ``"textarea"`` (a stripped ``str``),
+    ``"channel"`` (a text channel of the guild: an ``int`` id, ``None`` when left empty;
+    core refuses a channel of another server), ``"choice"`` (one of ``choices``, each a
+    ``(value, label)`` pair; the ``str`` value).
+    """
+
+    name: str
+    label: str
+    kind: str = "number"
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 2000
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"field {self.name!r}: kind must be one of {', '.join(FIELD_KINDS)}")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"field {self.name!r}: a choice field needs choices")
+
+
+@dataclass(frozen=True, slots=True)
+class WebPanel:
+    """A plugin's section of a guild's settings page on the dashboard.
+
+    The form posts to ``/dashboard/<guild>/<name>``. Core checks the admin's permission
+    and the CSRF token, reads the fields (a malformed number or a foreign channel is
+    refused before ``save`` runs), then awaits ``save(guild_id, values, actor_id)``: it
+    must validate through the plugin's own service function (the one its slash command
+    uses), write nothing and raise ``ValueError`` with a clear message on bad input (the
+    page shows it with a 400), and record audit rows
+    (``core.services.audit.record_change(..., source="web")``) for what it changed.
+
+    Attributes:
+        name: URL part and form id: lowercase letters, digits and ``_``; not one of the
+            dashboard's own pages (``general``, ``plugins``, ``leveling``, ``commands``).
+        title: the section heading.
+        fields: the form's inputs, in order.
+        load: coroutine ``load(guild_id) -> {field name: current value}``.
+        save: coroutine ``save(guild_id, values, actor_id)``.
+        fixed: read-only values shown beside the form (settings that are the same in
+            every server, from ``config.toml``).
+    """
+
+    name: str
+    title: str
+    fields: tuple[PanelField, ...]
+    load: Callable[[int], Awaitable[dict[str, Any]]]
+    save: Callable[[int, dict[str, Any], int], Awaitable[None]]
+    fixed: dict[str, Any] = field(default_factory=dict)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from core.config import Settings
-    from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource
+    from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
 
 PROJECT_NAME = "guildhall"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -158,4 +158,15 @@ def guildhall_buffer_sizes(bot: commands.Bot) -> dict[str, int]:
     Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
     it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
     ``"<plugin>.<what>"``. Time each flush with ``core.metrics.flush_timer(name)``.
+    """
+
+
+@hookspec
+def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
+    """Return this plugin's sections of a guild's settings page on the dashboard.
+
+    Called once when the dashboard application is created (``guildhall web``), with the
+    whole configuration (read this plugin's defaults from ``settings.plugins.section``).
+    Each panel's form is shown to the guild's admins only and saved through the panel's
+    ``save``, which calls the plugin's own service. See :class:`core.contracts.WebPanel`.
     """

@@ -1,4 +1,5 @@
-"""Admin pages: the user's guilds, and per guild its settings (core, plugins, leveling).
+"""Admin pages: the user's guilds, and per guild its settings (core, plugins, leveling,
+and the panels plugins contribute: :mod:`core.web.admin_panels`).
 
 Every change calls the same service function as the matching slash command (the log
 channel and mute role: :mod:`plugins.moderation.guild_settings`, as ``/modconfig``),
@@ -19,24 +20,15 @@ from core.web.app import render
 from core.web.context import WebContext, ctx
 from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
 from core.web.guards import user_guilds as fetch_user_guilds
-from core.web.plugin_settings import (
-    LABELS,
-    OVERRIDABLE,
-    TITLES,
-    deployment_wide,
-    leveling_panel,
-    overrides_panel,
-    overrides_saver,
-    save_leveling,
-)
+from core.web.panels import PANELS
+from core.web.plugin_settings import leveling_panel, save_leveling
 from plugins.moderation.checks import Refusal
 from plugins.moderation.guild_settings import check_mute_role, set_log_channel, set_mute_role
 
 routes = web.RouteTableDef()
 PanelSave = Callable[[WebContext, AdminGuild, Any], Awaitable[None]]
 DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved.",
-        "leveling": "Leveling settings saved.", "moderation": "Moderation settings saved.",
-        "economy": "Economy amounts saved."}
+        "leveling": "Leveling settings saved."}
 
 
 @routes.get("/dashboard")
@@ -48,22 +40,23 @@ async def guilds(request: web.Request) -> web.Response:
     return render(request, "guilds.html", {"guilds": [g for g in mine if g.id in present]})
 
 
-async def _page(
+async def page(
     request: web.Request, admin: AdminGuild, error: str | None = None, status: int = 200
 ) -> web.Response:
+    """The settings page of ``admin``'s guild (with ``error`` after a refused form)."""
     c = ctx(request)
+    panels = request.app[PANELS]
+    done = request.query.get("done", "")
     objects = await guild_objects.load(c, admin.id)
     config = await c.guild_configs.get(admin.id)
     known = c.enabled_plugins
     data: dict[str, Any] = {
         "guild": admin.guild, "config": config, "objects": objects, "error": error,
-        "done": DONE.get(request.query.get("done", "")),
+        "done": DONE.get(done) or (f"{panels[done].panel.title} saved." if done in panels
+                                   else None),
         "switches": await plugin_switches.states(admin.id, known),
         "leveling": await leveling_panel(c, admin.id) if "leveling" in known else None,
-        "overrides": {p: await overrides_panel(c, p, admin.id) for p in OVERRIDABLE
-                      if p in known},
-        "titles": TITLES, "labels": LABELS,
-        "plugin_settings": deployment_wide(c),
+        "panels": [(p, await p.panel.load(admin.id)) for p in panels.values()],
         "changes": await audit.recent_changes(admin.id, 20),
     }
     return render(request, "settings.html", data, status)
@@ -72,7 +65,7 @@ async def _page(
 @routes.get("/dashboard/{guild_id}")
 async def settings_page(request: web.Request) -> web.Response:
     """Every setting of one guild."""
-    return await _page(request, await admin_guild(request))
+    return await page(request, await admin_guild(request))
 
 
 @routes.post("/dashboard/{guild_id}/general")
@@ -95,7 +88,7 @@ async def save_general(request: web.Request) -> web.StreamResponse:
         await set_log_channel(c.guild_configs, admin.id, channel, objects.channel_ids, **actor)
         await set_mute_role(c.guild_configs, admin.id, role, objects.bot, **actor)
     except (ValueError, Refusal) as exc:
-        return await _page(request, admin, str(exc), 400)
+        return await page(request, admin, str(exc), 400)
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=general")
 
 
@@ -122,7 +115,7 @@ async def _plugin_form(request: web.Request, plugin: str, save: PanelSave) -> we
     try:
         await save(c, admin, form)
     except ValueError as exc:
-        return await _page(request, admin, str(exc), 400)
+        return await page(request, admin, str(exc), 400)
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done={plugin}")
 
 
@@ -131,14 +124,3 @@ async def leveling(request: web.Request) -> web.StreamResponse:
     """No-XP channels and role rewards (one action per form)."""
     return await _plugin_form(request, "leveling", save_leveling)
 
-
-@routes.post("/dashboard/{guild_id}/moderation")
-async def moderation(request: web.Request) -> web.StreamResponse:
-    """Warning expiry and escalation thresholds of the guild."""
-    return await _plugin_form(request, "moderation", overrides_saver("moderation"))
-
-
-@routes.post("/dashboard/{guild_id}/economy")
-async def economy(request: web.Request) -> web.StreamResponse:
-    """The guild's daily, work and gamble amounts."""
-    return await _plugin_form(request, "economy", overrides_saver("economy"))

@@ -80,13 +80,15 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
 
 def create_app(runtime: Runtime) -> web.Application:
     """The dashboard application for ``runtime`` (the ORM must be open while it serves)."""
-    from core.web import admin, admin_commands, login, public, status
+    from core.web import admin, admin_commands, admin_panels, login, public, status
+    from core.web.panels import PANELS, collect
 
     settings = runtime.settings
     app = web.Application(middlewares=[forwarded, session_and_errors])
     api = DiscordApi(settings.discord.api_base, settings.discord.token.get_secret_value())
     configs = GuildConfigService(settings.bot.default_prefix, settings.bot.guild_config_cache_size)
     app[CONTEXT] = WebContext(settings, runtime.plugins, api, configs)
+    app[PANELS] = collect(runtime.plugins, settings)
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -94,7 +96,7 @@ def create_app(runtime: Runtime) -> web.Application:
     )
     app.router.add_static("/static", HERE / "static", name="static")
     app.router.add_get("/", public.index)
-    for module in (login, public, admin, admin_commands, status):
+    for module in (login, public, admin, admin_commands, status, admin_panels):  # panels last
         app.router.add_routes(module.routes)
 
     async def close_api(_: web.Application) -> None:

@@ -1,5 +1,5 @@
-"""Plugin panels of the settings page: leveling's no-XP channels and role rewards,
-moderation's warning expiry and escalation thresholds, economy's reward amounts.
+"""Leveling's panel of the settings page: no-XP channels and role rewards (actions on
+lists, so not a plain :class:`core.contracts.WebPanel` form).
 
 Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses, which
 also drop the guild's cached settings in every process), each followed by an audit row.
@@ -77,62 +77,3 @@ async def save_leveling(c: WebContext, admin: AdminGuild, form: Any) -> None:
     else:
         raise ValueError("unknown action")
 
-
-OVERRIDABLE = ("moderation", "economy")
-TITLES = {"moderation": "Warnings and escalation", "economy": "Economy amounts"}
-LABELS = {
-    "warning_expiry_days": "Warnings expire after (days)",
-    "escalate_mute_at": "Mute at this many active warnings (0: never)",
-    "escalate_mute_minutes": "Mute length (minutes)",
-    "escalate_kick_at": "Kick at (0: never)",
-    "escalate_ban_at": "Ban at (0: never)",
-    "daily_amount": "Daily reward",
-    "work_min": "Work pays at least",
-    "work_max": "Work pays at most",
-    "gamble_max_bet": "Highest bet",
-}
-
-
-def _defaults(c: WebContext, plugin: str) -> Any:
-    from plugins.economy.settings import EconomySettings
-    from plugins.moderation.settings import ModerationSettings
-
-    model = {"economy": EconomySettings, "moderation": ModerationSettings}[plugin]
-    return model(**c.settings.plugins.section(plugin))
-
-
-def _overrides(plugin: str) -> Any:
-    from plugins.economy.guild_rules import AMOUNTS
-    from plugins.moderation.rules import RULES
-
-    return {"economy": AMOUNTS, "moderation": RULES}[plugin]
-
-
-async def overrides_panel(c: WebContext, plugin: str, guild_id: int) -> dict[str, Any]:
-    """The guild's effective values of the plugin's per-guild settings."""
-    overrides = _overrides(plugin)
-    merged = await overrides.effective(guild_id, _defaults(c, plugin))
-    return {f: getattr(merged, f) for f in overrides.fields}
-
-
-def overrides_saver(plugin: str) -> Any:
-    """The form handler changing the plugin's per-guild settings (``ValueError`` if bad)."""
-
-    async def save(c: WebContext, admin: AdminGuild, form: Any) -> None:
-        overrides = _overrides(plugin)
-        changes = {f: _int(form.get(f), f.replace("_", " ")) for f in overrides.fields}
-        await overrides.change(admin.id, _defaults(c, plugin), changes,
-                               actor_id=admin.session.user_id, source="web")
-
-    return save
-
-
-def deployment_wide(c: WebContext) -> dict[str, dict[str, Any]]:
-    """The other settings of those plugins: the same for every guild (config.toml)."""
-    shown: dict[str, dict[str, Any]] = {}
-    for plugin in OVERRIDABLE:
-        if plugin in c.enabled_plugins:
-            values = _defaults(c, plugin).model_dump()
-            own = _overrides(plugin).fields
-            shown[plugin] = {k: v for k, v in values.items() if k not in own}
-    return shown

@@ -8,7 +8,7 @@ from disnake.ext import commands
 from pydantic import BaseModel
 
 from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionPolicy
+from core.contracts import IntegrityCheck, RetentionPolicy, WebPanel
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.economy import maintenance
@@ -49,6 +49,13 @@ class EconomyPlugin(TablePlugin):
     def guildhall_integrity_checks(self) -> list[IntegrityCheck]:
         """Balances equal the sum of hot + archived transactions."""
         return maintenance.integrity_checks()
+
+    @hookimpl
+    def guildhall_web_panels(self, settings: Settings) -> list[WebPanel]:
+        """The guild's daily, work and gamble amounts, as a dashboard panel."""
+        from plugins.economy.web import panels
+
+        return panels(settings)
 
 
 plugin = EconomyPlugin()

@@ -1,0 +1,26 @@
+"""Economy's dashboard panel: the guild's daily, work and gamble amounts.
+
+Saved through :data:`plugins.economy.guild_rules.AMOUNTS` (the slash command's code
+path): validated by :class:`EconomySettings`, audited, every process's cache dropped.
+"""
+
+from __future__ import annotations
+
+from core.config import Settings
+from core.contracts import WebPanel
+from core.web.panels import overrides_panel
+from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.settings import EconomySettings
+
+LABELS = {
+    "daily_amount": "Daily reward",
+    "work_min": "Work pays at least",
+    "work_max": "Work pays at most",
+    "gamble_max_bet": "Highest bet",
+}
+
+
+def panels(settings: Settings) -> list[WebPanel]:
+    """The "Economy amounts" panel, over the ``[plugins.economy]`` defaults."""
+    defaults = EconomySettings(**settings.plugins.section("economy"))
+    return [overrides_panel(AMOUNTS, defaults, "Economy amounts", LABELS)]

@@ -1,0 +1,27 @@
+"""Moderation's dashboard panel: the guild's warning expiry and escalation thresholds.
+
+Saved through :data:`plugins.moderation.rules.RULES` (the ``/modconfig`` code path):
+validated by :class:`ModerationSettings`, audited, every process's cache dropped.
+"""
+
+from __future__ import annotations
+
+from core.config import Settings
+from core.contracts import WebPanel
+from core.web.panels import overrides_panel
+from plugins.moderation.rules import RULES
+from plugins.moderation.settings import ModerationSettings
+
+LABELS = {
+    "warning_expiry_days": "Warnings expire after (days)",
+    "escalate_mute_at": "Mute at this many active warnings (0: never)",
+    "escalate_mute_minutes": "Mute length (minutes)",
+    "escalate_kick_at": "Kick at (0: never)",
+    "escalate_ban_at": "Ban at (0: never)",
+}
+
+
+def panels(settings: Settings) -> list[WebPanel]:
+    """The "Warnings and escalation" panel, over the ``[plugins.moderation]`` defaults."""
+    defaults = ModerationSettings(**settings.plugins.section("moderation"))
+    return [overrides_panel(RULES, defaults, "Warnings and escalation", LABELS)]
