@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel
 
 from core.config import Settings
 from core.contracts import PanelField, WebPanel
@@ -80,13 +79,14 @@ def read_form(panel: WebPanel, form: Any, objects: GuildObjects) -> dict[str, An
 
 
 def overrides_panel(
-    overrides: GuildOverrides[Any], defaults: BaseModel, title: str, labels: dict[str, str]
+    overrides: GuildOverrides[Any], settings: Settings, title: str, labels: dict[str, str]
 ) -> WebPanel:
     """The panel changing ``overrides.fields`` (numbers) of a guild through ``change``.
 
-    ``defaults`` is the plugin's ``[plugins.NAME]`` section; its other values are shown
-    read-only, as the same in every server.
+    The defaults are the plugin's ``[plugins.<overrides.name>]`` section; its other values
+    are shown read-only, as the same in every server.
     """
+    defaults = overrides.model.model_validate(settings.plugins.section(overrides.name))
 
     async def load(guild_id: int) -> dict[str, Any]:
         merged = await overrides.effective(guild_id, defaults)

@@ -10,7 +10,6 @@ from core.config import Settings
 from core.contracts import WebPanel
 from core.web.panels import overrides_panel
 from plugins.economy.guild_rules import AMOUNTS
-from plugins.economy.settings import EconomySettings
 
 LABELS = {
     "daily_amount": "Daily reward",
@@ -22,5 +21,4 @@ LABELS = {
 
 def panels(settings: Settings) -> list[WebPanel]:
     """The "Economy amounts" panel, over the ``[plugins.economy]`` defaults."""
-    defaults = EconomySettings(**settings.plugins.section("economy"))
-    return [overrides_panel(AMOUNTS, defaults, "Economy amounts", LABELS)]
+    return [overrides_panel(AMOUNTS, settings, "Economy amounts", LABELS)]

@@ -10,7 +10,6 @@ from core.config import Settings
 from core.contracts import WebPanel
 from core.web.panels import overrides_panel
 from plugins.moderation.rules import RULES
-from plugins.moderation.settings import ModerationSettings
 
 LABELS = {
     "warning_expiry_days": "Warnings expire after (days)",
@@ -23,5 +22,4 @@ LABELS = {
 
 def panels(settings: Settings) -> list[WebPanel]:
     """The "Warnings and escalation" panel, over the ``[plugins.moderation]`` defaults."""
-    defaults = ModerationSettings(**settings.plugins.section("moderation"))
-    return [overrides_panel(RULES, defaults, "Warnings and escalation", LABELS)]
+    return [overrides_panel(RULES, settings, "Warnings and escalation", LABELS)]
