@@ -26,12 +26,18 @@ class TtlCache(Generic[K, V]):
     With ``max_stale`` > 0, :meth:`peek` keeps answering for that long after an entry
     expired and marks it due; the owner reloads every due key in bulk (:meth:`take_due`),
     so a busy guild never waits for a reload and many guilds cost one query.
+    ``ttl_for(value)``, when given, may return a shorter validity for one value (e.g. a
+    stand-in served while the database refuses writes); ``None`` keeps ``ttl``.
     """
 
-    def __init__(self, size: int, ttl: float, max_stale: float = 0.0) -> None:
+    def __init__(
+        self, size: int, ttl: float, max_stale: float = 0.0,
+        ttl_for: Callable[[V], float | None] | None = None,
+    ) -> None:
         self.size = size
         self.ttl = ttl
         self.max_stale = max_stale
+        self.ttl_for = ttl_for
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._loading: dict[K, asyncio.Future[V]] = {}
         self._due: set[K] = set()
@@ -86,10 +92,13 @@ class TtlCache(Generic[K, V]):
                 del self._loading[key]
 
     def put(self, key: K, value: V) -> None:
-        """Store ``value`` as fresh now."""
+        """Store ``value`` as fresh now (valid ``ttl``, or what ``ttl_for`` says)."""
         if self.size <= 0:
             return
-        self._entries[key] = (time.monotonic(), value)
+        loaded = time.monotonic()
+        if self.ttl_for is not None and (ttl := self.ttl_for(value)) is not None:
+            loaded -= max(self.ttl - ttl, 0.0)  # stamped earlier: expires after ``ttl``
+        self._entries[key] = (loaded, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)

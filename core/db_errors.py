@@ -13,7 +13,12 @@ import sqlite3
 from collections.abc import Iterator
 
 import asyncpg.exceptions as pg
-from tortoise.exceptions import DBConnectionError, OperationalError
+from tortoise.exceptions import (
+    DBConnectionError,
+    IntegrityError,
+    OperationalError,
+    TransactionManagementError,
+)
 
 UNAVAILABLE = "The database is unavailable right now; please try again in a moment."
 FULL = "The database is out of space, so nothing was saved; please try again later."
@@ -28,6 +33,10 @@ _UNREACHABLE = (
     pg.AdminShutdownError,
     pg.CrashShutdownError,
     pg.TooManyConnectionsError,
+)
+_DATABASE = (  # raised by the database or its driver, not by a bug in the caller
+    DBConnectionError, OperationalError, IntegrityError, TransactionManagementError,
+    pg.PostgresError, pg.InterfaceError, sqlite3.Error,
 )
 _SQLITE = {
     "database or disk is full": FULL,
@@ -75,3 +84,11 @@ def database_message(error: BaseException) -> str | None:
                 if marker in text:
                     return message
     return None
+
+
+def is_database_error(error: BaseException) -> bool:
+    """Whether ``error`` (or a cause) is the database failing or refusing a statement
+    (unreachable, read-only, full, a constraint, ...) rather than a bug in the caller."""
+    if database_message(error) is not None:
+        return True
+    return any(isinstance(exc, _DATABASE) for exc in _chain(error))

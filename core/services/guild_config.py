@@ -6,10 +6,17 @@ which writes one ``settings_audit`` row per changed setting (when the actor is k
 drops the guild's cache entry in EVERY worker process through the bus (topic
 ``guild_config.invalidate``; :meth:`GuildConfigService.listen` subscribes a service).
 Entries also expire after ``CACHE_TTL_SECONDS``, a safety net for a lost bus message.
+
+Reading a guild with no row creates it with the defaults. When the database refuses that
+write (read-only, full, unreachable for writes) the reader gets the defaults anyway, as an
+unsaved stand-in cached only ``STAND_IN_TTL_SECONDS``: the guild keeps working (prefix,
+XP) and the row is created by a later read once writes succeed. This is logged once per
+outage.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,10 +24,14 @@ from tortoise.transactions import in_transaction
 
 from core import bus
 from core.cache import TtlCache
+from core.db_errors import database_message, is_database_error
 from core.models import GuildConfig, GuildMember
 from core.services import audit, plugin_switches
 
+log = logging.getLogger(__name__)
+
 CACHE_TTL_SECONDS = 60.0
+STAND_IN_TTL_SECONDS = 10.0
 WARM_CHUNK = 500
 INVALIDATE_TOPIC = "guild_config.invalidate"
 EDITABLE_FIELDS = frozenset(
@@ -37,17 +48,22 @@ class GuildConfigService:
         default_prefix: str = "!",
         cache_size: int = 10_000,
         cache_ttl: float = CACHE_TTL_SECONDS,
+        stand_in_ttl: float = STAND_IN_TTL_SECONDS,
     ) -> None:
         self.default_prefix = default_prefix
         self.cache_size = cache_size
+        self.stand_in_ttl = stand_in_ttl
+        self._refused = False  # creating rows failed (logged once until it works again)
         # served up to one TTL past expiry while refresh_due() reloads it in bulk
-        self._cache: TtlCache[int, GuildConfig] = TtlCache(cache_size, cache_ttl, cache_ttl)
+        self._cache: TtlCache[int, GuildConfig] = TtlCache(
+            cache_size, cache_ttl, cache_ttl, ttl_for=self._ttl_for)
         # the cached settings of a guild or None when not cached (never awaits; hot path)
         self.peek: Callable[[int], GuildConfig | None] = self._cache.peek
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's settings (fresh: never past the TTL, unlike :attr:`peek`), creating
-        the row with defaults when it is missing."""
+        the row with defaults when it is missing (an unsaved stand-in with the defaults
+        when the database refuses the write)."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
 
     async def warm(self, guild_ids: Iterable[int]) -> int:
@@ -72,20 +88,45 @@ class GuildConfigService:
             rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=chunk)}
             missing = [g for g in chunk if g not in rows]
             if missing:
-                await GuildConfig.bulk_create(
-                    [GuildConfig(guild_id=g, prefix=self.default_prefix) for g in missing],
-                    ignore_conflicts=True,
-                )
-                rows.update({r.guild_id: r for r in await GuildConfig.filter(
-                    guild_id__in=missing)})
+                rows.update(await self._create(missing))
             for guild_id, row in rows.items():
                 self._cache.put(guild_id, row)
 
     async def _load(self, guild_id: int) -> GuildConfig:
-        row, _ = await GuildConfig.get_or_create(
-            guild_id=guild_id, defaults={"prefix": self.default_prefix}
-        )
+        row = await GuildConfig.get_or_none(guild_id=guild_id)
+        if row is None:
+            row = (await self._create([guild_id]))[guild_id]
         return row
+
+    async def _create(self, guild_ids: list[int]) -> dict[int, GuildConfig]:
+        """Store default rows for ``guild_ids`` (which have none); stand-ins if refused."""
+        try:
+            await GuildConfig.bulk_create(
+                [GuildConfig(guild_id=g, prefix=self.default_prefix) for g in guild_ids],
+                ignore_conflicts=True,  # another process may have created some meanwhile
+            )
+            rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=guild_ids)}
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            if not self._refused:
+                self._refused = True
+                log.warning("cannot store the settings of %d new guild(s) such as %s (%s); "
+                            "using the defaults and trying again later", len(guild_ids),
+                            guild_ids[0], database_message(exc) or exc)
+            return {g: self._stand_in(g) for g in guild_ids}
+        if self._refused:
+            self._refused = False
+            log.info("storing new guilds' settings works again")
+        return {g: rows.get(g) or self._stand_in(g) for g in guild_ids}
+
+    def _stand_in(self, guild_id: int) -> GuildConfig:
+        """The default settings of a guild, not stored."""
+        return GuildConfig(guild_id=guild_id, prefix=self.default_prefix)
+
+    def _ttl_for(self, row: GuildConfig) -> float | None:
+        """Stand-ins (never saved) are cached briefly, so the row is created soon."""
+        return None if row._saved_in_db else self.stand_in_ttl
 
     async def prefix(self, guild_id: int | None) -> str:
         """The command prefix of a guild (the default in DMs)."""

@@ -110,3 +110,20 @@ async def test_stale_entries_keep_answering_and_are_marked_due() -> None:
     assert cache.take_due() == []  # forgotten keys are not reloaded
     await asyncio.sleep(0.16)
     assert cache.peek(1) is None  # past TTL + max_stale: gone for peek too
+
+
+async def test_ttl_for_gives_some_values_a_shorter_validity() -> None:
+    cache: TtlCache[int, str] = TtlCache(
+        10, 60, max_stale=60, ttl_for=lambda v: 0.05 if v == "stand-in" else None)
+    cache.put(1, "stand-in")
+    cache.put(2, "row")
+    assert cache.peek(1) == "stand-in" and cache.take_due() == []
+    await asyncio.sleep(0.06)
+    assert (cache.peek(1), cache.peek(2)) == ("stand-in", "row")
+    assert cache.take_due() == [1]  # only the short-lived one is due for a reload
+
+    async def stored() -> str:
+        return "row"
+
+    assert await cache.get(1, stored) == "row"  # past its validity: get loads again
+    assert await cache.get(2, stored) == "row" and cache.take_due() == []

@@ -8,7 +8,14 @@ import asyncpg
 import pytest
 from tortoise.exceptions import OperationalError
 
-from core.db_errors import BAD_TEXT, FULL, READ_ONLY, UNAVAILABLE, database_message
+from core.db_errors import (
+    BAD_TEXT,
+    FULL,
+    READ_ONLY,
+    UNAVAILABLE,
+    database_message,
+    is_database_error,
+)
 from core.testing.services import _free_port
 
 
@@ -51,6 +58,13 @@ def test_other_errors_are_left_to_the_generic_path() -> None:
         raise KeyError("x") from TimeoutError()  # a timeout is not a database outage
     except KeyError as exc:
         assert database_message(exc) is None
+        assert not is_database_error(exc)
+
+
+def test_database_errors_include_refusals_without_a_member_message() -> None:
+    assert is_database_error(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert is_database_error(asyncpg.ReadOnlySQLTransactionError("read-only transaction"))
+    assert not is_database_error(ValueError("bug"))
 
 
 async def test_text_postgres_cannot_store_is_bad_input(guildhall_services: dict) -> None:

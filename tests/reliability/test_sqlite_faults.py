@@ -5,9 +5,11 @@ table is filled until a write fails with SQLITE_FULL - what a full disk gives. R
 ``PRAGMA query_only`` makes every write fail with SQLITE_READONLY, as a read-only file
 does (tests run as root, for whom ``chmod`` changes nothing). Both act on the connection
 the bot itself uses. Meanwhile members use commands (they are told what happened, and
-nothing is half-written) and earn XP (the failed flush keeps it). Once writes are
-possible again, commands work at once, the kept XP is written, and ``PRAGMA
-integrity_check`` says ``ok`` throughout.
+nothing is half-written) and earn XP (the failed flush keeps it). While read-only, the
+bot is also invited to a guild it never saw: with no settings row (and none can be
+created) it still answers ``!ping`` with the default prefix and its members earn XP.
+Once writes are possible again, commands work at once, the kept XP is written, and
+``PRAGMA integrity_check`` says ``ok`` throughout.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Any
 import pytest
 from tortoise.exceptions import OperationalError
 
+from core.bot import GuildhallBot
 from core.db_errors import FULL, READ_ONLY
-from core.models import GuildMember
-from core.testing.bot_fixtures import StartBot, eventually
+from core.models import GuildConfig, GuildMember
+from core.testing.bot_fixtures import StartBot, channel_reply, eventually
 from core.testing.double import DiscordDouble
+from core.testing.double.state import Member
 from core.testing.sandbox.world import DemoWorld
 from plugins.leveling.models import LevelSettings
 from plugins.reminders.models import Reminder
@@ -81,6 +85,23 @@ async def xp_of(member_id: int, guild_id: int) -> int:
     return row.xp if row else 0
 
 
+async def newcomer_while_read_only(double: DiscordDouble, bot: GuildhallBot) -> tuple[Member, int]:
+    """Invite the bot to a new guild, ``!ping`` and talk there; (the talker, XP buffered)."""
+    guild = double.create_guild("Newcomers", shard=0, with_bot=False)
+    member = double.add_member(guild, "newcomer")
+    await double.add_bot_to_guild(guild)
+    await eventually(lambda: bot.get_guild(guild.id) is not None, timeout=10)
+    assert await GuildConfig.filter(guild_id=guild.id).count() == 0  # none could be made
+    channel = guild.text_channels[0]
+    await double.send_message(channel, member, "!ping")
+    assert (await channel_reply(double, channel, timeout=10)).content.startswith("Pong!")
+    buffered = bot.get_cog("Leveling").buffer.pending  # type: ignore[union-attr]
+    await double.send_message(channel, member, "hello")
+    xp = await eventually(lambda: buffered(member.id, guild.id), timeout=10,
+                          message="the newcomer earned XP")
+    return member, xp
+
+
 @pytest.mark.parametrize("fault", ["full", "read-only"])
 async def test_writes_fail_clearly_and_recover(
     guildhall_db, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld,
@@ -101,6 +122,7 @@ async def test_writes_fail_clearly_and_recover(
         filled = 0
         await fetch("PRAGMA query_only = ON")
         expected, undo = READ_ONLY, "PRAGMA query_only = OFF"
+        newcomer, newcomer_xp = await newcomer_while_read_only(double, bot)
     rows = await Reminder.all().count()
     during = Probes()
     remind = {"when": "1h", "text": TEXT}
@@ -131,4 +153,6 @@ async def test_writes_fail_clearly_and_recover(
     assert answer.startswith("Reminder `#") and after.ok == 1
     assert await Reminder.all().count() == rows + 1
     assert stored == 5 * XP
+    if fault == "read-only":  # the never-seen guild's XP, kept through the fault
+        assert await xp_of(newcomer.id, newcomer.guild_id) == newcomer_xp
     assert checked_during == "ok" and await integrity() == "ok"
