@@ -139,6 +139,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         if self._flush_task is not None:
             self._flush_task.cancel()
             self._flush_task = None
+        self.departures.stop()
         await self.stop_receiving()
         await self.flush()
         self.stop_observing()
@@ -205,13 +206,13 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
 
     async def on_guild_join(self, guild: disnake.Guild) -> None:
         """Create the guild's ``guild_config`` row; keep its data if it was waiting for a purge."""
-        await self.departures.returned(guild.id, joined=True)
+        await self.departures.returned_or_retry(guild.id, joined=True)
         await self.guild_configs.get(guild.id)
         log.info("joined guild %s", guild.id)
 
     async def on_guild_available(self, guild: disnake.Guild) -> None:
         """A guild seen at start-up: re-added while no process of its shard was running."""
-        await self.departures.returned(guild.id, joined=False)
+        await self.departures.returned_or_retry(guild.id, joined=False)
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """Load the settings of the shard's guilds in bulk before their messages need them."""

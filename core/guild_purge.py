@@ -18,6 +18,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from core.config import Settings
+from core.db_errors import database_message, is_database_error
 from core.maintenance_jobs import JobContext, JobResult
 from core.models import GuildDeparture
 from core.plugins import PluginManager
@@ -71,10 +72,15 @@ class GuildDepartures:
     served by the same shard (so the same process) when it leaves and when it returns.
     """
 
+    #: back-off between attempts to cancel a purge while the database refuses it
+    retry_first_seconds = 5.0
+    retry_max_seconds = 300.0
+
     def __init__(self, grace_hours: float) -> None:
         self.grace = timedelta(hours=grace_hours)
         self._waiting: set[int] | None = None
         self._loading = asyncio.Lock()  # thousands of guilds become available at once
+        self._retries: set[asyncio.Task[None]] = set()
 
     async def left(self, guild_id: int, now: datetime | None = None) -> datetime:
         """Record that the bot left ``guild_id``; return when its data will be purged."""
@@ -106,6 +112,44 @@ class GuildDepartures:
         if cancelled:
             log.info("re-added to guild %s within the grace period; its data is kept", guild_id)
         return cancelled
+
+    async def returned_or_retry(self, guild_id: int, *, joined: bool) -> None:
+        """:meth:`returned`; while the database refuses it, keep retrying in the background.
+
+        A rejoined guild whose pending purge could not be cancelled (database read-only or
+        unreachable for a moment) would otherwise lose its data when the grace ends.
+        """
+        try:
+            await self.returned(guild_id, joined=joined)
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            log.warning("guild %s is back but its pending purge could not be cancelled "
+                        "(%s); retrying", guild_id, database_message(error) or error)
+            task = asyncio.create_task(self._retry_returned(guild_id),
+                                       name=f"cancel-purge-{guild_id}")
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+
+    async def _retry_returned(self, guild_id: int) -> None:
+        delay = self.retry_first_seconds
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.returned(guild_id, joined=True)
+            except Exception as error:
+                if not is_database_error(error):
+                    log.exception("cancelling the pending purge of guild %s failed", guild_id)
+                    return
+                delay = min(delay * 2, self.retry_max_seconds)
+            else:
+                log.info("guild %s: pending purge cancelled after a retry", guild_id)
+                return
+
+    def stop(self) -> None:
+        """Cancel the background retries (the bot is closing)."""
+        for task in list(self._retries):
+            task.cancel()
 
 
 async def purge_departed_guilds(

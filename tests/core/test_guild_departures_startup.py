@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from core.guild_purge import GuildDepartures
 from core.models import GuildDeparture
+from core.testing.bot_fixtures import eventually
 from tests.bench.common import StatementCounter
+from tests.helpers import execute
 
 
 async def test_many_guilds_available_at_once_cost_one_read(guildhall_db) -> None:
@@ -22,3 +24,47 @@ async def test_many_guilds_available_at_once_cost_one_read(guildhall_db) -> None
                 and sql.startswith("SELECT"))
     assert reads == 1
     assert await GuildDeparture.all().count() == 0
+
+
+async def test_a_refused_cancellation_is_retried_until_the_data_is_safe(
+    guildhall_db, guildhall_engine: str
+) -> None:
+    """Rejoined while the database refuses writes: the purge is cancelled once it accepts."""
+    now = datetime.now(UTC)
+    await GuildDeparture.create(guild_id=8, left_at=now, purge_after=now + timedelta(hours=1))
+    departures = GuildDepartures(grace_hours=1)
+    departures.retry_first_seconds = 0.1
+    await refuse_deletes(guildhall_engine, True)
+    try:
+        await departures.returned_or_retry(8, joined=True)  # no exception for the caller
+        await asyncio.sleep(0.3)  # a retry or two, still refused
+        assert await GuildDeparture.filter(guild_id=8).count() == 1
+    finally:
+        await refuse_deletes(guildhall_engine, False)
+
+    async def cancelled() -> bool:
+        return await GuildDeparture.filter(guild_id=8).count() == 0
+
+    await eventually(cancelled, timeout=5, message="the pending purge is cancelled")
+    departures.stop()
+
+
+REFUSE_PG = ("""
+CREATE OR REPLACE FUNCTION refuse_departure_deletes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'cannot execute DELETE in a read-only transaction'
+    USING ERRCODE = '25006'; END $$
+""", """
+CREATE TRIGGER refuse_departure_deletes BEFORE DELETE ON guild_departures
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_departure_deletes()
+""")
+
+
+async def refuse_deletes(engine: str, refuse: bool) -> None:
+    """SQLite read-only (``query_only``); on PostgreSQL a trigger answering SQLSTATE 25006."""
+    if engine == "sqlite":
+        await execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
+    elif refuse:
+        for statement in REFUSE_PG:
+            await execute(statement)
+    else:
+        await execute("DROP TRIGGER refuse_departure_deletes ON guild_departures")
