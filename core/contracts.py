@@ -7,7 +7,7 @@ modules.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -238,3 +238,42 @@ class WebPanel:
     load: Callable[[int], Awaitable[dict[str, Any]]]
     save: Callable[[int, dict[str, Any], int], Awaitable[None]]
     fixed: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """What a :class:`PublicPage` is rendered for: the guild, the query and the viewer.
+
+    Attributes:
+        guild_id: the guild of the URL (its public pages are on, the plugin is enabled).
+        query: the URL's query parameters (user input: validate before use).
+        viewer_id: the logged-in Discord user's id, ``None`` for a visitor.
+    """
+
+    guild_id: int
+    query: Mapping[str, str]
+    viewer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPage:
+    """A plugin's public page of a guild on the dashboard: ``/g/<guild_id>/<slug>``.
+
+    Core keeps the layout (heading, a navigation link per page) and answers the same 404
+    as for an unknown guild while the guild's public pages are off or the plugin is
+    disabled there. Otherwise it awaits ``render(request)`` for the template's variables
+    and renders ``template`` (Jinja source of the page body, autoescaped; it may import
+    the dashboard's ``macros.html``; ``guild_id`` and ``guild_name`` are always set).
+    ``render`` raises ``ValueError`` with a clear message for a malformed query (a 400).
+
+    Attributes:
+        slug: URL part: lowercase letters, digits and ``-``, unique over all plugins.
+        title: the navigation link's text and the page heading.
+        template: Jinja source of the page body.
+        render: coroutine ``render(request) -> {variable: value}``.
+    """
+
+    slug: str
+    title: str
+    template: str
+    render: Callable[[PageRequest], Awaitable[dict[str, Any]]]

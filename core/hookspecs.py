@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from core.config import Settings
-    from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
+    from core.contracts import (
+        IntegrityCheck,
+        PublicPage,
+        RetentionPolicy,
+        TimerSource,
+        WebPanel,
+    )
 
 PROJECT_NAME = "guildhall"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -169,4 +175,15 @@ def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
     whole configuration (read this plugin's defaults from ``settings.plugins.section``).
     Each panel's form is shown to the guild's admins only and saved through the panel's
     ``save``, which calls the plugin's own service. See :class:`core.contracts.WebPanel`.
+    """
+
+
+@hookspec
+def guildhall_web_public_pages(settings: Settings) -> list[PublicPage]:
+    """Return this plugin's public pages of a guild (``/g/<guild_id>/<slug>``).
+
+    Called once when the dashboard application is created (``guildhall web``), with the
+    whole configuration. Core serves each page only while the guild's public pages are on
+    and this plugin is enabled there, in the common layout with a navigation link per
+    page. See :class:`core.contracts.PublicPage`.
     """

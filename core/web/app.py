@@ -80,7 +80,7 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
 
 def create_app(runtime: Runtime) -> web.Application:
     """The dashboard application for ``runtime`` (the ORM must be open while it serves)."""
-    from core.web import admin, admin_commands, admin_panels, login, public, status
+    from core.web import admin, admin_commands, admin_panels, login, public, public_pages, status
     from core.web.panels import PANELS, collect
 
     settings = runtime.settings
@@ -94,9 +94,11 @@ def create_app(runtime: Runtime) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
     )
+    app[public_pages.PUBLIC_PAGES] = public_pages.collect(
+        runtime.plugins, settings, aiohttp_jinja2.get_env(app))
     app.router.add_static("/static", HERE / "static", name="static")
     app.router.add_get("/", public.index)
-    for module in (login, public, admin, admin_commands, status, admin_panels):  # panels last
+    for module in (login, public, admin, admin_commands, status, admin_panels, public_pages):
         app.router.add_routes(module.routes)
 
     async def close_api(_: web.Application) -> None:

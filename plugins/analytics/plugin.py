@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.config import Settings
-from core.contracts import RetentionPolicy
+from core.contracts import PublicPage, RetentionPolicy
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.analytics import rollup
@@ -66,6 +66,13 @@ class AnalyticsPlugin(TablePlugin):
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:
         """Weekly rollup of command stats, then deletion of raw rows past retention."""
         return rollup.retention_policies(settings)
+
+    @hookimpl
+    def guildhall_web_public_pages(self) -> list[PublicPage]:
+        """The public statistics page on the dashboard (``/g/<guild_id>/stats``)."""
+        from plugins.analytics.web import public_pages
+
+        return public_pages()
 
 
 plugin = AnalyticsPlugin()

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from core.config import Settings
+from core.contracts import PublicPage
 from core.hookspecs import hookimpl
 from core.plugin_base import TablePlugin
 from plugins.leveling.settings import LevelingSettings
@@ -70,6 +72,13 @@ class LevelingPlugin(TablePlugin):
         for cog in list(self._cogs):
             if not cog.bot.is_closed():
                 await cog.flush()
+
+    @hookimpl
+    def guildhall_web_public_pages(self, settings: Settings) -> list[PublicPage]:
+        """The public leaderboard on the dashboard (``/g/<guild_id>/leaderboard``)."""
+        from plugins.leveling.web import public_pages
+
+        return public_pages(settings)
 
 
 plugin = LevelingPlugin()

@@ -1,8 +1,8 @@
-"""The plugin's dashboard panel (``guildhall_web_panels``): shown, saved, refused."""
+"""The plugin's dashboard panel (shown, saved, refused) and its public welcome page."""
 
 from __future__ import annotations
 
-from core.models import SettingsAudit
+from core.models import GuildConfig, SettingsAudit
 from core.services import audit
 from tests.core.web import conftest as web_fixtures
 from tests.core.web.support import WebEnv
@@ -64,3 +64,23 @@ async def test_non_admin_gets_403_and_changes_nothing(web_env: WebEnv) -> None:
     assert answer.status == 403
     assert not await Greeting.exists(guild_id=guild)
     assert await SettingsAudit.all().count() == 0
+
+
+async def test_welcome_page_is_public_only_while_public_pages_are_on(web_env: WebEnv) -> None:
+    from guildhall_greetings.models import Greeting
+
+    guild, other = web_env.guild_id, web_env.demo.annex.id
+    await Greeting.create(guild_id=guild, channel_id=web_env.demo.general.id,
+                          template="Hi {member} <b>bold</b>", set_by=web_env.demo.admin.id)
+    assert (await web_env.client.get(f"/g/{guild}/welcome")).status == 404
+    await GuildConfig.filter(guild_id__in=[guild, other]).update(public_pages=True)
+    page = await web_env.client.get(f"/g/{guild}/welcome")
+    text = await page.text()
+    assert page.status == 200
+    assert "Hi {member} &lt;b&gt;bold&lt;/b&gt;" in text and "<b>bold" not in text
+    assert '<strong>Welcome</strong>' in text  # the core's navigation, this page current
+    assert f'href="/g/{guild}/leaderboard"' not in text  # leveling is not enabled here
+    assert "has no welcome message yet" in await (
+        await web_env.client.get(f"/g/{other}/welcome")).text()
+    await GuildConfig.filter(guild_id=guild).update(public_pages=False)
+    assert (await web_env.client.get(f"/g/{guild}/welcome")).status == 404
