@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+BULK_CHUNK = 500  # keys per bulk query: far below both engines' parameter limits
+ChunkLoader = Callable[[list[K]], Awaitable[Mapping[K, V]]]
 _monotonic = time.monotonic  # a module global: one lookup less per hot-path read
 
 
@@ -65,6 +67,24 @@ class TtlCache(Generic[K, V]):
         """The keys served stale since the last call (still cached), to reload in bulk."""
         due, self._due = self._due, set()
         return [key for key in due if key in self._entries]
+
+    async def warm(self, keys: Iterable[K], load_chunk: ChunkLoader[K, V]) -> int:
+        """Load, ``BULK_CHUNK`` keys per ``load_chunk`` call, the keys not cached fresh (at
+        most ``size``); return how many. For a shard becoming ready: its guilds in bulk."""
+        todo = [key for key in keys if self.peek(key) is None][: self.size]
+        await self._load_chunks(todo, load_chunk)
+        return len(todo)
+
+    async def refresh_due(self, load_chunk: ChunkLoader[K, V]) -> int:
+        """Reload in bulk the keys served stale since the last call; return how many."""
+        due = self.take_due()
+        await self._load_chunks(due, load_chunk)
+        return len(due)
+
+    async def _load_chunks(self, keys: list[K], load_chunk: ChunkLoader[K, V]) -> None:
+        for start in range(0, len(keys), BULK_CHUNK):
+            for key, value in (await load_chunk(keys[start:start + BULK_CHUNK])).items():
+                self.put(key, value)
 
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         """The cached value, or ``await load()`` once for every concurrent caller."""

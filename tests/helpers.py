@@ -32,3 +32,25 @@ def guildhall(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
         [sys.executable, "-c", "from core.cli import main; main()", *args],
         capture_output=True, text=True, env=env, cwd=cwd or ROOT, timeout=timeout,
     )
+
+
+async def refuse_writes(engine: str, refuse: bool, table: str, operation: str = "INSERT") -> None:
+    """Make the database refuse (or accept again) ``operation`` on ``table``, as a read-only
+    database does: SQLite ``PRAGMA query_only`` (every write); on PostgreSQL a trigger that
+    answers SQLSTATE 25006 (what a hot standby answers). ``table``/``operation`` are the
+    test's own constants (identifiers cannot be bound parameters; checked here)."""
+    if not table.isidentifier() or operation not in ("INSERT", "UPDATE", "DELETE"):
+        raise ValueError(f"not a table and write operation: {table!r} {operation!r}")
+    if engine == "sqlite":
+        await execute("PRAGMA query_only = ON" if refuse else "PRAGMA query_only = OFF")
+        return
+    trigger = f"refuse_{operation.lower()}_{table}"
+    if not refuse:
+        await execute(f"DROP TRIGGER {trigger} ON {table}")
+        return
+    await execute(f"""
+        CREATE OR REPLACE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'cannot execute {operation} in a read-only transaction'
+            USING ERRCODE = '25006'; END $$""")
+    await execute(f"CREATE TRIGGER {trigger} BEFORE {operation} ON {table} "
+                  f"FOR EACH STATEMENT EXECUTE FUNCTION {trigger}()")

@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 CACHE_TTL_SECONDS = 60.0
 STAND_IN_TTL_SECONDS = 10.0
-WARM_CHUNK = 500
 INVALIDATE_TOPIC = "guild_config.invalidate"
 EDITABLE_FIELDS = frozenset(
     {"prefix", "welcome_channel_id", "log_channel_id", "mute_role_id", "auto_role_id",
@@ -72,25 +71,18 @@ class GuildConfigService:
         Called when a shard becomes ready, so its first messages find the cache full;
         missing rows are created with defaults, as :meth:`get` would.
         """
-        todo = [g for g in guild_ids if self.peek(g) is None][: self.cache_size]
-        await self._load_many(todo)
-        return len(todo)
+        return await self._cache.warm(guild_ids, self._load_chunk)
 
     async def refresh_due(self) -> int:
         """Reload, in bulk, the guilds the hot path read past their TTL; return how many."""
-        due = self._cache.take_due()
-        await self._load_many(due)
-        return len(due)
+        return await self._cache.refresh_due(self._load_chunk)
 
-    async def _load_many(self, todo: list[int]) -> None:
-        for start in range(0, len(todo), WARM_CHUNK):
-            chunk = todo[start:start + WARM_CHUNK]
-            rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=chunk)}
-            missing = [g for g in chunk if g not in rows]
-            if missing:
-                rows.update(await self._create(missing))
-            for guild_id, row in rows.items():
-                self._cache.put(guild_id, row)
+    async def _load_chunk(self, chunk: list[int]) -> dict[int, GuildConfig]:
+        rows = {r.guild_id: r for r in await GuildConfig.filter(guild_id__in=chunk)}
+        missing = [g for g in chunk if g not in rows]
+        if missing:
+            rows.update(await self._create(missing))
+        return rows
 
     async def _load(self, guild_id: int) -> GuildConfig:
         row = await GuildConfig.get_or_none(guild_id=guild_id)

@@ -33,7 +33,6 @@ CACHE_SIZE = 100_000
 CACHE_TTL_SECONDS = 300.0
 _NONE_DISABLED: frozenset[str] = frozenset()
 
-WARM_CHUNK = 500
 # served up to one TTL past expiry while refresh_due() reloads it in bulk
 _cache: TtlCache[int, frozenset[str]] = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS,
                                                   CACHE_TTL_SECONDS)
@@ -71,31 +70,22 @@ async def warm(guild_ids: Iterable[int]) -> int:
     """Cache many guilds' switches, one query per 500 guilds; return how many (called when
     a shard becomes ready, so its first messages need no query)."""
     _watch()
-    todo = [g for g in guild_ids if _cache.peek(g) is None][:CACHE_SIZE]
-    await _load_many(todo)
-    return len(todo)
+    return await _cache.warm(guild_ids, _load_chunk)
 
 
 async def refresh_due() -> int:
     """Reload, in bulk, the guilds the hot path read past their TTL; return how many."""
     _watch()
-    due = _cache.take_due()
-    await _load_many(due)
-    return len(due)
+    return await _cache.refresh_due(_load_chunk)
 
 
-async def _load_many(guild_ids: list[int]) -> None:
-    cache = _cache
-    for start in range(0, len(guild_ids), WARM_CHUNK):
-        chunk = guild_ids[start:start + WARM_CHUNK]
-        disabled: dict[int, set[str]] = {}
-        rows = await GuildPluginSwitch.filter(guild_id__in=chunk, enabled=False).values_list(
-            "guild_id", "plugin")
-        for guild_id, plugin in rows:
-            disabled.setdefault(guild_id, set()).add(plugin)
-        for guild_id in chunk:
-            names = disabled.get(guild_id)
-            cache.put(guild_id, frozenset(names) if names else _NONE_DISABLED)
+async def _load_chunk(chunk: list[int]) -> dict[int, frozenset[str]]:
+    disabled: dict[int, set[str]] = {}
+    rows = await GuildPluginSwitch.filter(guild_id__in=chunk, enabled=False).values_list(
+        "guild_id", "plugin")
+    for guild_id, plugin in rows:
+        disabled.setdefault(guild_id, set()).add(plugin)
+    return {g: frozenset(disabled[g]) if g in disabled else _NONE_DISABLED for g in chunk}
 
 
 async def _load(guild_id: int) -> frozenset[str]:

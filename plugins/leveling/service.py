@@ -32,7 +32,6 @@ XP_AMOUNT_LIMIT = 10_000
 COOLDOWN_LIMIT = 86_400
 SETTINGS_TOPIC = "leveling.settings"  # bus: a guild's leveling settings changed
 EXCLUSION_KINDS = ("channel", "role")
-WARM_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,29 +94,21 @@ class GuildLevelConfigs:
 
         Called when a shard becomes ready, so its first messages find the cache full.
         """
-        todo = [g for g in guild_ids if self._cache.peek(g) is None][: self.cache_size]
-        await self._load_many(todo)
-        return len(todo)
+        return await self._cache.warm(guild_ids, self._load_chunk)
 
     async def refresh_due(self) -> int:
         """Reload, in bulk, the guilds the hot path read past their TTL; return how many."""
-        due = self._cache.take_due()
-        await self._load_many(due)
-        return len(due)
+        return await self._cache.refresh_due(self._load_chunk)
 
-    async def _load_many(self, todo: list[int]) -> None:
-        for start in range(0, len(todo), WARM_CHUNK):
-            chunk = todo[start:start + WARM_CHUNK]
-            rows = {r.guild_id: r for r in await LevelSettings.filter(guild_id__in=chunk)}
-            exclusions: dict[int, list[tuple[str, int]]] = {}
-            found = await LevelExclusion.filter(guild_id__in=chunk).values_list(
-                "guild_id", "kind", "target_id"
-            )
-            for guild_id, kind, target in found:
-                exclusions.setdefault(guild_id, []).append((kind, target))
-            for guild_id in chunk:
-                config = self._build(guild_id, rows.get(guild_id), exclusions.get(guild_id, []))
-                self._cache.put(guild_id, config)
+    async def _load_chunk(self, chunk: list[int]) -> dict[int, GuildLevelConfig]:
+        rows = {r.guild_id: r for r in await LevelSettings.filter(guild_id__in=chunk)}
+        exclusions: dict[int, list[tuple[str, int]]] = {}
+        found = await LevelExclusion.filter(guild_id__in=chunk).values_list(
+            "guild_id", "kind", "target_id"
+        )
+        for guild_id, kind, target in found:
+            exclusions.setdefault(guild_id, []).append((kind, target))
+        return {g: self._build(g, rows.get(g), exclusions.get(g, [])) for g in chunk}
 
     async def _load(self, guild_id: int) -> GuildLevelConfig:
         row = await LevelSettings.get_or_none(guild_id=guild_id)

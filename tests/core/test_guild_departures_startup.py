@@ -9,7 +9,7 @@ from core.guild_purge import GuildDepartures
 from core.models import GuildDeparture
 from core.testing.bot_fixtures import eventually
 from tests.bench.common import StatementCounter
-from tests.helpers import execute
+from tests.helpers import refuse_writes
 
 
 async def test_many_guilds_available_at_once_cost_one_read(guildhall_db) -> None:
@@ -49,22 +49,6 @@ async def test_a_refused_cancellation_is_retried_until_the_data_is_safe(
     departures.stop()
 
 
-REFUSE_PG = ("""
-CREATE OR REPLACE FUNCTION refuse_departure_deletes() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'cannot execute DELETE in a read-only transaction'
-    USING ERRCODE = '25006'; END $$
-""", """
-CREATE TRIGGER refuse_departure_deletes BEFORE DELETE ON guild_departures
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_departure_deletes()
-""")
-
-
 async def refuse_deletes(engine: str, refuse: bool) -> None:
     """SQLite read-only (``query_only``); on PostgreSQL a trigger answering SQLSTATE 25006."""
-    if engine == "sqlite":
-        await execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
-    elif refuse:
-        for statement in REFUSE_PG:
-            await execute(statement)
-    else:
-        await execute("DROP TRIGGER refuse_departure_deletes ON guild_departures")
+    await refuse_writes(engine, refuse, "guild_departures", "DELETE")

@@ -15,27 +15,12 @@ import pytest
 from core.models import GuildConfig
 from core.services.guild_config import GuildConfigService
 from core.testing.bot_fixtures import eventually
-from tests.helpers import execute
-
-REFUSE_PG = ("""
-CREATE OR REPLACE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'cannot execute INSERT in a read-only transaction'
-    USING ERRCODE = '25006'; END $$
-""", """
-CREATE TRIGGER refuse_writes BEFORE INSERT ON guild_config
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_writes()
-""")
+from tests.helpers import refuse_writes as refuse_new_rows
 
 
 async def refuse_writes(engine: str, refuse: bool) -> None:
     """Make the database refuse (or accept again) new ``guild_config`` rows."""
-    if engine == "sqlite":
-        await execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
-    elif refuse:
-        for statement in REFUSE_PG:
-            await execute(statement)
-    else:
-        await execute("DROP TRIGGER refuse_writes ON guild_config")
+    await refuse_new_rows(engine, refuse, "guild_config")
 
 
 async def test_defaults_are_served_while_refused_and_the_row_created_later(
