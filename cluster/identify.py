@@ -32,8 +32,8 @@ from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 
-from core.config import Settings
-from core.db import sqlite_path
+from core.db.database import sqlite_path
+from core.runtime.config import Settings
 
 _TAKE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then

@@ -22,7 +22,7 @@ from cluster.planning import (
 )
 from cluster.ranges import compact
 from cluster.supervisor import Supervisor
-from core.runtime import Runtime
+from core.runtime.assembly import Runtime
 from core.web.server import open_dashboard
 
 log = logging.getLogger(__name__)

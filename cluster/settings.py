@@ -1,6 +1,6 @@
 """``[cluster]``: shard plan, machine slice, identify limits, supervision and status.
 
-Kept free of ``core`` imports so ``core.config`` can include it as a section.
+Kept free of ``core`` imports so ``core.runtime.config`` can include it as a section.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 
-from core.config import Settings
+from core.runtime.config import Settings
 
 STATES = ("starting", "ready", "stopping", "stopped", "failed")
 FINAL_STATES = ("stopped", "failed")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from cluster.planning import Cluster, ShardPlan
 from cluster.ranges import compact
 from cluster.status import WorkerStatus, make_store
-from core.config import Settings
+from core.runtime.config import Settings
 
 log = logging.getLogger(__name__)
 

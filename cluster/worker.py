@@ -28,12 +28,12 @@ from cluster.ranges import parse_clusters
 from cluster.reporter import StatusReporter
 from cluster.status import WorkerStatus, make_store
 from cluster.worker_bot import WorkerBot
-from core import log_context
-from core.config import ConfigError
-from core.db import close_database
-from core.logging_setup import setup_logging
-from core.plugins import PluginError
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.plugins.manager import PluginError
+from core.runtime import log_context
+from core.runtime.assembly import Runtime
+from core.runtime.config import ConfigError
+from core.runtime.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cluster.identify import IdentifyLimiter
-from core.bot import GuildhallBot
-from core.config import Settings
-from core.plugins import PluginManager
+from core.bot.guildhall_bot import GuildhallBot
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
 
 
 def worker_settings(settings: Settings, cluster_index: int) -> Settings:

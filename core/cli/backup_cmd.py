@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table
 
-from core.backup import BackupResult, backup_now
-from core.backup_files import BackupError, ProgressReport
+from core.backup.files import BackupError, ProgressReport
+from core.backup.restore import engine_of_url, restore_backup
+from core.backup.service import BackupResult, backup_now
 from core.cli.common import CliError, load_runtime, pass_options
-from core.db import close_database
-from core.restore import engine_of_url, restore_backup
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
 
 
 @contextmanager

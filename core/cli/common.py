@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from core.config import ConfigError
-from core.logging_setup import setup_logging
-from core.plugins import PluginError
-from core.runtime import Runtime
+from core.plugins.manager import PluginError
+from core.runtime.assembly import Runtime
+from core.runtime.config import ConfigError
+from core.runtime.logging_setup import setup_logging
 
 
 class CliError(Exception):

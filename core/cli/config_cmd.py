@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.pretty import Pretty
 
 from core.cli.common import load_runtime, pass_options
-from core.config import effective_config
+from core.runtime.config import effective_config
 
 
 @click.group()

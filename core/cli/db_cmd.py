@@ -7,8 +7,8 @@ import asyncio
 import click
 
 from core.cli.common import CliError, load_runtime, pass_options
-from core.migration_lock import MigrationLockTimeout
-from core.migrations import MigrationError
+from core.db.migration_lock import MigrationLockTimeout
+from core.db.migrations import MigrationError
 
 
 @click.group()

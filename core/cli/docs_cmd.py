@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from core.cli.common import CliError, load_runtime, pass_options
-from core.db_docs import LifecycleMissing, collect
-from core.db_docs_render import REFRESH, render_markdown
+from core.db.docs import LifecycleMissing, collect
+from core.db.docs_render import REFRESH, render_markdown
 
 DEFAULT_PATH = Path("docs") / "DATABASE.md"
 DIFF_LINES = 40

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from core.cli.common import CliError, load_runtime, pass_options
-from core.db import close_database
-from core.integrity import CheckOutcome, collect_checks, run_checks
-from core.maintenance import JobReport, MaintenanceEngine, UnknownJobError
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.maintenance.engine import JobReport, MaintenanceEngine, UnknownJobError
+from core.maintenance.integrity import CheckOutcome, collect_checks, run_checks
+from core.runtime.assembly import Runtime
 
 
 def _console() -> Console:

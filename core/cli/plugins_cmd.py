@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from core.cli.common import load_runtime, pass_options
-from core.plugins import model_tables
+from core.plugins.manager import model_tables
 
 
 @click.command()

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from core.cli.common import CliError, load_runtime, pass_options
-from core.config import mask_url
-from core.runtime import Runtime
+from core.runtime.assembly import Runtime
+from core.runtime.config import mask_url
 from core.testing.sandbox.chat import Chat
 from core.testing.sandbox.script import (
     ScriptError,

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from tortoise import Tortoise
 
-from core.contracts import TimerSource
-from core.models import MaintenanceRun
+from core.db.models import MaintenanceRun
+from core.plugins.contracts import TimerSource
 
 log = logging.getLogger(__name__)
 BACKUP_JOB = "backup"

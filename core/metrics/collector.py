@@ -2,7 +2,7 @@
 
 :func:`watch_bot` registers a bot for the life of its connection. At each scrape the
 :class:`WorkerCollector` reads, per watched bot: gateway latency per shard, gateway events
-by type (counted by :class:`core.dispatch.BatchedDispatch`), whether it holds the leader
+by type (counted by :class:`core.bot.dispatch.BatchedDispatch`), whether it holds the leader
 lease, the sizes of its write buffers (core's and every plugin's
 ``guildhall_buffer_sizes``), plus the cluster-wide :class:`~core.metrics.cluster_state.Snapshot`.
 """
@@ -25,7 +25,7 @@ _bots: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def watch_bot(bot: Any) -> None:
-    """Report ``bot`` (a :class:`core.bot.GuildhallBot`) at every scrape."""
+    """Report ``bot`` (a :class:`core.bot.guildhall_bot.GuildhallBot`) at every scrape."""
     _bots.add(bot)
 
 

@@ -17,12 +17,12 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from core.config import Settings
-from core.contracts import TimerSource
-from core.log_context import set_cluster
 from core.metrics.cluster_state import ClusterState
 from core.metrics.collector import WorkerCollector, watched_bots
 from core.metrics.database import instrument_tortoise
+from core.plugins.contracts import TimerSource
+from core.runtime.config import Settings
+from core.runtime.log_context import set_cluster
 
 log = logging.getLogger(__name__)
 _collector = WorkerCollector()
@@ -47,7 +47,7 @@ def exporter_port(base: int, cluster_id: int) -> int:
 
 
 def _timer_sources() -> Sequence[TimerSource]:
-    from core.scheduler import timer_sources
+    from core.timers.scheduler import timer_sources
 
     bots = watched_bots()
     if not bots:
@@ -61,7 +61,7 @@ def _timer_sources() -> Sequence[TimerSource]:
 
 
 def _job_names() -> Sequence[str]:
-    from core.maintenance import MaintenanceEngine
+    from core.maintenance.engine import MaintenanceEngine
 
     bots = watched_bots()
     if not bots:

@@ -2,7 +2,7 @@
 
 Values read from state at scrape time (latency, buffers, leader, cluster-wide database
 values) are produced by :mod:`core.metrics.collector` instead. Nothing here runs per
-message: gateway events are counted by :class:`core.dispatch.BatchedDispatch` in a plain
+message: gateway events are counted by :class:`core.bot.dispatch.BatchedDispatch` in a plain
 dict, commands and database queries cost one histogram observation each.
 """
 
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from prometheus_client import Counter, Histogram
 
-from core.errors import user_message
+from core.bot.errors import user_message
 
 COMMAND_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 DB_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)

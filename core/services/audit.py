@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.models import SettingsAudit
+from core.db.models import SettingsAudit
 
 SOURCES = ("slash", "prefix", "web")
 MAX_LIMIT = 500

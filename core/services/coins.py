@@ -39,8 +39,8 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.expressions import F
 
-from core.db import CONNECTION
-from core.models import GuildMember
+from core.db.database import CONNECTION
+from core.db.models import GuildMember
 from core.services.members import ensure_member
 
 log = logging.getLogger(__name__)

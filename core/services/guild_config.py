@@ -22,11 +22,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import bus
-from core.cache import TtlCache
-from core.db_errors import database_message, is_database_error
-from core.models import GuildConfig, GuildMember
+from core.coordination import bus
+from core.db.errors import database_message, is_database_error
+from core.db.models import GuildConfig, GuildMember
 from core.services import audit, plugin_switches
+from core.services.cache import TtlCache
 
 log = logging.getLogger(__name__)
 

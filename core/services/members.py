@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.models import GuildMember
+from core.db.models import GuildMember
 from core.services.users import ensure_user
 
 

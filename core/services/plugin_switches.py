@@ -21,10 +21,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core import bus
-from core.cache import TtlCache
-from core.models import GuildPluginSwitch
+from core.coordination import bus
+from core.db.models import GuildPluginSwitch
 from core.services import audit
+from core.services.cache import TtlCache
 
 log = logging.getLogger(__name__)
 TOPIC = "plugin_switches.invalidate"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.models import User
+from core.db.models import User
 
 
 class ActivityBuffer:

@@ -20,7 +20,7 @@ from typing import Any
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.db import placeholders
+from core.db.database import placeholders
 
 CONNECTION = "default"
 MAX_XP = 1_000_000_000  # far below the INTEGER column's limit; admin input is capped here

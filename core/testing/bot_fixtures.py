@@ -29,8 +29,8 @@ import disnake
 import pytest
 from disnake.ext import commands
 
-from core.bot import GuildhallBot
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.runtime.assembly import Runtime
 from core.testing.double import DiscordDouble, RecordedRequest, RunningClient, run_client
 from core.testing.double.messaging import LOADING
 from core.testing.double.state import Channel, Message

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from core.config import Settings
-from core.runtime import Runtime
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 
 ENGINES = ("sqlite", "postgres")
 _counter = itertools.count()

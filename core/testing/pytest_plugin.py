@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from core.config import BUILTIN_PLUGINS, Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import BUILTIN_PLUGINS, Settings
 from core.testing import services
 from core.testing.databases import ENGINES, DatabaseFactory
 

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from core.runtime import Runtime
+from core.runtime.assembly import Runtime
 from core.services.guild_config import GuildConfigService
 from core.web import sessions
 from core.web.context import CONTEXT, WebContext

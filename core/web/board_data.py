@@ -15,7 +15,7 @@ from typing import Literal
 
 from tortoise import connections
 
-from core.db import placeholders
+from core.db.database import placeholders
 from core.services import xp
 
 CONNECTION = "default"

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from core.config import Settings
-from core.plugins import PluginManager
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
 from core.services.guild_config import GuildConfigService
 from core.web.discord_api import DiscordApi, DiscordApiError, UserGuild
 

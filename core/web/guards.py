@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from core.models import GuildConfig, GuildDeparture, WebSession
+from core.db.models import GuildConfig, GuildDeparture, WebSession
 from core.web import sessions
 from core.web.app import SESSION
 from core.web.context import ctx

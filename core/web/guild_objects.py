@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from core.guild_facts import BotFacts, RoleFacts
+from core.services.guild_facts import BotFacts, RoleFacts
 from core.web.context import WebContext
 from core.web.discord_api import ADMINISTRATOR, DiscordApiError
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
-from core.config import Settings
-from core.contracts import PanelField, WebPanel
-from core.guild_overrides import GuildOverrides
-from core.plugins import PluginManager
+from core.plugins.contracts import PanelField, WebPanel
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
+from core.services.guild_overrides import GuildOverrides
 from core.web.guild_objects import GuildObjects
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Leveling's panel of the settings page: no-XP channels and role rewards (actions on
-lists, so not a plain :class:`core.contracts.WebPanel` form).
+lists, so not a plain :class:`core.plugins.contracts.WebPanel` form).
 
 Writes go through :mod:`plugins.leveling.service` (the functions ``/levels`` uses, which
 also drop the guild's cached settings in every process), each followed by an audit row.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from core.models import GuildConfig
+from core.db.models import GuildConfig
 from core.web.app import render
 from core.web.guards import guild_id_param
 

@@ -16,10 +16,10 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from core.config import Settings
-from core.contracts import PageRequest, PublicPage
-from core.models import WebSession
-from core.plugins import PluginManager
+from core.db.models import WebSession
+from core.plugins.contracts import PageRequest, PublicPage
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
 from core.services import plugin_switches
 from core.web.app import SESSION, render
 from core.web.context import ctx

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import SecretStr
 
-from core import bus
-from core.models import GuildConfig
-from core.runtime import Runtime
+from core.coordination import bus
+from core.db.models import GuildConfig
+from core.runtime.assembly import Runtime
 from core.testing.double.oauth import CLIENT_SECRET
 from core.testing.sandbox.session import Sandbox, settings_for_double
 from core.web.server import start_web

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from core import bus
-from core.config import Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.coordination import bus
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.web.app import create_app
 
 log = logging.getLogger(__name__)

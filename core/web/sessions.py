@@ -13,7 +13,7 @@ from datetime import timedelta
 from aiohttp import web
 from tortoise import timezone
 
-from core.models import WebSession
+from core.db.models import WebSession
 
 SESSION_COOKIE = "gh_session"
 STATE_COOKIE = "gh_oauth_state"

@@ -1,4 +1,4 @@
-"""``[web]``: the dashboard server. Kept free of other ``core`` imports (``core.config``
+"""``[web]``: the dashboard server. Kept free of other ``core`` imports (``core.runtime.config``
 includes it as a section). The OAuth2 client secret and the status token are secrets:
 they come only from the environment (``GUILDHALL_WEB__CLIENT_SECRET``,
 ``GUILDHALL_WEB__STATUS_TOKEN``).

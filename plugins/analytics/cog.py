@@ -24,7 +24,7 @@ from plugins.analytics.recorder import StatsRecorder
 from plugins.analytics.settings import AnalyticsSettings
 
 if TYPE_CHECKING:
-    from core.bot import GuildhallBot
+    from core.bot.guildhall_bot import GuildhallBot
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)

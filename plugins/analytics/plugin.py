@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.config import Settings
-from core.contracts import PublicPage, RetentionPolicy
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.contracts import PublicPage, RetentionPolicy
+from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.analytics import rollup
 from plugins.analytics.settings import AnalyticsSettings
 

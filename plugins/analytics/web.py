@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.contracts import PageRequest, PublicPage
+from core.plugins.contracts import PageRequest, PublicPage
 from core.web.charts import bar_chart
 from plugins.analytics.daily import per_day
 from plugins.analytics.service import top_commands

@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.cache import TtlCache
-from core.dispatch import message_hook
-from core.mentions import only_user
+from core.bot.dispatch import message_hook
+from core.bot.mentions import only_user
 from core.metrics import flush_timer
+from core.services.cache import TtlCache
 from plugins.customcmds import service
 from plugins.customcmds.render import Invocation, render
 from plugins.customcmds.service import CustomCommandError, UsesBuffer
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:
-    from core.bot import GuildhallBot
+    from core.bot.guildhall_bot import GuildhallBot
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)

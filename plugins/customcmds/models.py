@@ -7,7 +7,7 @@ from typing import ClassVar
 from tortoise import fields
 from tortoise.models import Model
 
-from core.lifecycle import Lifecycle
+from core.db.lifecycle import Lifecycle
 
 
 class CustomCommand(Model):

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.hookspecs import hookimpl
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:

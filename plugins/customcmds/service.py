@@ -15,8 +15,8 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core import bus
-from core.db import CONNECTION
+from core.coordination import bus
+from core.db.database import CONNECTION
 from plugins.customcmds.models import CustomCommand
 
 NAME = re.compile(r"[a-z0-9_-]{1,32}")

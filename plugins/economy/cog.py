@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 import disnake
 from disnake.ext import commands
 
-from core import guild_overrides_commands as overrides
-from core.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.mentions import NO_MENTIONS
+from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.bot.mentions import NO_MENTIONS
+from core.services import guild_overrides_commands as overrides
 from plugins.economy import service as bank
 from plugins.economy.guild_rules import AMOUNTS
 from plugins.economy.models import Transaction

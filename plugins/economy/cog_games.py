@@ -11,7 +11,7 @@ import random
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY
+from core.bot.cogs.meta import GUILD_ONLY
 from plugins.economy import rewards
 from plugins.economy import service as bank
 from plugins.economy.guild_rules import amounts_cache

@@ -11,7 +11,7 @@ import logging
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
 from plugins.economy import shop
 from plugins.economy.models import ShopItem
 from plugins.economy.replies import Reply, answer, safe_text

@@ -3,12 +3,12 @@
 ``[plugins.economy]`` gives every guild its defaults (and the currency, cooldowns and
 odds, which stay deployment-wide); :data:`AMOUNTS` merges a guild's row over them and
 changes it (validated by :class:`EconomySettings`, audited, every process's cache dropped
-through the bus): see :mod:`core.guild_overrides`.
+through the bus): see :mod:`core.services.guild_overrides`.
 """
 
 from __future__ import annotations
 
-from core.guild_overrides import GuildOverrides, OverridesCache
+from core.services.guild_overrides import GuildOverrides, OverridesCache
 from plugins.economy.models import EconomyGuildSettings
 from plugins.economy.settings import EconomySettings
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
-from core.integrity import fetch_limited, limit_problems
+from core.maintenance.integrity import fetch_limited, limit_problems
+from core.plugins.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
+from core.runtime.config import Settings
 from plugins.economy.models import Transaction, TransactionArchive
 
 _SUMS = (

@@ -7,10 +7,10 @@ from typing import Any
 from disnake.ext import commands
 from pydantic import BaseModel
 
-from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionPolicy, WebPanel
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.contracts import IntegrityCheck, RetentionPolicy, WebPanel
+from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.economy import maintenance
 from plugins.economy.settings import EconomySettings
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import disnake
 
-from core.mentions import NO_MENTIONS
+from core.bot.mentions import NO_MENTIONS
 from core.services.coins import BalanceTooHigh, CoinsError, InsufficientFunds, InvalidAmount
 from plugins.economy.rewards import OnCooldown
 from plugins.economy.settings import EconomySettings

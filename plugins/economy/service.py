@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.models import GuildMember
+from core.db.models import GuildMember
 from core.services.coins import (
     COINS_MAX,
     BalanceTooHigh,

@@ -6,8 +6,8 @@ path): validated by :class:`EconomySettings`, audited, every process's cache dro
 
 from __future__ import annotations
 
-from core.config import Settings
-from core.contracts import WebPanel
+from core.plugins.contracts import WebPanel
+from core.runtime.config import Settings
 from core.web.panels import overrides_panel
 from plugins.economy.guild_rules import AMOUNTS
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.guild_facts import bot_facts, role_facts
-from core.mentions import NO_MENTIONS
+from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.bot.mentions import NO_MENTIONS
+from core.services.guild_facts import bot_facts, role_facts
 from plugins.leveling import service
 from plugins.leveling.board import display_name
 from plugins.leveling.cog import Leveling

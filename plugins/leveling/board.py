@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY
+from core.bot.cogs.meta import GUILD_ONLY
 from core.services import xp
 from plugins.leveling.cog import Leveling
 

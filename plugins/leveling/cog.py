@@ -1,7 +1,7 @@
 """Earning XP from messages, the flush loop, level-up announcements and reward roles.
 
 The message hook does no I/O and starts no task when the guild's settings are cached
-(see ``core.dispatch.message_hook``): settings come from two in-memory caches
+(see ``core.bot.dispatch.message_hook``): settings come from two in-memory caches
 (``bot.guild_configs`` and :class:`GuildLevelConfigs`), the cooldown and the award live
 in :class:`XpBuffer`. A background loop flushes the buffer every
 ``flush_seconds``; ``guildhall_flush`` (shutdown) flushes it too. Level-ups are computed
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.dispatch import message_hook
-from core.mentions import only_user
+from core.bot.dispatch import message_hook
+from core.bot.mentions import only_user
 from core.metrics import flush_timer
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
@@ -28,7 +28,7 @@ from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:
-    from core.bot import GuildhallBot
+    from core.bot.guildhall_bot import GuildhallBot
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.config import Settings
-from core.contracts import PublicPage
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.contracts import PublicPage
+from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import bus
-from core.cache import TtlCache
-from core.guild_facts import BotFacts, RoleFacts
+from core.coordination import bus
 from core.services import xp
+from core.services.cache import TtlCache
+from core.services.guild_facts import BotFacts, RoleFacts
 from plugins.leveling.models import (
     ANNOUNCE_MODES,
     LevelExclusion,

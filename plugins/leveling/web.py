@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config import Settings
-from core.contracts import PageRequest, PublicPage
-from core.models import User
+from core.db.models import User
+from core.plugins.contracts import PageRequest, PublicPage
+from core.runtime.config import Settings
 from core.services import plugin_switches
 from core.web import board_data
 from core.web.board_data import Cursor

@@ -11,7 +11,7 @@ from typing import Any
 
 import disnake
 
-from core.mentions import NO_MENTIONS
+from core.bot.mentions import NO_MENTIONS
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import ModAction

@@ -11,7 +11,7 @@ from typing import Any
 
 import disnake
 
-from core.errors import permission_names
+from core.bot.errors import permission_names
 
 
 class Refusal(Exception):

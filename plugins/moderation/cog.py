@@ -15,8 +15,8 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY
-from core.mentions import NO_MENTIONS
+from core.bot.cogs.meta import GUILD_ONLY
+from core.bot.mentions import NO_MENTIONS
 from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration

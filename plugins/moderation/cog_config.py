@@ -9,10 +9,10 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core import guild_overrides_commands as overrides
-from core.cogs.meta import GUILD_ONLY
-from core.guild_facts import bot_facts, role_facts
-from core.mentions import NO_MENTIONS
+from core.bot.cogs.meta import GUILD_ONLY
+from core.bot.mentions import NO_MENTIONS
+from core.services import guild_overrides_commands as overrides
+from core.services.guild_facts import bot_facts, role_facts
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
 from plugins.moderation.rules import RULES

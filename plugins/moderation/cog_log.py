@@ -11,8 +11,8 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core.cogs.meta import GUILD_ONLY
-from core.mentions import NO_MENTIONS
+from core.bot.cogs.meta import GUILD_ONLY
+from core.bot.mentions import NO_MENTIONS
 from plugins.moderation import cases, checks
 from plugins.moderation.checks import Refusal
 from plugins.moderation.logpost import LABELS, case_line

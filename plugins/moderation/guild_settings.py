@@ -1,7 +1,7 @@
 """The guild's moderation log channel and mute role: one validation and one write for
 ``/modconfig`` and the web dashboard.
 
-Callers describe the guild with plain facts (:mod:`core.guild_facts`), from
+Callers describe the guild with plain facts (:mod:`core.services.guild_facts`), from
 disnake objects in a command or from Discord's REST answers on the dashboard; the rules
 and the write (through ``GuildConfigService.update``: audit row, every cache dropped)
 are here once. A broken rule raises :class:`Refusal` and writes nothing.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from core.errors import permission_names
-from core.guild_facts import BotFacts, RoleFacts
+from core.bot.errors import permission_names
+from core.services.guild_facts import BotFacts, RoleFacts
 from plugins.moderation.checks import Refusal
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import disnake
 
-from core.mentions import NO_MENTIONS
+from core.bot.mentions import NO_MENTIONS
 from plugins.moderation.durations import format_duration
 from plugins.moderation.models import ModAction
 

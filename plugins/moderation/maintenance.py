@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
-from core.integrity import PROBLEM_LIMIT, limit_problems
+from core.maintenance.integrity import PROBLEM_LIMIT, limit_problems
+from core.plugins.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
+from core.runtime.config import Settings
 from plugins.moderation.models import TempPunishment, Warning
 
 OVERDUE_GRACE = timedelta(minutes=5)

@@ -14,8 +14,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from core.lifecycle import Lifecycle
-from core.timer_columns import TimerColumns
+from core.db.lifecycle import Lifecycle
+from core.timers.columns import TimerColumns
 
 
 class Warning(TimerColumns):

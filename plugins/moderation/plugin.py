@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.config import Settings
-from core.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
+from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.moderation import maintenance, timers
 from plugins.moderation.settings import ModerationSettings
 

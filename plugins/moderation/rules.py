@@ -2,12 +2,12 @@
 
 ``[plugins.moderation]`` gives every guild its defaults; :data:`RULES` merges a guild's
 row over them and changes it (validated by :class:`ModerationSettings`, audited, every
-process's cache dropped through the bus): see :mod:`core.guild_overrides`.
+process's cache dropped through the bus): see :mod:`core.services.guild_overrides`.
 """
 
 from __future__ import annotations
 
-from core.guild_overrides import GuildOverrides, OverridesCache
+from core.services.guild_overrides import GuildOverrides, OverridesCache
 from plugins.moderation.models import ModerationGuildSettings
 from plugins.moderation.settings import ModerationSettings
 

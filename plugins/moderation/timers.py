@@ -17,7 +17,7 @@ import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from core.contracts import TimerSource
+from core.plugins.contracts import TimerSource
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import TempPunishment, Warning

@@ -6,8 +6,8 @@ validated by :class:`ModerationSettings`, audited, every process's cache dropped
 
 from __future__ import annotations
 
-from core.config import Settings
-from core.contracts import WebPanel
+from core.plugins.contracts import WebPanel
+from core.runtime.config import Settings
 from core.web.panels import overrides_panel
 from plugins.moderation.rules import RULES
 

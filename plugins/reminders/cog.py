@@ -20,7 +20,7 @@ from plugins.reminders.service import NewReminder, ReminderError
 from plugins.reminders.settings import RemindersSettings
 
 if TYPE_CHECKING:
-    from core.bot import GuildhallBot
+    from core.bot.guildhall_bot import GuildhallBot
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)

@@ -17,8 +17,8 @@ import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from core.contracts import TimerSource
-from core.mentions import only_user
+from core.bot.mentions import only_user
+from core.plugins.contracts import TimerSource
 from plugins.reminders import service
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings

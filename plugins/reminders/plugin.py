@@ -8,10 +8,10 @@ from typing import Any
 from disnake.ext import commands
 from pydantic import BaseModel
 
-from core.config import Settings
-from core.contracts import RetentionKind, RetentionPolicy, Schedule, TimerSource
-from core.hookspecs import hookimpl
-from core.plugin_base import TablePlugin
+from core.plugins.base import TablePlugin
+from core.plugins.contracts import RetentionKind, RetentionPolicy, Schedule, TimerSource
+from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings
 

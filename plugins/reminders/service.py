@@ -2,7 +2,7 @@
 
 Every check raises :class:`ReminderError` with the message the user sees, before anything
 is written. Callers that insert a row here get it committed and the leader woken
-(:func:`core.wakeups.notify_created`).
+(:func:`core.coordination.wakeups.notify_created`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core import wakeups
+from core.coordination import wakeups
 from plugins.reminders.models import Reminder, UserTimezone
 from plugins.reminders.parsing import (
     TimeParseError,

@@ -10,7 +10,7 @@ rows at a fixed 500 per second, open loop (each write starts on schedule, howeve
 the last one was); ``--writer-mode deposit`` uses the economy service's ``deposit``
 (balance update plus ledger row in one transaction) instead. After a baseline of a few
 seconds this process runs the real archive job (``economy.transactions.archive`` through
-``core.maintenance_jobs.run_policy``: one cutoff, batches of ``[maintenance] batch_size``,
+``core.maintenance.jobs.run_policy``: one cutoff, batches of ``[maintenance] batch_size``,
 copy + delete per batch transaction). Reported: the writer's latency p50/p99/max before
 and during the archive, and the row counts: every old row must be in
 ``transactions_archive`` exactly once and every write in ``transactions``.
@@ -30,9 +30,9 @@ from typing import Any
 
 from tortoise import connections
 
-from core.db import close_database, placeholders
-from core.maintenance_jobs import JobContext, run_policy
-from core.runtime import Runtime
+from core.db.database import close_database, placeholders
+from core.maintenance.jobs import JobContext, run_policy
+from core.runtime.assembly import Runtime
 from core.testing.pytest_plugin import make_settings
 from plugins.economy import service as bank
 from plugins.economy.maintenance import retention_policies

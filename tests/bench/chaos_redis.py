@@ -13,7 +13,7 @@ import asyncio
 import logging
 import sys
 
-from tests.core.leader_support import ThrowawayRedis
+from tests.core.leader.leader_support import ThrowawayRedis
 from tests.reliability.environment import bench_world
 from tests.reliability.redis_outage import redis_outage
 

@@ -14,7 +14,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from core.config import BUILTIN_PLUGINS
+from core.runtime.config import BUILTIN_PLUGINS
 from core.testing.double import DiscordDouble
 from core.testing.pytest_plugin import make_settings
 from tests.cluster.launcher_kit import Launcher, cluster_settings, statuses, wait_ready

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.config import BUILTIN_PLUGINS
+from core.runtime.config import BUILTIN_PLUGINS
 from core.testing.double import DiscordDouble
 from core.testing.pytest_plugin import make_settings
 from tests.bench.common import database_factory

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from tortoise import timezone
 
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
 from core.testing.databases import DatabaseFactory
 from core.testing.pytest_plugin import make_settings
 from plugins.analytics import service as stats

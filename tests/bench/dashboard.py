@@ -25,10 +25,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from tortoise import connections
 
-from core.config import Settings
-from core.db import close_database
-from core.models import GuildConfig
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.db.models import GuildConfig
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.web.app import create_app
 from core.web.board_data import Cursor
 from tests.bench.common import quantile

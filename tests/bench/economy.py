@@ -25,9 +25,9 @@ import time
 from collections import Counter
 from typing import Any
 
-from core.db import close_database
-from core.models import GuildMember
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.db.models import GuildMember
+from core.runtime.assembly import Runtime
 from core.testing.pytest_plugin import make_settings
 from plugins.economy import service as bank
 from plugins.economy.maintenance import balance_mismatches

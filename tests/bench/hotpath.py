@@ -36,11 +36,11 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core.bot import GuildhallBot, build_intents
-from core.config import BUILTIN_PLUGINS, Settings
-from core.db import close_database
-from core.models import GuildMember
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot, build_intents
+from core.db.database import close_database
+from core.db.models import GuildMember
+from core.runtime.assembly import Runtime
+from core.runtime.config import BUILTIN_PLUGINS, Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble, RunningClient, run_client
 from core.testing.double.payloads import member_json, user_json

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import asyncpg
 from tortoise import connections
 
-from core.config import Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.services import xp
 
 SIZES = (10_000, 100_000, 1_000_000)

@@ -28,10 +28,10 @@ from typing import Any
 
 from disnake.ext import commands
 
-from core.bot import GuildhallBot, build_intents
-from core.config import BUILTIN_PLUGINS
-from core.db import close_database
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot, build_intents
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import BUILTIN_PLUGINS
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble, run_client
 from core.testing.pytest_plugin import make_settings

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
 from core.testing.databases import DatabaseFactory
 from core.testing.pytest_plugin import make_settings
 from plugins.moderation import cases

@@ -6,7 +6,7 @@
 Each engine runs in its own process, both at the same time (the run takes about three
 minutes). For each engine, a fresh migrated database gets N ``reminders`` due uniformly over
 ``--spread`` seconds (starting ``--lead`` seconds after insertion). The same due offsets are
-then handled twice, each on its own fresh database: by :class:`core.scheduler.Scheduler`
+then handled twice, each on its own fresh database: by :class:`core.timers.scheduler.Scheduler`
 (default ``[scheduler]`` settings, the deployment's wake-up backend) and by the seed's
 ``@tasks.loop(minutes=1)`` that selects ``remind_at <= now`` and handles what it finds.
 A trivial handler records ``handled_at - due_at``; the table shows p50/p99/max lateness.
@@ -30,14 +30,14 @@ from pathlib import Path
 
 from disnake.ext import tasks
 
-from core.config import SchedulerSettings, Settings
-from core.contracts import TimerSource
-from core.db import close_database
-from core.runtime import Runtime
-from core.scheduler import Scheduler
+from core.coordination.wakeups import wakeups_for
+from core.db.database import close_database
+from core.plugins.contracts import TimerSource
+from core.runtime.assembly import Runtime
+from core.runtime.config import SchedulerSettings, Settings
 from core.testing.databases import DatabaseFactory
 from core.testing.pytest_plugin import make_settings
-from core.wakeups import wakeups_for
+from core.timers.scheduler import Scheduler
 
 PLUGINS = ["reminders"]
 TARGET_P99 = 1.0

@@ -18,7 +18,7 @@ from typing import Any
 
 from cluster.settings import ClusterSettings
 from cluster.status import WorkerStatus, read_statuses
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from core.models import User
-from core.runtime import Runtime
+from core.db.models import User
+from core.runtime.assembly import Runtime
 from core.testing.bot_fixtures import channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.state import Channel, Guild, Member

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.bot import GuildhallBot
-from core.models import GuildConfig
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildConfig
 from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

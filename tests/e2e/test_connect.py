@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.double import DiscordDouble, shard_for
 from core.testing.sandbox.world import DemoWorld
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.bot import GuildhallBot
-from core.models import GuildConfig, GuildMember, User
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildConfig, GuildMember, User
 from core.testing.bot_fixtures import channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.guild_purge import GuildDepartures
-from core.maintenance import MaintenanceEngine
-from core.models import GuildConfig, GuildDeparture
-from core.runtime import Runtime
+from core.db.models import GuildConfig, GuildDeparture
+from core.maintenance.engine import MaintenanceEngine
+from core.runtime.assembly import Runtime
+from core.services.guild_purge import GuildDepartures
 from core.testing.bot_fixtures import StartBot, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
 from plugins.economy.models import Transaction
 from plugins.moderation.models import ModAction
-from tests.core.privacy_support import KEPT_ON_PURGE, guild_counts, seed_guild
+from tests.core.services.privacy_support import KEPT_ON_PURGE, guild_counts, seed_guild
 
 TIMEOUT = 20.0
 

@@ -7,9 +7,9 @@ import disnake
 import pytest
 from disnake.ext import commands
 
-from core.bot import GuildhallBot
-from core.models import GuildPluginSwitch, SettingsAudit
-from core.plugin_gate import guard_cog
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildPluginSwitch, SettingsAudit
+from core.plugins.gate import guard_cog
 from core.services import audit, plugin_switches
 from core.testing.bot_fixtures import (
     StartBot,

@@ -6,8 +6,8 @@ import json
 
 import aiohttp
 
-from core.bot import GuildhallBot
-from core.models import GuildMember, SettingsAudit, User, WebSession
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildMember, SettingsAudit, User, WebSession
 from core.testing.bot_fixtures import assert_no_mass_mentions, eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.interactions import InteractionReply
@@ -19,7 +19,7 @@ from plugins.economy.models import ShopItem, Transaction, TransactionArchive
 from plugins.leveling.models import XpAdjustment
 from plugins.moderation.models import ModAction, TempPunishment, Warning
 from plugins.reminders.models import Reminder, UserTimezone
-from tests.core.privacy_support import seed_guild, seed_user_extras
+from tests.core.services.privacy_support import seed_guild, seed_user_extras
 
 TIMEOUT = 20.0  # generous: several engineers share two cores
 

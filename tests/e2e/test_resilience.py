@@ -9,8 +9,8 @@ import disnake
 import pytest
 from disnake.ext import commands
 
-from core.bot import GuildhallBot
-from core.errors import GENERIC_FAILURE
+from core.bot.errors import GENERIC_FAILURE
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import StartBot, channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
@@ -66,7 +66,7 @@ async def test_unexpected_error_gets_generic_reply_and_logged_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     double, demo = guildhall_double, guildhall_demo
-    caplog.set_level(logging.ERROR, logger="core.errors")
+    caplog.set_level(logging.ERROR, logger="core.bot.errors")
     await guildhall_start_bot(cogs=[Broken()])
 
     await double.send_message(demo.general, demo.member, "!boom")

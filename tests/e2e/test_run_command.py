@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.models import User
+from core.db.models import User
 from core.testing.bot_fixtures import channel_reply, eventually
 from tests.cluster.launcher_kit import Launcher, cluster_settings, statuses, wait_ready
 

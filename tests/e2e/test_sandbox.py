@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.sandbox.script import builtin_scripts
 
 SCRIPTS = builtin_scripts()

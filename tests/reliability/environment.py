@@ -17,9 +17,9 @@ from typing import Any
 
 import disnake
 
-from core.config import Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.testing import services
 from core.testing.bot_fixtures import FAST_DOUBLE
 from core.testing.databases import DatabaseFactory

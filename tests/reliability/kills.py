@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.state import Ban

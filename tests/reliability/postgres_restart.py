@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.config import Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

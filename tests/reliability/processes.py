@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.double import DiscordDouble
 from tests.helpers import ROOT
 

@@ -10,12 +10,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
 from plugins.reminders.models import Reminder
-from tests.core.leader_support import ThrowawayRedis
+from tests.core.leader.leader_support import ThrowawayRedis
 from tests.reliability.kills import deliveries, leader_of
 from tests.reliability.outages import Probes, all_ready, probe_for, start_workers, when
 

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.bot import GuildhallBot
-from core.config import SchedulerSettings, Settings
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.runtime.assembly import Runtime
+from core.runtime.config import SchedulerSettings, Settings
 from core.testing.bot_fixtures import eventually, settings_for_double
 from core.testing.double import DiscordDouble, RecordedRequest, run_client
 from core.testing.sandbox.world import DemoWorld

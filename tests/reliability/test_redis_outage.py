@@ -17,7 +17,7 @@ import pytest
 
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
-from tests.core.leader_support import ThrowawayRedis
+from tests.core.leader.leader_support import ThrowawayRedis
 from tests.reliability.outages import Probes
 from tests.reliability.redis_outage import redis_outage
 

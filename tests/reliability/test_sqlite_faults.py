@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from tortoise.exceptions import OperationalError
 
-from core.bot import GuildhallBot
-from core.db_errors import FULL, READ_ONLY
-from core.models import GuildConfig, GuildMember
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.errors import FULL, READ_ONLY
+from core.db.models import GuildConfig, GuildMember
 from core.testing.bot_fixtures import StartBot, channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.state import Member

@@ -3,8 +3,8 @@
     python -m tests.reliability.worker SETTINGS_JSON [--shards LOW-HIGH [SHARD_COUNT]]
 
 It migrates (under the migration lock), opens the database, and runs a real
-:class:`core.bot.GuildhallBot` against the Discord double with every enabled plugin and
-a lease candidacy - what one ``guildhall run`` worker does - reporting on stdout as JSON
+:class:`core.bot.guildhall_bot.GuildhallBot` against the Discord double with every enabled
+plugin and a lease candidacy - what one ``guildhall run`` worker does - reporting on stdout as JSON
 lines: ``ready``, ``leader`` (``is_leader`` true/false on each change) and ``stopped``
 (with the guild messages from members the bot received, per author). SIGTERM closes the
 bot (leader released, buffers flushed) and exits 0.
@@ -25,11 +25,11 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core.bot import GuildhallBot
-from core.config import Settings
-from core.db import close_database
-from core.logging_setup import setup_logging
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
+from core.runtime.logging_setup import setup_logging
 
 
 def emit(event: str, **fields: Any) -> None:

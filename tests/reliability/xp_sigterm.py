@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.config import Settings
-from core.models import GuildMember
+from core.db.models import GuildMember
+from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.state import Member

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.db_errors import BAD_TEXT
+from core.db.errors import BAD_TEXT
 from core.testing.bot_fixtures import channel_reply
 from plugins.customcmds.render import MASS, ROLE
 from tests.security.hostile import (

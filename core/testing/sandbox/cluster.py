@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cluster.planning import ShardPlan, split_clusters
 from cluster.settings import ClusterSettings
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.double import DiscordDouble
 
 WORKERS, SHARDS_PER_WORKER = 2, 2

@@ -14,10 +14,10 @@ import disnake
 from pydantic import SecretStr
 
 from cluster.supervisor import Supervisor
-from core.bot import GuildhallBot
-from core.config import DiscordSettings, Settings
-from core.db import close_database
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.database import close_database
+from core.runtime.assembly import Runtime
+from core.runtime.config import DiscordSettings, Settings
 from core.testing.double import DiscordDouble
 from core.testing.double.invoke import BOOLEAN, CHANNEL, MENTIONABLE, USER
 from core.testing.double.state import Member

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core.backup_files import list_backups
-from tests.core.backup_support import COMPARED_TABLES, populate, read_rows
+from core.backup.files import list_backups
+from tests.core.backup.backup_support import COMPARED_TABLES, populate, read_rows
 from tests.helpers import ROOT, guildhall
 
 

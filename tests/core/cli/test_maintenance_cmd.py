@@ -6,10 +6,14 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.models import GuildMember, MaintenanceRun, User
+from core.db.models import GuildMember, MaintenanceRun, User
 from plugins.economy.models import Transaction, TransactionArchive
 from plugins.moderation.models import TempPunishment
-from tests.core.maintenance_support import add_transactions, plant_orphan_member, snapshot
+from tests.core.maintenance.maintenance_support import (
+    add_transactions,
+    plant_orphan_member,
+    snapshot,
+)
 from tests.helpers import guildhall
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.contracts import TimerSource
+from core.db.models import MaintenanceRun
 from core.metrics.cluster_state import ClusterState, newest_runs, scheduler_lag
-from core.models import MaintenanceRun
-from core.runtime import Runtime
+from core.plugins.contracts import TimerSource
+from core.runtime.assembly import Runtime
 from plugins.reminders.models import Reminder
 
 

@@ -11,11 +11,11 @@ import pytest
 from disnake.ext import commands
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.bot import GuildhallBot
-from core.config import MetricsSettings, Settings
-from core.maintenance import MaintenanceEngine
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import MaintenanceRun
+from core.maintenance.engine import MaintenanceEngine
 from core.metrics import current_exporter, stop_exporter
-from core.models import MaintenanceRun
+from core.runtime.config import MetricsSettings, Settings
 from core.testing.bot_fixtures import StartBot, channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

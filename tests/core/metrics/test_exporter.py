@@ -5,9 +5,9 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from core.config import MetricsSettings, Settings
 from core.metrics import MetricsError, start_exporter, stop_exporter
 from core.metrics.exporter import Exporter, exporter_port
+from core.runtime.config import MetricsSettings, Settings
 
 
 def settings(port: int) -> Settings:

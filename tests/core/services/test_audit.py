@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.models import SettingsAudit
+from core.db.models import SettingsAudit
 from core.services import audit
 
 

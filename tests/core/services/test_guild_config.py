@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from core.models import GuildConfig, GuildMember, User
+from core.db.models import GuildConfig, GuildMember, User
 from core.services.guild_config import GuildConfigService
 from tests.helpers import execute
 

@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from core.models import GuildConfig
+from core.db.models import GuildConfig
 from core.services.guild_config import GuildConfigService
 from core.testing.bot_fixtures import eventually
 from tests.helpers import refuse_writes as refuse_new_rows

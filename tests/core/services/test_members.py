@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import GuildMember, User
+from core.db.models import GuildMember, User
 from core.services.members import ensure_member
 
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from core import bus
-from core.models import GuildPluginSwitch, SettingsAudit
+from core.coordination import bus
+from core.db.models import GuildPluginSwitch, SettingsAudit
 from core.services import audit, plugin_switches
 from core.services.guild_config import GuildConfigService
 from core.testing.bot_fixtures import eventually
@@ -143,7 +143,7 @@ async def test_a_switch_in_another_process_reaches_this_cache_within_a_second(
         if settings.redis.url.get_secret_value():
             env["REDIS_URL"] = settings.redis.url.get_secret_value()
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.core.switch_peer", "12", "economy", "off", "77",
+            sys.executable, "-m", "tests.core.services.switch_peer", "12", "economy", "off", "77",
             cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         out, err = await asyncio.wait_for(process.communicate(), 60)

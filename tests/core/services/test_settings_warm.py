@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from core.cache import TtlCache
-from core.models import GuildConfig, GuildPluginSwitch
+from core.db.models import GuildConfig, GuildPluginSwitch
 from core.services import plugin_switches
+from core.services.cache import TtlCache
 from core.services.guild_config import GuildConfigService
 from plugins.leveling.models import LevelExclusion, LevelSettings
 from plugins.leveling.service import GuildLevelConfigs

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
 
-from core.models import User
+from core.db.models import User
 from core.services.users import ActivityBuffer, ensure_user
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tortoise.transactions import in_transaction
 
-from core.models import GuildMember, User
+from core.db.models import GuildMember, User
 from core.services import xp
 
 LEVELS = st.integers(min_value=1, max_value=2000)

@@ -10,8 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from core.models import GuildConfig
-from core.runtime import Runtime
+from core.db.models import GuildConfig
+from core.runtime.assembly import Runtime
 from core.services import plugin_switches
 from core.testing.double import DiscordDouble
 from core.testing.double.oauth import CLIENT_SECRET

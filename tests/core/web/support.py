@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp.test_utils import TestClient
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import GuildConfig, GuildPluginSwitch, SettingsAudit
+from core.db.models import GuildConfig, GuildPluginSwitch, SettingsAudit
 from core.services import audit
 from core.testing.double import permissions
 from plugins.economy.guild_rules import AMOUNTS

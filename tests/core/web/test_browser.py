@@ -17,9 +17,9 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, async_playwright
 
-from core.bot import GuildhallBot
-from core.models import GuildConfig, GuildMember, User
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildConfig, GuildMember, User
+from core.runtime.assembly import Runtime
 from core.services import xp
 from core.testing.bot_fixtures import channel_reply
 from core.testing.double import DiscordDouble

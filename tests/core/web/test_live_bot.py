@@ -3,7 +3,7 @@ the prefix, a no-XP channel, the moderation rules, the economy amounts."""
 
 from __future__ import annotations
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import channel_reply
 from tests.core.web.support import WebEnv
 from tests.e2e.plugins.economy_support import slash

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
-from core.models import WebSession
+from core.db.models import WebSession
 from tests.core.web.support import WebEnv
 
 
@@ -82,8 +82,8 @@ async def test_expired_sessions_are_refused_and_cleaned(web_env: WebEnv) -> None
 
     from tortoise import timezone
 
-    from core.maintenance import MaintenanceEngine
-    from core.runtime import Runtime
+    from core.maintenance.engine import MaintenanceEngine
+    from core.runtime.assembly import Runtime
     from core.web import sessions
 
     await web_env.login(web_env.demo.admin.id)

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from core.config import Settings
-from core.contracts import PanelField, WebPanel
-from core.hookspecs import hookimpl
-from core.plugins import PluginManager
+from core.plugins.contracts import PanelField, WebPanel
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
 from core.web.guild_objects import Choice, GuildObjects
 from core.web.panels import collect, read_form
 

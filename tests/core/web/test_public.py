@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tortoise import timezone
 
-from core.models import GuildConfig, GuildMember, User
+from core.db.models import GuildConfig, GuildMember, User
 from core.services import plugin_switches, xp
 from plugins.analytics.models import CommandStat
 from tests.core.web.support import WebEnv

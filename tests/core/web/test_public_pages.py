@@ -6,11 +6,11 @@ from typing import Any
 
 import jinja2
 
-from core.config import Settings
-from core.contracts import PageRequest, PublicPage
-from core.hookspecs import hookimpl
-from core.models import GuildConfig
-from core.plugins import PluginManager
+from core.db.models import GuildConfig
+from core.plugins.contracts import PageRequest, PublicPage
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manager import PluginManager
+from core.runtime.config import Settings
 from core.services import plugin_switches
 from core.web.public_pages import collect
 from tests.core.web.support import WebEnv

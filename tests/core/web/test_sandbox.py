@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from core.config import Settings
-from core.runtime import Runtime
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.testing.sandbox.session import Sandbox
 from core.web.sandbox import serve_sandbox_dashboard
 

@@ -7,8 +7,8 @@ import time
 from tortoise import timezone
 
 from cluster.status import WorkerStatus, make_store
-from core.backup import create_backup
-from core.models import MaintenanceRun
+from core.backup.service import create_backup
+from core.db.models import MaintenanceRun
 from tests.core.web.conftest import STATUS_TOKEN
 from tests.core.web.support import WebEnv
 

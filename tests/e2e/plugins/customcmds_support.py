@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.double.interactions import InteractionReply

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.services import xp
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.double.interactions import InteractionReply

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tortoise import timezone
 
-from core.bot import GuildhallBot
-from core.maintenance_schedule import start_of_week
+from core.bot.guildhall_bot import GuildhallBot
+from core.maintenance.schedule import start_of_week
 from core.testing.bot_fixtures import StartBot, assert_no_mass_mentions, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

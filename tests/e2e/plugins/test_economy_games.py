@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import StartBot, assert_no_mass_mentions
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

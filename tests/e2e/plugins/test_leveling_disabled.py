@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.bot import GuildhallBot
-from core.models import GuildMember
+from core.bot.guildhall_bot import GuildhallBot
+from core.db.models import GuildMember
 from core.testing.bot_fixtures import channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

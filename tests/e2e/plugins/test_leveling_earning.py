@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.services import xp
 from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply, eventually
 from core.testing.double import DiscordDouble

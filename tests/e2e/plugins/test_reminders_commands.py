@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import assert_no_mass_mentions
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import StartBot, assert_no_mass_mentions, eventually
 from core.testing.double import DiscordDouble
 from core.testing.double import permissions as P

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from plugins.analytics.models import CommandStat, CommandStatWeekly
-from tests.core.maintenance_support import SUNDAY, engine_for
+from tests.core.maintenance.maintenance_support import SUNDAY, engine_for
 
 # SUNDAY is 2026-03-01; its ISO week started Monday 2026-02-23 (not complete: not rolled up).
 WEEK_A = SUNDAY.replace(day=9, month=2, hour=0, minute=0, second=0)  # Monday 2026-02-09

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from plugins.analytics import service
 from plugins.analytics.models import CommandStat
-from tests.core.maintenance_support import SUNDAY, engine_for
+from tests.core.maintenance.maintenance_support import SUNDAY, engine_for
 
 WEEK_A = SUNDAY.replace(day=9, month=2, hour=0, minute=0, second=0)  # Monday 2026-02-09
 WEEK_B = WEEK_A + timedelta(days=7)

@@ -60,8 +60,8 @@ async def storm(ops: int, seed: int) -> dict[str, float]:
 
 async def main(url: str, ops: int, seed: int) -> None:
     """Open the database, wait for the start signal, storm, report."""
-    from core.db import close_database
-    from core.runtime import Runtime
+    from core.db.database import close_database
+    from core.runtime.assembly import Runtime
 
     runtime = Runtime.from_settings(make_settings(url, ["economy"]))
     await runtime.open_database()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core.models import GuildMember, User
+from core.db.models import GuildMember, User
 from plugins.economy.maintenance import balance_mismatches
 from plugins.economy.models import Transaction, TransactionArchive
-from tests.core.maintenance_support import DAY, SUNDAY, around, engine_for
+from tests.core.maintenance.maintenance_support import DAY, SUNDAY, around, engine_for
 
 
 async def _member(user_id: int, guild_id: int, coins: int) -> None:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from core.config import ConfigError, Settings
-from core.integrity import collect_checks, run_checks
-from core.plugins import PluginManager
+from core.maintenance.integrity import collect_checks, run_checks
+from core.plugins.manager import PluginManager
+from core.runtime.config import ConfigError, Settings
 from plugins.economy import service as bank
 from plugins.economy import shop
 from plugins.economy.models import ShopItem, Transaction, TransactionArchive

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tortoise.transactions import in_transaction
 
-from core.models import GuildMember
+from core.db.models import GuildMember
 from core.services.coins import COINS_MAX, get_coins
 from plugins.economy import service as bank
 from plugins.economy.maintenance import balance_mismatches

@@ -10,7 +10,7 @@ import time
 import pytest
 from tortoise import connections
 
-from core.db import sqlite_path
+from core.db.database import sqlite_path
 from core.services import coins
 from plugins.economy import service as bank
 

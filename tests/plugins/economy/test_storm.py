@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from core.models import GuildMember
+from core.db.models import GuildMember
 from plugins.economy import service as bank
 from plugins.economy.maintenance import balance_mismatches
 from plugins.economy.models import Transaction

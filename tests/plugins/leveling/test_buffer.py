@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from core.models import GuildMember, User
+from core.db.models import GuildMember, User
 from core.services import xp
 from plugins.leveling.buffer import XpBuffer
 

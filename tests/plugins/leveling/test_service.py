@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import GuildMember
+from core.db.models import GuildMember
 from plugins.leveling import service
 from plugins.leveling.models import LevelSettings, XpAdjustment
 from plugins.leveling.settings import LevelingSettings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from plugins.moderation.models import ModAction, TempPunishment, Warning
-from tests.core.maintenance_support import DAY, SUNDAY, around, engine_for
+from tests.core.maintenance.maintenance_support import DAY, SUNDAY, around, engine_for
 
 
 async def test_warnings_expire_and_delete_exactly_at_the_cutoff(guildhall_db) -> None:

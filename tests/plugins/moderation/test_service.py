@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from core.scheduler import source_problems
+from core.timers.scheduler import source_problems
 from plugins.moderation import service, timers
 from plugins.moderation.models import ModAction, TempPunishment, Warning
 from plugins.moderation.settings import ModerationSettings

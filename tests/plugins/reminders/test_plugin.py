@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.reminders.models import Reminder
-from tests.core.maintenance_support import DAY, SUNDAY, around, engine_for
+from tests.core.maintenance.maintenance_support import DAY, SUNDAY, around, engine_for
 
 
 async def test_completed_reminders_are_deleted_exactly_past_retention(guildhall_db) -> None:

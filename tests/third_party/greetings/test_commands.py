@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.bot import GuildhallBot
+from core.bot.guildhall_bot import GuildhallBot
 from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.bot import GuildhallBot
-from core.privacy import delete_user, export_user
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.runtime.assembly import Runtime
+from core.services.privacy import delete_user, export_user
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from core import migrations
-from core.config import ConfigError, load_settings
-from core.db_docs import collect
-from core.plugins import PluginManager
-from core.runtime import Runtime
+from core.db import migrations
+from core.db.docs import collect
+from core.plugins.manager import PluginManager
+from core.runtime.assembly import Runtime
+from core.runtime.config import ConfigError, load_settings
 from core.testing.pytest_plugin import make_settings
 from tests.helpers import guildhall
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.bot import GuildhallBot
-from core.maintenance import MaintenanceEngine
-from core.runtime import Runtime
+from core.bot.guildhall_bot import GuildhallBot
+from core.maintenance.engine import MaintenanceEngine
+from core.runtime.assembly import Runtime
 from core.testing.bot_fixtures import StartBot, assert_no_mass_mentions, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld

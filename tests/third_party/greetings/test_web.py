@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import GuildConfig, SettingsAudit
+from core.db.models import GuildConfig, SettingsAudit
 from core.services import audit
 from tests.core.web import conftest as web_fixtures
 from tests.core.web.support import WebEnv

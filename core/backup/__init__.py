@@ -1,0 +1,1 @@
+"""Backups: verified snapshots of the database, their files on disk, and restore."""

@@ -1,0 +1,1 @@
+"""Coordination between processes: leases, the bus, wake-ups and their transports."""

@@ -1,0 +1,1 @@
+"""The database: connection, core models, migrations and the data documentation."""

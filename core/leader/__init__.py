@@ -1,0 +1,1 @@
+"""The elected leader: election, fencing, and the duties only the leader runs."""

@@ -1,0 +1,1 @@
+"""Maintenance: retention jobs, integrity checks and database care, on schedule."""

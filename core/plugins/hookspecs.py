@@ -1,0 +1,189 @@
+"""The guildhall plugin contract: every hook a plugin may implement.
+
+A plugin is a module (or object) with functions decorated by ``core.plugins.hookspecs.hookimpl``
+and named like the specs below. Implement only what you need. Hooks that do I/O may be
+``async def``; core awaits them. An exception raised by one plugin's hook is logged with
+the plugin's name and does not stop the other plugins.
+
+Minimal plugin::
+
+    from core.plugins.hookspecs import hookimpl
+
+    @hookimpl
+    def guildhall_models() -> str:
+        return "my_plugin.models"
+
+Third-party plugins register through the entry point group ``guildhall.plugins``; the
+entry point's name is the plugin's name (also its Tortoise app label and config section).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from disnake.ext import commands
+    from pydantic import BaseModel
+
+    from core.plugins.contracts import (
+        IntegrityCheck,
+        PublicPage,
+        RetentionPolicy,
+        TimerSource,
+        WebPanel,
+    )
+    from core.runtime.config import Settings
+
+PROJECT_NAME = "guildhall"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec(firstresult=True)
+def guildhall_models() -> str | None:
+    """Return the dotted path of the module holding this plugin's Tortoise models.
+
+    Called once at start-up, before the database is initialised. The models become the
+    Tortoise app named after the plugin, on the shared connection. Return ``None`` (or do
+    not implement the hook) when the plugin has no tables.
+    """
+
+
+@hookspec(firstresult=True)
+def guildhall_migrations_location() -> Path | None:
+    """Return the directory holding this plugin's aerich migrations.
+
+    Called by ``guildhall db upgrade``, ``db check`` and ``db makemigrations``. The
+    directory must contain ``sqlite/<plugin name>/`` and ``postgres/<plugin name>/`` with
+    the migration files (``guildhall db makemigrations`` writes them). Built-in plugins
+    use the project's ``migrations/`` and need not implement this.
+    """
+
+
+@hookspec(firstresult=True)
+def guildhall_settings_model() -> type[BaseModel] | None:
+    """Return the pydantic model validating this plugin's ``[plugins.NAME]`` section.
+
+    Called at start-up. A bad value fails the start with the key, the value and what is
+    allowed. The validated instance is passed to :func:`guildhall_cogs` as ``settings``.
+    """
+
+
+@hookspec
+def guildhall_cogs(bot: commands.Bot, settings: BaseModel | None) -> list[commands.Cog]:
+    """Return the cogs (commands and listeners) to add to ``bot``.
+
+    Called once per bot, after the database is ready and before the bot connects.
+    ``settings`` is this plugin's validated settings (``None`` without a settings model).
+    """
+
+
+@hookspec
+def guildhall_timer_sources(bot: commands.Bot | None) -> list[TimerSource]:
+    """Return the tables whose rows fall due at a stored time (reminders, temp bans).
+
+    Called once per process when its bot starts (every process is a leader candidate).
+    ``bot`` is the process's bot (its REST client works for any guild: the leader need
+    not hold the guild's shard); ``None`` in tools without a bot. See
+    :class:`core.plugins.contracts.TimerSource`. After inserting a row, call
+    ``core.coordination.wakeups.notify_created(due_at)`` so the leader wakes early.
+    """
+
+
+@hookspec
+def guildhall_retention_policies(settings: Settings) -> list[RetentionPolicy]:
+    """Return the retention rules of this plugin's tables (expire, archive, delete, rollup).
+
+    Called by the maintenance engine (on the leader, and by ``guildhall maintenance run``)
+    each time it builds its job list. ``settings`` is the whole configuration: read the
+    periods from ``settings.maintenance`` (declare the argument only if you need it).
+    Each policy becomes a job named ``policy.name``, run on ``policy.schedule`` in
+    bounded batches with one cutoff per run. See :class:`core.plugins.contracts.RetentionPolicy`.
+    """
+
+
+@hookspec
+def guildhall_integrity_checks(settings: Settings) -> list[IntegrityCheck]:
+    """Return read-only checks that find inconsistent data (e.g. balances vs. transactions).
+
+    Called by the weekly ``core.integrity`` maintenance job (which logs the problems) and
+    by ``guildhall db check-integrity`` (which prints them and exits 1). ``settings`` is
+    optional, as for :func:`guildhall_retention_policies`.
+    See :class:`core.plugins.contracts.IntegrityCheck`.
+    """
+
+
+@hookspec
+async def guildhall_guild_purge(guild_id: int) -> int:
+    """Delete this plugin's data of a guild the bot was removed from.
+
+    Called on the process that received GUILD_DELETE, or (with ``[privacy]
+    guild_purge_grace_hours``) by the leader's maintenance job once the grace period has
+    passed, inside one transaction per guild: use the default connection, and raise on
+    failure so the guild is rolled back and retried. It may run more than once for a
+    guild. Return the number of rows deleted. Append-only audit data (the moderation log)
+    is kept.
+    """
+
+
+@hookspec
+async def guildhall_user_export(user_id: int) -> dict[str, Any]:
+    """Return everything this plugin stores about ``user_id`` as JSON-serialisable data.
+
+    Called for a user's data-access request; the results are merged under plugin names.
+    """
+
+
+@hookspec
+async def guildhall_user_delete(user_id: int) -> int:
+    """Delete (or anonymise, for audit tables) everything stored about ``user_id``.
+
+    Called for a user's data-deletion request (``/privacy delete``); must be idempotent.
+    Rows about the user go; rows the user made for a guild (a custom command) stay with
+    their author set to 0; audit records may stay (say so in your README). Return the
+    number of rows changed.
+    """
+
+
+@hookspec
+async def guildhall_flush() -> None:
+    """Write out buffered data (XP, counters) now.
+
+    Called on a short interval by core and once on shutdown, before the database closes.
+    It must be safe to call concurrently with normal traffic and more than once.
+    """
+
+
+@hookspec
+def guildhall_buffer_sizes(bot: commands.Bot) -> dict[str, int]:
+    """Return how many items wait in each of this plugin's write buffers of ``bot``.
+
+    Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
+    it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
+    ``"<plugin>.<what>"``. Time each flush with ``core.metrics.flush_timer(name)``.
+    """
+
+
+@hookspec
+def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
+    """Return this plugin's sections of a guild's settings page on the dashboard.
+
+    Called once when the dashboard application is created (``guildhall web``), with the
+    whole configuration (read this plugin's defaults from ``settings.plugins.section``).
+    Each panel's form is shown to the guild's admins only and saved through the panel's
+    ``save``, which calls the plugin's own service. See :class:`core.plugins.contracts.WebPanel`.
+    """
+
+
+@hookspec
+def guildhall_web_public_pages(settings: Settings) -> list[PublicPage]:
+    """Return this plugin's public pages of a guild (``/g/<guild_id>/<slug>``).
+
+    Called once when the dashboard application is created (``guildhall web``), with the
+    whole configuration. Core serves each page only while the guild's public pages are on
+    and this plugin is enabled there, in the common layout with a navigation link per
+    page. See :class:`core.plugins.contracts.PublicPage`.
+    """

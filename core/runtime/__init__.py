@@ -1,0 +1,1 @@
+"""One process's assembled parts: configuration, logging and the Runtime."""

@@ -1,0 +1,72 @@
+"""One process's assembled parts: settings, plugins, database and migrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.db import migrations
+from core.db.database import close_database, init_database
+from core.plugins.manager import PROJECT_MIGRATIONS, PluginManager
+from core.runtime.config import Settings, load_settings
+
+
+@dataclass
+class Runtime:
+    """Settings plus loaded plugins; the entry point of every command and worker."""
+
+    settings: Settings
+    plugins: PluginManager
+
+    @classmethod
+    def load(cls, config_path: Path | str | None = None) -> Runtime:
+        """Load settings and enabled plugins; raise ConfigError/PluginError on bad input."""
+        settings = load_settings(config_path)
+        return cls.from_settings(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        """Load the enabled plugins for already validated settings."""
+        return cls(settings, PluginManager(settings).load())
+
+    @property
+    def plugin_models(self) -> dict[str, str]:
+        """``{app: models module}`` of enabled plugins with tables."""
+        return self.plugins.models_modules()
+
+    def migration_apps(self) -> list[migrations.MigrationApp]:
+        """``core`` first, then each enabled plugin with tables, in config order."""
+        apps = [migrations.core_app(PROJECT_MIGRATIONS)]
+        for name, module in self.plugin_models.items():
+            apps.append(migrations.MigrationApp(name, module, self.plugins.migrations_root(name)))
+        return apps
+
+    async def upgrade(self) -> list[str]:
+        """Apply pending migrations to the configured database (under the lock)."""
+        return await migrations.upgrade(
+            self.settings.database, self.migration_apps(), self.plugin_models
+        )
+
+    async def pending(self) -> list[str]:
+        """Migrations not yet applied to the configured database."""
+        await init_database(self.settings.database, self.plugin_models)
+        try:
+            todo = await migrations.pending(
+                self.migration_apps(), self.settings.database.dialect
+            )
+        finally:
+            await close_database()
+        return [f"{app.name}/{path.name}" for app, path in todo]
+
+    async def check(self) -> list[str]:
+        """Differences between models and committed migrations, for both dialects."""
+        return await migrations.check(self.migration_apps(), self.plugin_models)
+
+    async def make_migrations(self, name: str, only: set[str] | None = None) -> list[Path]:
+        """Write migrations for changed models (of the ``only`` apps), for both dialects."""
+        apps = [a for a in self.migration_apps() if only is None or a.name in only]
+        return await migrations.generate(apps, self.plugin_models, name)
+
+    async def open_database(self) -> None:
+        """Initialise the ORM for this process (the schema must already be migrated)."""
+        await init_database(self.settings.database, self.plugin_models)

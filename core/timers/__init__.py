@@ -1,0 +1,1 @@
+"""Durable timers: the scheduler the leader runs and its database side."""
