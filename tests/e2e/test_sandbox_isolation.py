@@ -110,7 +110,7 @@ async def test_sandbox_leaves_the_configured_database_alone(
     prefix = f"deploy-{uuid.uuid4().hex[:12]}"
     write_deployment_config(tmp_path, settings, guildhall_redis_url, prefix)
 
-    code, out, err, _ = await guildhall(
+    code, out, err, pid = await guildhall(
         tmp_path, "sandbox", "--script", "reminders",
         **deployment_env(settings, guildhall_redis_url),
     )
@@ -124,6 +124,8 @@ async def test_sandbox_leaves_the_configured_database_alone(
     assert first.startswith("sandbox: throwaway database ") and "are ignored" in first
     assert not (tmp_path / "backups").exists() and not (tmp_path / "data").exists()
     assert await keys_matching(guildhall_redis_url, f"{prefix}*") == []
+    # the configured Redis was not used at all: not even under the sandbox's own prefix
+    assert await keys_matching(guildhall_redis_url, f"guildhall-sandbox-{pid}:*") == []
 
 
 async def test_named_database_is_used_without_leader_duties(
