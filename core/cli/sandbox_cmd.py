@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import tempfile
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -14,6 +16,7 @@ from core.cli.common import CliError, load_runtime, pass_options
 from core.runtime.assembly import Runtime
 from core.runtime.config import mask_url
 from core.testing.sandbox.chat import Chat
+from core.testing.sandbox.isolation import SandboxTargetError, sandbox_target
 from core.testing.sandbox.script import (
     ScriptError,
     ScriptRunner,
@@ -50,37 +53,52 @@ def _banner(runtime: Runtime, sandbox: Sandbox) -> str:
     )
 
 
+def _isolated(runtime: Runtime, workdir: Path, target: dict, console: Console) -> Runtime:
+    """``runtime`` re-aimed at the sandbox's own database and keys; says which at start."""
+    try:
+        chosen = sandbox_target(runtime.settings, workdir, **target)
+    except SandboxTargetError as exc:
+        raise CliError(str(exc), exit_code=2) from None
+    console.print(chosen.notice, markup=False)
+    return Runtime(chosen.settings, runtime.plugins)
+
+
 async def _play(
-    runtime: Runtime, script: str, reply_timeout: float, quiet: float, options: dict
+    runtime: Runtime, script: str, reply_timeout: float, quiet: float, options: dict,
+    target: dict,
 ) -> bool:
     path = resolve_script(script)
     steps = parse_script(path.read_text(encoding="utf-8"), path.name)
     console = Console(highlight=False, soft_wrap=True)
-    async with Sandbox(runtime, **options) as sandbox:
-        console.print(_banner(runtime, sandbox), markup=False)
-        runner = ScriptRunner(
-            sandbox, lambda line: console.print(line, markup=False), timeout=reply_timeout,
-            quiet=quiet,
-        )
-        outcome = await runner.run(steps, path.name)
+    with tempfile.TemporaryDirectory(prefix="guildhall-sandbox-") as workdir:
+        runtime = _isolated(runtime, Path(workdir), target, console)
+        async with Sandbox(runtime, **options) as sandbox:
+            console.print(_banner(runtime, sandbox), markup=False)
+            runner = ScriptRunner(
+                sandbox, lambda line: console.print(line, markup=False),
+                timeout=reply_timeout, quiet=quiet,
+            )
+            outcome = await runner.run(steps, path.name)
     summary = f"{outcome.steps_run} step(s), {outcome.expectations_met} expectation(s) met"
     console.print(("PASSED: " if outcome.passed else "FAILED: ") + summary, markup=False)
     return outcome.passed
 
 
-async def _chat(runtime: Runtime, options: dict) -> None:
+async def _chat(runtime: Runtime, options: dict, target: dict) -> None:
     from core.web.sandbox import serve_sandbox_dashboard
 
     console = Console(highlight=False)
-    async with Sandbox(runtime, **options) as sandbox:
-        console.print(_banner(runtime, sandbox), markup=False)
-        dashboard = await serve_sandbox_dashboard(sandbox)
-        for line in dashboard.lines():
-            console.print(line, markup=False)
-        try:
-            await Chat(sandbox, console).run()
-        finally:
-            await dashboard.stop()
+    with tempfile.TemporaryDirectory(prefix="guildhall-sandbox-") as workdir:
+        runtime = _isolated(runtime, Path(workdir), target, console)
+        async with Sandbox(runtime, **options) as sandbox:
+            console.print(_banner(runtime, sandbox), markup=False)
+            dashboard = await serve_sandbox_dashboard(sandbox)
+            for line in dashboard.lines():
+                console.print(line, markup=False)
+            try:
+                await Chat(sandbox, console).run()
+            finally:
+                await dashboard.stop()
 
 
 @click.command()
@@ -91,20 +109,28 @@ async def _chat(runtime: Runtime, options: dict) -> None:
 @click.option("--quiet-period", "quiet", default=0.4, show_default=True,
               type=click.FloatRange(0.05, 10), help="Seconds of silence meaning 'no reply'.")
 @click.option("--list-scripts", is_flag=True, help="List the built-in scripts and exit.")
+@click.option("--database", "database", metavar="URL",
+              help="Use this database instead of a throwaway one; no leader duties "
+                   "(timers, maintenance, backups) run on it.")
+@click.option("--redis", "redis", metavar="URL",
+              help="Use this Redis (keys under guildhall-sandbox-<pid>) instead of none.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the bot's info logs (on stderr).")
 @pass_options
 def sandbox(
     options: dict, script: str | None, timeout: float, quiet: float, list_scripts: bool,
-    verbose: bool,
+    database: str | None, redis: str | None, verbose: bool,
 ) -> None:
     """Chat with the real bot in a local Discord double (no Discord account or token).
 
     \b
-    Runs migrations on the configured database (default data/guildhall.db), creates the
-    demo guild "Guildhall Demo" (members admin, alice, bob, carol; its data is reset on
-    each start) and starts the bot as a cluster of 2 worker processes x 2 shards with
-    the enabled plugins. Interactive runs also serve the web dashboard for the demo
-    guild (its address is printed; log in as admin on the double's authorize page).
+    Runs on a throwaway SQLite database (deleted on exit), never the configured one:
+    config.toml's database and Redis, DATABASE_URL and REDIS_URL are ignored. With
+    --database URL it migrates and uses that database but runs no leader duties on it
+    (no timers, maintenance or backups). Creates the demo guild "Guildhall Demo"
+    (members admin, alice, bob, carol; its data is reset on each start) and starts the
+    bot as a cluster of 2 worker processes x 2 shards with the enabled plugins.
+    Interactive runs also serve the web dashboard for the demo guild (its address is
+    printed; log in as admin on the double's authorize page).
     \b
     Interactive:  guildhall sandbox
     Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt)
@@ -116,12 +142,13 @@ def sandbox(
     runtime = load_runtime(options)
     _log_to_stderr(verbose)
     start = {"verbose": verbose, "config_path": options.get("config_path")}
+    target = {"database": database, "redis": redis}
     try:
         if script is not None:
-            passed = asyncio.run(_play(runtime, script, timeout, quiet, start))
+            passed = asyncio.run(_play(runtime, script, timeout, quiet, start, target))
             sys.exit(0 if passed else 1)
         if not sys.stdin.isatty():
             raise CliError("interactive sandbox needs a terminal; use --script FILE")
-        asyncio.run(_chat(runtime, start))
+        asyncio.run(_chat(runtime, start, target))
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None

@@ -2,8 +2,9 @@
 
 Precedence, highest first: ``GUILDHALL_SECTION__KEY`` environment variables, the
 conventional ``DISCORD_TOKEN`` / ``DATABASE_URL`` / ``REDIS_URL``, the TOML file, the
-defaults below. Secrets (the bot token, passwords inside URLs) are refused in the file:
-they only come from the environment.
+defaults below. Secrets (the bot token, passwords inside URLs, whether as
+``user:password@`` or as a query parameter such as ``?password=``) are refused in the
+file: they only come from the environment.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -26,6 +27,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from cluster.settings import ClusterSettings
+from core.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
@@ -293,8 +295,10 @@ def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
         found.append("discord.token (set DISCORD_TOKEN instead)")
     for section, env in (("database", "DATABASE_URL"), ("redis", "REDIS_URL")):
         url = data.get(section, {}).get("url")
-        if isinstance(url, str) and urlsplit(url).password:
-            found.append(f"{section}.url with a password (set {env} instead)")
+        secrets = url_secrets(url) if isinstance(url, str) else []
+        if secrets:
+            what = ", ".join("a password" if s == "password" else s for s in secrets)
+            found.append(f"{section}.url with {what} (set {env} instead)")
     for key in ("client_secret", "status_token"):
         if data.get("web", {}).get(key):
             found.append(f"web.{key} (set GUILDHALL_WEB__{key.upper()} instead)")
@@ -345,15 +349,6 @@ def load_settings(path: Path | str | None = None) -> Settings:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, str(config_path))) from None
-
-
-def mask_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (for logs and ``config check``)."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def effective_config(settings: Settings) -> dict[str, Any]:

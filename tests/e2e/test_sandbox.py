@@ -40,32 +40,35 @@ async def guildhall(cwd: Path, *args: str, **env: str) -> tuple[int, str, str, f
     return proc.returncode, out.decode(), err.decode(), time.monotonic() - started
 
 
-def database_env(engine: str, settings: Settings) -> dict[str, str]:
-    """SQLite: the default ``data/guildhall.db`` of a fresh checkout; PostgreSQL: the test DB."""
+def database_args(engine: str, settings: Settings) -> list[str]:
+    """SQLite: the sandbox's own throwaway database; PostgreSQL: the test DB, named."""
     if engine == "sqlite":
-        return {}
-    return {"DATABASE_URL": settings.database.url.get_secret_value()}
+        return []
+    return ["--database", settings.database.url.get_secret_value()]
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS), ids=str)
 async def test_builtin_script_passes(
     script: str, guildhall_engine: str, guildhall_settings: Settings, tmp_path: Path
 ) -> None:
-    env = database_env(guildhall_engine, guildhall_settings)
+    if script == "reminders" and guildhall_engine == "postgres":
+        pytest.skip("a database named with --database runs no timers (no delivery)")
+    args = database_args(guildhall_engine, guildhall_settings)
     code, out, err, seconds = await guildhall(
-        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), **env
+        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), *args
     )
     assert code == 0, out + err
     assert "Guildhall Demo" in out
     assert "alice > /ping" in out and "#general < Pong!" in out
     assert out.strip().splitlines()[-1].startswith("PASSED: ")
     assert seconds < 30
-    if guildhall_engine == "sqlite":
-        assert (tmp_path / "data" / "guildhall.db").is_file()
+    if guildhall_engine == "sqlite":  # the throwaway database: nothing next to config.toml
+        assert not (tmp_path / "data").exists()
+    assert not (tmp_path / "data" / "guildhall.db").exists()
     # a second run on the same database starts from a clean demo guild again (economy's
     # daily claim and zero balance would fail otherwise; once per engine keeps it short)
     if script == "economy":
-        again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, **env)
+        again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, *args)
         assert again == 0, out2 + err2
 
 

@@ -1,15 +1,15 @@
 """The sandbox's cluster: two worker processes of two shards each, aimed at the double.
 
 Workers read their settings from the environment built here: the double's address and
-token (never a real Discord), its short identify window, and a status directory,
-identify key and leader key of their own, so a sandbox never competes with a real
-deployment sharing the same Redis or data directory.
+token (never a real Discord), its short identify window, the sandbox's database, Redis
+and leader duties (:mod:`core.testing.sandbox.isolation`), and a status directory,
+identify, status and leader keys under ``guildhall-sandbox-<pid>``, so a sandbox never
+competes with a real deployment sharing the same Redis or data directory.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from cluster.planning import ShardPlan, split_clusters
 from cluster.settings import ClusterSettings
 from core.runtime.config import Settings
 from core.testing.double import DiscordDouble
+from core.testing.sandbox.isolation import sandbox_namespace, worker_environment
 
 WORKERS, SHARDS_PER_WORKER = 2, 2
 SANDBOX_CLUSTER = {
@@ -38,30 +39,30 @@ def sandbox_cluster(
     settings: Settings, double: DiscordDouble, verbose: bool = False
 ) -> tuple[Settings, dict[str, str]]:
     """(settings for the supervisor, environment for the workers) of one sandbox run."""
-    tag = f"sandbox-{os.getpid()}"
+    namespace = sandbox_namespace()
     window = double.config.identify_window
     cluster = ClusterSettings(
         **SANDBOX_CLUSTER,
         identify_window_seconds=window,
         identify_margin_seconds=window,
-        identify_key=f"{settings.cluster.identify_key}:{tag}",
-        status_key=f"{settings.cluster.status_key}:{tag}",
-        status_directory=str(Path(tempfile.gettempdir()) / f"guildhall-{tag}-status"),
+        identify_key=f"{namespace}:identify",
+        status_key=f"{namespace}:status",
+        status_directory=str(Path(tempfile.gettempdir()) / f"{namespace}-status"),
     )
-    leader = settings.leader.model_copy(update={"key": f"{settings.leader.key}:{tag}"})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GUILDHALL_DISCORD__")}
+    leader = settings.leader.model_copy(update={"key": f"{namespace}:leader"})
+    settings = settings.model_copy(update={"cluster": cluster, "leader": leader})
+    env = {k: v for k, v in worker_environment(settings).items()
+           if not k.startswith(("GUILDHALL_DISCORD__", "GUILDHALL_CLUSTER__"))}
     env.pop("DISCORD_TOKEN", None)
     env.update(
         GUILDHALL_DISCORD__API_BASE=double.api_base,
         GUILDHALL_DISCORD__TOKEN=double.token,
         GUILDHALL_DISCORD__TEST_GUILDS="[]",
         GUILDHALL_DISCORD__SYNC_COMMANDS="true",
-        GUILDHALL_LEADER__KEY=leader.key,
-        DATABASE_URL=settings.database.url.get_secret_value(),
     )
     if not verbose:
         env["GUILDHALL_LOGGING__LEVEL"] = "WARNING"
         env["GUILDHALL_LOGGING__LOGGERS"] = json.dumps({"disnake": "ERROR", "tortoise": "WARNING"})
     for key, value in cluster.model_dump().items():
         env[f"GUILDHALL_CLUSTER__{key.upper()}"] = str(value)
-    return settings.model_copy(update={"cluster": cluster, "leader": leader}), env
+    return settings, env
