@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from cluster.settings import ClusterSettings
-from core.url_secrets import mask_url, url_secrets
+from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 
 DEFAULT_CONFIG_FILE = Path("config.toml")

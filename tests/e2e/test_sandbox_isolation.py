@@ -21,10 +21,10 @@ import pytest
 import redis.asyncio as aioredis
 from tortoise import connections
 
-from core.config import Settings
-from core.db import CONNECTION
-from core.models import GuildConfig
-from core.runtime import Runtime
+from core.db.database import CONNECTION
+from core.db.models import GuildConfig
+from core.runtime.assembly import Runtime
+from core.runtime.config import Settings
 from core.testing.sandbox.world import demo_id
 from plugins.moderation.models import TempPunishment
 from plugins.reminders.models import Reminder

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError, effective_config, load_settings
-from core.url_secrets import mask_url, url_secrets
+from core.runtime.config import ConfigError, effective_config, load_settings
+from core.runtime.url_secrets import mask_url, url_secrets
 from tests.helpers import guildhall
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
-from core.config import DatabaseSettings, RedisSettings, Settings, mask_url
+from core.runtime.config import DatabaseSettings, RedisSettings, Settings, mask_url
 
 THROWAWAY_DUTIES = ["timers"]
 # the variables a worker would otherwise inherit and prefer over what the sandbox chose

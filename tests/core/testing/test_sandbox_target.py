@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import Settings
+from core.runtime.config import Settings
 from core.testing.sandbox.isolation import (
     SandboxTargetError,
     sandbox_namespace,
