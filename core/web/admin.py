@@ -74,19 +74,22 @@ async def save_general(request: web.Request) -> web.StreamResponse:
     admin, form = await admin_form(request)
     c = ctx(request)
     objects = await guild_objects.load(c, admin.id)
+    config = await c.guild_configs.get(admin.id)
     actor = {"actor_id": admin.session.user_id, "source": "web"}
     try:
         channel = objects.channel_id(form.get("log_channel_id"))
         role = objects.role_of(form.get("mute_role_id"))
         if channel is not None and channel not in objects.channel_ids:
             raise Refusal("That channel is not in this server.")
-        if role is not None:
-            check_mute_role(role, objects.bot)  # every rule checked before anything is written
+        who = await guild_objects.actor(c, admin.id, admin.session.user_id)
+        if role is not None and role.id != config.mute_role_id:
+            check_mute_role(role, who, objects.bot)  # every rule checked before any write
         await c.guild_configs.update(
             admin.id, prefix=str(form.get("prefix", "")).strip(),
             public_pages=form.get("public_pages") == "on", **actor)
         await set_log_channel(c.guild_configs, admin.id, channel, objects.channel_ids, **actor)
-        await set_mute_role(c.guild_configs, admin.id, role, objects.bot, **actor)
+        if role is None or role.id != config.mute_role_id:
+            await set_mute_role(c.guild_configs, admin.id, role, who, objects.bot, source="web")
     except (ValueError, Refusal) as exc:
         return await page(request, admin, str(exc), 400)
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=general")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
+from core import role_rule
 from core.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.guild_facts import bot_facts, role_facts
+from core.guild_facts import actor_facts, bot_facts, role_facts
 from core.mentions import NO_MENTIONS
 from plugins.leveling import service
 from plugins.leveling.board import display_name
@@ -136,9 +137,12 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Add (or change) the reward of a level."""
         guild = inter.guild
-        assert guild is not None
+        assert guild is not None and isinstance(inter.author, disnake.Member)
         try:
-            await service.set_reward(guild.id, level, role_facts(role), bot_facts(guild))
+            await service.set_reward(guild.id, level, role_facts(role),
+                                     actor_facts(inter.author), bot_facts(guild), "slash")
+        except role_rule.RoleRefused:
+            raise
         except ValueError as exc:
             raise _invalid(exc) from exc
         await self._reply(inter, f"Members reaching level {level} now get {role.mention}.")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
+from core import role_rule
 from core.dispatch import message_hook
 from core.mentions import only_user
 from core.metrics import flush_timer
@@ -189,6 +190,12 @@ class Leveling(commands.Cog):
         add = [r for r in (guild.get_role(i) for i in sorted(wanted - held)) if r is not None]
         remove = [r for r in (guild.get_role(i) for i in sorted(unwanted & held)) if r]
         problems = []
+        purpose = f"level {level} reward for <@{member.id}>"
+        for role in list(add):  # checked again now: the role may have changed since
+            refused = await role_rule.may_grant(self.bot, guild, role, purpose)
+            if refused is not None:
+                add.remove(role)
+                problems.append(refused)
         for roles, action in ((add, member.add_roles), (remove, member.remove_roles)):
             if not roles:
                 continue

@@ -15,6 +15,7 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
+from core import role_rule
 from core.cogs.meta import GUILD_ONLY
 from core.mentions import NO_MENTIONS
 from plugins.moderation import actions, checks, service
@@ -91,7 +92,11 @@ class Moderation(commands.Cog):
             if needed:
                 raise Refusal("Mutes longer than 28 days need a mute role; none is configured.")
             return None
-        return checks.check_mute_role(guild, role_id)
+        role = checks.check_mute_role(guild, role_id)
+        refused = await role_rule.may_grant(self.bot, guild, role, "the mute role")
+        if refused is not None:
+            raise Refusal(f"The mute role was not given: {refused}")
+        return role
 
     # -- warnings ----------------------------------------------------------------------
 
@@ -287,6 +292,9 @@ class Moderation(commands.Cog):
             return
         role_id = (await self.bot.guild_configs.get(member.guild.id)).mute_role_id
         role = member.guild.get_role(role_id) if role_id else None
-        if role is not None:
+        purpose = f"the mute role for <@{member.id}>, who rejoined"
+        if role is not None and await role_rule.may_grant(
+            self.bot, member.guild, role, purpose
+        ) is None:
             await member.add_roles(role, reason="mute still running (rejoined)")
 
