@@ -138,8 +138,11 @@ class LevelsAdmin(commands.Cog):
         """Add (or change) the reward of a level."""
         guild = inter.guild
         assert guild is not None and isinstance(inter.author, disnake.Member)
+        own = guild.get_role(role.id)
+        if own is None:
+            raise role_rule.RoleRefused("Pick a normal role of this server.")
         try:
-            await service.set_reward(guild.id, level, role_facts(role),
+            await service.set_reward(guild.id, level, role_facts(own),
                                      actor_facts(inter.author), bot_facts(guild), "slash")
         except role_rule.RoleRefused:
             raise
