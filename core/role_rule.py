@@ -62,11 +62,16 @@ def dangerous_names(permissions: int) -> str:
     return permission_names([flag for flag, bit in DANGEROUS.items() if permissions & bit])
 
 
-def check_role(role: RoleFacts, bot: BotFacts) -> None:
-    """The role is a normal role and the bot can give it (Manage Roles, ranked above it)."""
+def check_normal(role: RoleFacts) -> None:
+    """The role is one a bot can give: not @everyone, not managed by an integration."""
     if role.default or role.managed:
         raise RoleRefused("Pick a normal role of this server: @everyone and roles managed "
                           "by an integration or a bot cannot be given.")
+
+
+def check_role(role: RoleFacts, bot: BotFacts) -> None:
+    """A normal role the bot can give (it has Manage Roles and ranks above the role)."""
+    check_normal(role)
     if not bot.manage_roles:
         raise RoleRefused(f"I need these permissions here: {permission_names(['manage_roles'])}.")
     if role.position >= bot.top_position:
@@ -74,21 +79,26 @@ def check_role(role: RoleFacts, bot: BotFacts) -> None:
                           "role up in the server settings.")
 
 
+def check_actor(role: RoleFacts, actor: ActorFacts) -> None:
+    """``actor`` may hand out ``role``: the owner, or Manage Roles and a higher role (and
+    Administrator for a role with a dangerous permission)."""
+    if actor.owner:
+        return
+    if not actor.permissions & (MANAGE_ROLES | ADMINISTRATOR):
+        raise RoleRefused(f"You need these permissions: {permission_names(['manage_roles'])}.")
+    if actor.top_position <= role.position:
+        raise RoleRefused(f"Your highest role must be above {shown(role)} to hand it out.")
+    if role.permissions & DANGEROUS_BITS and not actor.permissions & ADMINISTRATOR:
+        raise RoleRefused(
+            f"{shown(role)} has dangerous permissions ({dangerous_names(role.permissions)}): "
+            "only the server owner or an Administrator may have the bot hand it out.")
+
+
 def check_configurable(role: RoleFacts, actor: ActorFacts, bot: BotFacts) -> None:
-    """``actor`` may make the bot hand out ``role``; :class:`RoleRefused` says why not."""
-    if role.default or role.managed:
-        check_role(role, bot)
-    if not actor.owner:
-        if not actor.permissions & (MANAGE_ROLES | ADMINISTRATOR):
-            raise RoleRefused(
-                f"You need these permissions: {permission_names(['manage_roles'])}.")
-        if actor.top_position <= role.position:
-            raise RoleRefused(f"Your highest role must be above {shown(role)} to hand it out.")
-        if role.permissions & DANGEROUS_BITS and not actor.permissions & ADMINISTRATOR:
-            raise RoleRefused(
-                f"{shown(role)} has dangerous permissions "
-                f"({dangerous_names(role.permissions)}): only the server owner or an "
-                "Administrator may have the bot hand it out.")
+    """``actor`` may make the bot hand out ``role``; :class:`RoleRefused` names the first
+    rule that failed (the role itself, the person, then the bot)."""
+    check_normal(role)
+    check_actor(role, actor)
     check_role(role, bot)
 
 

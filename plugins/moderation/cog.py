@@ -85,14 +85,19 @@ class Moderation(commands.Cog):
         assert member is not None
         return member
 
-    async def mute_role(self, guild: disnake.Guild, needed: bool) -> disnake.Role | None:
-        """The configured mute role (checked), or ``None`` to use a timeout."""
+    async def mute_role(
+        self, guild: disnake.Guild, needed: bool, grant: bool = True
+    ) -> disnake.Role | None:
+        """The configured mute role (checked; with ``grant``, also by
+        :func:`core.role_rule.may_grant`), or ``None`` to use a timeout."""
         role_id = (await self.bot.guild_configs.get(guild.id)).mute_role_id
         if role_id is None:
             if needed:
                 raise Refusal("Mutes longer than 28 days need a mute role; none is configured.")
             return None
         role = checks.check_mute_role(guild, role_id)
+        if not grant:
+            return role
         refused = await role_rule.may_grant(self.bot, guild, role, "the mute role")
         if refused is not None:
             raise Refusal(f"The mute role was not given: {refused}")
@@ -121,7 +126,7 @@ class Moderation(commands.Cog):
         role = None
         if rules.escalate_mute_at:
             try:
-                role = await self.mute_role(target.guild, False)
+                role = await self.mute_role(target.guild, False, grant=False)
             except Refusal:
                 role = None
         step = await actions.escalate(self.bot, rules, target, role)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply, eventually
+from core.testing.bot_fixtures import assert_no_mass_mentions, eventually
 from core.testing.double import permissions as P
 from core.testing.double.state import Channel, Member, Role
 from plugins.economy import service as bank
@@ -114,6 +114,14 @@ async def test_who_may_make_the_bot_hand_out_a_role(hostile_world: HostileWorld,
     assert_no_mass_mentions(w.double, min_checked=len(refusals) + len(allowed))
 
 
+async def refusal_posted(w: HostileWorld, log: Channel) -> str:
+    """The next "Role not given" line the bot posted in the log channel."""
+    message = await w.double.wait_for_message(
+        log, check=lambda m: m.interaction is None and m.content.startswith("Role not given"),
+        timeout=TIMEOUT)
+    return message.content
+
+
 async def dangerous_now(w: HostileWorld, role: Role) -> None:
     """Give ``role`` Administrator on Discord and wait until the bot knows."""
     w.double.set_role_permissions(w.guild, role, P.ADMINISTRATOR)
@@ -141,9 +149,9 @@ async def test_a_reward_role_that_became_dangerous_is_not_given(
     assert "Reward roles:" in reply.content and DANGER_TEXT.replace("has", "now has") in \
         reply.content
     assert set(w.guild.members[alice.id].roles) == {trusted.id}  # approved one given only
-    posted = await channel_reply(w.double, c.log, timeout=TIMEOUT)
-    assert posted.content.startswith(f"Role not given (level 3 reward for <@{alice.id}>)")
-    assert "now has dangerous permissions (Administrator)" in posted.content
+    posted = await refusal_posted(w, c.log)
+    assert posted.startswith(f"Role not given (level 3 reward for <@{alice.id}>)")
+    assert "now has dangerous permissions (Administrator)" in posted
     assert any("not given" in r.getMessage() and str(c.plain.id) in r.getMessage()
                for r in caplog.records), "no log line for the refused role"
     assert_no_mass_mentions(w.double)
@@ -164,8 +172,8 @@ async def test_a_shop_role_that_became_dangerous_is_not_sold(hostile_world: Host
     kinds = await Transaction.filter(guild_id=w.guild.id).values_list("transaction_type",
                                                                       flat=True)
     assert list(kinds) == ["admin"], "the buyer was charged"
-    posted = await channel_reply(w.double, c.log, timeout=TIMEOUT)
-    assert posted.content.startswith(f"Role not given (a shop item's role for <@{alice.id}>)")
+    posted = await refusal_posted(w, c.log)
+    assert posted.startswith(f"Role not given (a shop item's role for <@{alice.id}>)")
     assert_no_mass_mentions(w.double)
 
 
@@ -183,6 +191,44 @@ async def test_a_mute_role_that_became_dangerous_is_not_given(
     assert "now has dangerous permissions (Administrator)" in reply.content
     assert c.plain.id not in w.guild.members[bob.id].roles
     assert await TempPunishment.all().count() == 0
-    posted = await channel_reply(w.double, c.log, timeout=TIMEOUT)
-    assert posted.content.startswith("Role not given (the mute role)")
+    posted = await refusal_posted(w, c.log)
+    assert posted.startswith("Role not given (the mute role)")
+    assert_no_mass_mentions(w.double)
+
+
+async def test_a_mute_role_that_became_dangerous_is_not_given_back_on_rejoin(
+    hostile_world: HostileWorld
+) -> None:
+    w = hostile_world
+    c = await cast(w)
+    await slash(w, c.manager, "modconfig muterole", {"role": c.plain})
+    bob = w.demo.members["bob"]
+    reply = await slash(w, w.mod, "mute", {"member": bob, "duration": "60d"})
+    assert reply.content.endswith("(with the mute role)."), reply.content
+    await w.double.member_leave(w.guild, w.guild.members[bob.id])
+    await dangerous_now(w, c.plain)
+    await w.double.member_join(w.guild, bob.user)
+    posted = await refusal_posted(w, c.log)
+    assert posted.startswith(f"Role not given (the mute role for <@{bob.id}>, who "
+                                     "rejoined)")
+    assert c.plain.id not in w.guild.members[bob.id].roles
+    assert_no_mass_mentions(w.double)
+
+
+async def test_escalation_uses_a_timeout_when_the_mute_role_became_dangerous(
+    hostile_world: HostileWorld
+) -> None:
+    w = hostile_world
+    c = await cast(w)
+    await slash(w, c.manager, "modconfig muterole", {"role": c.plain})
+    changed = await slash(w, c.owner, "modconfig rules set", {"escalate_mute_at": 1})
+    assert "escalate_mute_at" in changed.content, changed.content
+    await dangerous_now(w, c.plain)
+    bob = w.demo.members["bob"]
+    reply = await slash(w, w.mod, "warn", {"member": bob, "reason": "spam"})
+    assert "Case #2: mute" in reply.content, reply.content
+    assert c.plain.id not in w.guild.members[bob.id].roles
+    assert bob.communication_disabled_until is not None  # a timeout instead
+    posted = await refusal_posted(w, c.log)
+    assert f"the mute role for <@{bob.id}> (escalation)" in posted
     assert_no_mass_mentions(w.double)
