@@ -42,8 +42,8 @@ def user_message(error: BaseException) -> str | None:
         return "This command only works in a server."
     if isinstance(error, commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
-    if isinstance(error, commands.CheckFailure) and getattr(error, "user_facing", False):
-        return str(error)  # a check that explains itself (e.g. a plugin switched off here)
+    if getattr(error, "user_facing", False):
+        return str(error)  # explains itself (a plugin switched off here, a refused role)
     if isinstance(error, commands.CheckFailure):
         return "You are not allowed to use this command here."
     if isinstance(error, commands.UserInputError):

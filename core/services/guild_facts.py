@@ -21,6 +21,7 @@ class RoleFacts:
     position: int
     managed: bool
     default: bool
+    permissions: int = 0  # the role's permission bits (Discord's bitfield)
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,26 @@ class BotFacts:
     manage_roles: bool
 
 
+@dataclass(frozen=True)
+class ActorFacts:
+    """The person configuring something: owner or not, guild permissions, highest role."""
+
+    id: int
+    owner: bool
+    permissions: int
+    top_position: int
+
+
 def role_facts(role: disnake.Role) -> RoleFacts:
     """The facts of a disnake role."""
-    return RoleFacts(role.id, role.name, role.position, role.managed, role.is_default())
+    return RoleFacts(role.id, role.name, role.position, role.managed, role.is_default(),
+                     role.permissions.value)
+
+
+def actor_facts(member: disnake.Member) -> ActorFacts:
+    """The standing of a disnake member in its guild."""
+    return ActorFacts(member.id, member.id == member.guild.owner_id,
+                      member.guild_permissions.value, member.top_role.position)
 
 
 def bot_facts(guild: disnake.Guild) -> BotFacts:

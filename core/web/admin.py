@@ -2,7 +2,8 @@
 and the panels plugins contribute: :mod:`core.web.admin_panels`).
 
 Every change calls the same service function as the matching slash command (the log
-channel and mute role: :mod:`plugins.moderation.guild_settings`, as ``/modconfig``),
+channel and mute role: :mod:`plugins.moderation.guild_settings`, as ``/modconfig``; roles
+by :mod:`core.services.role_rule` with the user's current standing in the guild),
 writes an audit row (source ``"web"``) and invalidates the caches of every process.
 Bad input re-renders the page with the reason and a 400, changing nothing.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from core.services import audit, plugin_switches
+from core.services.guild_facts import ActorFacts
 from core.web import guild_objects
 from core.web.app import render
 from core.web.context import WebContext, ctx
@@ -74,19 +76,26 @@ async def save_general(request: web.Request) -> web.StreamResponse:
     admin, form = await admin_form(request)
     c = ctx(request)
     objects = await guild_objects.load(c, admin.id)
+    config = await c.guild_configs.get(admin.id)
     actor = {"actor_id": admin.session.user_id, "source": "web"}
     try:
         channel = objects.channel_id(form.get("log_channel_id"))
         role = objects.role_of(form.get("mute_role_id"))
         if channel is not None and channel not in objects.channel_ids:
             raise Refusal("That channel is not in this server.")
-        if role is not None:
-            check_mute_role(role, objects.bot)  # every rule checked before anything is written
+        # A new mute role follows the role rule with the user's current standing; the
+        # unchanged one is not checked again (re-saving the prefix needs Manage Server only).
+        changed = role is None or role.id != config.mute_role_id
+        who = (await guild_objects.actor(c, admin.id, admin.session.user_id)
+               if role is not None and changed else ActorFacts(admin.session.user_id, False, 0, 0))
+        if role is not None and changed:
+            check_mute_role(role, who, objects.bot)  # every rule checked before any write
         await c.guild_configs.update(
             admin.id, prefix=str(form.get("prefix", "")).strip(),
             public_pages=form.get("public_pages") == "on", **actor)
         await set_log_channel(c.guild_configs, admin.id, channel, objects.channel_ids, **actor)
-        await set_mute_role(c.guild_configs, admin.id, role, objects.bot, **actor)
+        if changed:
+            await set_mute_role(c.guild_configs, admin.id, role, who, objects.bot, source="web")
     except (ValueError, Refusal) as exc:
         return await page(request, admin, str(exc), 400)
     raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done=general")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from core.services.guild_facts import BotFacts, RoleFacts
+from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
+from core.services.role_rule import RoleRefused
 from core.web.context import WebContext
 from core.web.discord_api import ADMINISTRATOR, DiscordApiError
 
@@ -63,7 +64,6 @@ class GuildObjects:
         return found
 
 
-
 def _bot_facts(guild_id: int, roles: list[dict], member: dict) -> BotFacts:
     by_id = {int(r["id"]): r for r in roles}
     mine = [by_id[int(r)] for r in member.get("roles", []) if int(r) in by_id]
@@ -87,7 +87,8 @@ async def load(c: WebContext, guild_id: int) -> GuildObjects:
     bot = _bot_facts(guild_id, roles, member)
     facts = {
         int(r["id"]): RoleFacts(int(r["id"]), str(r["name"]), int(r["position"]),
-                                bool(r.get("managed")), int(r["id"]) == guild_id)
+                                bool(r.get("managed")), int(r["id"]) == guild_id,
+                                int(r.get("permissions") or 0))
         for r in roles
     }
     text = sorted((ch for ch in channels if ch.get("type") in TEXT_TYPES),
@@ -101,3 +102,29 @@ async def load(c: WebContext, guild_id: int) -> GuildObjects:
         role_facts=facts,
         bot=bot,
     )
+
+
+def _actor_facts(
+    user_id: int, owner_id: int, guild_id: int, roles: list[dict], member: dict
+) -> ActorFacts:
+    by_id = {int(r["id"]): r for r in roles}
+    mine = [by_id[int(r)] for r in member.get("roles", []) if int(r) in by_id]
+    permissions = int(by_id.get(guild_id, {}).get("permissions") or 0)
+    for role in mine:
+        permissions |= int(role.get("permissions") or 0)
+    top = max((int(r["position"]) for r in mine), default=0)
+    return ActorFacts(user_id, user_id == owner_id, permissions, top)
+
+
+async def actor(c: WebContext, guild_id: int, user_id: int) -> ActorFacts:
+    """The logged-in user's standing in the guild now (owner, permissions from their roles,
+    highest role), from Discord with the bot's token, for :mod:`core.services.role_rule`."""
+    try:
+        guild = await c.bot_get(f"/guilds/{guild_id}", ttl=FRESH_SECONDS)
+        roles = await c.bot_get(f"/guilds/{guild_id}/roles", ttl=FRESH_SECONDS)
+        member = await c.bot_get(f"/guilds/{guild_id}/members/{user_id}", ttl=FRESH_SECONDS)
+    except DiscordApiError as exc:
+        if exc.status == 404:
+            raise RoleRefused("You are not a member of this server any more.") from None
+        raise web.HTTPBadGateway(text="Discord could not be reached; try again.") from None
+    return _actor_facts(user_id, int(guild["owner_id"]), guild_id, roles, member)

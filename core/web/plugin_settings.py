@@ -64,7 +64,8 @@ async def save_leveling(c: WebContext, admin: AdminGuild, form: Any) -> None:
         if role is None:
             raise ValueError("choose a role")
         before = dict(await service.rewards(admin.id)).get(level)
-        await service.set_reward(admin.id, level, role, objects.bot)
+        who = await guild_objects.actor(c, admin.id, actor)
+        await service.set_reward(admin.id, level, role, who, objects.bot, "web")
         await audit.record_change(admin.id, actor, "web", f"leveling.reward.{level}", before,
                                   role.id)
     elif action == "unreward":

@@ -1,5 +1,6 @@
 """``/shop list|add|remove`` and ``/buy``: per-guild items, optionally granting a role.
 
+Roles follow :mod:`core.services.role_rule` when an item is added and again at each purchase.
 A purchase is paid first (a ``purchase`` transaction); the role is given after payment
 and, if Discord refuses it, the price is refunded (a ``refund`` transaction).
 """
@@ -12,6 +13,8 @@ import disnake
 from disnake.ext import commands
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.services import role_rule
+from core.services.guild_facts import actor_facts, bot_facts, role_facts
 from plugins.economy import shop
 from plugins.economy.models import ShopItem
 from plugins.economy.replies import Reply, answer, safe_text
@@ -65,13 +68,18 @@ class Shop(commands.Cog):
                                                  description="What it is"),
     ) -> None:
         """Add an item to the shop."""
-        assert inter.guild is not None
+        guild = inter.guild
+        assert guild is not None
         require_manage_guild(inter.author)
-        guild_id = inter.guild.id
+        assert isinstance(inter.author, disnake.Member)
+        guild_id, actor = guild.id, actor_facts(inter.author)
+        own = guild.get_role(role.id) if role is not None else None
+        if role is not None and own is None:
+            raise role_rule.RoleRefused("Pick a normal role of this server.")
+        if own is not None:  # the rule of every role the bot gives; nothing written if not
+            role_rule.check_configurable(role_facts(own), actor, bot_facts(guild))
 
         async def work() -> Reply:
-            if role is not None and (role.is_default() or role.managed):
-                raise shop.ShopError("that role cannot be sold")
             try:
                 value = parse_amount(price)
             except ValueError as exc:
@@ -82,6 +90,8 @@ class Shop(commands.Cog):
                 description=safe_text(description, shop.DESCRIPTION_MAX) if description else None,
                 max_items=self.settings.shop_max_items,
             )
+            if own is not None:
+                await role_rule.record_approval(guild_id, role_facts(own), actor, "slash")
             return f"Added {item_line(item, self.settings)}"
 
         await answer(inter, self.settings, work)
@@ -122,6 +132,11 @@ class Shop(commands.Cog):
                 raise shop.ShopError("that item's role no longer exists; ask an admin")
             if role is not None and isinstance(buyer, disnake.Member) and role in buyer.roles:
                 raise shop.ShopError("you already have that item's role")
+            if role is not None:  # checked again now: the role may have changed since
+                refused = await role_rule.may_grant(
+                    self.bot, guild, role, f"a shop item's role for <@{buyer.id}>")
+                if refused is not None:
+                    raise shop.ShopError(f"I cannot give that item's role: {refused}")
             balance = await shop.pay_for(found, buyer.id, buyer.name)
             money = self.settings.money
             if role is not None:

@@ -11,7 +11,8 @@ from disnake.ext import commands
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
 from core.bot.mentions import NO_MENTIONS
-from core.services.guild_facts import bot_facts, role_facts
+from core.services import role_rule
+from core.services.guild_facts import actor_facts, bot_facts, role_facts
 from plugins.leveling import service
 from plugins.leveling.board import display_name
 from plugins.leveling.cog import Leveling
@@ -136,9 +137,15 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Add (or change) the reward of a level."""
         guild = inter.guild
-        assert guild is not None
+        assert guild is not None and isinstance(inter.author, disnake.Member)
+        own = guild.get_role(role.id)
+        if own is None:
+            raise role_rule.RoleRefused("Pick a normal role of this server.")
         try:
-            await service.set_reward(guild.id, level, role_facts(role), bot_facts(guild))
+            await service.set_reward(guild.id, level, role_facts(own),
+                                     actor_facts(inter.author), bot_facts(guild), "slash")
+        except role_rule.RoleRefused:
+            raise
         except ValueError as exc:
             raise _invalid(exc) from exc
         await self._reply(inter, f"Members reaching level {level} now get {role.mention}.")

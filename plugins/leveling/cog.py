@@ -22,6 +22,7 @@ from disnake.ext import commands
 from core.bot.dispatch import message_hook
 from core.bot.mentions import only_user
 from core.metrics import flush_timer
+from core.services import role_rule
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
@@ -189,6 +190,12 @@ class Leveling(commands.Cog):
         add = [r for r in (guild.get_role(i) for i in sorted(wanted - held)) if r is not None]
         remove = [r for r in (guild.get_role(i) for i in sorted(unwanted & held)) if r]
         problems = []
+        purpose = f"level {level} reward for <@{member.id}>"
+        for role in list(add):  # checked again now: the role may have changed since
+            refused = await role_rule.may_grant(self.bot, guild, role, purpose)
+            if refused is not None:
+                add.remove(role)
+                problems.append(refused)
         for roles, action in ((add, member.add_roles), (remove, member.remove_roles)):
             if not roles:
                 continue

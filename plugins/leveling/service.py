@@ -16,9 +16,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.coordination import bus
-from core.services import xp
+from core.services import role_rule, xp
 from core.services.cache import TtlCache
-from core.services.guild_facts import BotFacts, RoleFacts
+from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
 from plugins.leveling.models import (
     ANNOUNCE_MODES,
     LevelExclusion,
@@ -219,18 +219,14 @@ async def add_reward(guild_id: int, level: int, role_id: int) -> None:
     )
 
 
-def check_reward_role(role: RoleFacts, bot: BotFacts) -> None:
-    """A reward must be a normal role below the bot's highest role (it gives the role)."""
-    if role.default or role.managed:
-        raise ValueError("that role cannot be given to members")
-    if role.position >= bot.top_position:
-        raise ValueError("that role is above my highest role, I cannot give it")
-
-
-async def set_reward(guild_id: int, level: int, role: RoleFacts, bot: BotFacts) -> None:
-    """``/levels reward add`` and the dashboard: check the role, then :func:`add_reward`."""
-    check_reward_role(role, bot)
+async def set_reward(
+    guild_id: int, level: int, role: RoleFacts, actor: ActorFacts, bot: BotFacts, source: str
+) -> None:
+    """``/levels reward add`` and the dashboard: :func:`core.services.role_rule.check_configurable`
+    (``RoleRefused``, a ``ValueError``), then :func:`add_reward` and the approval."""
+    role_rule.check_configurable(role, actor, bot)
     await add_reward(guild_id, level, role.id)
+    await role_rule.record_approval(guild_id, role, actor, source)
 
 
 async def remove_reward(guild_id: int, level: int) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 import disnake
 
 from core.bot.mentions import NO_MENTIONS
+from core.services import role_rule
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import ModAction
@@ -126,6 +127,10 @@ async def escalate(
             return await kick(bot, settings, me, member, reason)
         if settings.escalate_mute_at and count == settings.escalate_mute_at:
             length = timedelta(minutes=settings.escalate_mute_minutes)
+            if role is not None and await role_rule.may_grant(
+                bot, member.guild, role, f"the mute role for <@{member.id}> (escalation)"
+            ) is not None:
+                role = None  # refused (logged and posted): a timeout instead
             return await mute(bot, me, member, length, reason, role)
     except disnake.HTTPException as exc:
         log.warning("escalation in guild %s failed: %s", member.guild.id, exc)

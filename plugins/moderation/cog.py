@@ -17,6 +17,7 @@ from disnake.ext import commands
 
 from core.bot.cogs.meta import GUILD_ONLY
 from core.bot.mentions import NO_MENTIONS
+from core.services import role_rule
 from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration
@@ -84,14 +85,23 @@ class Moderation(commands.Cog):
         assert member is not None
         return member
 
-    async def mute_role(self, guild: disnake.Guild, needed: bool) -> disnake.Role | None:
-        """The configured mute role (checked), or ``None`` to use a timeout."""
+    async def mute_role(
+        self, guild: disnake.Guild, needed: bool, grant: bool = True
+    ) -> disnake.Role | None:
+        """The configured mute role (checked; with ``grant``, also by
+        :func:`core.services.role_rule.may_grant`), or ``None`` to use a timeout."""
         role_id = (await self.bot.guild_configs.get(guild.id)).mute_role_id
         if role_id is None:
             if needed:
                 raise Refusal("Mutes longer than 28 days need a mute role; none is configured.")
             return None
-        return checks.check_mute_role(guild, role_id)
+        role = checks.check_mute_role(guild, role_id)
+        if not grant:
+            return role
+        refused = await role_rule.may_grant(self.bot, guild, role, "the mute role")
+        if refused is not None:
+            raise Refusal(f"The mute role was not given: {refused}")
+        return role
 
     # -- warnings ----------------------------------------------------------------------
 
@@ -116,7 +126,7 @@ class Moderation(commands.Cog):
         role = None
         if rules.escalate_mute_at:
             try:
-                role = await self.mute_role(target.guild, False)
+                role = await self.mute_role(target.guild, False, grant=False)
             except Refusal:
                 role = None
         step = await actions.escalate(self.bot, rules, target, role)
@@ -287,6 +297,9 @@ class Moderation(commands.Cog):
             return
         role_id = (await self.bot.guild_configs.get(member.guild.id)).mute_role_id
         role = member.guild.get_role(role_id) if role_id else None
-        if role is not None:
+        purpose = f"the mute role for <@{member.id}>, who rejoined"
+        if role is not None and await role_rule.may_grant(
+            self.bot, member.guild, role, purpose
+        ) is None:
             await member.add_roles(role, reason="mute still running (rejoined)")
 

@@ -12,7 +12,8 @@ from disnake.ext import commands
 from core.bot.cogs.meta import GUILD_ONLY
 from core.bot.mentions import NO_MENTIONS
 from core.services import guild_overrides_commands as overrides
-from core.services.guild_facts import bot_facts, role_facts
+from core.services.guild_facts import actor_facts, bot_facts, role_facts
+from core.services.role_rule import RoleRefused
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
 from plugins.moderation.rules import RULES
@@ -65,7 +66,7 @@ class ModConfig(commands.Cog):
         self, inter: disnake.ApplicationCommandInteraction,
         role: disnake.Role | None = commands.Param(None, description="None: timeouts only"),
     ) -> None:
-        """Set or clear the mute role (checked against the bot's highest role)."""
+        """Set or clear the mute role (:mod:`core.services.role_rule`: invoker and bot reach)."""
         assert inter.guild is not None
         guild = inter.guild
         try:
@@ -73,12 +74,12 @@ class ModConfig(commands.Cog):
             own = guild.get_role(role.id) if role is not None else None
             if role is not None and own is None:
                 raise Refusal("Pick a normal role of this server.")
+            assert isinstance(inter.author, disnake.Member)
             await guild_settings.set_mute_role(
                 self.bot.guild_configs, guild.id, role_facts(own) if own else None,
-                bot_facts(guild),
-                actor_id=inter.author.id, source="slash",
+                actor_facts(inter.author), bot_facts(guild), source="slash",
             )
-        except Refusal as exc:
+        except (Refusal, RoleRefused) as exc:
             await self.answer(inter, str(exc), ephemeral=True)
             return
         text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \

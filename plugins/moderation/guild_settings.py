@@ -4,7 +4,8 @@
 Callers describe the guild with plain facts (:mod:`core.services.guild_facts`), from
 disnake objects in a command or from Discord's REST answers on the dashboard; the rules
 and the write (through ``GuildConfigService.update``: audit row, every cache dropped)
-are here once. A broken rule raises :class:`Refusal` and writes nothing.
+are here once. A broken rule raises :class:`Refusal` (the channel) or
+:class:`core.services.role_rule.RoleRefused` (the role) and writes nothing.
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from core.bot.errors import permission_names
-from core.services.guild_facts import BotFacts, RoleFacts
+from core.services import role_rule
+from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
 from plugins.moderation.checks import Refusal
 
 
-def check_mute_role(role: RoleFacts, bot: BotFacts) -> None:
-    """A mute role must be a normal role the bot can give (below its highest role)."""
-    if role.default or role.managed:
-        raise Refusal("Pick a normal role of this server.")
-    if not bot.manage_roles:
-        raise Refusal(f"I need these permissions here: {permission_names(['manage_roles'])}.")
-    if role.position >= bot.top_position:
-        raise Refusal(f"My highest role must be above the mute role ({role.name}).")
+def check_mute_role(role: RoleFacts, actor: ActorFacts, bot: BotFacts) -> None:
+    """The mute role follows the rule of every role the bot gives
+    (:func:`core.services.role_rule.check_configurable`; ``RoleRefused`` says which part failed)."""
+    role_rule.check_configurable(role, actor, bot)
 
 
 async def set_log_channel(
@@ -38,11 +35,13 @@ async def set_log_channel(
 
 
 async def set_mute_role(
-    configs: Any, guild_id: int, role: RoleFacts | None, bot: BotFacts,
-    *, actor_id: int, source: str,
+    configs: Any, guild_id: int, role: RoleFacts | None, actor: ActorFacts, bot: BotFacts,
+    *, source: str,
 ) -> None:
     """Mute with ``role`` (``None``: Discord timeouts) after :func:`check_mute_role`."""
     if role is not None:
-        check_mute_role(role, bot)
-    await configs.update(guild_id, actor_id=actor_id, source=source,
+        check_mute_role(role, actor, bot)
+    await configs.update(guild_id, actor_id=actor.id, source=source,
                          mute_role_id=role.id if role else None)
+    if role is not None:
+        await role_rule.record_approval(guild_id, role, actor, source)

@@ -62,6 +62,9 @@ async def test_forged_or_missing_csrf_changes_nothing(web_env: WebEnv) -> None:
 async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> None:
     guild = web_env.guild_id
     role = web_env.double.create_role(web_env.demo.guild, "Regular", position=1)
+    web_env.double.set_role_permissions(  # handing out roles needs Manage Roles too
+        web_env.demo.guild, web_env.demo.admin_role,
+        permissions.DEFAULT_EVERYONE | permissions.MANAGE_GUILD | permissions.MANAGE_ROLES)
     await web_env.login(web_env.demo.admin.id)
     page = await web_env.client.get(f"/dashboard/{guild}")
     assert page.status == 200 and "#general" in await page.text()

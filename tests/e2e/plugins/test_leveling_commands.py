@@ -99,8 +99,9 @@ async def test_rewards_given_kept_or_replaced_and_follow_xp_set(
     guild, alice = demo.guild, demo.member
     bronze = double.create_role(guild, "Bronze")
     silver = double.create_role(guild, "Silver")
+    owner = guild.members[guild.owner_id]  # Manage Server alone may not hand out roles
     for level, role in ((2, bronze), (3, silver)):
-        reply = await slash(double, guild, demo.general, demo.admin, "levels reward add",
+        reply = await slash(double, guild, demo.general, owner, "levels reward add",
                             {"level": level, "role": role})
         assert reply.content == f"Members reaching level {level} now get <@&{role.id}>."
     listing = await slash(double, guild, demo.general, demo.admin, "levels reward list")

@@ -30,14 +30,15 @@ async def test_log_channel_is_set_used_and_cleared(mod_world: ModWorld) -> None:
 async def test_mute_role_is_checked_against_the_bots_role(mod_world: ModWorld) -> None:
     w = mod_world
     muted = w.double.create_role(w.guild, "Muted", position=2)
-    reply = await w.slash(w.demo.admin, "modconfig muterole", {"role": muted})
+    owner = w.guild.members[w.guild.owner_id]  # Manage Server alone may not pick roles
+    reply = await w.slash(owner, "modconfig muterole", {"role": muted})
     assert reply.content == "Mutes now use the role **Muted**."
     assert (await w.bot.guild_configs.get(w.guild.id)).mute_role_id == muted.id
     bot_role = w.guild.bot_role
     assert bot_role is not None
-    refused = await w.slash(w.demo.admin, "modconfig muterole", {"role": bot_role})
+    refused = await w.slash(owner, "modconfig muterole", {"role": bot_role})
     assert refused.ephemeral and "normal role" in refused.content
-    foreign = await w.slash(w.demo.admin, "modconfig muterole",
+    foreign = await w.slash(owner, "modconfig muterole",
                             {"role": w.demo.annex.everyone_role})
     assert foreign.ephemeral and "normal role of this server" in foreign.content
     assert (await w.bot.guild_configs.get(w.guild.id)).mute_role_id == muted.id

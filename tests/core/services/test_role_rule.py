@@ -1,0 +1,67 @@
+"""The role rule on plain facts: who may configure which role, and what may be given."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
+from core.services.role_rule import (
+    ADMINISTRATOR,
+    DANGEROUS,
+    MANAGE_ROLES,
+    RoleRefused,
+    check_configurable,
+    check_grantable,
+)
+
+MANAGE_GUILD = DANGEROUS["manage_guild"]
+BOT = BotFacts(top_position=10, manage_roles=True)
+PLAIN = RoleFacts(1, "Regular", 3, managed=False, default=False)
+ADMIN_ROLE = RoleFacts(2, "Server *Admins*", 3, False, False, ADMINISTRATOR)
+HIGH = RoleFacts(3, "Senior", 6, False, False)
+
+
+def actor(permissions: int, top: int = 5, owner: bool = False) -> ActorFacts:
+    """A person whose highest role is at ``top``."""
+    return ActorFacts(42, owner, permissions, top)
+
+
+@pytest.mark.parametrize("role, who, refusal", [
+    (PLAIN, actor(MANAGE_GUILD), "You need these permissions: Manage Roles."),
+    (HIGH, actor(MANAGE_ROLES), "Your highest role must be above Senior"),
+    (PLAIN, actor(MANAGE_ROLES, top=3), "Your highest role must be above Regular"),
+    (ADMIN_ROLE, actor(MANAGE_ROLES | MANAGE_GUILD),
+     r"Server \*Admins\* has dangerous permissions (Administrator)"),
+    (RoleFacts(4, "@everyone", 0, False, True), actor(0, owner=True), "Pick a normal role"),
+    (RoleFacts(5, "Bot", 3, True, False), actor(ADMINISTRATOR), "Pick a normal role"),
+    (RoleFacts(6, "Top", 10, False, False), actor(0, owner=True),
+     "My highest role must be above Top"),
+    (PLAIN, actor(MANAGE_ROLES), None),
+    (ADMIN_ROLE, actor(ADMINISTRATOR), None),
+    (ADMIN_ROLE, actor(0, top=0, owner=True), None),
+])
+def test_who_may_configure_a_role(role: RoleFacts, who: ActorFacts,
+                                  refusal: str | None) -> None:
+    if refusal is None:
+        check_configurable(role, who, BOT)
+        return
+    with pytest.raises(RoleRefused) as caught:
+        check_configurable(role, who, BOT)
+    assert refusal in str(caught.value)
+
+
+def test_the_bot_needs_manage_roles() -> None:
+    with pytest.raises(RoleRefused, match="I need these permissions here: Manage Roles."):
+        check_configurable(PLAIN, actor(0, owner=True), BotFacts(10, manage_roles=False))
+
+
+def test_only_approved_dangerous_permissions_are_given() -> None:
+    check_grantable(PLAIN, BOT, approved=0)
+    check_grantable(ADMIN_ROLE, BOT, approved=ADMINISTRATOR)
+    with pytest.raises(RoleRefused, match=r"now has dangerous permissions \(Administrator\)"):
+        check_grantable(ADMIN_ROLE, BOT, approved=0)
+    grown = RoleFacts(2, "Helpers", 3, False, False, DANGEROUS["kick_members"] | ADMINISTRATOR)
+    with pytest.raises(RoleRefused, match=r"\(Administrator\)"):
+        check_grantable(grown, BOT, approved=DANGEROUS["kick_members"])
+    with pytest.raises(RoleRefused, match="My highest role must be above"):
+        check_grantable(RoleFacts(7, "Moved", 11, False, False), BOT, approved=0)
