@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from core.models import GuildConfig, GuildDeparture, WebSession
-from core.web import sessions
+from core.web import params, sessions
 from core.web.app import SESSION
 from core.web.context import ctx
 from core.web.discord_api import DiscordApiError, UserGuild
@@ -37,10 +37,7 @@ class AdminGuild:
 
 def guild_id_param(request: web.Request) -> int:
     """The ``{guild_id}`` path part as a snowflake (404 when it is not one)."""
-    raw = request.match_info["guild_id"]
-    if not raw.isdigit() or len(raw) > 20:
-        raise web.HTTPNotFound(text="No such page.")
-    return int(raw)
+    return params.path_snowflake(request, "guild_id")
 
 
 def require_session(request: web.Request) -> WebSession:

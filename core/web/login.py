@@ -19,17 +19,11 @@ from core.web import sessions
 from core.web.app import SESSION, error_page
 from core.web.context import ctx
 from core.web.discord_api import DiscordApiError
+from core.web.redirects import safe_next
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 STATE_SECONDS = 600
-
-
-def safe_next(raw: str | None) -> str:
-    """A local path to return to after login (anything else: the guild list)."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw[:500]
-    return "/dashboard"
 
 
 def secure(request: web.Request) -> bool:
