@@ -19,6 +19,7 @@ from core.web.discord_api import DiscordApi
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION = web.RequestKey("gh_session", object)
+HSTS = "max-age=31536000; includeSubDomains"
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {auth}; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -56,6 +57,17 @@ async def forwarded(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request)
 
 
+def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """CSP, no framing, no sniffing, same-origin referrers; HSTS over https."""
+    auth = request.app[CONTEXT].api.authorize_url
+    response.headers.setdefault("Content-Security-Policy", CSP.format(auth=auth))
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if sessions.over_https(request):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+
+
 @web.middleware
 async def session_and_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Load the session, render HTTP errors as pages, set security headers."""
@@ -63,16 +75,16 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
         request[SESSION] = await sessions.load(request)
     try:
         response = await handler(request)
-    except web.HTTPRedirection:
+    except web.HTTPRedirection as redirect:
+        security_headers(request, redirect)
         raise
     except web.HTTPException as exc:
         if exc.status >= 500:
             raise
         response = error_page(request, exc.status, exc.text or exc.reason)
-    auth = request.app[CONTEXT].api.authorize_url
-    response.headers.setdefault("Content-Security-Policy", CSP.format(auth=auth))
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+        if "Retry-After" in exc.headers:  # a 429 keeps telling when to come back
+            response.headers["Retry-After"] = exc.headers["Retry-After"]
+    security_headers(request, response)
     if "text/html" in (response.content_type or ""):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

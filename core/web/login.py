@@ -26,12 +26,6 @@ routes = web.RouteTableDef()
 STATE_SECONDS = 600
 
 
-def secure(request: web.Request) -> bool:
-    """Mark cookies ``Secure``: the public address is https, or this request came over
-    https (directly, or through a proxy whose X-Forwarded-Proto is trusted)."""
-    return ctx(request).settings.web.secure_cookies or request.secure
-
-
 def login_redirect(request: web.Request) -> web.HTTPFound:
     """Send a visitor without a session to log in, coming back to this page."""
     return web.HTTPFound("/login?next=" + quote(request.path_qs, safe=""))
@@ -48,8 +42,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     state = secrets.token_urlsafe(24)
     target = safe_next(request.query.get("next"))
     response = web.HTTPFound(c.api.login_url(web_settings.client_id, c.redirect_uri(), state))
-    sessions.set_cookie(response, sessions.STATE_COOKIE, f"{state}|{target}",
-                        secure=secure(request), max_age=STATE_SECONDS)
+    sessions.set_cookie(response, request, sessions.STATE_COOKIE, f"{state}|{target}",
+                        max_age=STATE_SECONDS)
     raise response
 
 
@@ -57,7 +51,8 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def callback(request: web.Request) -> web.StreamResponse:
     """Finish the flow: check ``state``, exchange the code, create the session."""
     c = ctx(request)
-    expected, _, target = request.cookies.get(sessions.STATE_COOKIE, "").partition("|")
+    stored = sessions.read_cookie(request, sessions.STATE_COOKIE) or ""
+    expected, _, target = stored.partition("|")
     state = request.query.get("state", "")
     if not expected or not state or not hmac.compare_digest(expected, state):
         return error_page(request, 400, "The login could not be verified (state mismatch). "
@@ -80,10 +75,9 @@ async def callback(request: web.Request) -> web.StreamResponse:
     )
     log.info("dashboard login: user %s from %s", user["id"], request.remote)
     response = web.HTTPFound(safe_next(target))
-    sessions.set_cookie(response, sessions.SESSION_COOKIE, cookie,
-                        secure=secure(request),
+    sessions.set_cookie(response, request, sessions.SESSION_COOKIE, cookie,
                         max_age=web_settings.session_days * 86_400)
-    response.del_cookie(sessions.STATE_COOKIE, path="/")
+    sessions.delete_cookie(response, request, sessions.STATE_COOKIE)
     raise response
 
 
@@ -98,5 +92,5 @@ async def logout(request: web.Request) -> web.StreamResponse:
         await sessions.delete(session)  # type: ignore[arg-type]
         ctx(request).forget_user(session.id)  # type: ignore[attr-defined]
     response = web.HTTPFound("/")
-    response.del_cookie(sessions.SESSION_COOKIE, path="/")
+    sessions.delete_cookie(response, request, sessions.SESSION_COOKIE)
     raise response

@@ -1,6 +1,11 @@
 """Dashboard sessions in ``web_sessions``: the cookie holds a random token, the table its
 SHA-256, so a leaked database row cannot be replayed as a cookie. Every process can
 serve every request (no session state in memory).
+
+Over https (the public address is https, or the request came over https directly or
+through a trusted proxy) cookies are ``Secure`` and named with the ``__Host-`` prefix, so
+a browser refuses them from plain http or with a ``Domain``; over plain http (local use)
+they keep their plain names.
 """
 
 from __future__ import annotations
@@ -14,9 +19,27 @@ from aiohttp import web
 from tortoise import timezone
 
 from core.models import WebSession
+from core.web.context import ctx
 
 SESSION_COOKIE = "gh_session"
 STATE_COOKIE = "gh_oauth_state"
+HOST_PREFIX = "__Host-"
+
+
+def over_https(request: web.Request) -> bool:
+    """The public address is https, or this request came over https (directly, or through
+    a proxy whose X-Forwarded-Proto is trusted)."""
+    return ctx(request).settings.web.secure_cookies or request.secure
+
+
+def cookie_name(request: web.Request, base: str) -> str:
+    """``__Host-<base>`` over https, ``<base>`` over plain http."""
+    return HOST_PREFIX + base if over_https(request) else base
+
+
+def read_cookie(request: web.Request, base: str) -> str | None:
+    """The value of the cookie ``base`` under this request's name for it."""
+    return request.cookies.get(cookie_name(request, base))
 
 
 def token_hash(token: str) -> str:
@@ -38,7 +61,7 @@ async def create(user_id: int, username: str, access_token: str, days: int) -> t
 
 async def load(request: web.Request) -> WebSession | None:
     """The live session named by the request's cookie, or ``None``."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = read_cookie(request, SESSION_COOKIE)
     if not token or len(token) > 100:
         return None
     return await WebSession.get_or_none(id=token_hash(token), expires_at__gt=timezone.now())
@@ -57,9 +80,17 @@ def csrf_ok(session: WebSession | None, submitted: object) -> bool:
 
 
 def set_cookie(
-    response: web.StreamResponse, name: str, value: str, *, secure: bool, max_age: int | None
+    response: web.StreamResponse, request: web.Request, base: str, value: str,
+    max_age: int | None,
 ) -> None:
-    """An HttpOnly, SameSite=Lax cookie for the whole site (``Secure`` over https)."""
-    response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=True, samesite="Lax", secure=secure
-    )
+    """An HttpOnly, SameSite=Lax cookie for the whole site (``Secure`` and ``__Host-``
+    over https)."""
+    secure = over_https(request)
+    response.set_cookie(cookie_name(request, base), value, max_age=max_age, path="/",
+                        httponly=True, samesite="Lax", secure=secure)
+
+
+def delete_cookie(response: web.StreamResponse, request: web.Request, base: str) -> None:
+    """Expire the cookie ``base`` (same name and flags as it was set with)."""
+    response.del_cookie(cookie_name(request, base), path="/", secure=over_https(request),
+                        httponly=True, samesite="Lax")
