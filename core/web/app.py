@@ -15,6 +15,7 @@ from core.services.guild_config import GuildConfigService
 from core.web import sessions
 from core.web.context import CONTEXT, WebContext
 from core.web.discord_api import DiscordApi
+from core.web.login_limits import LoginLimits
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -99,7 +100,9 @@ def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(middlewares=[forwarded, session_and_errors])
     api = DiscordApi(settings.discord.api_base, settings.discord.token.get_secret_value())
     configs = GuildConfigService(settings.bot.default_prefix, settings.bot.guild_config_cache_size)
-    app[CONTEXT] = WebContext(settings, runtime.plugins, api, configs)
+    limits = LoginLimits(settings.web.login_per_address, settings.web.login_total,
+                         settings.web.login_window_seconds)
+    app[CONTEXT] = WebContext(settings, runtime.plugins, api, configs, limits)
     app[PANELS] = collect(runtime.plugins, settings)
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"),

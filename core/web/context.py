@@ -12,6 +12,7 @@ from core.config import Settings
 from core.plugins import PluginManager
 from core.services.guild_config import GuildConfigService
 from core.web.discord_api import DiscordApi, DiscordApiError, UserGuild
+from core.web.login_limits import LoginLimits
 
 
 @dataclass
@@ -26,6 +27,7 @@ class WebContext:
     plugins: PluginManager
     api: DiscordApi
     guild_configs: GuildConfigService
+    login_limits: LoginLimits
     _user_guilds: dict[str, tuple[float, list[UserGuild]]] = field(default_factory=dict)
     _bot_answers: dict[str, tuple[float, Any]] = field(default_factory=dict)
 

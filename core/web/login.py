@@ -26,6 +26,19 @@ routes = web.RouteTableDef()
 STATE_SECONDS = 600
 
 
+def too_many(seconds: int, message: str) -> web.HTTPTooManyRequests:
+    """A 429 telling the browser when to come back."""
+    return web.HTTPTooManyRequests(text=f"{message} Please try again in {seconds} seconds.",
+                                   headers={"Retry-After": str(seconds)})
+
+
+def count_login_request(request: web.Request) -> None:
+    """Count this login request against its address and the total (429 past a limit)."""
+    wait = ctx(request).login_limits.hit(request.remote or "unknown")
+    if wait is not None:
+        raise too_many(wait, "Too many login attempts.")
+
+
 def login_redirect(request: web.Request) -> web.HTTPFound:
     """Send a visitor without a session to log in, coming back to this page."""
     return web.HTTPFound("/login?next=" + quote(request.path_qs, safe=""))
@@ -34,6 +47,7 @@ def login_redirect(request: web.Request) -> web.HTTPFound:
 @routes.get("/login")
 async def login(request: web.Request) -> web.StreamResponse:
     """Start the OAuth2 flow."""
+    count_login_request(request)
     c = ctx(request)
     web_settings = c.settings.web
     if not (web_settings.client_id and web_settings.client_secret.get_secret_value()):
@@ -50,6 +64,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @routes.get("/auth/callback")
 async def callback(request: web.Request) -> web.StreamResponse:
     """Finish the flow: check ``state``, exchange the code, create the session."""
+    count_login_request(request)
     c = ctx(request)
     stored = sessions.read_cookie(request, sessions.STATE_COOKIE) or ""
     expected, _, target = stored.partition("|")
@@ -67,6 +82,10 @@ async def callback(request: web.Request) -> web.StreamResponse:
         )
         user = await c.api.me(token)
     except DiscordApiError as exc:
+        if exc.status == 429:
+            wait = c.login_limits.discord_refused(exc.retry_after or 60.0)
+            log.warning("login paused for %ss: Discord rate-limited the login (%s)", wait, exc)
+            raise too_many(wait, "Discord is limiting logins right now.") from None
         log.warning("login failed: %s", exc)
         return error_page(request, 502, "Discord did not accept the login; please try again.")
     cookie, _ = await sessions.create(

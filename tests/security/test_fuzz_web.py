@@ -20,11 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from yarl import URL
 
-from tests.core.web.conftest import web_env, web_options
+from tests.core.web.conftest import web_env
 from tests.core.web.support import WebEnv
 from tests.security.hostile import fuzz_settings
 
-__all__ = ["web_env", "web_options"]
+__all__ = ["web_env"]
 FUZZ = fuzz_settings(150)
 PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 QUERY_NAMES = ["page", "member", "me", "after", "before", "from", "days", "done", "next",
@@ -36,6 +36,12 @@ HOSTILE_NUMBERS = ["\u00b2", "\u0663", "\uff11", "99999999999999999999", str(2**
                    "0x10", "", "%", "%00", "1.99999999999999999999.1",
                    "99999999999999999999.1.1", "1.1.99999999999999999999", "/", "..",
                    "leaderboard", "stats", "commands", "general", "leveling", "1" * 400]
+
+
+@pytest.fixture
+def web_options() -> dict[str, object]:
+    """Login limits out of the way: the fuzz logs in again after it hits ``/logout``."""
+    return {"login_per_address": 10_000, "login_total": 100_000}
 
 
 def routes(app: web.Application) -> list[tuple[str, str]]:
