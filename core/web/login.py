@@ -3,7 +3,8 @@
 ``/login`` sets a random ``state`` in an HttpOnly cookie and sends the browser to
 Discord; ``/auth/callback`` accepts the code only when the returned ``state`` equals the
 cookie (so another site cannot log a visitor into its own account), exchanges it for the
-user's token, and stores a session row. Logout is a POST carrying the CSRF token.
+user's token, reads the user and their servers with it, then forgets it: the session row
+keeps no Discord token. Logout is a POST carrying the CSRF token.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
             request.query["code"], c.redirect_uri(),
         )
         user = await c.api.me(token)
+        guilds = await c.api.my_guilds(token)
     except DiscordApiError as exc:
         if exc.status == 429:
             wait = c.login_limits.discord_refused(exc.retry_after or 60.0)
@@ -89,7 +91,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
         log.warning("login failed: %s", exc)
         return error_page(request, 502, "Discord did not accept the login; please try again.")
     cookie, _ = await sessions.create(
-        int(user["id"]), str(user.get("global_name") or user.get("username") or "?"), token,
+        int(user["id"]), str(user.get("global_name") or user.get("username") or "?"), guilds,
         web_settings.session_days,
     )
     log.info("dashboard login: user %s from %s", user["id"], request.remote)
@@ -109,7 +111,6 @@ async def logout(request: web.Request) -> web.StreamResponse:
         if not sessions.csrf_ok(session, form.get("csrf")):  # type: ignore[arg-type]
             raise web.HTTPForbidden(text="The form expired; reload the page and try again.")
         await sessions.delete(session)  # type: ignore[arg-type]
-        ctx(request).forget_user(session.id)  # type: ignore[attr-defined]
     response = web.HTTPFound("/")
     sessions.delete_cookie(response, request, sessions.SESSION_COOKIE)
     raise response

@@ -1,5 +1,7 @@
 """Dashboard sessions in ``web_sessions``: the cookie holds a random token, the table its
-SHA-256, so a leaked database row cannot be replayed as a cookie. Every process can
+SHA-256, so a leaked database row cannot be replayed as a cookie. No Discord token is
+kept: the row holds the user and the servers they could manage at login (permissions are
+re-checked live with the bot's token, :mod:`core.web.member_access`). Every process can
 serve every request (no session state in memory).
 
 Over https (the public address is https, or the request came over https directly or
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from datetime import timedelta
 
@@ -20,10 +23,12 @@ from tortoise import timezone
 
 from core.models import WebSession
 from core.web.context import ctx
+from core.web.discord_api import UserGuild
 
 SESSION_COOKIE = "gh_session"
 STATE_COOKIE = "gh_oauth_state"
 HOST_PREFIX = "__Host-"
+MAX_LISTED = 200  # Discord lets a user join at most 200 servers
 
 
 def over_https(request: web.Request) -> bool:
@@ -47,16 +52,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create(user_id: int, username: str, access_token: str, days: int) -> tuple[str, str]:
-    """Store a new session; return ``(cookie token, csrf token)``."""
+async def create(
+    user_id: int, username: str, guilds: list[UserGuild], days: int
+) -> tuple[str, str]:
+    """Store a new session with the servers the user could manage at login (no Discord
+    token); return ``(cookie token, csrf token)``."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
+    listed = [[str(g.id), g.name[:100]] for g in guilds if g.can_manage][:MAX_LISTED]
     await WebSession.create(
         id=token_hash(token), user_id=user_id, username=username[:100],
-        access_token=access_token, csrf_token=csrf,
+        manageable_guilds=json.dumps(listed), csrf_token=csrf,
         expires_at=timezone.now() + timedelta(days=days),
     )
     return token, csrf
+
+
+def manageable_guilds(session: WebSession) -> list[tuple[int, str]]:
+    """``(guild id, name)`` of the servers the user could manage when logging in."""
+    try:
+        rows = json.loads(session.manageable_guilds)
+    except ValueError:
+        return []
+    if not isinstance(rows, list):
+        return []
+    return [(int(row[0]), str(row[1])) for row in rows
+            if isinstance(row, list) and len(row) == 2 and str(row[0]).isdigit()]
 
 
 async def load(request: web.Request) -> WebSession | None:
