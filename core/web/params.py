@@ -3,7 +3,8 @@
 Only ASCII digits count (``"²".isdigit()`` is true, yet ``int`` refuses it), a Discord
 id is a snowflake (``0 < id < 2**63``, what a signed 64-bit column holds) and every other
 number has an upper bound, so nothing a visitor types can reach ``int()`` or the database
-as an error. The ``*_param`` helpers answer 404 (path) or 400 (query) with a clear message.
+as an error. :func:`path_snowflake` answers 404 and :func:`query_page` 400, with a clear
+message; form readers turn ``None`` into a ``ValueError`` naming the field.
 """
 
 from __future__ import annotations
@@ -44,17 +45,6 @@ def path_snowflake(request: web.Request, name: str) -> int:
     value = snowflake(request.match_info.get(name))
     if value is None or request.match_info[name] != request.match_info[name].strip():
         raise web.HTTPNotFound(text=NOT_FOUND)
-    return value
-
-
-def query_snowflake(request: web.Request, name: str, label: str) -> int | None:
-    """``?name=`` as a snowflake (``None`` when absent; 400 naming ``label`` when bad)."""
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    value = snowflake(raw)
-    if value is None:
-        raise web.HTTPBadRequest(text=f"{label} must be a Discord id (digits only).")
     return value
 
 
