@@ -216,12 +216,12 @@ class SettingsAudit(Model):
 
 
 class WebSession(Model):
-    """A dashboard login: the session cookie's hash, the Discord user and their token."""
+    """A dashboard login: cookie hash, Discord user, servers they managed at login (no token)."""
 
     id = fields.CharField(max_length=64, primary_key=True)
     user_id = fields.BigIntField()
     username = fields.TextField()
-    access_token = fields.TextField()
+    manageable_guilds = fields.TextField(default="[]")  # JSON [[id, name], ...] at login
     csrf_token = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
     expires_at = fields.DatetimeField()

@@ -20,8 +20,7 @@ from core.services.guild_facts import ActorFacts
 from core.web import guild_objects
 from core.web.app import render
 from core.web.context import WebContext, ctx
-from core.web.guards import AdminGuild, admin_form, admin_guild, bot_guild_ids, require_session
-from core.web.guards import user_guilds as fetch_user_guilds
+from core.web.guards import AdminGuild, admin_form, admin_guild, my_servers, require_session
 from core.web.panels import PANELS
 from core.web.plugin_settings import leveling_panel, save_leveling
 from plugins.moderation.checks import Refusal
@@ -37,9 +36,7 @@ DONE = {"general": "Server settings saved.", "plugins": "Plugin switches saved."
 async def guilds(request: web.Request) -> web.Response:
     """The guilds the user manages and the bot is in."""
     session = require_session(request)
-    mine = [g for g in await fetch_user_guilds(request, session) if g.can_manage]
-    present = await bot_guild_ids([g.id for g in mine])
-    return render(request, "guilds.html", {"guilds": [g for g in mine if g.id in present]})
+    return render(request, "guilds.html", {"guilds": await my_servers(session)})
 
 
 async def page(

@@ -15,6 +15,7 @@ from core.web.app import render
 from core.web.context import WebContext, ctx
 from core.web.discord_api import DiscordApiError
 from core.web.guards import AdminGuild, admin_form, admin_guild
+from core.web.params import query_page
 
 routes = web.RouteTableDef()
 PREFIX_COMMANDS = frozenset({"help", "ping", "prefix"})
@@ -44,8 +45,7 @@ async def _page(request: web.Request, admin: AdminGuild, error: str | None = Non
     from plugins.customcmds import service
 
     c = ctx(request)
-    raw = request.query.get("page", "1")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    number = query_page(request)
     rows, pages = await service.page(admin.id, number, 50)
     return render(request, "commands.html", {
         "guild": admin.guild, "commands": rows, "pages": pages, "number": number,

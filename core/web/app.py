@@ -15,10 +15,12 @@ from core.services.guild_config import GuildConfigService
 from core.web import sessions
 from core.web.context import CONTEXT, WebContext
 from core.web.discord_api import DiscordApi
+from core.web.login_limits import LoginLimits
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION = web.RequestKey("gh_session", object)
+HSTS = "max-age=31536000; includeSubDomains"
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {auth}; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -56,6 +58,17 @@ async def forwarded(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request)
 
 
+def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """CSP, no framing, no sniffing, same-origin referrers; HSTS over https."""
+    auth = request.app[CONTEXT].api.authorize_url
+    response.headers.setdefault("Content-Security-Policy", CSP.format(auth=auth))
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if sessions.over_https(request):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+
+
 @web.middleware
 async def session_and_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Load the session, render HTTP errors as pages, set security headers."""
@@ -63,16 +76,16 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
         request[SESSION] = await sessions.load(request)
     try:
         response = await handler(request)
-    except web.HTTPRedirection:
+    except web.HTTPRedirection as redirect:
+        security_headers(request, redirect)
         raise
     except web.HTTPException as exc:
         if exc.status >= 500:
             raise
         response = error_page(request, exc.status, exc.text or exc.reason)
-    auth = request.app[CONTEXT].api.authorize_url
-    response.headers.setdefault("Content-Security-Policy", CSP.format(auth=auth))
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+        if "Retry-After" in exc.headers:  # a 429 keeps telling when to come back
+            response.headers["Retry-After"] = exc.headers["Retry-After"]
+    security_headers(request, response)
     if "text/html" in (response.content_type or ""):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -87,7 +100,9 @@ def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(middlewares=[forwarded, session_and_errors])
     api = DiscordApi(settings.discord.api_base, settings.discord.token.get_secret_value())
     configs = GuildConfigService(settings.bot.default_prefix, settings.bot.guild_config_cache_size)
-    app[CONTEXT] = WebContext(settings, runtime.plugins, api, configs)
+    limits = LoginLimits(settings.web.login_per_address, settings.web.login_total,
+                         settings.web.login_window_seconds)
+    app[CONTEXT] = WebContext(settings, runtime.plugins, api, configs, limits)
     app[PANELS] = collect(runtime.plugins, settings)
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"),

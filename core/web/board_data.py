@@ -17,6 +17,7 @@ from tortoise import connections
 
 from core.db.database import placeholders
 from core.services import xp
+from core.web.params import bounded, snowflake
 
 CONNECTION = "default"
 PAGE_SIZE = 100
@@ -40,10 +41,11 @@ class Cursor:
     def parse(cls, raw: str) -> Cursor | None:
         """The cursor in ``raw``, or ``None`` when it is not one."""
         parts = raw.split(".")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) <= 20 for p in parts):
+        if len(parts) != 3:
             return None
-        total, user_id, position = (int(p) for p in parts)
-        if total > MAX_NUMBER or not 1 <= position <= MAX_NUMBER:
+        total, position = bounded(parts[0], 0, MAX_NUMBER), bounded(parts[2], 1, MAX_NUMBER)
+        user_id = snowflake(parts[1]) if parts[1] == parts[1].strip() else None
+        if total is None or user_id is None or position is None:
             return None
         return cls(total, user_id, position)
 

@@ -11,14 +11,15 @@ from aiohttp import web
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 from core.services.guild_config import GuildConfigService
-from core.web.discord_api import DiscordApi, DiscordApiError, UserGuild
+from core.web.discord_api import DiscordApi, DiscordApiError
+from core.web.login_limits import LoginLimits
 
 
 @dataclass
 class WebContext:
     """Settings, plugins, the Discord client, the guild settings service and short caches.
 
-    The caches only save Discord calls (a user's guilds for ``permissions_cache_seconds``);
+    The caches only save Discord calls (bot-token answers, each for its own ``ttl``);
     nothing a request depends on for correctness lives only in this process.
     """
 
@@ -26,7 +27,7 @@ class WebContext:
     plugins: PluginManager
     api: DiscordApi
     guild_configs: GuildConfigService
-    _user_guilds: dict[str, tuple[float, list[UserGuild]]] = field(default_factory=dict)
+    login_limits: LoginLimits
     _bot_answers: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     @property
@@ -37,24 +38,6 @@ class WebContext:
     def redirect_uri(self) -> str:
         """The OAuth2 redirect registered in the Developer Portal."""
         return self.settings.web.base_url() + "/auth/callback"
-
-    async def user_guilds(self, session_id: str, access_token: str) -> list[UserGuild]:
-        """The user's guilds and permissions from Discord, reused briefly."""
-        ttl = self.settings.web.permissions_cache_seconds
-        cached = self._user_guilds.get(session_id)
-        now = time.monotonic()
-        if cached is not None and now - cached[0] < ttl:
-            return cached[1]
-        guilds = await self.api.my_guilds(access_token)
-        if len(self._user_guilds) > 10_000:
-            self._user_guilds.clear()
-        self._user_guilds[session_id] = (now, guilds)
-        return guilds
-
-    def forget_user(self, session_id: str) -> None:
-        """Drop the cached guilds of a session (logout)."""
-        self._user_guilds.pop(session_id, None)
-
 
     async def bot_get(self, path: str, ttl: float = 30.0) -> Any:
         """``GET path`` with the bot's token, reused for ``ttl`` seconds."""

@@ -20,11 +20,26 @@ TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 class DiscordApiError(Exception):
-    """Discord refused or failed a call; ``status`` is the HTTP status (0: unreachable)."""
+    """Discord refused or failed a call; ``status`` is the HTTP status (0: unreachable),
+    ``retry_after`` the seconds Discord asked to wait (429 only)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
+
+
+def _retry_after(headers: Any, data: Any) -> float:
+    """Seconds to wait from a 429 (``Retry-After`` header, else the JSON ``retry_after``)."""
+    for raw in (headers.get("Retry-After"), data.get("retry_after") if isinstance(data, dict)
+                else None):
+        try:
+            seconds = float(raw)
+        except (TypeError, ValueError):
+            continue
+        if seconds == seconds and seconds >= 0:  # not NaN
+            return seconds
+    return 60.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,9 @@ class DiscordApi:
                 method, self.api_base + path, headers=headers, **kwargs
             ) as response:
                 data = await response.json(content_type=None)
+                if response.status == 429:
+                    raise DiscordApiError(429, f"{method} {path}: rate limited",
+                                          _retry_after(response.headers, data))
                 if response.status >= 400:
                     raise DiscordApiError(response.status, f"{method} {path}: {data!r:.200}")
                 return data

@@ -1,8 +1,9 @@
 """Who may see what: the session, the user's current Discord permissions, CSRF.
 
-Admin routes call :func:`admin_guild` on every request: the user's guilds come from
-Discord with their own token (reused for ``permissions_cache_seconds``), so a removed
-Manage Server permission stops dashboard access within that time, not at next login.
+Admin routes call :func:`admin_guild` on every request: the user's permissions in the
+guild come from Discord with the bot's token (:mod:`core.web.member_access`, reused for
+``permissions_cache_seconds``), so a removed Manage Server permission stops dashboard
+access within that time, not at next login. No user token is kept.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 from aiohttp import web
 
 from core.db.models import GuildConfig, GuildDeparture, WebSession
-from core.web import sessions
+from core.web import params, sessions
 from core.web.app import SESSION
 from core.web.context import ctx
 from core.web.discord_api import DiscordApiError, UserGuild
 from core.web.login import login_redirect
+from core.web.member_access import live_guild
 
 FORBIDDEN = "You need the Manage Server permission in this server to change its settings."
 
@@ -37,10 +39,7 @@ class AdminGuild:
 
 def guild_id_param(request: web.Request) -> int:
     """The ``{guild_id}`` path part as a snowflake (404 when it is not one)."""
-    raw = request.match_info["guild_id"]
-    if not raw.isdigit() or len(raw) > 20:
-        raise web.HTTPNotFound(text="No such page.")
-    return int(raw)
+    return params.path_snowflake(request, "guild_id")
 
 
 def require_session(request: web.Request) -> WebSession:
@@ -62,26 +61,28 @@ async def bot_guild_ids(guild_ids: list[int]) -> set[int]:
     return {int(g) for g in present - gone}
 
 
-async def user_guilds(request: web.Request, session: WebSession) -> list[UserGuild]:
-    """The user's guilds from Discord; a revoked token ends the session."""
-    try:
-        return await ctx(request).user_guilds(session.id, session.access_token)
-    except DiscordApiError as exc:
-        if exc.status == 401:
-            await sessions.delete(session)
-            raise login_redirect(request) from None
-        raise web.HTTPBadGateway(text="Discord could not be reached; try again.") from None
+async def my_servers(session: WebSession) -> list[UserGuild]:
+    """The servers the user could manage at login where the bot is now present."""
+    listed = sessions.manageable_guilds(session)
+    present = await bot_guild_ids([guild_id for guild_id, _ in listed])
+    return [UserGuild(guild_id, name, 0, False) for guild_id, name in listed
+            if guild_id in present]
 
 
 async def admin_guild(request: web.Request) -> AdminGuild:
     """The route's guild if the user may manage it now and the bot is there (else 403/404)."""
     session = require_session(request)
     guild_id = guild_id_param(request)
-    guild = next((g for g in await user_guilds(request, session) if g.id == guild_id), None)
+    if guild_id not in await bot_guild_ids([guild_id]):
+        if any(listed == guild_id for listed, _ in sessions.manageable_guilds(session)):
+            raise web.HTTPNotFound(text="The bot is not in this server.")
+        raise web.HTTPForbidden(text=FORBIDDEN)
+    try:
+        guild = await live_guild(ctx(request), guild_id, session.user_id)
+    except DiscordApiError:
+        raise web.HTTPBadGateway(text="Discord could not be reached; try again.") from None
     if guild is None or not guild.can_manage:
         raise web.HTTPForbidden(text=FORBIDDEN)
-    if guild_id not in await bot_guild_ids([guild_id]):
-        raise web.HTTPNotFound(text="The bot is not in this server.")
     return AdminGuild(session, guild)
 
 

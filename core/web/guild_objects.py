@@ -10,6 +10,7 @@ from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
 from core.services.role_rule import RoleRefused
 from core.web.context import WebContext
 from core.web.discord_api import ADMINISTRATOR, DiscordApiError
+from core.web.params import snowflake
 
 TEXT_TYPES = (0, 5)  # text and announcement channels
 FRESH_SECONDS = 5.0  # a channel or role just made on Discord shows up this soon
@@ -49,16 +50,18 @@ class GuildObjects:
         text = str(raw or "").strip()
         if not text:
             return None
-        if not text.isdigit() or len(text) > 20:
+        found = snowflake(text)
+        if found is None:
             raise ValueError("that channel is not in this server")
-        return int(text)
+        return found
 
     def role_of(self, raw: object) -> RoleFacts | None:
         """The facts of a submitted role ("" = none); ``ValueError`` if not this guild's."""
         text = str(raw or "").strip()
         if not text:
             return None
-        found = self.role_facts.get(int(text)) if text.isdigit() and len(text) <= 20 else None
+        role_id = snowflake(text)
+        found = self.role_facts.get(role_id) if role_id is not None else None
         if found is None:
             raise ValueError("Pick a normal role of this server.")
         return found

@@ -20,6 +20,7 @@ from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 from core.services.guild_overrides import GuildOverrides
 from core.web.guild_objects import GuildObjects
+from core.web.params import bounded
 
 log = logging.getLogger(__name__)
 RESERVED = frozenset({"general", "plugins", "leveling", "commands"})
@@ -55,9 +56,10 @@ def collect(plugins: PluginManager, settings: Settings) -> dict[str, PluginPanel
 
 
 def _number(raw: str, spec: PanelField) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    value = bounded(raw, 0, 999_999_999)
+    if value is None:
         raise ValueError(f"{spec.label}: enter a whole number")
-    return int(raw)
+    return value
 
 
 def read_form(panel: WebPanel, form: Any, objects: GuildObjects) -> dict[str, Any]:

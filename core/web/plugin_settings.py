@@ -13,6 +13,7 @@ from core.services import audit
 from core.web import guild_objects
 from core.web.context import WebContext
 from core.web.guards import AdminGuild
+from core.web.params import bounded
 
 
 def _configs(c: WebContext) -> Any:
@@ -33,10 +34,10 @@ async def leveling_panel(c: WebContext, guild_id: int) -> dict[str, Any]:
 
 
 def _int(raw: object, what: str) -> int:
-    text = str(raw or "").strip()
-    if not text.isdigit() or len(text) > 7:
+    value = bounded(str(raw or ""), 0, 9_999_999)
+    if value is None:
         raise ValueError(f"{what} must be a whole number")
-    return int(text)
+    return value
 
 
 async def save_leveling(c: WebContext, admin: AdminGuild, form: Any) -> None:

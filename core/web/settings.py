@@ -26,6 +26,9 @@ class WebSettings(BaseModel):
     client_secret: SecretStr = SecretStr("")
     status_token: SecretStr = SecretStr("")
     permissions_cache_seconds: float = Field(default=30.0, ge=0, le=300)
+    login_per_address: int = Field(default=20, ge=1, le=10_000)
+    login_total: int = Field(default=300, ge=1, le=1_000_000)
+    login_window_seconds: float = Field(default=300.0, ge=1, le=86_400)
 
     @field_validator("public_url")
     @classmethod

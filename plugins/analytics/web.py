@@ -10,6 +10,7 @@ from typing import Any
 
 from core.plugins.contracts import PageRequest, PublicPage
 from core.web.charts import bar_chart
+from core.web.params import bounded
 from plugins.analytics.daily import per_day
 from plugins.analytics.service import top_commands
 
@@ -17,8 +18,9 @@ PERIODS = (30, 90)
 
 
 async def _render(request: PageRequest) -> dict[str, Any]:
-    raw = request.query.get("days", "30")
-    days = int(raw) if raw.isdigit() and int(raw) in PERIODS else 30
+    days = bounded(request.query.get("days", "30"), 1, max(PERIODS))
+    if days not in PERIODS:
+        days = 30
     series = await per_day(request.guild_id, days)
     return {
         "days": days, "periods": PERIODS,

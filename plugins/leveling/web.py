@@ -16,6 +16,7 @@ from core.runtime.config import Settings
 from core.services import plugin_switches
 from core.web import board_data
 from core.web.board_data import Cursor
+from core.web.params import snowflake
 
 RICHEST = 10
 
@@ -40,9 +41,10 @@ async def _jump(request: PageRequest) -> tuple[Cursor | None, str | None]:
         return None, "Log in to jump to your own rank."
     if raw is None:
         return None, None
-    if not raw.isdigit() or len(raw) > 20:
+    member = snowflake(raw)
+    if member is None:
         return None, "A member id is a number (Discord: Copy User ID)."
-    cursor = await board_data.member_cursor(request.guild_id, int(raw))
+    cursor = await board_data.member_cursor(request.guild_id, member)
     return cursor, None if cursor else "That member has no XP in this server yet."
 
 

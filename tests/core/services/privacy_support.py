@@ -99,7 +99,7 @@ async def seed_user_extras(user_id: int) -> None:
     """User rows that belong to no guild: time zone, dashboard login."""
     await UserTimezone.create(user_id=user_id, timezone="Europe/Berlin")
     await WebSession.create(id=f"s{user_id}", user_id=user_id, username="alice",
-                            access_token="secret-token", csrf_token="csrf",
+                            csrf_token="csrf",
                             expires_at=datetime.now(UTC) + timedelta(days=1))
 
 
