@@ -11,7 +11,7 @@ from typing import Any
 import disnake
 from disnake.ext import commands
 
-from core import bus, errors, log_context
+from core import bus, errors, log_context, privacy_bus
 from core.cogs import core_cogs
 from core.config import Settings
 from core.dispatch import BatchedDispatch
@@ -101,6 +101,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         if self.bus is None:
             self.bus = bus.bus_for(self.settings)
             self.guild_configs.listen(self.bus)
+            privacy_bus.listen(self.bus, self)
             await self.bus.start()
             bus.install(self.bus)
         await self.start_observing()
