@@ -14,7 +14,9 @@ import os
 import sys
 
 from core import bus, privacy
+from core.config import Settings
 from core.models import GuildMember, User
+from core.plugins import PluginManager
 from plugins.analytics.models import CommandStat
 from tests.helpers import ROOT
 
@@ -22,7 +24,7 @@ GUILD, LEAVER, STAYER = 31, 5_000_001, 5_000_002
 WAIT = 120.0  # generous: the machine is shared
 
 
-def peer_env(settings) -> dict[str, str]:
+def peer_env(settings: Settings) -> dict[str, str]:
     """The environment of a worker on the same database, bus and plugins as this test."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("GUILDHALL_") and k not in ("DATABASE_URL", "REDIS_URL")}
@@ -74,7 +76,11 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 async def test_buffered_data_of_other_workers_never_recreates_a_deleted_user(
     guildhall_db,
 ) -> None:
-    settings = guildhall_db.settings
+    await deletion_holds_across_workers(guildhall_db.settings, guildhall_db.plugins)
+
+
+async def deletion_holds_across_workers(settings: Settings, plugins: PluginManager) -> None:
+    """Two peers on the bus of ``settings``; the deletion runs here; nothing comes back."""
     mine = bus.bus_for(settings)
     await mine.start()
     bus.install(mine)
@@ -88,7 +94,7 @@ async def test_buffered_data_of_other_workers_never_recreates_a_deleted_user(
         await User.create(user_id=LEAVER, username="leaver")
         await GuildMember.create(user_id=LEAVER, guild_id=GUILD, xp=5)
 
-        report = await privacy.delete_user(guildhall_db.plugins, LEAVER)
+        report = await privacy.delete_user(plugins, LEAVER)
 
         assert report.complete
         # the listening worker dropped the user's buffered data when told
