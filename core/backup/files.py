@@ -5,6 +5,11 @@ A backup is two files in ``[backup] directory``: the backup itself
 manifest ``<backup>.json`` (engine, created_at, verified, row counts, sha256). Both are
 written under a temporary name and renamed when complete, so a file with a final name is
 never partial. Rotation and restore trust the manifest, never file modification times.
+
+Backups hold every user's data, so they are private whatever the process umask: the
+directory is ``0700`` and every file in it (partial, backup, manifest) ``0600``. The
+tables in :data:`NOT_BACKED_UP` (dashboard logins, which hold Discord access tokens) are
+left out of every backup; a restore leaves them empty.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ MANIFEST_SUFFIX = ".json"
 PARTIAL_SUFFIX = ".partial"
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 PARTIAL_GRACE = timedelta(days=1)
+DIRECTORY_MODE = 0o700
+FILE_MODE = 0o600
+NOT_BACKED_UP = frozenset({"web_sessions"})
+"""Tables whose rows no backup holds (their schema is kept, so a restore leaves them empty)."""
 
 
 ProgressReport = Callable[[str, int | None, int | None], None]
@@ -92,11 +101,14 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 
 
 def prepare_directory(directory: Path) -> Path:
-    """Create the backup directory if needed; :class:`BackupError` when it cannot be used."""
+    """Create the backup directory if needed and make it ``0700``; :class:`BackupError`
+    when it cannot be used."""
     if directory.exists() and not directory.is_dir():
         raise BackupError(f"[backup] directory {directory} exists but is not a directory")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+        if directory.stat().st_mode & 0o777 != DIRECTORY_MODE:
+            os.chmod(directory, DIRECTORY_MODE)  # mkdir obeys the umask; an old one may be open
     except OSError as exc:
         raise BackupError(describe_os_error(exc, directory)) from None
     if not os.access(directory, os.W_OK | os.X_OK):
@@ -156,14 +168,28 @@ def publish(partial: Path, final: Path, manifest: Manifest) -> None:
     manifest_tmp = partial_path(manifest_path(final))
     try:
         fsync_path(partial)
+        os.chmod(partial, FILE_MODE)
         os.replace(partial, final)
-        manifest_tmp.write_text(json.dumps(asdict(manifest), indent=2, sort_keys=True))
+        write_private(manifest_tmp, json.dumps(asdict(manifest), indent=2, sort_keys=True))
         fsync_path(manifest_tmp)
         os.replace(manifest_tmp, manifest_path(final))
         fsync_path(final.parent)
     except OSError as exc:
         remove_quietly(partial, manifest_tmp, final, manifest_path(final))
         raise BackupError(describe_os_error(exc, final)) from None
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode ``0600`` (whatever the umask), replacing any file."""
+    remove_quietly(path)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    os.chmod(path, FILE_MODE)  # O_CREAT's mode is masked by the umask
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a new ``0600`` file ``path``."""
+    create_private(path)
+    path.write_text(text)
 
 
 def read_manifest(backup: Path) -> Manifest | None:

@@ -21,7 +21,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import asyncpg
 
-from core.backup.files import BackupError, ProgressReport, require_counts
+from core.backup.files import (
+    NOT_BACKED_UP,
+    BackupError,
+    ProgressReport,
+    create_private,
+    require_counts,
+)
 from core.backup.sqlite import MIGRATION_TABLES, quote_identifier
 
 TOOL_DIRS = "/usr/lib/postgresql/*/bin"
@@ -143,6 +149,11 @@ def _table_key(schema: str, table: str) -> str:
     return table if schema == "public" else f"{schema}.{table}"
 
 
+def _not_backed_up(key: str) -> bool:
+    """Whether the table ``key`` (``table`` or ``schema.table``) is left out of dumps."""
+    return key.rpartition(".")[2] in NOT_BACKED_UP
+
+
 async def table_row_counts(conn: asyncpg.Connection) -> dict[str, int]:
     """Rows per table in every user schema (``schema.table`` outside ``public``)."""
     counts: dict[str, int] = {}
@@ -168,7 +179,8 @@ async def first_table_with_rows(target: PgTarget) -> str | None:
 
 
 async def create_postgres_backup(url: str, partial: Path, report: ProgressReport) -> dict[str, int]:
-    """``pg_dump -Fc`` into ``partial``; return the row counts of the dumped snapshot."""
+    """``pg_dump -Fc`` into ``partial`` (``0600``, without the rows of
+    :data:`NOT_BACKED_UP` tables); return the row counts of the dumped snapshot."""
     pg_dump = find_tool("pg_dump")
     target = PgTarget.from_url(url)
     conn = await target.connect()
@@ -178,9 +190,13 @@ async def create_postgres_backup(url: str, partial: Path, report: ProgressReport
         snapshot = await conn.fetchval("SELECT pg_export_snapshot()")
         report("count rows", None, None)
         counts = await table_row_counts(conn)
+        for key in filter(_not_backed_up, counts):  # the dump holds their schema, no rows
+            counts[key] = 0
         report("pg_dump", None, None)
+        create_private(partial)
         await run_tool(
             [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}",
+             *(f"--exclude-table-data=*.{table}" for table in sorted(NOT_BACKED_UP)),
              *target.tool_args(), f"--dbname={target.database}"],
             target.tool_env(), "pg_dump",
         )
@@ -203,7 +219,8 @@ async def verify_postgres_backup(backup: Path, url: str, counts: dict[str, int],
                                  restore: bool, report: ProgressReport) -> None:
     """Check the dump lists every counted table; optionally restore it into a scratch DB."""
     report("pg_restore --list", None, None)
-    missing = sorted(set(counts) - await listed_tables(backup))
+    listed = await listed_tables(backup)
+    missing = sorted(k for k in counts if k not in listed and not _not_backed_up(k))
     if missing:
         raise BackupError(f"{backup.name}: tables missing from the dump: {', '.join(missing)}")
     if not restore:

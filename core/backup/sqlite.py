@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import IO
 
 from core.backup.files import (
+    NOT_BACKED_UP,
     BackupError,
     ProgressReport,
+    create_private,
     describe_os_error,
     fsync_path,
     partial_path,
@@ -180,12 +182,37 @@ def decompress(source: Path, target: Path, report: ProgressReport) -> None:
         raise BackupError(describe_os_error(exc, target)) from None
 
 
+def drop_unsaved_rows(snapshot: Path) -> None:
+    """Delete the rows of :data:`NOT_BACKED_UP` tables from a snapshot, leaving no trace of
+    them in free pages (``secure_delete``, then ``VACUUM``)."""
+    conn = sqlite3.connect(snapshot)
+    try:
+        conn.execute("PRAGMA secure_delete = ON")
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )}
+        for table in sorted(NOT_BACKED_UP & tables):
+            conn.execute(f"DELETE FROM {quote_identifier(table)}")  # noqa: S608
+        conn.commit()
+        conn.execute("VACUUM")
+    except sqlite3.Error as exc:
+        raise BackupError(f"cleaning the snapshot {snapshot.name} failed: {exc}") from None
+    finally:
+        conn.close()
+    remove_quietly(*(snapshot.with_name(snapshot.name + s) for s in ("-wal", "-shm")))
+
+
 def create_sqlite_backup(source: Path, partial: Path, busy_timeout_ms: int,
                          report: ProgressReport) -> None:
-    """Write a compressed consistent snapshot of ``source`` to ``partial``."""
+    """Write a compressed consistent snapshot of ``source`` to ``partial`` (``0600``),
+    without the rows of :data:`NOT_BACKED_UP` tables."""
     snapshot = partial_path(partial)
     try:
+        create_private(snapshot)
         _snapshot(source, snapshot, busy_timeout_ms, report)
+        report("drop rows not backed up", None, None)
+        drop_unsaved_rows(snapshot)
+        create_private(partial)
         compress(snapshot, partial, report)
     except OSError as exc:
         remove_quietly(partial)
@@ -201,6 +228,7 @@ def verify_sqlite_backup(backup: Path, report: ProgressReport) -> dict[str, int]
     """Decompress to a temp file, run the integrity check, return row counts per table."""
     scratch = partial_path(backup)
     try:
+        create_private(scratch)
         decompress(backup, scratch, report)
         report("integrity check", None, None)
         return check_integrity(scratch)

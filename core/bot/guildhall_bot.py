@@ -23,7 +23,7 @@ from core.plugins.gate import guard_cog, install_checks
 from core.plugins.manager import PluginManager
 from core.runtime import log_context
 from core.runtime.config import Settings
-from core.services import plugin_switches
+from core.services import plugin_switches, privacy_bus
 from core.services.guild_config import GuildConfigService
 from core.services.guild_purge import GuildDepartures, purge_guild
 from core.services.users import ActivityBuffer
@@ -103,6 +103,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         if self.bus is None:
             self.bus = bus.bus_for(self.settings)
             self.guild_configs.listen(self.bus)
+            privacy_bus.listen(self.bus, self)
             await self.bus.start()
             bus.install(self.bus)
         await self.start_observing()

@@ -240,3 +240,25 @@ class WebSession(Model):
             Index(fields=("expires_at",), name="idx_web_sessions_expires"),
             Index(fields=("user_id",), name="idx_web_sessions_user"),
         )
+
+
+class UserDeletion(Model):
+    """A user who deleted their data (a privacy request): the fence buffered writes obey.
+
+    Worker buffers (XP, activity, command statistics) drop what they recorded for this user
+    before ``deleted_at`` instead of writing it (``core.services.user_fence``).
+    """
+
+    user_id = fields.BigIntField(primary_key=True, generated=False)
+    deleted_at = fields.DatetimeField()
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="A recent /privacy delete: buffered data recorded earlier is not written.",
+        grows="One row per data deletion request (a new request moves its time).",
+        cleaned="Rows older than 7 days are deleted whenever a deletion is recorded.",
+        owner="core (privacy)",
+        retention="7 days (longer than any buffer holds data).",
+    )
+
+    class Meta:
+        table = "user_deletions"

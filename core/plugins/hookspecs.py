@@ -168,6 +168,16 @@ def guildhall_buffer_sizes(bot: commands.Bot) -> dict[str, int]:
 
 
 @hookspec
+def guildhall_forget_buffered(bot: commands.Bot, user_id: int) -> int:
+    """Drop everything this plugin's buffers of ``bot`` hold for ``user_id``, unwritten.
+
+    Called on every worker when a user deletes their data (``/privacy delete``), before
+    their rows are deleted; no I/O. Return how many items were dropped. Flushes must also
+    obey ``core.services.user_fence`` (the guarantee when a worker missed the message).
+    """
+
+
+@hookspec
 def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
     """Return this plugin's sections of a guild's settings page on the dashboard.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,7 +24,9 @@ from typing import Any
 from core.db.models import GuildMember, SettingsAudit, User, WebSession
 from core.plugins.data import delete_user_rows, export_user_rows
 from core.plugins.manager import PluginManager
+from core.services import privacy_bus, user_fence
 
+log = logging.getLogger(__name__)
 EXPORT_FORMAT = "guildhall-user-export/1"
 # Discord's smallest upload limit for bots (DMs, unboosted guilds) is 10 MiB.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -106,9 +109,19 @@ def export_file(data: dict[str, Any], limit: int = MAX_UPLOAD_BYTES) -> tuple[st
 async def delete_user(plugins: PluginManager, user_id: int) -> DeletionReport:
     """Delete (or anonymise) everything about ``user_id``: plugins first, then core.
 
-    Idempotent: a second request finds nothing and reports zero rows.
+    First the deletion fence is committed (``core.services.user_fence``) and every worker is told
+    to drop the user's buffered data (``core.services.privacy_bus``), so no buffered XP, activity
+    or statistics can recreate rows afterwards. Idempotent: a second request finds
+    nothing and reports zero rows.
     """
     report = DeletionReport()
+    try:  # the fence first: no worker's later flush can write this user's older data
+        await user_fence.record_deletion(user_id)
+    except Exception:
+        log.exception("recording the deletion fence failed; nothing was deleted")
+        report.failed.append("core")
+        return report
+    await privacy_bus.broadcast_forget(user_id)  # workers drop the user's buffered data
     results = await plugins.acall(
         "guildhall_user_delete", failed=report.failed, user_id=user_id
     )

@@ -12,8 +12,11 @@ import time
 from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
+from core.db.database import CONNECTION
 from core.db.models import User
+from core.services import user_fence
 
 
 class ActivityBuffer:
@@ -31,27 +34,37 @@ class ActivityBuffer:
     def __len__(self) -> int:
         return len(self._pending)
 
+    def forget(self, user_id: int) -> bool:
+        """Drop ``user_id``'s pending sighting unwritten; ``True`` when there was one."""
+        return self._pending.pop(user_id, None) is not None
+
     async def flush(self) -> int:
         """Write every pending sighting; return how many users were written.
 
         New users are inserted; known users get ``username`` and ``last_seen`` updated.
-        On failure the sightings are put back, so nothing is lost.
+        On failure the sightings are put back, so nothing is lost. Sightings of a user who
+        deleted their data afterwards are dropped (``core.services.user_fence``, same transaction).
         """
         async with self._lock:
             pending, self._pending = self._pending, {}
             if not pending:
                 return 0
-            rows = [
-                User(user_id=user_id, username=name, last_seen=_as_datetime(seen))
-                for user_id, (name, seen) in sorted(pending.items())
-            ]
             try:
-                await User.bulk_create(
-                    rows,
-                    batch_size=self.batch_size,
-                    on_conflict=["user_id"],
-                    update_fields=["username", "last_seen"],
-                )
+                async with in_transaction(CONNECTION) as conn:
+                    fence = await user_fence.deletions(conn)
+                    rows = [
+                        User(user_id=user_id, username=name, last_seen=_as_datetime(seen))
+                        for user_id, (name, seen) in sorted(pending.items())
+                        if not user_fence.recorded_before(fence, user_id, seen)
+                    ]
+                    if rows:
+                        await User.bulk_create(
+                            rows,
+                            batch_size=self.batch_size,
+                            on_conflict=["user_id"],
+                            update_fields=["username", "last_seen"],
+                            using_db=conn,
+                        )
             except BaseException:
                 for user_id, value in pending.items():
                     self._pending.setdefault(user_id, value)

@@ -57,6 +57,11 @@ class AnalyticsPlugin(TablePlugin):
         return {"analytics.command_stats": size}
 
     @hookimpl
+    def guildhall_forget_buffered(self, bot: commands.Bot, user_id: int) -> int:
+        """Drop ``user_id``'s unwritten command uses in ``bot`` (a data deletion request)."""
+        return sum(cog.recorder.forget(user_id) for cog in list(self._cogs) if cog.bot is bot)
+
+    @hookimpl
     async def guildhall_flush(self) -> None:
         """Write buffered command uses of every bot in this process."""
         for cog in list(self._cogs):

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise import timezone
+from tortoise.transactions import in_transaction
 
+from core.db.database import CONNECTION
+from core.services import user_fence
 from plugins.analytics.models import CommandStat
 
 log = logging.getLogger(__name__)
@@ -55,18 +58,32 @@ class StatsRecorder:
             self.dropped += excess
         return len(self._rows) >= self.batch_rows
 
+    def forget(self, user_id: int) -> int:
+        """Drop ``user_id``'s buffered rows unwritten; return how many."""
+        before = len(self._rows)
+        self._rows = [r for r in self._rows if r.user_id != user_id]
+        return before - len(self._rows)
+
     async def flush(self) -> int:
-        """Write every buffered row in one bulk insert; return how many were written."""
+        """Write every buffered row in one bulk insert; return how many were written.
+
+        Rows of a user who deleted their data after recording them are dropped
+        (``core.services.user_fence``, read in the same transaction).
+        """
         async with self._lock:
             rows, self._rows = self._rows, []
             if not rows:
                 return 0
             try:
-                await CommandStat.bulk_create([
-                    CommandStat(command_name=r.command_name, guild_id=r.guild_id,
-                                user_id=r.user_id, executed_at=r.executed_at)
-                    for r in rows
-                ])
+                async with in_transaction(CONNECTION) as conn:
+                    fence = await user_fence.deletions(conn)
+                    kept = [r for r in rows
+                            if not user_fence.recorded_before(fence, r.user_id, r.executed_at)]
+                    await CommandStat.bulk_create([
+                        CommandStat(command_name=r.command_name, guild_id=r.guild_id,
+                                    user_id=r.user_id, executed_at=r.executed_at)
+                        for r in kept
+                    ], using_db=conn)
             except BaseException:
                 self._rows[:0] = rows
                 if len(self._rows) > self.max_rows:
@@ -74,4 +91,4 @@ class StatsRecorder:
                     del self._rows[:excess]
                     self.dropped += excess
                 raise
-            return len(rows)
+            return len(kept)

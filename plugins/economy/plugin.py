@@ -11,7 +11,7 @@ from core.plugins.base import TablePlugin
 from core.plugins.contracts import IntegrityCheck, RetentionPolicy, WebPanel
 from core.plugins.hookspecs import hookimpl
 from core.runtime.config import Settings
-from plugins.economy import maintenance
+from plugins.economy import maintenance, privacy
 from plugins.economy.settings import EconomySettings
 
 _M = "plugins.economy.models"
@@ -27,6 +27,13 @@ class EconomyPlugin(TablePlugin):
                     f"{_M}.EconomyGuildSettings")
     user_columns = {f"{_M}.Transaction": "user_id", f"{_M}.TransactionArchive": "user_id"}
     actor_columns = {f"{_M}.ShopItem": "created_by"}  # the guild keeps its shop
+
+    @hookimpl
+    async def guildhall_user_delete(self, user_id: int) -> int:
+        """Delete the user's ledger rows, then strip their id and notes from the other
+        members' rows (transfers, grants), which stay for those members' balances."""
+        deleted = await super().guildhall_user_delete(user_id)
+        return deleted + await privacy.forget_counterparty(user_id)
 
     @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from core.services import xp
+from core.services import user_fence, xp
 
 Key = tuple[int, int]  # (user_id, guild_id)
 PRUNE_EVERY = 60.0
@@ -37,6 +37,7 @@ class XpBuffer:
         self._pending: dict[Key, int] = {}
         self._channels: dict[Key, int] = {}
         self._usernames: dict[int, str] = {}
+        self._since: dict[Key, float] = {}  # Unix time of each pending award's first XP
         self._last_award: dict[Key, tuple[float, float]] = {}  # key -> (when, cooldown then)
         self._lock = asyncio.Lock()
         self._pruned_at = time.monotonic()
@@ -67,6 +68,8 @@ class XpBuffer:
         if amount < 0:
             raise ValueError("an award cannot be negative")
         key = (user_id, guild_id)
+        if key not in self._pending:
+            self._since[key] = time.time()
         self._pending[key] = self._pending.get(key, 0) + amount
         if channel_id is not None:
             self._channels[key] = channel_id
@@ -77,24 +80,43 @@ class XpBuffer:
         """XP awarded to the member and not yet written."""
         return self._pending.get((user_id, guild_id), 0)
 
+    def forget(self, user_id: int) -> int:
+        """Drop ``user_id``'s pending awards unwritten (in every guild); return how many."""
+        keys = [key for key in self._pending if key[0] == user_id]
+        for key in keys:
+            del self._pending[key]
+            self._channels.pop(key, None)
+            self._since.pop(key, None)
+        self._usernames.pop(user_id, None)
+        return len(keys)
+
     async def flush(self) -> list[LevelUp]:
         """Write every pending award; return the members who levelled up.
 
-        Safe to call concurrently with :meth:`add` and with itself.
+        Safe to call concurrently with :meth:`add` and with itself. Awards of a user who
+        deleted their data after they started are dropped (``core.services.user_fence``, read in
+        the same transaction).
         """
         async with self._lock:
             pending, self._pending = self._pending, {}
             channels, self._channels = self._channels, {}
             usernames, self._usernames = self._usernames, {}
+            since, self._since = self._since, {}
             self._prune()
             if not pending:
                 return []
             try:
                 async with in_transaction(xp.CONNECTION) as conn:
-                    changes = await xp.apply_awards(pending, usernames, conn)
+                    fence = await user_fence.deletions(conn)
+                    awards = {
+                        key: amount for key, amount in pending.items()
+                        if not user_fence.recorded_before(fence, key[0], since.get(key, 0.0))
+                    }
+                    changes = await xp.apply_awards(awards, usernames, conn) if awards else []
             except BaseException:
                 for key, amount in pending.items():
                     self._pending[key] = self._pending.get(key, 0) + amount
+                    self._since[key] = since.get(key, 0.0)  # earlier than any newer award
                 for key, channel in channels.items():
                     self._channels.setdefault(key, channel)
                 for user_id, name in usernames.items():

@@ -67,6 +67,11 @@ class LevelingPlugin(TablePlugin):
         return {"leveling.xp": sum(len(cog.buffer) for cog in list(self._cogs) if cog.bot is bot)}
 
     @hookimpl
+    def guildhall_forget_buffered(self, bot: commands.Bot, user_id: int) -> int:
+        """Drop ``user_id``'s unwritten XP awards in ``bot`` (a data deletion request)."""
+        return sum(cog.buffer.forget(user_id) for cog in list(self._cogs) if cog.bot is bot)
+
+    @hookimpl
     async def guildhall_flush(self) -> None:
         """Write buffered XP of every live bot in this process (and handle its level-ups)."""
         for cog in list(self._cogs):

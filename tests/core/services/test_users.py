@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from core.db.models import User
 from core.services.users import ActivityBuffer, ensure_user
@@ -29,24 +29,23 @@ async def test_flush_creates_and_updates_users(guildhall_db) -> None:
     assert await buffer.flush() == 0
 
 
-async def test_one_flush_of_many_users_is_a_few_statements(guildhall_db) -> None:
+async def test_one_flush_of_many_users_is_a_few_statements(guildhall_db, monkeypatch) -> None:
     buffer = ActivityBuffer(batch_size=500)
     for uid in range(1000):
         buffer.record(uid + 1, f"u{uid}")
-    client = connections.get("default")
+    async with in_transaction("default") as probe:  # the flush writes in a transaction
+        wrapper = type(probe)
     calls = 0
-    original = client.execute_many
+    original = wrapper.execute_many
 
-    async def counting(query, values):
+    async def counting(self, query, values):
         nonlocal calls
         calls += 1
-        return await original(query, values)
+        return await original(self, query, values)
 
-    client.execute_many = counting  # count statements the real client executes
-    try:
-        assert await buffer.flush() == 1000
-    finally:
-        client.execute_many = original
+    monkeypatch.setattr(wrapper, "execute_many", counting)  # the real client's statements
+    assert await buffer.flush() == 1000
+    monkeypatch.undo()
     assert 1 <= calls <= 2
     assert await User.all().count() == 1000
 
