@@ -4,6 +4,7 @@ exists."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 
@@ -15,6 +16,9 @@ from core.runtime.config import Settings
 from tests.docs.pages import doc_files, docs_text, page
 from tests.helpers import ROOT
 
+DOTTED = re.compile(r"`((?:core|plugins|cluster)\.[\w.]*\w)")
+# Dotted names in the pages that are not Python objects: a maintenance job, a buffer, a key.
+NOT_OBJECTS = {"core.purge_departed_guilds", "core.user_activity", "plugins.economy.work_min"}
 REPO_PATH = re.compile(r"`((?:core|plugins|cluster|tests|scripts|docs|migrations)/[\w./-]*)`")
 
 
@@ -74,6 +78,31 @@ def test_every_repository_path_the_docs_name_exists() -> None:
     missing = sorted((where, p) for where, p in named
                      if "<" not in p and "*" not in p and not (ROOT / p).exists())
     assert missing == []
+
+
+def resolves(dotted: str) -> bool:
+    """True when ``dotted`` is a module, or a module followed by attributes of it."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(target, attribute):
+                return False
+            target = getattr(target, attribute)
+        return True
+    return False
+
+
+def test_every_module_and_object_the_docs_name_exists() -> None:
+    """`core.x.y` names in the pages (DATABASE.md lists job names, not objects)."""
+    named = {(path.relative_to(ROOT).as_posix(), match) for path in doc_files()
+             if path.name != "DATABASE.md" for match in DOTTED.findall(path.read_text("utf-8"))}
+    assert len(named) >= 15
+    assert sorted((where, name) for where, name in named
+                  if name not in NOT_OBJECTS and not resolves(name)) == []
 
 
 def test_docs_text_holds_readme_and_every_page() -> None:
