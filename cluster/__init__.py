@@ -1,1 +1,1 @@
-"""guildhall cluster: launcher, workers, shard planning (see the cluster launcher issue)."""
+"""The cluster: launcher, supervisor, worker processes, shard plan, identify limiter, status."""

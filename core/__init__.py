@@ -1,3 +1,3 @@
-"""guildhall core: configuration, database, plugin contract, bot, CLI."""
+"""guildhall core: runtime, database, coordination, leader duties, plugin API, bot, web, CLI."""
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Prometheus metrics of a guildhall worker: see README "Metrics" for names and ports.
+"""Prometheus metrics of a guildhall worker: see docs/operations.md "Metrics" for names and ports.
 
 - :func:`start_exporter` / :func:`stop_exporter`: the ``/metrics`` endpoint of a process.
 - :func:`flush_timer`: time a buffered-write flush (plugins use it for their buffers).

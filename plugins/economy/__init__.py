@@ -1,1 +1,1 @@
-"""The economy plugin."""
+"""The economy plugin: coins per member with a complete ledger, transfers, games and a shop."""

@@ -1,1 +1,1 @@
-"""The leveling plugin."""
+"""The leveling plugin: XP for talking, levels, role rewards, /rank and the leaderboard."""

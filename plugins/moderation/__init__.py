@@ -1,1 +1,1 @@
-"""The moderation plugin."""
+"""The moderation plugin: warnings, kicks, bans, mutes, temp punishments and the case log."""

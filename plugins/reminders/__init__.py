@@ -1,1 +1,1 @@
-"""The reminders plugin."""
+"""The reminders plugin: /remind, delivered at its time by the leader's scheduler."""

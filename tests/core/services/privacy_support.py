@@ -35,7 +35,7 @@ from plugins.moderation.models import (
 from plugins.reminders.models import Reminder, UserTimezone
 
 # The only guild rows a purge keeps: the append-only moderation log (database triggers
-# refuse DELETE); see README "Privacy".
+# refuse DELETE); see docs/privacy.md.
 KEPT_ON_PURGE = {"mod_actions", "mod_action_amendments"}
 
 

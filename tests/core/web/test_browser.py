@@ -1,7 +1,7 @@
 """In a real headless Chromium (Debian's package, driven by Playwright): log in through
 the double's OAuth2 page, change the prefix on the settings page, see the bot answer the
 new prefix in the double, open the public leaderboard. Screenshots go to ``tmp_path``, or
-to ``docs/screenshots/`` with ``GUILDHALL_UPDATE_SCREENSHOTS=1`` (the README's pictures).
+to ``docs/screenshots/`` with ``GUILDHALL_UPDATE_SCREENSHOTS=1`` (docs/dashboard.md's pictures).
 
 Runs on both engines (SQLite with its local bus, PostgreSQL with the Redis bus).
 """
