@@ -178,3 +178,26 @@ async def test_member_still_in_the_guild_is_reminded_without_a_member_cache(
     await eventually(lambda: Reminder.filter(id=row.id, completed=True).exists(),
                      timeout=TIMEOUT, message="the reminder was not completed")
     assert (await Reminder.get(id=row.id)).dropped_reason is None
+
+
+async def test_guild_the_bot_is_no_longer_in_gets_nothing(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Removed while the departure went unseen (bot offline, or a purge grace period)."""
+    double, demo = guildhall_double, guildhall_demo
+    caplog.set_level(logging.INFO, logger=DELIVERY_LOGGER)
+    await leading(guildhall_bot)
+    gone = await set_reminder(double, demo, demo.member, "in the main guild")
+    annex_alice = demo.annex.members[demo.member.id]
+    await slash(double, demo.annex, demo.annex_general, annex_alice, "remind",
+                {"when": "1h", "text": "in the annex"})
+    kept = await Reminder.get(message="in the annex")
+    demo.guild.members.pop(double.bot_user.id)  # no GUILD_DELETE: nothing purged
+    await fall_due(gone, kept)
+    message, _ = await reminder_in(double, demo.annex_general)
+    assert message.content.startswith(f"<@{demo.member.id}> reminder: in the annex")
+    row = await dropped(gone)
+    assert row.dropped_reason == "guild_gone"
+    assert double.messages_in(dm_channel(double, demo.member)) == []
+    assert len(drop_lines(caplog, gone)) == 1
