@@ -24,7 +24,7 @@ from tortoise.models import Model
 from core.contracts import TimerSource
 from core.mentions import only_user
 from plugins.reminders import service
-from plugins.reminders.context import drop_reason
+from plugins.reminders.context import ReminderContext
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings
 
@@ -38,11 +38,12 @@ class ReminderDelivery:
     def __init__(self, bot: Any, settings: RemindersSettings) -> None:
         self.bot = bot
         self.settings = settings
+        self.context = ReminderContext(bot)
 
     async def handle(self, row: Model) -> bool:
         """Send the reminder; ``True`` once sent (or moot), an exception to retry."""
         assert isinstance(row, Reminder)
-        reason = await drop_reason(self.bot, row.guild_id, row.user_id)
+        reason = await self.context.drop_reason(row.guild_id, row.user_id)
         if reason is not None:
             log.info("reminder %s dropped, not delivered: %s (guild %s, user %s)",
                      row.id, reason.value, row.guild_id, row.user_id)

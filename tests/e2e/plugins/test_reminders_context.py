@@ -201,3 +201,17 @@ async def test_guild_the_bot_is_no_longer_in_gets_nothing(
     assert row.dropped_reason == "guild_gone"
     assert double.messages_in(dm_channel(double, demo.member)) == []
     assert len(drop_lines(caplog, gone)) == 1
+
+
+async def test_a_burst_of_one_authors_reminders_costs_one_member_fetch(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld,
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    await leading(guildhall_bot)
+    rows = [await set_reminder(double, demo, demo.member, f"burst {i}") for i in range(3)]
+    await fall_due(*rows)
+    await eventually(
+        lambda: len([m for m in double.messages_in(demo.general) if "reminder: burst" in m.content])
+        == 3, timeout=TIMEOUT, message="the burst was not delivered")
+    fetches = double.requests.filter("GET", "/guilds/{guild_id}/members/{user_id}")
+    assert len(fetches) == 1
