@@ -1,4 +1,5 @@
-"""``/remind``, ``/reminders list|cancel`` and ``/timezone set|show``.
+"""``/remind``, ``/reminders list|cancel``, ``/reminders admin list|cancel`` (moderators,
+see :mod:`plugins.reminders.admin`) and ``/timezone set|show``.
 
 Bad input raises ``commands.BadArgument`` so core's error handler answers ephemerally and
 nothing is written. Replies use the bot's default allowed mentions (none): reminder text
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from plugins.reminders import service
+from plugins.reminders import admin, service
 from plugins.reminders.models import Reminder
 from plugins.reminders.parsing import format_duration
 from plugins.reminders.service import NewReminder, ReminderError
@@ -127,6 +128,53 @@ class Reminders(commands.Cog):
             raise commands.BadArgument(str(exc)) from None
         await inter.response.send_message(
             f"Cancelled reminder `#{row.id}`: {preview(row.message)}", ephemeral=True
+        )
+
+    @reminders.sub_command_group(name="admin", description="Moderators: a member's reminders")
+    async def reminders_admin(self, inter: disnake.ApplicationCommandInteraction) -> None:
+        """Parent of the moderator subcommands."""
+
+    @reminders_admin.sub_command(
+        name="list", description="List a member's active reminders set in this server"
+    )
+    async def reminders_admin_list(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        member: disnake.User = commands.Param(description="Whose reminders"),
+    ) -> None:
+        """Manage Messages; ephemeral; only reminders set in this guild."""
+        admin.require_moderator(inter.author)
+        assert inter.guild_id is not None
+        rows = await service.active_in_guild(inter.guild_id, member.id)
+        await inter.response.send_message(
+            admin.member_list_text(member, rows), ephemeral=True,
+            allowed_mentions=admin.NO_MENTIONS,
+        )
+
+    @reminders_admin.sub_command(
+        name="cancel", description="Cancel a member's reminder (or all) set in this server"
+    )
+    async def reminders_admin_cancel(
+        self,
+        inter: disnake.ApplicationCommandInteraction,
+        member: disnake.User = commands.Param(description="Whose reminders"),
+        id: int | None = commands.Param(
+            default=None, description="One reminder number; leave out to cancel all",
+            ge=1, le=2**31 - 1,
+        ),
+    ) -> None:
+        """Manage Messages; deletes the member's active reminders set in this guild."""
+        admin.require_moderator(inter.author)
+        assert inter.guild_id is not None
+        try:
+            rows = await service.cancel_in_guild(inter.guild_id, member.id, id)
+        except ReminderError as exc:
+            raise commands.BadArgument(str(exc)) from None
+        log.info("moderator %s cancelled reminders %s of user %s in guild %s",
+                 inter.author.id, [row.id for row in rows], member.id, inter.guild_id)
+        await inter.response.send_message(
+            admin.cancelled_text(member, rows), ephemeral=True,
+            allowed_mentions=admin.NO_MENTIONS,
         )
 
     @commands.slash_command(name="timezone", description="Your time zone for reminders")

@@ -1,10 +1,14 @@
 """Delivering due reminders: the ``reminders.due`` timer source the leader's scheduler runs.
 
-The handler posts in the original channel, pinging only the reminder's user; when that
-channel is gone or closed to the bot (404/403) it sends a DM instead. A user who also
-refuses DMs makes the reminder moot (logged, finished). Other errors (5xx, network) raise,
-so the scheduler retries with backoff. Finishing marks the row completed, or moves a
-repeating reminder to its next occurrence, inside the scheduler's fenced transaction:
+A reminder whose context is gone (:mod:`plugins.reminders.context`: author left or
+banned, plugin switched off for the guild, bot no longer in the guild) is not sent: it is
+finished as completed with ``dropped_reason`` set, repeating or not, with one log line.
+
+Otherwise the handler posts in the original channel, pinging only the reminder's user;
+when that channel is gone or closed to the bot (404/403) it sends a DM instead. A user who
+also refuses DMs makes the reminder moot (logged, finished). Other errors (5xx, network)
+raise, so the scheduler retries with backoff. Finishing marks the row completed, or moves
+a repeating reminder to its next occurrence, inside the scheduler's fenced transaction:
 a reminder is sent again only when the leader dies between the send and that write.
 """
 
@@ -20,6 +24,7 @@ from tortoise.models import Model
 from core.bot.mentions import only_user
 from core.plugins.contracts import TimerSource
 from plugins.reminders import service
+from plugins.reminders.context import ReminderContext
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings
 
@@ -33,10 +38,17 @@ class ReminderDelivery:
     def __init__(self, bot: Any, settings: RemindersSettings) -> None:
         self.bot = bot
         self.settings = settings
+        self.context = ReminderContext(bot)
 
     async def handle(self, row: Model) -> bool:
         """Send the reminder; ``True`` once sent (or moot), an exception to retry."""
         assert isinstance(row, Reminder)
+        reason = await self.context.drop_reason(row.guild_id, row.user_id)
+        if reason is not None:
+            log.info("reminder %s dropped, not delivered: %s (guild %s, user %s)",
+                     row.id, reason.value, row.guild_id, row.user_id)
+            row.dropped_reason = reason.value  # written by finish()
+            return True
         text = service.delivery_text(row, service.utcnow(), self.settings.late_notice_seconds)
         allowed = only_user(disnake.Object(row.user_id))
         try:
@@ -56,10 +68,13 @@ class ReminderDelivery:
         return True
 
     async def finish(self, row: Model, conn: BaseDBAsyncClient) -> None:
-        """Completed, or (repeating) moved to the next occurrence after now."""
+        """Completed (with its drop reason when dropped), or a delivered repeat moved to
+        its next occurrence after now."""
         assert isinstance(row, Reminder)
         rows = Reminder.filter(id=row.pk).using_db(conn)
-        if row.repeat_seconds:
+        if row.dropped_reason:
+            await rows.update(completed=True, dropped_reason=row.dropped_reason)
+        elif row.repeat_seconds:
             upcoming = service.next_occurrence(
                 row.remind_at, row.repeat_seconds, service.utcnow()
             )

@@ -28,12 +28,15 @@ class Reminder(TimerColumns):
     guild_id = fields.BigIntField(null=True)
     jump_url = fields.CharField(max_length=200, null=True)
     repeat_seconds = fields.IntField(null=True)
+    # why a completed reminder was not delivered (context.DropReason); null when delivered
+    dropped_reason = fields.CharField(max_length=32, null=True)
 
     LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
         represents="A reminder a user scheduled for themselves.",
         grows="Every /remind.",
-        cleaned="Marked completed on delivery (repeats move to their next time); cancelled "
-        "rows deleted at once; completed rows deleted after 30 days.",
+        cleaned="Marked completed on delivery (repeats move to their next time), or completed "
+        "with dropped_reason when its context is gone (author left or banned, plugin off, "
+        "guild gone); cancelled rows deleted at once; completed rows deleted after 30 days.",
         owner="reminders",
         retention="Active until delivered; completed kept 30 days (configurable).",
     )

@@ -1,5 +1,8 @@
 """Reminder logic other code may call: create, list, cancel, time zones, next occurrence.
 
+``active_in_guild``/``cancel_in_guild`` serve moderators: they see and cancel only the
+reminders a member set in the moderator's guild.
+
 Every check raises :class:`ReminderError` with the message the user sees, before anything
 is written. Callers that insert a row here get it committed and the leader woken
 (:func:`core.coordination.wakeups.notify_created`).
@@ -152,6 +155,29 @@ async def cancel(user_id: int, reminder_id: int) -> Reminder:
         raise ReminderError(f"you have no active reminder #{reminder_id}")
     await Reminder.filter(id=row.id).delete()
     return row
+
+
+async def active_in_guild(guild_id: int, user_id: int) -> list[Reminder]:
+    """The user's reminders set in ``guild_id`` still waiting, soonest first."""
+    return await Reminder.filter(
+        guild_id=guild_id, user_id=user_id, completed=False, failed_at=None
+    ).order_by("remind_at", "id")
+
+
+async def cancel_in_guild(
+    guild_id: int, user_id: int, reminder_id: int | None = None
+) -> list[Reminder]:
+    """Delete one (``reminder_id``) or all of the user's active reminders set in
+    ``guild_id``; return them. :class:`ReminderError` when there is none to cancel."""
+    rows = Reminder.filter(guild_id=guild_id, user_id=user_id, completed=False)
+    if reminder_id is not None:
+        rows = rows.filter(id=reminder_id)
+    found = await rows.order_by("remind_at", "id")
+    if not found:
+        which = f" #{reminder_id}" if reminder_id is not None else "s"
+        raise ReminderError(f"that member has no active reminder{which} set in this server")
+    await Reminder.filter(id__in=[row.id for row in found]).delete()
+    return found
 
 
 def next_occurrence(remind_at: datetime, every_seconds: int, now: datetime) -> datetime:

@@ -65,6 +65,8 @@ PRIVILEGED: dict[str, Options] = {
     "plugins enable": lambda w: {"plugin": "economy"},
     "prefix set": lambda w: {"prefix": "?"},
     "reason": lambda w: {"number": 1, "text": "rewritten"},
+    "reminders admin cancel": lambda w: {"member": bob(w)},
+    "reminders admin list": lambda w: {"member": bob(w)},
     "shop add": lambda w: {"name": "vip", "price": "10"},
     "shop remove": lambda w: {"name": "seeded"},
     "stats bot": lambda w: {},
