@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from core.bot.guildhall_bot import GuildhallBot
-from core.testing.bot_fixtures import mention_problems
+from core.db.models import GuildConfig
+from core.testing.bot_fixtures import eventually, mention_problems
 from core.testing.double import DiscordDouble
 from core.testing.double import permissions as P
 from core.testing.double.interactions import InteractionReply
@@ -137,7 +139,22 @@ async def build_hostile_world(
     stranger = double.add_member(demo.annex, "stranger")
     bot = await start_bot()
     await double.wait_for_command("ping", timeout=TIMEOUT)
+    # the shards' start-up warm creates every guild's settings row in the background; wait
+    # for it so "nothing written" snapshots never race it
+    guild_ids = [demo.guild.id, demo.annex.id]
+    await eventually(
+        _settings_rows_stored(guild_ids), timeout=TIMEOUT,
+        message="the start-up warm never stored the guilds' settings",
+    )
     return HostileWorld(double, demo, bot, role, mod, stranger)
+
+
+def _settings_rows_stored(guild_ids: list[int]) -> Callable[[], Awaitable[bool]]:
+    """A check for :func:`eventually`: every guild in ``guild_ids`` has its settings row."""
+
+    async def check() -> bool:
+        return await GuildConfig.filter(guild_id__in=guild_ids).count() == len(guild_ids)
+    return check
 
 
 @pytest.fixture
