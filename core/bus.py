@@ -46,6 +46,7 @@ from typing import Any
 
 from core.config import Settings
 from core.db import sqlite_path
+from core.stopping import cancel_and_wait
 from core.transport import (
     DatagramReceiver,
     PostgresChannel,
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], Awaitable[None] | None]
 PG_CHANNEL = "guildhall_bus"
 MAX_MESSAGE_BYTES = 7900
+HANDLER_STOP_SECONDS = 2.0  # running async handlers get this long after a stop
 _SOCKET_NAME_BYTES = 17  # "/" + 16 hex digits per process
 
 
@@ -132,11 +134,7 @@ class Bus(ABC):
             self.started = False
             await self._stop()
         await self._close()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(BaseException):
-                await task
+        await cancel_and_wait(list(self._tasks), HANDLER_STOP_SECONDS, "bus handler")
 
     @abstractmethod
     async def _send(self, raw: bytes) -> None:

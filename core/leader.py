@@ -33,6 +33,7 @@ from core.fencing import DEFAULT_FENCE, FencedOut, current_epoch, fenced
 from core.leader_file import FileLease, lock_path
 from core.leader_lease import LeaseBackend
 from core.leader_redis import RedisLease
+from core.stopping import finish_within
 
 log = logging.getLogger(__name__)
 OnElected = Callable[["Term"], Awaitable[None]]
@@ -253,10 +254,10 @@ class LeaderElector:
         if self._term is not None:
             await self._step_down(self._term, "stopping")
         await self._release_quietly()
-        try:
-            await self.backend.close()
-        except Exception as exc:  # closing is best effort
-            log.debug("closing %s failed: %r", self.backend.description, exc)
+        # Best effort and bounded: a connection pool that hangs while closing must not
+        # hold the process's stop (the lease is already released or expires by itself).
+        await finish_within(self.backend.close(), self.op_timeout,
+                            f"closing {self.backend.description}")
 
     async def _release_quietly(self) -> None:
         try:
