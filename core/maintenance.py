@@ -43,10 +43,12 @@ from core.maintenance_jobs import (
 from core.maintenance_schedule import is_due, next_window_start, window_start
 from core.models import MaintenanceRun, WebSession
 from core.plugins import PluginManager
+from core.stopping import finish_within
 
 log = logging.getLogger(__name__)
 RUN_HISTORY_DAYS = 180
 MAX_SLEEP_SECONDS = 300.0
+RECORD_STOP_SECONDS = 2.0  # recording a run the stop interrupted
 
 
 class UnknownJobError(ValueError):
@@ -262,6 +264,17 @@ class MaintenanceEngine:
             ok, rows, detail = False, ctx.rows, f"fenced out: {exc}"
         except RunStopped as exc:
             ok, rows, detail = False, ctx.rows, f"interrupted: {exc}"
+        except asyncio.CancelledError:
+            # The leader stops: the batch in progress rolled back with its transaction;
+            # say so in the run's record (bounded), then let the cancellation go on.
+            if record is not None:
+                record.finished_at = now + timedelta(seconds=time.perf_counter() - started)
+                record.ok, record.rows = False, ctx.rows
+                record.detail = "interrupted: the leader stopped"
+                await finish_within(
+                    record.save(update_fields=["finished_at", "ok", "rows", "detail"]),
+                    RECORD_STOP_SECONDS, f"recording the interrupted {job.name} run")
+            raise
         except Exception as exc:
             log.exception("maintenance job %s failed", job.name)
             ok, rows, detail = False, ctx.rows, f"{type(exc).__name__}: {exc}"
