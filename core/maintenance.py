@@ -43,7 +43,6 @@ from core.maintenance_jobs import (
 from core.maintenance_schedule import is_due, next_window_start, window_start
 from core.models import MaintenanceRun, WebSession
 from core.plugins import PluginManager
-from core.stopping import finish_within
 
 log = logging.getLogger(__name__)
 RUN_HISTORY_DAYS = 180
@@ -271,9 +270,7 @@ class MaintenanceEngine:
                 record.finished_at = now + timedelta(seconds=time.perf_counter() - started)
                 record.ok, record.rows = False, ctx.rows
                 record.detail = "interrupted: the leader stopped"
-                await finish_within(
-                    record.save(update_fields=["finished_at", "ok", "rows", "detail"]),
-                    RECORD_STOP_SECONDS, f"recording the interrupted {job.name} run")
+                await _save_within(record, RECORD_STOP_SECONDS, job.name)
             raise
         except Exception as exc:
             log.exception("maintenance job %s failed", job.name)
@@ -287,3 +284,22 @@ class MaintenanceEngine:
         if fenced_out is not None:
             raise fenced_out
         return JobReport(job.name, job.owner, ok, rows, seconds, detail, dry_run)
+
+
+async def _save_within(record: MaintenanceRun, seconds: float, job: str) -> None:
+    """Save a run's outcome while the task is being cancelled, retrying for ``seconds``
+    (the connection of the cancelled query may still be busy for a moment)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        saved = asyncio.ensure_future(
+            record.save(update_fields=["finished_at", "ok", "rows", "detail"]))
+        done, _ = await asyncio.wait({saved}, timeout=max(deadline - loop.time(), 0))
+        if not done:
+            saved.cancel()
+        elif saved.exception() is None:
+            return
+        if loop.time() >= deadline:
+            log.error("could not record the interrupted %s run within %g s", job, seconds)
+            return
+        await asyncio.sleep(0.05)
