@@ -4,7 +4,9 @@ The launcher starts one per cluster. The worker opens the database (already migr
 the launcher), runs a :class:`WorkerBot` for its shards with every enabled plugin and a
 lease candidacy, reports its status every interval, and on SIGTERM/SIGINT closes the
 bot (leader released, buffers flushed, gateway closed), writes a last "stopped" report
-and closes the database. Exit code 0 means a clean stop.
+and closes the database. Exit code 0 means a clean stop. Every step of the stop is
+bounded, and so is the teardown after it (:mod:`core.runtime.bounded_run`): a task or thread
+that ignores the stop is logged and left behind, never waited for.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from core.db.database import close_database
 from core.plugins.manager import PluginError
 from core.runtime import log_context
 from core.runtime.assembly import Runtime
+from core.runtime.bounded_run import exit_bounded, run_bounded
 from core.runtime.config import ConfigError
 from core.runtime.logging_setup import setup_logging
 
@@ -150,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     setup_logging(runtime.settings.logging)
     tag_logs(cluster.index, runtime.settings.logging.json_format)
-    sys.exit(asyncio.run(run_worker(runtime, cluster, args.shard_count, args.max_concurrency)))
+    code = run_bounded(run_worker(runtime, cluster, args.shard_count, args.max_concurrency))
+    exit_bounded(code)  # a thread still busy (a backup step, say) does not hold the exit
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from core.backup.files import (
 from core.backup.sqlite import MIGRATION_TABLES, quote_identifier
 
 TOOL_DIRS = "/usr/lib/postgresql/*/bin"
+CLOSE_SECONDS = 2.0
 TABLE_DATA = re.compile(r"^\d+; \d+ \d+ TABLE DATA (\S+) (\S+) ", re.MULTILINE)
 SSL_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
            "sslkey": "PGSSLKEY", "application_name": "PGAPPNAME"}
@@ -106,6 +107,15 @@ class PgTarget:
             raise BackupError(
                 f"cannot connect to PostgreSQL {self.host}:{self.port}/{self.database}: {exc}"
             ) from None
+
+
+async def close_bounded(conn: asyncpg.Connection) -> None:
+    """Close ``conn`` politely within ``CLOSE_SECONDS``, else drop its socket (a stopping
+    backup must not wait on a server that does not answer)."""
+    try:
+        await conn.close(timeout=CLOSE_SECONDS)
+    except Exception:  # timeout or a broken connection: the server ends the session
+        conn.terminate()
 
 
 def find_tool(name: str) -> str:
@@ -202,7 +212,7 @@ async def create_postgres_backup(url: str, partial: Path, report: ProgressReport
         )
         await transaction.rollback()
     finally:
-        await conn.close()
+        await close_bounded(conn)
     return counts
 
 
@@ -238,8 +248,11 @@ async def verify_postgres_backup(backup: Path, url: str, counts: dict[str, int],
         restored = await _restore_and_count(backup, server.with_database(scratch), clean=False)
         require_counts(restored, counts, "scratch restore")
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        await admin.close()
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)',
+                                timeout=CLOSE_SECONDS * 5)
+        finally:
+            await close_bounded(admin)
 
 
 async def _restore_and_count(backup: Path, target: PgTarget, clean: bool) -> dict[str, int]:

@@ -4,17 +4,23 @@
 ``pg_dump -Fc``), verifies it, writes its manifest, rotates old files and records the run
 in ``maintenance_runs``. :func:`run_backup_loop` is the leader's job: it keeps the clock
 in the backup directory (the newest verified manifest), so a failover does not reset it.
+
+Cancelling a backup (the leader stops) stops it: the SQLite work in its thread ends at
+its next progress report, pg_dump/pg_restore are killed, and only then is the partial
+file removed. A backup gets its final name and manifest only once complete.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from tortoise import Tortoise
 
@@ -30,6 +36,8 @@ from core.runtime.config import Settings
 log = logging.getLogger(__name__)
 JOB = "backup"
 RETRY_AFTER_FAILURE = timedelta(minutes=15)
+THREAD_STOP_SECONDS = 5.0  # a cancelled backup waits this long for its thread to stop
+T = TypeVar("T")
 
 __all__ = ["BackupError", "BackupResult", "LeaderTerm", "backup_now", "create_backup",
            "run_backup_loop"]
@@ -41,6 +49,39 @@ class LeaderTerm(Protocol):
     epoch: int
     identity: str
     lost: asyncio.Event
+
+
+class BackupStopped(Exception):
+    """Raised inside a backup thread at its next progress report once it was cancelled."""
+
+
+def stoppable(report: ProgressReport, stop: threading.Event) -> ProgressReport:
+    """``report``, raising :class:`BackupStopped` first once ``stop`` is set."""
+
+    def checked(stage: str, done: int | None = None, total: int | None = None) -> None:
+        if stop.is_set():
+            raise BackupStopped("the backup was stopped")
+        report(stage, done, total)
+
+    return checked
+
+
+async def in_thread(stop: threading.Event, function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a thread. When the caller is cancelled, set ``stop`` and
+    wait up to ``THREAD_STOP_SECONDS`` for the thread to end before the cancellation
+    goes on (so no thread keeps writing a file the caller is about to remove)."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        stop.set()
+        await asyncio.wait({work}, timeout=THREAD_STOP_SECONDS)
+        if not work.done():
+            log.error("backup thread still running %g s after the stop; left behind",
+                      THREAD_STOP_SECONDS)
+        elif not work.cancelled():
+            work.exception()  # BackupStopped, expected: retrieved so it is not logged
+        raise
 
 
 @dataclass
@@ -73,17 +114,19 @@ async def create_backup(settings: Settings, report: ProgressReport = no_report) 
     partial = files.partial_path(final)
     error: str | None = None
     counts: dict[str, int] = {}
+    stop = threading.Event()
+    report = stoppable(report, stop)
     try:
         if engine == "sqlite":
             source = sqlite_path(url)
             if str(source) == ":memory:":
                 raise BackupError("an in-memory SQLite database cannot be backed up")
-            await asyncio.to_thread(
-                create_sqlite_backup, source, partial,
+            await in_thread(
+                stop, create_sqlite_backup, source, partial,
                 settings.database.sqlite_busy_timeout_ms, report,
             )
             try:
-                counts = await asyncio.to_thread(verify_sqlite_backup, partial, report)
+                counts = await in_thread(stop, verify_sqlite_backup, partial, report)
             except BackupError as exc:
                 error = str(exc)
         else:
@@ -97,7 +140,7 @@ async def create_backup(settings: Settings, report: ProgressReport = no_report) 
         report("checksum", None, None)
         manifest = Manifest(
             engine=engine, created_at=created.isoformat(), verified=error is None,
-            tables=counts, sha256=await asyncio.to_thread(files.sha256_of, partial),
+            tables=counts, sha256=await in_thread(stop, files.sha256_of, partial),
             size_bytes=partial.stat().st_size, file=final.name, error=error,
         )
         files.publish(partial, final, manifest)

@@ -52,11 +52,13 @@ from core.coordination.transport import (
 )
 from core.db.database import sqlite_path
 from core.runtime.config import Settings
+from core.runtime.stopping import cancel_and_wait
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], Awaitable[None] | None]
 PG_CHANNEL = "guildhall_bus"
 MAX_MESSAGE_BYTES = 7900
+HANDLER_STOP_SECONDS = 2.0  # running async handlers get this long after a stop
 _SOCKET_NAME_BYTES = 17  # "/" + 16 hex digits per process
 
 
@@ -132,11 +134,7 @@ class Bus(ABC):
             self.started = False
             await self._stop()
         await self._close()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(BaseException):
-                await task
+        await cancel_and_wait(list(self._tasks), HANDLER_STOP_SECONDS, "bus handler")
 
     @abstractmethod
     async def _send(self, raw: bytes) -> None:

@@ -11,6 +11,8 @@ Used by :mod:`core.coordination.wakeups` and :mod:`core.coordination.bus`.
   and to listen to.
 
 Every channel built from these is a hint: senders log failures, never raise them.
+Stopping and closing a channel is bounded by ``CLOSE_SECONDS`` per step, whatever the
+client library's teardown does (a stuck one is logged and left behind).
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ import redis.asyncio as aioredis
 from tortoise import Tortoise, connections
 
 from core.db.database import CONNECTION
+from core.runtime.stopping import cancel_and_wait, finish_within
 
 log = logging.getLogger(__name__)
+CLOSE_SECONDS = 2.0  # one teardown step (unsubscribe, close a pool or a connection)
 MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
 Deliver = Callable[[bytes], None]
 
@@ -78,14 +82,15 @@ async def redis_listen(
                 if message is not None and message.get("type") == "message":
                     deliver(message["data"])
             except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                # redis-py shields this teardown from cancellation: bound it ourselves.
+                await finish_within(pubsub.aclose(), CLOSE_SECONDS, f"{name}: unsubscribing")
                 raise
             except Exception as exc:  # keep listening through outages
                 log.warning("%s: Redis subscription failed, retrying: %s", name, exc)
                 await asyncio.sleep(1.0)
+                await finish_within(pubsub.aclose(), CLOSE_SECONDS,
+                                    f"{name}: dropping the failed subscription")
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
                     pubsub = await _subscribed(client, channel)
 
     return asyncio.create_task(read(), name=name)
@@ -115,18 +120,17 @@ class RedisChannel:
 
     async def stop_listening(self) -> None:
         """Stop the reader task (safe when not listening)."""
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-            self._reader = None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await cancel_and_wait({reader}, 2 * CLOSE_SECONDS, f"redis channel {self.channel!r}")
 
     async def close(self) -> None:
         """Stop listening and close the connection pool."""
         await self.stop_listening()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        client, self._client = self._client, None
+        if client is not None:
+            await finish_within(client.aclose(), CLOSE_SECONDS,
+                                f"closing the Redis pool of {self.channel!r}")
 
 
 class PostgresChannel:
@@ -150,10 +154,13 @@ class PostgresChannel:
 
     async def stop_listening(self) -> None:
         """Close the listening connection (safe when not listening)."""
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close()
-            self._listener = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            try:
+                await listener.close(timeout=CLOSE_SECONDS)
+            except Exception as exc:  # a server that does not answer: drop the socket
+                log.debug("closing the LISTEN connection of %r failed: %r", self.channel, exc)
+                listener.terminate()
 
 
 def orm_client() -> Any:

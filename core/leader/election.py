@@ -33,6 +33,7 @@ from core.coordination.lease_file import FileLease, lock_path
 from core.coordination.lease_redis import RedisLease
 from core.leader.fencing import DEFAULT_FENCE, FencedOut, current_epoch, fenced
 from core.runtime.config import LeaderSettings, Settings
+from core.runtime.stopping import finish_within
 
 log = logging.getLogger(__name__)
 OnElected = Callable[["Term"], Awaitable[None]]
@@ -241,8 +242,9 @@ class LeaderElector:
                           exc_info=work.exception())
             work.cancel()
             await asyncio.wait({work}, timeout=max(self.safety_margin, 0.1))
-            if not work.done():
-                log.error("leader work of epoch %d ignored cancellation", term.epoch)
+            if not work.done():  # its own bounded clean-up goes on; its writes are fenced
+                log.warning("leader work of epoch %d still stopping after %gs; releasing the "
+                            "lease anyway", term.epoch, max(self.safety_margin, 0.1))
         await self._release_quietly()
         self._set_state("stepped-down", logging.WARNING if reason != "stopping" else logging.INFO,
                         f"stepped down from epoch {term.epoch}: {reason}")
@@ -253,10 +255,10 @@ class LeaderElector:
         if self._term is not None:
             await self._step_down(self._term, "stopping")
         await self._release_quietly()
-        try:
-            await self.backend.close()
-        except Exception as exc:  # closing is best effort
-            log.debug("closing %s failed: %r", self.backend.description, exc)
+        # Best effort and bounded: a connection pool that hangs while closing must not
+        # hold the process's stop (the lease is already released or expires by itself).
+        await finish_within(self.backend.close(), self.op_timeout,
+                            f"closing {self.backend.description}")
 
     async def _release_quietly(self) -> None:
         try:

@@ -47,6 +47,7 @@ from core.services.guild_purge import purge_departed_guilds
 log = logging.getLogger(__name__)
 RUN_HISTORY_DAYS = 180
 MAX_SLEEP_SECONDS = 300.0
+RECORD_STOP_SECONDS = 2.0  # recording a run the stop interrupted
 
 
 class UnknownJobError(ValueError):
@@ -262,6 +263,15 @@ class MaintenanceEngine:
             ok, rows, detail = False, ctx.rows, f"fenced out: {exc}"
         except RunStopped as exc:
             ok, rows, detail = False, ctx.rows, f"interrupted: {exc}"
+        except asyncio.CancelledError:
+            # The leader stops: the batch in progress rolled back with its transaction;
+            # say so in the run's record (bounded), then let the cancellation go on.
+            if record is not None:
+                record.finished_at = now + timedelta(seconds=time.perf_counter() - started)
+                record.ok, record.rows = False, ctx.rows
+                record.detail = "interrupted: the leader stopped"
+                await _save_within(record, RECORD_STOP_SECONDS, job.name)
+            raise
         except Exception as exc:
             log.exception("maintenance job %s failed", job.name)
             ok, rows, detail = False, ctx.rows, f"{type(exc).__name__}: {exc}"
@@ -274,3 +284,22 @@ class MaintenanceEngine:
         if fenced_out is not None:
             raise fenced_out
         return JobReport(job.name, job.owner, ok, rows, seconds, detail, dry_run)
+
+
+async def _save_within(record: MaintenanceRun, seconds: float, job: str) -> None:
+    """Save a run's outcome while the task is being cancelled, retrying for ``seconds``
+    (the connection of the cancelled query may still be busy for a moment)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        saved = asyncio.ensure_future(
+            record.save(update_fields=["finished_at", "ok", "rows", "detail"]))
+        done, _ = await asyncio.wait({saved}, timeout=max(deadline - loop.time(), 0))
+        if not done:
+            saved.cancel()
+        elif saved.exception() is None:
+            return
+        if loop.time() >= deadline:
+            log.error("could not record the interrupted %s run within %g s", job, seconds)
+            return
+        await asyncio.sleep(0.05)

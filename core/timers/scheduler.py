@@ -11,7 +11,8 @@ Lifecycle of one :meth:`Scheduler.run`:
 - ``term.lost`` set: the loop stops at once. Handlers still running are **cancelled**
   (not awaited: this process is no longer the leader), their claims released (fenced,
   best effort) so the next leader retries them at once; an outcome already being
-  recorded is allowed to finish, up to ``STOP_GRACE_SECONDS``. ``run`` then returns.
+  recorded is allowed to finish, up to ``STOP_GRACE_SECONDS`` (a handler that ignores
+  cancellation is left behind after one more second). ``run`` then returns.
 - a newer leader fenced this epoch out: the same shutdown, then :class:`FencedOut` is
   raised so the leader steps down.
 - the task running ``run`` is cancelled: the same shutdown, then the cancellation
@@ -39,6 +40,7 @@ from core.plugins.contracts import TimerSource
 from core.plugins.manager import PluginManager
 from core.runtime import log_context
 from core.runtime.config import SchedulerSettings
+from core.runtime.stopping import finish_within
 from core.timers import claims as timer_claims
 from core.timers.claims import Claim, LeaderTerm
 from core.timers.columns import TimerColumns
@@ -141,8 +143,11 @@ class Scheduler:
             await self._loop(term)
         finally:
             self._stopping = True
-            await self.wakeups.stop_listening()
-            await self._stop_inflight()
+            await asyncio.gather(  # both bounded, side by side: within STOP_GRACE_SECONDS + 1
+                finish_within(self.wakeups.stop_listening(), STOP_GRACE_SECONDS,
+                              "timer wake-ups: stopping"),
+                self._stop_inflight(),
+            )
         if self._fenced_out is not None:
             raise self._fenced_out
 

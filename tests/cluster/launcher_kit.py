@@ -78,17 +78,20 @@ def launcher_env(settings: Settings, double: DiscordDouble) -> dict[str, str]:
 class Launcher:
     """One ``guildhall run`` process; its output goes to a log file."""
 
-    def __init__(self, settings: Settings, double: DiscordDouble, log: Path) -> None:
+    def __init__(self, settings: Settings, double: DiscordDouble, log: Path,
+                 env: dict[str, str] | None = None) -> None:
         self.settings = settings
         self.double = double
         self.log = log
+        self.env = env or {}  # on top of launcher_env (e.g. other leader duties)
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, *args: str) -> Launcher:
         with self.log.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-c", "from core.cli import main; main()", "run", *args,
-                cwd=self.log.parent, env=launcher_env(self.settings, self.double),
+                cwd=self.log.parent,
+                env={**launcher_env(self.settings, self.double), **self.env},
                 stdout=out, stderr=out,
             )
         return self
