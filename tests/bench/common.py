@@ -44,10 +44,13 @@ class StatementCounter:
 
     Each ``execute_*`` call is one statement (an ``executemany`` batch is one round trip);
     each transaction adds two (BEGIN and COMMIT/ROLLBACK). Patches at class level while
-    active, so connections opened inside transactions are counted too.
+    active, so connections opened inside transactions are counted too. ``before``, when
+    given, is awaited with each statement's SQL just before it is sent (a test's way to
+    act at an exact point inside the code under test).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, before: Callable[[str], Awaitable[None]] | None = None) -> None:
+        self.before = before
         self.statements = 0
         self.transactions = 0
         self.by_sql: dict[str, int] = {}
@@ -70,6 +73,8 @@ class StatementCounter:
                 self.statements += 1
                 key = " ".join(str(query).split())[:60]
                 self.by_sql[key] = self.by_sql.get(key, 0) + 1
+                if self.before is not None:
+                    await self.before(str(query))
                 return await original(client, query, *args, **kw)
 
             setattr(cls, name, counted)
