@@ -14,7 +14,15 @@ import pytest
 
 from core.contracts import TimerSource
 from core.fencing import FencedOut
-from core.timer_claims import Claim, claim, finish, record_failure, release
+from core.timer_claims import (
+    Claim,
+    claim,
+    finish,
+    foreign_claim_expiry,
+    record_failure,
+    release,
+    scan,
+)
 from plugins.reminders.models import Reminder
 from tests.core.scheduler_kit import Term, add_reminders, reminder_source, settings
 
@@ -130,3 +138,18 @@ async def test_claim_with_the_same_expiry_but_another_epoch(guildhall_db) -> Non
     with pytest.raises(FencedOut):
         await finish(old, stale)
     assert await row_state(pk) == before
+
+
+async def test_scan_orders_due_rows_and_reports_the_next_due_time(guildhall_db) -> None:
+    later = T0 + timedelta(minutes=5)
+    old, older, future = await add_reminders([T0 - timedelta(seconds=10),
+                                              T0 - timedelta(seconds=20), later])
+    source = reminder_source(handled)
+    found = await scan(source, T0, limit=5)
+    assert (found.due, found.next_due) == ([older, old], later)
+    assert (await scan(source, T0, limit=1)).next_due == T0  # more due than asked for
+    held = await one_claim(source, older, Term(3), T0, 30)
+    assert (await scan(source, T0, limit=5)).due == [old]  # a live claim is not due
+    assert await foreign_claim_expiry(source, 4, T0) == held.until
+    assert await foreign_claim_expiry(source, 3, T0) is None  # our own claim
+    assert future not in (await scan(source, T0, limit=5)).due
