@@ -9,8 +9,12 @@ from typing import Any
 
 from tortoise import connections
 
+from core.bot.errors import GENERIC_FAILURE
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTES_DIST = ROOT / "tests" / "fixtures" / "notes_dist"
+# What a user sees when a command hit a bug, up to the reference (from its one source).
+UNHANDLED_ERROR = GENERIC_FAILURE.partition("{ref}")[0]
 
 
 async def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:

@@ -24,6 +24,7 @@ from core.testing.bot_fixtures import FAST_DOUBLE
 from core.testing.double import DiscordDouble
 from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.world import build_demo_world
+from tests.bench.common import bench_exit
 from tests.reliability.postgres_restart import SEED, postgres_restart, report
 from tests.reliability.throwaway_postgres import ThrowawayPostgres
 
@@ -56,9 +57,9 @@ async def main(argv: list[str]) -> int:
         pg.cleanup()
         redis.stop()
     print(report(f, args.downtime))
-    ok = (not f.during.failed and not f.during.unanswered and not f.outside.failed
-          and f.recovery < 10 and f.total == 2 * SEED and not f.mismatches)
-    return 0 if ok else 1
+    correct = (not f.during.failed and not f.during.unanswered and not f.outside.failed
+               and f.total == 2 * SEED and not f.mismatches)
+    return bench_exit(correct, f.recovery < 10)
 
 
 if __name__ == "__main__":

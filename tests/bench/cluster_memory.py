@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,7 +42,8 @@ async def worker_rss(guilds: int, members: int, workdir: Path) -> tuple[int, int
     return status.rss_bytes, status.guilds
 
 
-async def main() -> None:
+async def main() -> int:
+    """Print one worker's RSS without and with the guilds (a figure: always exit 0)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--members", type=int, default=25)
@@ -54,7 +56,8 @@ async def main() -> None:
     print(f"worker RSS, {seen:,} guilds x {args.members} members: {full / mib:7.1f} MiB")
     per_thousand = (full - empty) / mib * 1000 / max(seen, 1)
     print(f"per 1,000 guilds:                 {per_thousand:7.1f} MiB")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

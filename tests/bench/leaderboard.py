@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,7 @@ from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import Settings
 from core.services import xp
+from tests.bench.common import bench_exit
 
 SIZES = (10_000, 100_000, 1_000_000)
 MAX_XP = 1_000_000
@@ -127,8 +129,8 @@ async def measure(engine: str, url: str, sizes: list[int], runs: int, drop: bool
     return lines
 
 
-async def main(args: argparse.Namespace) -> None:
-    """Run the bench on each engine and print the table."""
+async def main(args: argparse.Namespace) -> int:
+    """Run the bench on each engine and print the table; exit code as ``bench_exit``."""
     sizes = [s for s in SIZES if s < args.members] + [args.members]
     header = (f"{'engine':8} {'members':>9}  {'page 1 p50':>8} {'p99':>8}  "
               f"{'deep p50':>8} {'p99':>8}  {'keyset p50':>8} {'p99':>8}  "
@@ -160,6 +162,7 @@ async def main(args: argparse.Namespace) -> None:
         parts.append(f"{engine} top-10 p99 {page1:.2f} ms, deep keyset p99 {keyset:.2f} ms")
     print(f"summary at {top:,} members: {'; '.join(parts)} (target top-10 < {TARGET_MS:g} ms "
           f"p99) -> {'PASS' if ok else 'FAIL'}")
+    return bench_exit(correct=True, goals_met=ok)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -174,4 +177,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    sys.exit(asyncio.run(main(parse())))

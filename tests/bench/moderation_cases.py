@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -51,8 +52,8 @@ async def measure(engine: str, factory: DatabaseFactory, actions: int, concurren
     return f"{engine:<9} {sequential:>10.0f}/s {parallel:>10.0f}/s   numbers 1..N exact"
 
 
-async def main(args: argparse.Namespace) -> None:
-    """Run the engines and print the table."""
+async def main(args: argparse.Namespace) -> int:
+    """Run the engines and print the table (a gap or duplicate raises: exit 1)."""
     logging.basicConfig(level=logging.ERROR)
     print(f"engine    sequential ({args.actions})  concurrent ({args.concurrent})")
     with tempfile.TemporaryDirectory() as workdir:
@@ -67,6 +68,7 @@ async def main(args: argparse.Namespace) -> None:
             await factory.drop_all()
     print(f"summary: case numbers exact 1..N on {', '.join(engines)} "
           f"({args.actions} sequential, {args.concurrent} concurrent actions)")
+    return 0
 
 
 if __name__ == "__main__":
@@ -76,4 +78,4 @@ if __name__ == "__main__":
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "GUILDHALL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    asyncio.run(main(parser.parse_args()))
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -16,10 +16,9 @@ from core.runtime.config import Settings
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
+from tests.helpers import UNHANDLED_ERROR
 from tests.reliability.kills import FAST_TAKEOVER, leader_of
 from tests.reliability.processes import START, WorkerProcess, write_settings
-
-GENERIC_FAILURE = "Something went wrong"
 
 
 @dataclass
@@ -69,7 +68,7 @@ async def probe(double: DiscordDouble, demo: DemoWorld, probes: Probes, name: st
         return ""
     if "try again" in reply.content.lower():
         probes.try_again += 1
-    elif GENERIC_FAILURE in reply.content:
+    elif UNHANDLED_ERROR in reply.content:
         probes.failed.append(f"/{name}: {reply.content}")
     else:
         probes.ok += 1

@@ -40,6 +40,7 @@ from core.testing.double.invoke import (
 )
 from core.testing.double.state import Guild, Member, Role, User
 from core.testing.sandbox.world import DemoWorld
+from tests.helpers import UNHANDLED_ERROR
 
 TIMEOUT = 20.0  # generous: several engineers share two cores
 DISCORD_MAX_STRING = 6000  # Discord's own limit for a string option
@@ -47,7 +48,6 @@ DISCORD_MAX_INT = 2**53  # Discord's integer option range
 SQL = "'; DROP TABLE users; --"
 FORMAT_FIELDS = ("{user.__class__}", "{0.__init__}", "{user.__init__.__globals__}",
                  "{0!r:>{1}}", "%s%n%(x)s", "${7*7}", "{{user}}")
-GENERIC_FAILURE = "Something went wrong while running that command"
 # Signs of Python objects or errors leaking into a message.
 INTERNALS = re.compile(
     r"<(?:class|function|bound method|module|coroutine|built-in) |object at 0x[0-9a-f]+|"
@@ -254,7 +254,7 @@ def output_problems(texts: list[str], typed: list[str]) -> list[str]:
         for value in sorted(typed, key=len, reverse=True):
             if value:
                 clean = clean.replace(value, "")
-        if GENERIC_FAILURE in clean:
+        if UNHANDLED_ERROR in clean:
             problems.append(f"unhandled exception: {text[:200]!r}")
         match = INTERNALS.search(clean)
         if match:

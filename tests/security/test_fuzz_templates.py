@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from core.db.errors import BAD_TEXT
 from core.testing.bot_fixtures import channel_reply
-from plugins.customcmds.render import MASS, ROLE
+from tests.discord_mentions import mentions_in, would_ping
 from tests.security.hostile import (
     SQL,
     TIMEOUT,
@@ -76,7 +76,11 @@ async def test_templates_and_arguments_never_leak_or_ping(
     reply = await channel_reply(world.double, world.demo.general, timeout=TIMEOUT)
     text = reply.content
     assert 0 < len(text) <= 2000
-    assert not MASS.search(text) and not ROLE.search(text), text
+    shown = mentions_in(text)  # Discord's rules, independent of the renderer's regexes
+    assert not shown.everyone and not shown.roles, text
+    pinged = would_ping(text, reply.allowed_mentions)
+    assert not pinged.everyone and not pinged.roles, (text, reply.allowed_mentions)
+    assert pinged.users <= {world.demo.member.id}, (text, reply.allowed_mentions)
     allowed = reply.allowed_mentions or {}
     assert not allowed.get("parse") and not allowed.get("roles"), allowed
     assert [int(u) for u in allowed.get("users", [])] in ([], [world.demo.member.id])

@@ -73,11 +73,11 @@ async def test_work_is_cancelled_before_the_ttl_when_renewals_hang(
             raise
 
     runner = asyncio.create_task(node.run(work))
-    await eventually(lambda: node.is_leader, 5, "the first win")
+    await eventually(lambda: node.is_leader, 60, "the first win")
     await asyncio.sleep(0.7)  # a few successful renewals
     blocker = aioredis.Redis.from_url(throwaway_redis.url)
     pause = asyncio.create_task(blocker.execute_command("DEBUG", "SLEEP", "3"))
-    await eventually(lambda: "cancelled_at" in seen, 5, "the work to be cancelled")
+    await eventually(lambda: "cancelled_at" in seen, 60, "the work to be cancelled")
     last_renewal = terms[0].valid_until - (FAST.ttl_seconds - node.safety_margin)
     since_renewal = float(seen["cancelled_at"]) - last_renewal
     print(f"work cancelled {since_renewal:.3f}s after the last renewal (ttl {FAST.ttl_seconds}s)")
@@ -87,7 +87,7 @@ async def test_work_is_cancelled_before_the_ttl_when_renewals_hang(
     assert since_renewal >= FAST.ttl_seconds - node.safety_margin - 0.05, since_renewal
     await pause
     await blocker.aclose()
-    await eventually(lambda: len(terms) == 2, 10, "re-election after the pause")
+    await eventually(lambda: len(terms) == 2, 60, "re-election after the pause")
     assert terms[1].epoch == terms[0].epoch + 1
     await node.stop()
     await runner
@@ -96,22 +96,19 @@ async def test_work_is_cancelled_before_the_ttl_when_renewals_hang(
 async def test_stop_releases_so_another_takes_over_at_once(
     guildhall_redis_url: str, shared_key: str
 ) -> None:
-    slow = LeaderSettings(ttl_seconds=6, renew_seconds=0.5, key="unused")
+    # A lease far longer than the wait below: b can only lead because stop() released it.
+    slow = LeaderSettings(ttl_seconds=300, renew_seconds=0.5, key="unused")
     a = elector(guildhall_redis_url, shared_key, "a", slow)
     b = elector(guildhall_redis_url, shared_key, "b", slow)
     a_task = asyncio.create_task(a.run(idle))
-    await eventually(lambda: a.is_leader, 5, "a to lead")
+    await eventually(lambda: a.is_leader, 60, "a to lead")
     b_task = asyncio.create_task(b.run(idle))
     await asyncio.sleep(0.8)
     assert a.is_leader and not b.is_leader
-    stopped_at = time.monotonic()
     await a.stop()
     await a_task
     assert not a.is_leader and a.term is None
-    await eventually(lambda: b.is_leader, 3, "b to take over")
-    took = time.monotonic() - stopped_at
-    print(f"takeover after stop(): {took:.2f}s (ttl {slow.ttl_seconds}s)")
-    assert took < slow.renew_seconds + 1.0 < slow.ttl_seconds, took
+    await eventually(lambda: b.is_leader, 60, "b to take over (well before the 300 s ttl)")
     assert b.term is not None and b.term.epoch == 2
     await b.stop()
     await b_task
@@ -129,7 +126,7 @@ async def test_redis_down_never_crashes_and_logs_once(
     down = [r for r in caplog.records if "unavailable" in r.getMessage()]
     assert len(down) == 1 and down[0].levelno == logging.WARNING
     throwaway_redis.start()
-    await eventually(lambda: node.is_leader, 5, "election once Redis is back")
+    await eventually(lambda: node.is_leader, 60, "election once Redis is back")
     assert any("elected leader with epoch 1" in r.getMessage() for r in caplog.records)
     await node.stop()
     await runner
@@ -146,7 +143,7 @@ async def test_failing_work_steps_down_and_campaigns_again(
         raise RuntimeError("boom")
 
     runner = asyncio.create_task(node.run(crashing))
-    await eventually(lambda: len(epochs) >= 2, 5, "a second term")
+    await eventually(lambda: len(epochs) >= 2, 60, "a second term")
     assert epochs[:2] == [1, 2]
     await node.stop()
     await runner
@@ -165,7 +162,7 @@ async def test_epoch_is_lifted_above_the_database_fence_and_claimed(
         await asyncio.Event().wait()
 
     runner = asyncio.create_task(node.run(work))
-    await eventually(lambda: bool(terms), 5, "the win")
+    await eventually(lambda: bool(terms), 60, "the win")
     term = terms[0]
     assert term.epoch == 42 and term.identity == "a"
     assert await current_epoch() == 42  # claimed before the work started
@@ -177,7 +174,7 @@ async def test_epoch_is_lifted_above_the_database_fence_and_claimed(
         async with fenced_write(term) as conn:
             await GuildConfig.create(guild_id=2, using_db=conn)
     assert term.lost.is_set()
-    await eventually(lambda: len(terms) == 2, 5, "a new term after being fenced out")
+    await eventually(lambda: len(terms) == 2, 60, "a new term after being fenced out")
     assert terms[1].epoch == 44
     assert await GuildConfig.all().values_list("guild_id", flat=True) == [1]
     await node.stop()

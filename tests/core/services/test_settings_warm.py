@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
+from types import SimpleNamespace
 
+import pytest
+
+import core.services.cache
 from core.db.models import GuildConfig, GuildPluginSwitch
 from core.services import plugin_switches
 from core.services.cache import TtlCache
@@ -12,6 +15,28 @@ from plugins.leveling.models import LevelExclusion, LevelSettings
 from plugins.leveling.service import GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 from tests.bench.common import StatementCounter
+
+
+class ManualClock:
+    """A monotonic clock that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """The caches' clock (``core.services.cache`` reads ``time.monotonic`` and ``_monotonic``)."""
+    clock = ManualClock()
+    monkeypatch.setattr(core.services.cache, "_monotonic", clock)
+    monkeypatch.setattr(core.services.cache, "time", SimpleNamespace(monotonic=clock))
+    return clock
 
 
 async def test_guild_configs_warm_in_one_pass_and_create_missing_rows(guildhall_db) -> None:
@@ -45,11 +70,13 @@ async def test_level_configs_warm_with_settings_and_exclusions(guildhall_db) -> 
     assert three == await GuildLevelConfigs(LevelingSettings()).get(3)  # defaults, same shape
 
 
-async def test_stale_settings_are_served_then_refreshed_in_bulk(guildhall_db) -> None:
+async def test_stale_settings_are_served_then_refreshed_in_bulk(
+    guildhall_db, cache_clock: ManualClock
+) -> None:
     service = GuildConfigService(cache_ttl=0.05)
     await service.warm(range(1, 51))
     await GuildConfig.filter(guild_id__lte=50).update(prefix="?")
-    await asyncio.sleep(0.06)
+    cache_clock.advance(0.06)  # expired, still within max_stale
     assert {service.peek(g).prefix for g in range(1, 51)} == {"!"}  # stale, no query
     with StatementCounter().active() as counter:
         assert await service.refresh_due() == 50
@@ -60,13 +87,15 @@ async def test_stale_settings_are_served_then_refreshed_in_bulk(guildhall_db) ->
     configs = GuildLevelConfigs(LevelingSettings(), ttl=0.05)
     await configs.warm([1, 2])
     await LevelSettings.create(guild_id=2, xp_min=3, xp_max=4, cooldown_seconds=1)
-    await asyncio.sleep(0.06)
+    cache_clock.advance(0.06)  # expired, still within max_stale
     assert configs.peek(2).xp_min == LevelingSettings().xp_min
     assert await configs.refresh_due() == 1
     assert configs.peek(2).xp_min == 3
 
 
-async def test_plugin_switches_warm_and_refresh_in_bulk(guildhall_db) -> None:
+async def test_plugin_switches_warm_and_refresh_in_bulk(
+    guildhall_db, cache_clock: ManualClock
+) -> None:
     await GuildPluginSwitch.create(guild_id=3, plugin="leveling", enabled=False)
     await GuildPluginSwitch.create(guild_id=4, plugin="economy", enabled=True)
     plugin_switches.clear_cache()
@@ -81,7 +110,7 @@ async def test_plugin_switches_warm_and_refresh_in_bulk(guildhall_db) -> None:
     plugin_switches._cache = TtlCache(100, 0.05, 0.1)  # a short TTL for the test
     await plugin_switches.warm([3, 5])
     await GuildPluginSwitch.create(guild_id=5, plugin="leveling", enabled=False)
-    await asyncio.sleep(0.06)
+    cache_clock.advance(0.06)  # expired, still within max_stale
     assert plugin_switches.cached_enabled(5, "leveling") is True  # stale, served
     assert await plugin_switches.refresh_due() == 1
     assert plugin_switches.cached_enabled(5, "leveling") is False

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plugins.customcmds.render import ZWSP, Invocation, neutralise, render
+from tests.discord_mentions import mentions_in
 
 INV = Invocation(
     user_id=42, user_name="alice", user_display="Alice A", server="Guildhall Demo",
@@ -97,3 +98,17 @@ def test_fuzz_only_mentions_bring_angle_brackets(template: str, args: list[str])
     out = render(template, Invocation(42, "n", "d", "S", 3, 7, args=tuple(args)))
     assert re.sub(r"<@42>|<#7>", "", out).count("<") == 0
     assert "__" not in out.replace("{user.__class__}", "")
+
+
+def test_a_template_at_the_limit_full_of_mentions_fits_and_pings_nobody() -> None:
+    """Neutralising adds characters: the cut must come after it, or the reply passes
+    Discord's 2,000 and is refused (and a cut must never leave a mention behind)."""
+    pieces = ["@everyone", "@here ", "@everyone@here<@&12>", "{args}", "{arg1}{user.mention}"]
+    for piece in pieces:
+        template = (piece * 2000)[:2000]
+        for args in (("@everyone",), ("<@&1>@here",), ("x" * 3000,)):
+            out = render(template, Invocation(1, "a", "b", "S", 1, 2, args=args))
+            assert len(out) <= 2000, (piece, args, len(out))
+            found = mentions_in(out)
+            assert not found.everyone and not found.roles, out[:200]
+            assert found.users <= {1}  # only the invoker's own mention

@@ -10,6 +10,8 @@ import pytest
 from core.db.models import GuildMember, User
 from core.services import xp
 from plugins.leveling.buffer import XpBuffer
+from tests.bench.common import StatementCounter
+from tests.helpers import refuse_writes
 
 
 def test_cooldown_per_member_and_guild() -> None:
@@ -100,3 +102,34 @@ async def test_failed_flush_keeps_awards(guildhall_db) -> None:
     del buffer._pending[(2, 10)]
     await buffer.flush()
     assert (await GuildMember.get(user_id=1, guild_id=10)).xp == 20
+
+
+async def test_awards_made_during_a_flush_the_database_refuses_are_all_kept(
+    guildhall_db, guildhall_engine: str
+) -> None:
+    """XP awarded while a flush is inside its transaction, which the database then refuses:
+    the next flush stores every award once (the failed batch merged with the new one)."""
+    buffer = XpBuffer()
+    buffer.add(1, 10, 100, "ann")
+    buffer.add(2, 10, 40, "bob")
+    awarded_mid_flush = asyncio.Event()
+
+    async def award_inside_the_flush(sql: str) -> None:
+        if '"users"' in sql and not awarded_mid_flush.is_set():
+            awarded_mid_flush.set()
+            buffer.add(1, 10, 7, "ann")
+            buffer.add(3, 10, 5, "cy")
+
+    await refuse_writes(guildhall_engine, True, "users")
+    try:
+        with StatementCounter(before=award_inside_the_flush).active():
+            with pytest.raises(Exception, match="read-only|readonly"):
+                await buffer.flush()
+    finally:
+        await refuse_writes(guildhall_engine, False, "users")
+    assert awarded_mid_flush.is_set()
+    assert (buffer.pending(1, 10), buffer.pending(2, 10), buffer.pending(3, 10)) == (107, 40, 5)
+    await buffer.flush()
+    stored = {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()}
+    assert stored == {(1, 10): 107, (2, 10): 40, (3, 10): 5}
+    assert sum(u.global_xp for u in await User.all()) == 152
