@@ -5,7 +5,8 @@ configured ``[leader] duties`` for as long as its term lasts: the durable timer 
 the maintenance engine and the backup loop, concurrently. When the term is lost all of
 them stop; another process takes over within the lease ttl.
 
-Stopping is bounded (docs/security.md, "What stopping the leader guarantees"): every duty is cancelled and given
+Stopping is bounded (docs/security.md, "What stopping the leader guarantees"): every duty
+is cancelled and given
 ``DUTY_STOP_SECONDS`` to finish its own bounded clean-up; :meth:`LeaderDuties.stop`
 returns within ``STOP_SECONDS`` whatever a duty or a library teardown does, logging
 what it had to leave behind.
