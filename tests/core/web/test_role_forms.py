@@ -4,6 +4,8 @@ reason and nothing saved."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.db.models import GuildConfig, SettingsAudit
 from core.testing.double import permissions as P
 from core.testing.double.state import Member, Role
@@ -13,6 +15,12 @@ from tests.core.web.support import WebEnv
 MANAGE_ROLES_TEXT = "You need these permissions: Manage Roles."
 OUTRANK_TEXT = "Your highest role must be above"
 DANGER_TEXT = "has dangerous permissions (Administrator)"
+
+
+@pytest.fixture
+def web_options() -> dict[str, object]:
+    """This module logs in once per form post, far past the default login rate limit."""
+    return {"login_per_address": 10_000, "login_total": 100_000}
 
 
 async def post(env: WebEnv, who: Member, form: str, data: dict[str, str]) -> tuple[int, str]:
