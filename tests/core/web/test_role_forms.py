@@ -4,6 +4,8 @@ reason and nothing saved."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.db.models import GuildConfig, SettingsAudit
 from core.testing.double import permissions as P
 from core.testing.double.state import Member, Role
@@ -32,6 +34,12 @@ def reward(role: Role, level: int) -> dict[str, str]:
 def general(role: Role, prefix: str = "!") -> dict[str, str]:
     """The general form with ``role`` as the mute role."""
     return {"prefix": prefix, "log_channel_id": "", "mute_role_id": str(role.id)}
+
+
+@pytest.fixture
+def web_options() -> dict[str, object]:
+    """This test logs in a dozen times from one address: above the per-address login limit."""
+    return {"login_per_address": 100}
 
 
 async def test_role_fields_follow_the_role_rule(web_env: WebEnv) -> None:
