@@ -80,7 +80,7 @@ def panels(settings: Settings) -> list[WebPanel]:
                   (PanelField("channel_id", "Channel", "channel"),),
                   "Stop XP in this channel", exclude_or_include, exclude_or_include),
         PanelList("Role rewards", rewards, "level", "reward", "unreward",
-                  (PanelField("level", "Level", "number"),
+                  (PanelField("level", "Level", "number", max_length=4),
                    PanelField("role_id", "Role", "role")),
                   "Add reward", reward, unreward),
     )
