@@ -175,8 +175,10 @@ def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
 
     Called once when the dashboard application is created (``guildhall web``), with the
     whole configuration (read this plugin's defaults from ``settings.plugins.section``).
-    Each panel's form is shown to the guild's admins only and saved through the panel's
-    ``save``, which calls the plugin's own service. See :class:`core.plugins.contracts.WebPanel`.
+    Each panel (a form, lists with add and remove actions, or both) is shown to the guild's
+    admins only and saved through the panel's ``save`` or the list's ``add``/``remove``,
+    which call the plugin's own service. See :class:`core.plugins.contracts.WebPanel` and
+    :class:`core.plugins.contracts.PanelList`.
     """
 
 
