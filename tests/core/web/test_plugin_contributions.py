@@ -171,7 +171,11 @@ async def test_plugin_page_renders_in_the_layout_and_handles_its_form(
     assert "Pinned." in after and "&lt;b&gt;hi&lt;/b&gt;" in after and "<b>hi" not in after
     refused = await env.client.post(path, data={"csrf": csrf, "action": "pin", "text": ""})
     assert refused.status == 400 and "nothing to pin" in await refused.text()
-    assert (await env.client.get(f"/dashboard/{env.guild_id}/nothing")).status == 404
+    for absent in ("nothing", "commands"):  # no page without a plugin offering it
+        assert (await env.client.get(f"/dashboard/{env.guild_id}/{absent}")).status == 404
+    leveling = await env.client.post(f"/dashboard/{env.guild_id}/leveling",
+                                     data={"csrf": csrf, "action": "exclude"})
+    assert leveling.status == 404
     assert notes.pins == ["<b>hi</b>"]
 
 
@@ -197,7 +201,9 @@ async def test_server_fields_are_checked_before_anything_is_written(
     await env.login(env.demo.admin.id)
     page = await (await env.client.get(f"/dashboard/{guild}")).text()
     assert '<select id="notes_channel" name="notes_channel"><option value="">(no notes)' in page
-    assert "log_channel_id" not in page  # moderation's fields come from moderation only
+    # the built-ins' parts come from their plugins only, none of which is enabled here
+    for absent in ("log_channel_id", "mute_role_id", "<h2>Leveling</h2>", "Custom commands"):
+        assert absent not in page, absent
     csrf = await env.csrf(f"/dashboard/{guild}")
     foreign = await env.client.post(f"/dashboard/{guild}/general", data={
         "csrf": csrf, "prefix": "?", "notes_channel": str(env.demo.annex_general.id)})
