@@ -20,9 +20,9 @@ from cluster.planning import (
     fetch_gateway_info,
     make_plan,
 )
-from cluster.ranges import compact
 from cluster.supervisor import Supervisor
 from core.runtime.assembly import Runtime
+from core.runtime.cluster_ranges import compact
 from core.web.server import open_dashboard
 
 log = logging.getLogger(__name__)

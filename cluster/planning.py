@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from cluster.ranges import compact, parse_clusters
-from cluster.settings import ClusterSettings
+from core.runtime.cluster_ranges import compact, parse_clusters
+from core.runtime.cluster_settings import ClusterSettings
 
 log = logging.getLogger(__name__)
 

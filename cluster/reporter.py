@@ -13,7 +13,7 @@ import math
 import time
 from typing import Any
 
-from cluster.status import StatusStore, WorkerStatus, rss_bytes
+from core.runtime.worker_status import StatusStore, WorkerStatus, rss_bytes
 
 log = logging.getLogger(__name__)
 

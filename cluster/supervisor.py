@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cluster.planning import Cluster, ShardPlan
-from cluster.ranges import compact
-from cluster.status import WorkerStatus, make_store
+from core.runtime.cluster_ranges import compact
 from core.runtime.config import Settings
+from core.runtime.worker_status import WorkerStatus, make_store
 
 log = logging.getLogger(__name__)
 

@@ -26,17 +26,17 @@ import setproctitle
 
 from cluster.identify import close_quietly, make_limiter
 from cluster.planning import Cluster
-from cluster.ranges import parse_clusters
 from cluster.reporter import StatusReporter
-from cluster.status import WorkerStatus, make_store
 from cluster.worker_bot import WorkerBot
 from core.db.database import close_database
 from core.plugins.manager import PluginError
 from core.runtime import log_context
 from core.runtime.assembly import Runtime
 from core.runtime.bounded_run import exit_bounded, run_bounded
+from core.runtime.cluster_ranges import parse_clusters
 from core.runtime.config import ConfigError
 from core.runtime.logging_setup import setup_logging
+from core.runtime.worker_status import WorkerStatus, make_store
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cluster.ranges import compact
-from cluster.status import WorkerStatus, read_statuses
 from core.cli.common import CliError, load_runtime, pass_options
+from core.runtime.cluster_ranges import compact
+from core.runtime.worker_status import WorkerStatus, read_statuses
 
 
 def _age(seconds: float) -> str:

@@ -2,12 +2,13 @@
 
 They are declared here, beside the hookspecs, so a plugin author reads the whole contract
 in two files. The engines that consume them (scheduler, maintenance) live in their own
-modules.
+modules. The dashboard's types (panels, pages, list actions) are in
+:mod:`core.plugins.web_contracts` and importable from here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +17,28 @@ from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+
+from core.plugins.web_contracts import (
+    FIELD_KINDS,
+    Apply,
+    GuildChoices,
+    GuildRequest,
+    ListRow,
+    PageRequest,
+    PanelField,
+    PanelList,
+    PublicPage,
+    ServerFields,
+    WebPage,
+    WebPanel,
+)
+
+__all__ = [
+    "FIELD_KINDS", "Apply", "GuildChoices", "GuildRequest", "IntegrityCheck", "ListRow",
+    "MaintenanceContext", "PageRequest", "PanelField", "PanelList", "PublicPage",
+    "RetentionKind", "RetentionPolicy", "Schedule", "ServerFields", "TimerSource", "WebPage",
+    "WebPanel",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,100 +203,3 @@ class IntegrityCheck:
 
     name: str
     run: Callable[[], Awaitable[list[str]]]
-
-
-FIELD_KINDS = ("number", "text", "textarea", "channel", "choice")
-
-
-@dataclass(frozen=True, slots=True)
-class PanelField:
-    """One input of a :class:`WebPanel` form.
-
-    ``kind`` says how the dashboard shows and reads it: ``"number"`` (a whole number,
-    handed to ``save`` as an ``int``), ``"text"`` / ``"textarea"`` (a stripped ``str``),
-    ``"channel"`` (a text channel of the guild: an ``int`` id, ``None`` when left empty;
-    core refuses a channel of another server), ``"choice"`` (one of ``choices``, each a
-    ``(value, label)`` pair; the ``str`` value).
-    """
-
-    name: str
-    label: str
-    kind: str = "number"
-    choices: tuple[tuple[str, str], ...] = ()
-    max_length: int = 2000
-
-    def __post_init__(self) -> None:
-        if self.kind not in FIELD_KINDS:
-            raise ValueError(f"field {self.name!r}: kind must be one of {', '.join(FIELD_KINDS)}")
-        if self.kind == "choice" and not self.choices:
-            raise ValueError(f"field {self.name!r}: a choice field needs choices")
-
-
-@dataclass(frozen=True, slots=True)
-class WebPanel:
-    """A plugin's section of a guild's settings page on the dashboard.
-
-    The form posts to ``/dashboard/<guild>/<name>``. Core checks the admin's permission
-    and the CSRF token, reads the fields (a malformed number or a foreign channel is
-    refused before ``save`` runs), then awaits ``save(guild_id, values, actor_id)``: it
-    must validate through the plugin's own service function (the one its slash command
-    uses), write nothing and raise ``ValueError`` with a clear message on bad input (the
-    page shows it with a 400), and record audit rows
-    (``core.services.audit.record_change(..., source="web")``) for what it changed.
-
-    Attributes:
-        name: URL part and form id: lowercase letters, digits and ``_``; not one of the
-            dashboard's own pages (``general``, ``plugins``, ``leveling``, ``commands``).
-        title: the section heading.
-        fields: the form's inputs, in order.
-        load: coroutine ``load(guild_id) -> {field name: current value}``.
-        save: coroutine ``save(guild_id, values, actor_id)``.
-        fixed: read-only values shown beside the form (settings that are the same in
-            every server, from ``config.toml``).
-    """
-
-    name: str
-    title: str
-    fields: tuple[PanelField, ...]
-    load: Callable[[int], Awaitable[dict[str, Any]]]
-    save: Callable[[int, dict[str, Any], int], Awaitable[None]]
-    fixed: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    """What a :class:`PublicPage` is rendered for: the guild, the query and the viewer.
-
-    Attributes:
-        guild_id: the guild of the URL (its public pages are on, the plugin is enabled).
-        query: the URL's query parameters (user input: validate before use).
-        viewer_id: the logged-in Discord user's id, ``None`` for a visitor.
-    """
-
-    guild_id: int
-    query: Mapping[str, str]
-    viewer_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PublicPage:
-    """A plugin's public page of a guild on the dashboard: ``/g/<guild_id>/<slug>``.
-
-    Core keeps the layout (heading, a navigation link per page) and answers the same 404
-    as for an unknown guild while the guild's public pages are off or the plugin is
-    disabled there. Otherwise it awaits ``render(request)`` for the template's variables
-    and renders ``template`` (Jinja source of the page body, autoescaped; it may import
-    the dashboard's ``macros.html``; ``guild_id`` and ``guild_name`` are always set).
-    ``render`` raises ``ValueError`` with a clear message for a malformed query (a 400).
-
-    Attributes:
-        slug: URL part: lowercase letters, digits and ``-``, unique over all plugins.
-        title: the navigation link's text and the page heading.
-        template: Jinja source of the page body.
-        render: coroutine ``render(request) -> {variable: value}``.
-    """
-
-    slug: str
-    title: str
-    template: str
-    render: Callable[[PageRequest], Awaitable[dict[str, Any]]]

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
         IntegrityCheck,
         PublicPage,
         RetentionPolicy,
+        ServerFields,
         TimerSource,
+        WebPage,
         WebPanel,
     )
     from core.runtime.config import Settings
@@ -183,8 +185,31 @@ def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
 
     Called once when the dashboard application is created (``guildhall web``), with the
     whole configuration (read this plugin's defaults from ``settings.plugins.section``).
-    Each panel's form is shown to the guild's admins only and saved through the panel's
-    ``save``, which calls the plugin's own service. See :class:`core.plugins.contracts.WebPanel`.
+    Each panel (a form, lists with add and remove actions, or both) is shown to the guild's
+    admins only and saved through the panel's ``save`` or the list's ``add``/``remove``,
+    which call the plugin's own service. See :class:`core.plugins.contracts.WebPanel` and
+    :class:`core.plugins.contracts.PanelList`.
+    """
+
+
+@hookspec
+def guildhall_web_pages(settings: Settings) -> list[WebPage]:
+    """Return this plugin's own admin pages of a guild (``/dashboard/<guild>/<name>``).
+
+    For what does not fit a settings panel (a long list with paging, several forms per
+    row). Called once when the dashboard application is created, with the whole
+    configuration. Core shows a tab per page, checks the admin's permission and the CSRF
+    token, and renders the page's template. See :class:`core.plugins.contracts.WebPage`.
+    """
+
+
+@hookspec
+def guildhall_web_server_fields(settings: Settings) -> list[ServerFields]:
+    """Return inputs this plugin adds to the "Server" form of a guild's settings page.
+
+    Called once when the dashboard application is created. Core validates every
+    contributor's fields before it writes anything of the form, then saves its own and
+    the plugins'. See :class:`core.plugins.contracts.ServerFields`.
     """
 
 

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from cluster.settings import ClusterSettings
+from core.runtime.cluster_settings import ClusterSettings
 from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 

@@ -93,8 +93,15 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
 
 def create_app(runtime: Runtime) -> web.Application:
     """The dashboard application for ``runtime`` (the ORM must be open while it serves)."""
-    from core.web import admin, admin_commands, admin_panels, login, public, public_pages, status
-    from core.web.panels import PANELS, collect
+    from core.web import admin, admin_panels, login, public, public_pages, status
+    from core.web.panels import (
+        PAGES,
+        PANELS,
+        SERVER_FIELDS,
+        collect,
+        collect_pages,
+        collect_server_fields,
+    )
 
     settings = runtime.settings
     app = web.Application(middlewares=[forwarded, session_and_errors])
@@ -109,11 +116,13 @@ def create_app(runtime: Runtime) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
     )
-    app[public_pages.PUBLIC_PAGES] = public_pages.collect(
-        runtime.plugins, settings, aiohttp_jinja2.get_env(app))
+    env = aiohttp_jinja2.get_env(app)
+    app[public_pages.PUBLIC_PAGES] = public_pages.collect(runtime.plugins, settings, env)
+    app[PAGES] = collect_pages(runtime.plugins, settings, app[PANELS], env)
+    app[SERVER_FIELDS] = collect_server_fields(runtime.plugins, settings)
     app.router.add_static("/static", HERE / "static", name="static")
     app.router.add_get("/", public.index)
-    for module in (login, public, admin, admin_commands, status, admin_panels, public_pages):
+    for module in (login, public, admin, status, admin_panels, public_pages):
         app.router.add_routes(module.routes)
 
     async def close_api(_: web.Application) -> None:

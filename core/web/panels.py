@@ -1,6 +1,8 @@
-"""Plugin panels of the settings page, contributed through ``guildhall_web_panels``.
+"""Plugin panels of the settings page (``guildhall_web_panels``), plugin pages
+(``guildhall_web_pages``) and fields of the Server form (``guildhall_web_server_fields``).
 
-:func:`collect` asks every enabled plugin once, when the application is created;
+:func:`collect`, :func:`collect_pages` and :func:`collect_server_fields` ask every enabled
+plugin once, when the application is created;
 :func:`read_form` turns a posted form into the typed values a panel's ``save`` receives
 (refusing a malformed number or another server's channel before the plugin is called).
 :func:`overrides_panel` builds the panel of a plugin's :class:`GuildOverrides`.
@@ -13,9 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from aiohttp import web
 
-from core.plugins.contracts import PanelField, WebPanel
+from core.plugins.contracts import PanelField, ServerFields, WebPage, WebPanel
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 from core.services.guild_overrides import GuildOverrides
@@ -23,7 +26,7 @@ from core.web.guild_objects import GuildObjects
 from core.web.params import bounded
 
 log = logging.getLogger(__name__)
-RESERVED = frozenset({"general", "plugins", "leveling", "commands"})
+RESERVED = frozenset({"general", "plugins"})
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -35,23 +38,79 @@ class PluginPanel:
     panel: WebPanel
 
 
+@dataclass(frozen=True)
+class PluginWebPage:
+    """An admin page, the plugin that contributed it and its compiled template."""
+
+    plugin: str
+    page: WebPage
+    template: jinja2.Template
+
+
 PANELS = web.AppKey("guildhall_web_panels", dict)
+PAGES = web.AppKey("guildhall_web_pages", dict)
+SERVER_FIELDS = web.AppKey("guildhall_web_server_fields", list)
+
+
+def _answers(plugins: PluginManager, hook: str, settings: Settings) -> list[tuple[str, Any]]:
+    """The hook's answers in ``[plugins] enabled`` order (the page follows the config)."""
+    order = {name: i for i, name in enumerate(plugins.enabled)}
+    answers = plugins.call(hook, settings=settings)
+    return sorted(answers, key=lambda answer: order.get(answer[0], 0))
+
+
+def _named(plugins: PluginManager, hook: str, kind: type, settings: Settings,
+           taken: set[str]) -> dict[str, tuple[str, Any]]:
+    """``kind`` items of the hook by name; a bad or taken name is logged and skipped."""
+    found: dict[str, tuple[str, Any]] = {}
+    for plugin, items in _answers(plugins, hook, settings):
+        for item in items:
+            if not isinstance(item, kind) or not _NAME.match(item.name):
+                log.error("plugin %r: skipped a web %s without a valid name", plugin,
+                          kind.__name__)
+            elif item.name in RESERVED or item.name in found or item.name in taken:
+                log.error("plugin %r: web page name %r is already taken", plugin, item.name)
+            else:
+                found[item.name] = (plugin, item)
+    return found
 
 
 def collect(plugins: PluginManager, settings: Settings) -> dict[str, PluginPanel]:
     """Every enabled plugin's panels by name, in ``[plugins] enabled`` order; a bad or
     taken name is logged and skipped (the first plugin keeps it)."""
-    found: dict[str, PluginPanel] = {}
-    order = {name: i for i, name in enumerate(plugins.enabled)}  # the page follows [plugins]
-    answers = plugins.call("guildhall_web_panels", settings=settings)
-    for plugin, panels in sorted(answers, key=lambda answer: order.get(answer[0], 0)):
-        for panel in panels:
-            if not isinstance(panel, WebPanel) or not _NAME.match(panel.name):
-                log.error("plugin %r: skipped a web panel without a valid name", plugin)
-            elif panel.name in RESERVED or panel.name in found:
-                log.error("plugin %r: web panel name %r is already taken", plugin, panel.name)
-            else:
-                found[panel.name] = PluginPanel(plugin, panel)
+    found = _named(plugins, "guildhall_web_panels", WebPanel, settings, set())
+    return {name: PluginPanel(plugin, panel) for name, (plugin, panel) in found.items()}
+
+
+def collect_pages(
+    plugins: PluginManager, settings: Settings, panels: dict[str, PluginPanel],
+    env: jinja2.Environment,
+) -> dict[str, PluginWebPage]:
+    """Every enabled plugin's admin pages by name (a panel's name is taken); a page with
+    a broken template is logged and skipped."""
+    pages: dict[str, PluginWebPage] = {}
+    found = _named(plugins, "guildhall_web_pages", WebPage, settings, set(panels))
+    for name, (plugin, page) in found.items():
+        try:
+            pages[name] = PluginWebPage(plugin, page, env.from_string(page.template))
+        except jinja2.TemplateSyntaxError:
+            log.exception("plugin %r: web page %r has a broken template", plugin, name)
+    return pages
+
+
+def collect_server_fields(plugins: PluginManager, settings: Settings) -> list[ServerFields]:
+    """Every enabled plugin's fields of the Server form; a field name taken by core or
+    an earlier plugin is logged and its contributor skipped."""
+    taken = {"csrf", "prefix", "public_pages"}
+    found: list[ServerFields] = []
+    for plugin, items in _answers(plugins, "guildhall_web_server_fields", settings):
+        for item in items:
+            names = {f.name for f in getattr(item, "fields", ())}
+            if not isinstance(item, ServerFields) or names & taken:
+                log.error("plugin %r: skipped server fields with a taken name", plugin)
+                continue
+            taken |= names
+            found.append(item)
     return found
 
 
@@ -73,6 +132,8 @@ def read_form(panel: WebPanel, form: Any, objects: GuildObjects) -> dict[str, An
             values[spec.name] = _number(raw, spec)
         elif spec.kind == "channel":
             values[spec.name] = objects.channel(raw)
+        elif spec.kind == "role":
+            values[spec.name] = objects.role_of(raw)
         elif spec.kind == "choice" and raw not in {value for value, _ in spec.choices}:
             raise ValueError(f"{spec.label}: choose one of the options")
         else:

@@ -9,6 +9,8 @@ message; form readers turn ``None`` into a ``ValueError`` naming the field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 MAX_SNOWFLAKE = 2**63 - 1
@@ -48,12 +50,21 @@ def path_snowflake(request: web.Request, name: str) -> int:
     return value
 
 
-def query_page(request: web.Request, name: str = "page", maximum: int = 100_000) -> int:
-    """``?page=`` as ``1..maximum`` (1 when absent; 400 when it is not such a number)."""
-    raw = request.query.get(name)
+def page_number(query: Mapping[str, str], name: str = "page", maximum: int = 100_000) -> int:
+    """``?page=`` as ``1..maximum`` (1 when absent; ``ValueError`` when it is not such a
+    number)."""
+    raw = query.get(name)
     if raw is None or raw == "":
         return 1
     value = bounded(raw, 1, maximum)
     if value is None:
-        raise web.HTTPBadRequest(text=f"The page number must be between 1 and {maximum:,}.")
+        raise ValueError(f"The page number must be between 1 and {maximum:,}.")
     return value
+
+
+def query_page(request: web.Request, name: str = "page", maximum: int = 100_000) -> int:
+    """``?page=`` as ``1..maximum`` (1 when absent; 400 when it is not such a number)."""
+    try:
+        return page_number(request.query, name, maximum)
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from cluster.status import read_statuses
 from core.backup.files import newest_verified
 from core.db.models import MaintenanceRun, WebSession
+from core.runtime.worker_status import read_statuses
 from core.web.app import SESSION, render
 from core.web.context import WebContext, ctx
 from core.web.discord_api import DiscordApiError

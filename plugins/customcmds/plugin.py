@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.plugins.base import TablePlugin
+from core.plugins.contracts import WebPage
 from core.plugins.hookspecs import hookimpl
+from core.runtime.config import Settings
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:
@@ -57,6 +59,13 @@ class CustomCommandsPlugin(TablePlugin):
         """Write buffered use counts of every bot in this process."""
         for cog in list(self._cogs):
             await cog.flush()
+
+    @hookimpl
+    def guildhall_web_pages(self, settings: Settings) -> list[WebPage]:
+        """The "Custom commands" page of the dashboard."""
+        from plugins.customcmds.web import pages
+
+        return pages(settings)
 
 
 plugin = CustomCommandsPlugin()

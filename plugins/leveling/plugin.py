@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.plugins.base import TablePlugin
-from core.plugins.contracts import PublicPage
+from core.plugins.contracts import PublicPage, WebPanel
 from core.plugins.hookspecs import hookimpl
 from core.runtime.config import Settings
 from plugins.leveling.settings import LevelingSettings
@@ -84,6 +84,13 @@ class LevelingPlugin(TablePlugin):
         from plugins.leveling.web import public_pages
 
         return public_pages(settings)
+
+    @hookimpl
+    def guildhall_web_panels(self, settings: Settings) -> list[WebPanel]:
+        """The "Leveling" panel of the settings page: channels without XP, role rewards."""
+        from plugins.leveling.web_panel import panels
+
+        return panels(settings)
 
 
 plugin = LevelingPlugin()

@@ -1,8 +1,8 @@
 """The public leaderboard of a guild (``/g/<guild_id>/leaderboard``) on the dashboard.
 
-100 members per page by XP in keyset pages (:mod:`core.web.board_data`), a jump to a
-member (``?member=ID``, or ``?me=1`` for the logged-in viewer) and, while the economy
-plugin is enabled for the guild, its richest members beside the board.
+100 members per page by XP in keyset pages (:mod:`plugins.leveling.board_data`), a jump
+to a member (``?member=ID``, or ``?me=1`` for the logged-in viewer) and, while the
+economy plugin is enabled for the guild, its richest members beside the board.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from core.db.models import User
 from core.plugins.contracts import PageRequest, PublicPage
 from core.runtime.config import Settings
 from core.services import plugin_switches
-from core.web import board_data
-from core.web.board_data import Cursor
 from core.web.params import snowflake
+from plugins.leveling import board_data
+from plugins.leveling.board_data import Cursor
 
 RICHEST = 10
 

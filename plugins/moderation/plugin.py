@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.plugins.base import TablePlugin
-from core.plugins.contracts import IntegrityCheck, RetentionPolicy, TimerSource, WebPanel
+from core.plugins.contracts import (
+    IntegrityCheck,
+    RetentionPolicy,
+    ServerFields,
+    TimerSource,
+    WebPanel,
+)
 from core.plugins.hookspecs import hookimpl
 from core.runtime.config import Settings
 from plugins.moderation import maintenance, timers
@@ -83,6 +89,13 @@ class ModerationPlugin(TablePlugin):
         from plugins.moderation.web import panels
 
         return panels(settings)
+
+    @hookimpl
+    def guildhall_web_server_fields(self) -> list[ServerFields]:
+        """The log channel and mute role, in the dashboard's Server form."""
+        from plugins.moderation.web_server import server_fields
+
+        return server_fields()
 
 
 plugin = ModerationPlugin()

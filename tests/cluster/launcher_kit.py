@@ -16,9 +16,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from cluster.settings import ClusterSettings
-from cluster.status import WorkerStatus, read_statuses
+from core.runtime.cluster_settings import ClusterSettings
 from core.runtime.config import Settings
+from core.runtime.worker_status import WorkerStatus, read_statuses
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 

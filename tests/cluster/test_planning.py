@@ -14,8 +14,8 @@ from cluster.planning import (
     make_plan,
     split_clusters,
 )
-from cluster.ranges import compact, parse_clusters
-from cluster.settings import ClusterSettings
+from core.runtime.cluster_ranges import compact, parse_clusters
+from core.runtime.cluster_settings import ClusterSettings
 from core.testing.double import DiscordDouble
 
 

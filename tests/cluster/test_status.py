@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from cluster.reporter import StatusReporter
-from cluster.status import FileStatusStore, WorkerStatus, make_store, read_statuses
+from core.runtime.worker_status import (
+    FileStatusStore,
+    WorkerStatus,
+    make_store,
+    read_statuses,
+)
 from core.testing.pytest_plugin import make_settings
 from tests.helpers import guildhall
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from cluster.planning import ShardPlan, split_clusters
-from cluster.settings import ClusterSettings
+from core.runtime.cluster_settings import ClusterSettings
 from core.runtime.config import Settings
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.isolation import sandbox_namespace, worker_environment

@@ -42,6 +42,8 @@ def general(role: Role, prefix: str = "!") -> dict[str, str]:
     return {"prefix": prefix, "log_channel_id": "", "mute_role_id": str(role.id)}
 
 
+
+
 async def test_role_fields_follow_the_role_rule(web_env: WebEnv) -> None:
     d, g = web_env.double, web_env.demo.guild
     plain = d.create_role(g, "Regular", position=1)

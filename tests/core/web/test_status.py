@@ -6,9 +6,9 @@ import time
 
 from tortoise import timezone
 
-from cluster.status import WorkerStatus, make_store
 from core.backup.service import create_backup
 from core.db.models import MaintenanceRun
+from core.runtime.worker_status import WorkerStatus, make_store
 from tests.core.web.conftest import STATUS_TOKEN
 from tests.core.web.support import WebEnv
 

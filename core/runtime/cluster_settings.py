@@ -1,6 +1,7 @@
 """``[cluster]``: shard plan, machine slice, identify limits, supervision and status.
 
-Kept free of ``core`` imports so ``core.runtime.config`` can include it as a section.
+A section of :class:`core.runtime.config.Settings`, read by the launcher and workers
+(``cluster/``), ``guildhall status`` and the dashboard.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cluster.ranges import parse_clusters
+from core.runtime.cluster_ranges import parse_clusters
 
 
 class ClusterSettings(BaseModel):
