@@ -80,7 +80,7 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
     await runtime.open_database()
     coordination = runtime.coordination
     limiter = make_limiter(settings, buckets, coordination)
-    store = make_store(settings)
+    store = make_store(settings, coordination)
     status = WorkerStatus(
         cluster=cluster.index, shard_ids=list(cluster.shard_ids), shard_count=shard_count,
         host=socket.gethostname(), pid=os.getpid(), started_at=time.time(),
