@@ -81,14 +81,16 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await runtime.open_database()
-    limiter = make_limiter(settings, buckets)
-    store = make_store(settings)
+    coordination = runtime.coordination
+    limiter = make_limiter(settings, buckets, coordination)
+    store = make_store(settings, coordination)
     status = WorkerStatus(
         cluster=cluster.index, shard_ids=list(cluster.shard_ids), shard_count=shard_count,
         host=socket.gethostname(), pid=os.getpid(), started_at=time.time(),
     )
     bot = WorkerBot(
-        settings, runtime.plugins, limiter=limiter, cluster_index=cluster.index,
+        settings, runtime.plugins, coordination=coordination, limiter=limiter,
+        cluster_index=cluster.index,
         shard_ids=list(cluster.shard_ids), shard_count=shard_count,
         guild_ready_timeout=settings.cluster.guild_ready_timeout_seconds,
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cluster.identify import IdentifyLimiter
 from core.bot.guildhall_bot import GuildhallBot
+from core.coordination.identify import IdentifyLimiter
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 

@@ -16,7 +16,7 @@ from core.bot.cogs import core_cogs
 from core.bot.dispatch import BatchedDispatch
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
-from core.coordination import bus
+from core.coordination import Coordination, bus, coordination_for
 from core.leader.duties import LeaderDuties
 from core.metrics import flush_timer
 from core.plugins.gate import guard_cog, install_checks
@@ -51,11 +51,15 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self,
         settings: Settings,
         plugins: PluginManager,
+        *,
+        coordination: Coordination | None = None,
         **options: Any,
     ) -> None:
         point_disnake_at(settings.discord.api_base)
         self.settings = settings
         self.plugins = plugins
+        # the deployment's lease, bus and wake-ups backend (chosen from settings if not given)
+        self.coordination = coordination or coordination_for(settings)
         self.gateway_events: Counter[str] = Counter()  # by type, counted by BatchedDispatch
         self.guild_configs = GuildConfigService(
             settings.bot.default_prefix, settings.bot.guild_config_cache_size
@@ -101,7 +105,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         """Start the message bus, the periodic flush and the leader candidacy, then connect."""
         if self.bus is None:
-            self.bus = bus.bus_for(self.settings)
+            self.bus = self.coordination.make_bus()
             self.guild_configs.listen(self.bus)
             privacy_bus.listen(self.bus, self)
             await self.bus.start()
@@ -110,7 +114,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         interval = self.settings.bot.activity_flush_seconds
         self._flush_task = asyncio.create_task(self._flush_every(interval), name="flush")
         if self.settings.leader.duties and self.leader is None:
-            self.leader = LeaderDuties(self.settings, self.plugins, bot=self)
+            self.leader = LeaderDuties(
+                self.settings, self.plugins, bot=self, coordination=self.coordination
+            )
             await self.leader.start()
         await super().start(token, reconnect=reconnect)
 

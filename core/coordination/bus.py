@@ -1,8 +1,9 @@
 """The message bus between workers: every process of a deployment, on every machine.
 
 ``publish(topic, payload)`` sends a small JSON object to every process; each process runs
-the handlers it subscribed to ``topic``. One interface, :class:`Bus`, one backend per
-deployment shape (chosen by :func:`bus_for`, like :mod:`core.coordination.wakeups`):
+the handlers it subscribed to ``topic``. One interface, :class:`Bus`, one implementation
+per coordination engine (made by the deployment's backend,
+:meth:`core.coordination.Coordination.make_bus`):
 
 - :class:`RedisBus`: Redis pub/sub, when ``[redis] url`` is set (many machines).
 - :class:`PostgresBus`: ``LISTEN``/``NOTIFY`` on the database, for PostgreSQL without
@@ -24,8 +25,9 @@ Delivery contract:
   limit is 8000 bytes); anything else is a ``TypeError``/``ValueError`` from
   :meth:`Bus.publish`. Transport failures are logged, never raised.
 
-A process installs its bus once (the bot does it in ``GuildhallBot.start``); code anywhere
-then calls the module-level :func:`publish`, which never raises. Without an installed bus
+The bus belongs to its owner (``GuildhallBot.bus``, the dashboard's handle), which also
+installs it as this process's bus for code that has no owner at hand (plugin services):
+they call the module-level :func:`publish`, which never raises. Without an installed bus
 messages reach only this process (:func:`current` is then a process-local bus).
 """
 
@@ -50,8 +52,6 @@ from core.coordination.transport import (
     RedisChannel,
     short_socket_path,
 )
-from core.db.database import sqlite_path
-from core.runtime.config import Settings
 from core.runtime.stopping import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -286,21 +286,6 @@ class SocketBus(Bus):
         if self._sender is not None:
             self._sender.close()
             self._sender = None
-
-
-def bus_for(settings: Settings) -> Bus:
-    """The backend of this deployment: Redis, else PostgreSQL, else SQLite sockets, else
-    (``:memory:``) this process only. Not started: call :meth:`Bus.start`."""
-    redis_url = settings.redis.url.get_secret_value()
-    if redis_url:
-        return RedisBus(redis_url, f"{settings.leader.key}:bus")
-    db_url = settings.database.url.get_secret_value()
-    if settings.database.dialect == "postgres":
-        return PostgresBus(db_url)
-    database_file = sqlite_path(db_url)
-    if str(database_file) == ":memory:":
-        return LocalBus()
-    return SocketBus(bus_directory_for(database_file))
 
 
 _local = LocalBus()

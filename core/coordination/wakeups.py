@@ -1,6 +1,8 @@
 """Wake-ups: any process tells the leader's scheduler "a row falls due at T".
 
-One small interface, :class:`Wakeups`, with one backend per deployment shape:
+One small interface, :class:`Wakeups`, with one implementation per coordination engine
+(made by the deployment's backend, :meth:`core.coordination.Coordination.make_wakeups`;
+it travels on the same engine as the bus, on a channel of its own):
 
 - :class:`RedisWakeups`: Redis pub/sub, when ``[redis] url`` is set (many machines).
 - :class:`PostgresWakeups`: ``LISTEN``/``NOTIFY`` on the database, for PostgreSQL
@@ -13,8 +15,9 @@ A wake-up is only a hint: rows are durable and the scheduler re-checks the datab
 least every ``safety_recheck_seconds``, so a lost message delays a timer, never loses it.
 ``notify_created`` therefore never raises; it logs and carries on.
 
-A process calls :func:`install` once at start-up with :func:`wakeups_for` ``(settings)``;
-code that inserts a timer row then calls the module-level :func:`notify_created`.
+The channel belongs to the process's :class:`~core.leader.duties.LeaderDuties`, which
+hands it to the scheduler and installs it for code that has no owner at hand: code that
+inserts a timer row calls the module-level :func:`notify_created`.
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ from core.coordination.transport import (
     RedisChannel,
     short_socket_path,
 )
-from core.db.database import sqlite_path
-from core.runtime.config import Settings
 
 log = logging.getLogger(__name__)
 WakeCallback = Callable[[datetime], None]
@@ -229,20 +230,6 @@ class PostgresWakeups(Wakeups):
 
     async def _stop(self) -> None:
         await self._pg.stop_listening()
-
-
-def wakeups_for(settings: Settings) -> Wakeups:
-    """The backend this deployment uses: Redis, else PostgreSQL, else the SQLite socket."""
-    redis_url = settings.redis.url.get_secret_value()
-    if redis_url:
-        return RedisWakeups(redis_url, f"{settings.leader.key}:wakeup")
-    db_url = settings.database.url.get_secret_value()
-    if settings.database.dialect == "postgres":
-        return PostgresWakeups(db_url)
-    database_file = sqlite_path(db_url)
-    if str(database_file) == ":memory:":
-        return LocalWakeups()
-    return SocketWakeups(socket_path_for(database_file))
 
 
 _installed: Wakeups | None = None

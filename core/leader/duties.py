@@ -22,7 +22,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from core.backup.service import run_backup_loop
-from core.coordination import wakeups
+from core.coordination import Coordination, coordination_for, wakeups
 from core.leader.election import LeaderElector, Term, make_elector
 from core.maintenance.engine import MaintenanceEngine
 from core.plugins.manager import PluginManager
@@ -42,7 +42,11 @@ def default_identity() -> str:
 
 
 class LeaderDuties:
-    """Campaigns for the lease and, while leader, runs timers, maintenance and backups."""
+    """Campaigns for the lease and, while leader, runs timers, maintenance and backups.
+
+    The lease and the wake-up channel come from ``coordination`` (the owner's backend;
+    chosen from ``settings`` when not given).
+    """
 
     def __init__(
         self,
@@ -50,12 +54,14 @@ class LeaderDuties:
         plugins: PluginManager,
         identity: str | None = None,
         bot: Any = None,
+        coordination: Coordination | None = None,
     ) -> None:
         self.settings = settings
+        self.coordination = coordination or coordination_for(settings)
         self.bot = bot
         self.plugins = plugins
         self.identity = identity or default_identity()
-        self.wakeups = wakeups.wakeups_for(settings)
+        self.wakeups = self.coordination.make_wakeups()
         self.scheduler: Scheduler | None = None
         self.elector: LeaderElector | None = None
         self._task: asyncio.Task[None] | None = None
@@ -73,7 +79,7 @@ class LeaderDuties:
             self.scheduler = Scheduler(
                 timer_sources(self.plugins, self.bot), self.settings.scheduler, self.wakeups
             )
-        self.elector = make_elector(self.settings, self.identity)
+        self.elector = make_elector(self.coordination, self.identity)
         self._task = asyncio.create_task(self.elector.run(self._lead), name="leader-election")
 
     async def _lead(self, term: Term) -> None:

@@ -28,11 +28,10 @@ from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.coordination.backend import Coordination
 from core.coordination.lease import LeaseBackend
-from core.coordination.lease_file import FileLease, lock_path
-from core.coordination.lease_redis import RedisLease
 from core.leader.fencing import DEFAULT_FENCE, FencedOut, current_epoch, fenced
-from core.runtime.config import LeaderSettings, Settings
+from core.runtime.config import LeaderSettings
 from core.runtime.stopping import finish_within
 
 log = logging.getLogger(__name__)
@@ -292,16 +291,9 @@ class LeaderElector:
                 waiter.cancel()
 
 
-def make_backend(settings: Settings, identity: str) -> LeaseBackend:
-    """Redis when ``[redis] url`` is set, else the file lock next to the database."""
-    url = settings.redis.url.get_secret_value()
-    leader = settings.leader
-    if url:
-        return RedisLease(url, leader.key, leader.ttl_seconds, identity,
-                          op_timeout=min(leader.renew_seconds, 2.0))
-    return FileLease(lock_path(settings), poll_seconds=leader.renew_seconds)
-
-
-def make_elector(settings: Settings, identity: str) -> LeaderElector:
-    """The elector for this process (the ORM must be initialised: it claims the fence)."""
-    return LeaderElector(settings.leader, make_backend(settings, identity), identity)
+def make_elector(coordination: Coordination, identity: str) -> LeaderElector:
+    """The elector for this process on the deployment's lease (the ORM must be
+    initialised: it claims the fence)."""
+    return LeaderElector(
+        coordination.settings.leader, coordination.make_lease(identity), identity
+    )

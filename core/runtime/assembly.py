@@ -1,10 +1,12 @@
-"""One process's assembled parts: settings, plugins, database and migrations."""
+"""One process's assembled parts: settings, plugins, coordination, database and migrations."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from core.coordination import Coordination, coordination_for
 from core.db import migrations
 from core.db.database import close_database, init_database
 from core.plugins.manager import PROJECT_MIGRATIONS, PluginManager
@@ -28,6 +30,12 @@ class Runtime:
     def from_settings(cls, settings: Settings) -> Runtime:
         """Load the enabled plugins for already validated settings."""
         return cls(settings, PluginManager(settings).load())
+
+    @cached_property
+    def coordination(self) -> Coordination:
+        """The deployment's coordination backend (lease, identify, bus, wake-ups), chosen
+        once per runtime; its pieces are made, started and closed by their owners."""
+        return coordination_for(self.settings)
 
     @property
     def plugin_models(self) -> dict[str, str]:

@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 
+from core.coordination import Coordination, coordination_for
+from core.coordination.redis_backend import RedisCoordination
 from core.runtime.config import Settings
 
 STATES = ("starting", "ready", "stopping", "stopped", "failed")
@@ -157,12 +159,13 @@ def _parsed(values: list[Any]) -> list[WorkerStatus]:
     return sorted(found, key=lambda s: s.cluster)
 
 
-def make_store(settings: Settings) -> StatusStore:
-    """Redis when ``[redis] url`` is set, else the local status directory."""
+def make_store(settings: Settings, coordination: Coordination | None = None) -> StatusStore:
+    """Redis when the deployment coordinates through Redis (``[redis] url`` set), else the
+    local status directory."""
     cluster = settings.cluster
-    url = settings.redis.url.get_secret_value()
-    if url:
-        return RedisStatusStore(url, cluster.status_key, cluster.status_stale_seconds * 20)
+    chosen = coordination if coordination is not None else coordination_for(settings)
+    if isinstance(chosen, RedisCoordination):
+        return RedisStatusStore(chosen.url, cluster.status_key, cluster.status_stale_seconds * 20)
     return FileStatusStore(Path(cluster.status_directory))
 
 

@@ -66,8 +66,9 @@ async def serve_sandbox_dashboard(sandbox: Sandbox) -> SandboxDashboard:
         "client_id": str(double.application_id), "client_secret": SecretStr(CLIENT_SECRET),
     })})
     await GuildConfig.filter(guild_id=demo.guild.id).update(public_pages=True)
-    process_bus = bus.bus_for(settings)
+    runtime = Runtime(settings, sandbox.runtime.plugins)
+    process_bus = runtime.coordination.make_bus()
     await process_bus.start()
     bus.install(process_bus)
-    runner = await start_web(settings, Runtime(settings, sandbox.runtime.plugins))
+    runner = await start_web(settings, runtime)
     return SandboxDashboard(runner, process_bus, f"http://{host}:{port}", demo.guild.id)

@@ -60,7 +60,7 @@ async def open_dashboard(runtime: Runtime) -> Dashboard:
     launcher when ``[web] enabled = true``.
     """
     await runtime.open_database()
-    process_bus = bus.bus_for(runtime.settings)
+    process_bus = runtime.coordination.make_bus()
     await process_bus.start()
     bus.install(process_bus)
     try:

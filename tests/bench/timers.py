@@ -30,7 +30,7 @@ from pathlib import Path
 
 from disnake.ext import tasks
 
-from core.coordination.wakeups import wakeups_for
+from core.coordination import coordination_for
 from core.db.database import close_database
 from core.plugins.contracts import TimerSource
 from core.runtime.assembly import Runtime
@@ -113,7 +113,7 @@ async def run_scheduler(settings: Settings, tally: Tally, deadline: float) -> No
 
     source = TimerSource("bench.reminders", Reminder, "remind_at", {"completed": False},
                          handler, done_update={"completed": True})
-    wakeups = wakeups_for(settings)
+    wakeups = coordination_for(settings).make_wakeups()
     scheduler = Scheduler([source], SchedulerSettings(), wakeups)
 
     term = BenchTerm()

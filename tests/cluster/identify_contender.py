@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from cluster.identify import FileIdentifyLimiter, IdentifyLimiter, RedisIdentifyLimiter
+from core.coordination.identify import FileIdentifyLimiter, IdentifyLimiter, RedisIdentifyLimiter
 
 
 async def main(argv: list[str]) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster.identify import FileIdentifyLimiter, RedisIdentifyLimiter, lock_location, make_limiter
+from cluster.identify import make_limiter
+from core.coordination.identify import FileIdentifyLimiter, RedisIdentifyLimiter, lock_location
 from core.testing.pytest_plugin import make_settings
 from tests.helpers import ROOT
 

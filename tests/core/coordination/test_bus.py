@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.coordination import bus
+from core.coordination import bus, coordination_for
 from core.coordination.bus import (
     MAX_MESSAGE_BYTES,
     Bus,
@@ -22,7 +22,6 @@ from core.coordination.bus import (
     RedisBus,
     SocketBus,
     bus_directory_for,
-    bus_for,
 )
 from core.testing.bot_fixtures import eventually
 from tests.helpers import ROOT
@@ -200,7 +199,7 @@ def test_socket_directory_fits_socket_addresses(tmp_path: Path) -> None:
 
 
 async def test_the_deployment_bus_connects_two_caches(guildhall_db) -> None:
-    """bus_for: Redis on the PostgreSQL fixture (as in production); without Redis the
+    """make_bus: Redis on the PostgreSQL fixture (as in production); without Redis the
     database's own channel (NOTIFY, or the socket directory next to the SQLite file)."""
     with_redis = guildhall_db.settings
     without = with_redis.model_copy(deep=True)
@@ -208,7 +207,8 @@ async def test_the_deployment_bus_connects_two_caches(guildhall_db) -> None:
     expected = {"sqlite": [SocketBus, SocketBus], "postgres": [RedisBus, PostgresBus]}
     for settings, kind in zip((with_redis, without), expected[with_redis.database.dialect],
                               strict=True):
-        first, second, inbox = bus_for(settings), bus_for(settings), Inbox()
+        chosen = coordination_for(settings)
+        first, second, inbox = chosen.make_bus(), chosen.make_bus(), Inbox()
         assert isinstance(first, kind) and isinstance(second, kind)
         second.subscribe("cache", inbox)
         await first.start()
@@ -224,4 +224,5 @@ async def test_the_deployment_bus_connects_two_caches(guildhall_db) -> None:
 def test_memory_databases_get_a_local_bus() -> None:
     from core.testing.pytest_plugin import make_settings
 
-    assert isinstance(bus_for(make_settings("sqlite://:memory:", [])), LocalBus)
+    memory = coordination_for(make_settings("sqlite://:memory:", []))
+    assert isinstance(memory.make_bus(), LocalBus)

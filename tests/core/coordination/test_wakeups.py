@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.coordination import wakeups
+from core.coordination import coordination_for, wakeups
 from core.coordination.wakeups import (
     LocalWakeups,
     PostgresWakeups,
@@ -21,7 +21,6 @@ from core.coordination.wakeups import (
     SocketWakeups,
     decode_due,
     socket_path_for,
-    wakeups_for,
 )
 from tests.helpers import ROOT
 
@@ -126,7 +125,8 @@ async def test_the_deployment_backend_delivers_on_both_engines(guildhall_db) -> 
     """SQLite: the socket next to the file; PostgreSQL: NOTIFY through the open ORM pool."""
     settings = guildhall_db.settings.model_copy(deep=True)
     settings.redis.url = type(settings.redis.url)("")  # no Redis: the database's channel
-    listener, sender, inbox = wakeups_for(settings), wakeups_for(settings), Inbox()
+    chosen = coordination_for(settings)
+    listener, sender, inbox = chosen.make_wakeups(), chosen.make_wakeups(), Inbox()
     expected = SocketWakeups if settings.database.dialect == "sqlite" else (
         PostgresWakeups
     )
@@ -170,12 +170,13 @@ def test_backend_follows_the_deployment(tmp_path: Path) -> None:
     from core.testing.pytest_plugin import make_settings
 
     sqlite = make_settings(f"sqlite://{tmp_path}/g.db", [])
-    assert isinstance(wakeups_for(sqlite), SocketWakeups)
-    assert isinstance(wakeups_for(make_settings("sqlite://:memory:", [])), LocalWakeups)
+    assert isinstance(coordination_for(sqlite).make_wakeups(), SocketWakeups)
+    memory = coordination_for(make_settings("sqlite://:memory:", []))
+    assert isinstance(memory.make_wakeups(), LocalWakeups)
     postgres = make_settings("postgres://postgres@127.0.0.1:5432/g", [])
-    assert isinstance(wakeups_for(postgres), PostgresWakeups)
+    assert isinstance(coordination_for(postgres).make_wakeups(), PostgresWakeups)
     with_redis = make_settings("postgres://postgres@127.0.0.1:5432/g", [],
                                redis={"url": "redis://127.0.0.1:6379/0"})
-    chosen = wakeups_for(with_redis)
+    chosen = coordination_for(with_redis).make_wakeups()
     assert isinstance(chosen, RedisWakeups)
     assert chosen.channel == f"{with_redis.leader.key}:wakeup"

@@ -5,7 +5,7 @@ Run as ``python -m tests.core.coordination.wakeup_sender MODE ...``.
 ``socket PATH TS`` / ``redis URL CHANNEL TS`` / ``postgres DSN CHANNEL TS`` send one
 wake-up for POSIX time ``TS`` through that backend. ``insert SECONDS`` opens the database
 of the environment's settings (``DATABASE_URL``, ``REDIS_URL``...), inserts a reminder due
-in SECONDS, and calls ``notify_created`` through :func:`core.coordination.wakeups.wakeups_for`; it
+in SECONDS, and calls ``notify_created`` through :func:`core.coordination.coordination_for`; it
 prints ``<id> <due timestamp>``.
 """
 
@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.coordination import wakeups
+from core.coordination import coordination_for, wakeups
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import load_settings
@@ -31,7 +31,7 @@ async def _insert(seconds: float) -> None:
 
         due = datetime.now(UTC) + timedelta(seconds=seconds)
         row = await Reminder.create(user_id=5, channel_id=6, message="elsewhere", remind_at=due)
-        channel = wakeups.wakeups_for(settings)
+        channel = coordination_for(settings).make_wakeups()
         wakeups.install(channel)
         await wakeups.notify_created(due)
         await channel.close()

@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from core.coordination import coordination_for
 from core.db.database import close_database, init_database
 from core.db.models import MaintenanceRun
 from core.leader.election import Term, fenced_write, make_elector
@@ -54,7 +55,7 @@ class Candidate:
     def __init__(self, settings: Settings, identity: str, write_interval: float) -> None:
         self.identity = identity
         self.write_interval = write_interval
-        self.elector = make_elector(settings, identity)
+        self.elector = make_elector(coordination_for(settings), identity)
         self.last_term: Term | None = None
 
     async def lead(self, term: Term) -> None:

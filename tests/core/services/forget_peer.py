@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from core.bot.guildhall_bot import GuildhallBot
-from core.coordination import bus
+from core.coordination import bus, coordination_for
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import load_settings
@@ -37,7 +37,7 @@ async def main(mode: str, guild_id: int, user_ids: list[int]) -> None:
     runtime = Runtime.from_settings(settings)
     await runtime.open_database()
     bot = GuildhallBot(settings, runtime.plugins)
-    channel = bus.bus_for(settings) if mode == "listen" else None
+    channel = coordination_for(settings).make_bus() if mode == "listen" else None
     if channel is not None:
         privacy_bus.listen(channel, bot)
 

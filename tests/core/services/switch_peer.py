@@ -13,7 +13,7 @@ import asyncio
 import sys
 import time
 
-from core.coordination import bus
+from core.coordination import bus, coordination_for
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import load_settings
@@ -25,7 +25,7 @@ async def main(guild_id: int, plugin: str, enabled: bool, actor_id: int) -> None
     settings = load_settings()
     runtime = Runtime.from_settings(settings)
     await runtime.open_database()
-    channel = bus.bus_for(settings)
+    channel = coordination_for(settings).make_bus()
     await channel.start()
     bus.install(channel)
     try:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from core.coordination import bus
+from core.coordination import bus, coordination_for
 from core.db.models import GuildPluginSwitch, SettingsAudit
 from core.services import audit, plugin_switches
 from core.services.guild_config import GuildConfigService
@@ -105,7 +105,7 @@ async def test_guild_config_changes_reach_another_cache_through_the_bus(guildhal
     PostgreSQL run, the socket directory on SQLite), as two workers would be."""
     settings = guildhall_db.settings
     first, second = GuildConfigService(), GuildConfigService()
-    buses = [bus.bus_for(settings), bus.bus_for(settings)]
+    buses = [coordination_for(settings).make_bus(), coordination_for(settings).make_bus()]
     first.listen(buses[0])
     second.listen(buses[1])
     for each in buses:
@@ -129,7 +129,7 @@ async def test_a_switch_in_another_process_reaches_this_cache_within_a_second(
     guildhall_db,
 ) -> None:
     settings = guildhall_db.settings
-    mine, arrivals = bus.bus_for(settings), []
+    mine, arrivals = coordination_for(settings).make_bus(), []
     mine.subscribe(plugin_switches.TOPIC, lambda payload: arrivals.append(time.time()))
     await mine.start()
     bus.install(mine)

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from core.coordination import bus
+from core.coordination import bus, coordination_for
 from core.db.models import GuildMember, User
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
@@ -82,7 +82,7 @@ async def test_buffered_data_of_other_workers_never_recreates_a_deleted_user(
 
 async def deletion_holds_across_workers(settings: Settings, plugins: PluginManager) -> None:
     """Two peers on the bus of ``settings``; the deletion runs here; nothing comes back."""
-    mine = bus.bus_for(settings)
+    mine = coordination_for(settings).make_bus()
     await mine.start()
     bus.install(mine)
     env = peer_env(settings)

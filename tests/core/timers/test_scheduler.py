@@ -243,7 +243,7 @@ async def test_row_created_by_another_process_wakes_the_sleeping_scheduler(
 
     ``database``: the SQLite socket or PostgreSQL NOTIFY; ``redis``: pub/sub.
     """
-    from core.coordination.wakeups import wakeups_for
+    from core.coordination import coordination_for
     from core.timers.scheduler import Scheduler
     from tests.core.coordination.test_wakeups import ROOT
     from tests.core.timers.scheduler_kit import Running, Term, settings
@@ -264,7 +264,7 @@ async def test_row_created_by_another_process_wakes_the_sleeping_scheduler(
     await add_reminders([in_seconds(3600)])
     recorder = Recorder()
     scheduler = Scheduler([reminder_source(recorder)], settings(safety_recheck_seconds=30),
-                          wakeups_for(app_settings))
+                          coordination_for(app_settings).make_wakeups())
     async with Running(scheduler, Term(1)):
         await asyncio.sleep(0.5)  # asleep now, until the safety re-check in 30 s
         done = await asyncio.to_thread(
