@@ -54,7 +54,11 @@ def message_tasks() -> list[asyncio.Task]:
 async def first_message(bot: GuildhallBot, double: DiscordDouble, demo: DemoWorld,
                         probe: Probe) -> disnake.Message:
     await double.send_message(demo.general, demo.member, "hello")
-    await eventually(lambda: "hello" in probe.seen, timeout=10)
+    await eventually(lambda: "hello" in probe.seen, timeout=30)
+    # the first message's own listener task (plugins' database work) may still be running
+    # on a busy machine: the tests below count tasks, so start from none
+    await eventually(lambda: not message_tasks(), timeout=30,
+                     message="the first message's listeners never finished")
     return bot.cached_messages[-1]
 
 
