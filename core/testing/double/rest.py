@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import oauth, uploads
+from . import oauth, request_rules, uploads
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
@@ -186,6 +186,17 @@ async def _process(
         ):
             raise ApiError.unauthorized()
         else:
+            if double.config.validate_requests:
+                try:
+                    request_rules.check_request(
+                        request.method, route, rec.json, request.headers,
+                        multipart=request.content_type.startswith("multipart/"),
+                    )
+                except ApiError as exc:
+                    double.contract_violations.append(
+                        f"{request.method} {route}: {json.dumps(exc.errors)[:2000]}"
+                    )
+                    raise
             response = await handler(request)
     except ApiError as exc:
         response = json_response(exc.body(), exc.status)
