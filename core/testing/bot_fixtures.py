@@ -73,6 +73,17 @@ async def guildhall_double() -> AsyncIterator[DiscordDouble]:
     finally:
         await double.close()
         disnake.http.Route.BASE = previous
+    assert_contract_kept(double)
+
+
+def assert_contract_kept(double: DiscordDouble) -> None:
+    """Fail the test when the bot sent a request breaking Discord's contract (400/50035)."""
+    if double.contract_violations:
+        pytest.fail(
+            "requests breaking Discord's API contract (answered 400/50035):\n"
+            + "\n".join(double.contract_violations),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

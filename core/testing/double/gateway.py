@@ -26,6 +26,8 @@ from .sessions import Connection, IdentifyRecord, Session
 if TYPE_CHECKING:
     from .server import DiscordDouble
 
+API_VERSION = "10"
+DISCORD_HEARTBEAT_MS = 41_250
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
 GUILD_MODERATION = 1 << 2
@@ -48,6 +50,15 @@ _GUILD_EVENT_INTENTS = {
 _GUILDS_EVENTS = ("GUILD_", "CHANNEL_")
 
 
+def _decode(data: str | bytes) -> dict[str, Any] | None:
+    """A JSON object from a text or binary frame (Discord accepts both); None when malformed."""
+    try:
+        payload = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
 class Gateway:
     """Gateway state: sessions, identify bookkeeping and event routing to shards."""
 
@@ -68,22 +79,38 @@ class Gateway:
         compress = request.query.get("compress") == "zlib-stream"
         conn = Connection(ws, request, compress)
         self.connections.add(conn)
-        interval = self.double.config.heartbeat_interval_ms
-        conn.send({"op": 10, "d": {"heartbeat_interval": interval}, "s": None, "t": None})
+        if request.query.get("v", API_VERSION) != API_VERSION:
+            conn.close(4012, "Invalid API version.")
+        else:
+            interval = self.double.config.heartbeat_interval_ms
+            conn.send({"op": 10, "d": {"heartbeat_interval": interval}, "s": None, "t": None})
         try:
             async for msg in ws:
-                if msg.type is WSMsgType.TEXT:
-                    await self._on_payload(conn, json.loads(msg.data))
-                elif msg.type is WSMsgType.BINARY:
+                if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    continue
+                payload = _decode(msg.data)
+                if payload is None:
                     conn.close(4002, "Error while decoding payload.")
+                elif self._counts(payload) and conn.over_send_limit(time.monotonic()):
+                    conn.close(4008, "Rate limited.")
+                else:
+                    await self._on_payload(conn, payload)
         finally:
             self._detach(conn, ws.close_code)
         return ws
 
+    def _counts(self, payload: dict[str, Any]) -> bool:
+        """Whether a frame counts toward the 120/60 s limit: heartbeats do not when a test
+        shortened the interval below Discord's (they would be many times Discord's rate)."""
+        short = self.double.config.heartbeat_interval_ms < DISCORD_HEARTBEAT_MS
+        return not (short and payload.get("op") == 1)
+
     async def _on_payload(self, conn: Connection, payload: dict[str, Any]) -> None:
         op = payload.get("op")
         data = payload.get("d")
-        if op == 1:
+        if op in (3, 4, 8) and conn.session is None:
+            conn.close(4003, "Not authenticated.")
+        elif op == 1:
             conn.heartbeats += 1
             conn.send({"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
@@ -200,6 +227,9 @@ class Gateway:
             return
         session = self.sessions.get(str(data.get("session_id")))
         seq = data.get("seq") or 0
+        if session is not None and isinstance(seq, int) and seq > session.seq:
+            conn.close(4007, "Invalid seq.")  # a sequence number this session never sent
+            return
         if session is None or self._expired(session) or not self._can_replay(session, seq):
             conn.send({"op": 9, "d": False, "s": None, "t": None})
             return

@@ -20,6 +20,7 @@ from .payloads import (
     interaction_channel_json,
     interaction_member_json,
     message_json,
+    rest_message_json,
     user_json,
 )
 from .recording import Waiters
@@ -310,4 +311,4 @@ class InteractionStore:
 
     def _json(self, msg: Message) -> dict[str, Any]:
         guild = self.double.world.guilds.get(msg.guild_id) if msg.guild_id else None
-        return message_json(msg, guild)
+        return rest_message_json(msg, guild)

@@ -88,6 +88,54 @@ def _value(
     raise ValueError(f"option type {opt_type} is not supported by the double")
 
 
+class InvalidInvocation(ValueError):
+    """Option values Discord validates away before the bot ever sees the interaction."""
+
+
+def check_option(schema: dict[str, Any], value: Any, channels: dict[int, Channel]) -> None:
+    """Discord's checks of one option value: type, min/max value, min/max length, choices,
+    channel types. Raises :class:`InvalidInvocation` naming the broken rule."""
+    name, opt_type = schema["name"], int(schema["type"])
+
+    def refuse(rule: str) -> InvalidInvocation:
+        return InvalidInvocation(f"Discord would not send option {name!r}={value!r}: {rule}")
+
+    if opt_type == INTEGER and (
+        isinstance(value, bool) or not isinstance(value, int | str)
+        or not str(value).lstrip("-").isdigit()
+    ):
+        raise refuse("not an integer")
+    if opt_type == NUMBER and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise refuse("not a number")
+    if opt_type == BOOLEAN and not isinstance(value, bool):
+        raise refuse("not a boolean")
+    if opt_type == STRING and not isinstance(value, str):
+        raise refuse("not a string")
+    if opt_type in (INTEGER, NUMBER):
+        number = int(value) if opt_type == INTEGER else float(value)
+        if schema.get("min_value") is not None and number < schema["min_value"]:
+            raise refuse(f"below min_value {schema['min_value']}")
+        if schema.get("max_value") is not None and number > schema["max_value"]:
+            raise refuse(f"above max_value {schema['max_value']}")
+    if opt_type == STRING:
+        if len(value) < int(schema.get("min_length") or 0):
+            raise refuse(f"shorter than min_length {schema['min_length']}")
+        if schema.get("max_length") is not None and len(value) > schema["max_length"]:
+            raise refuse(f"longer than max_length {schema['max_length']}")
+        if len(value) > 6000:
+            raise refuse("longer than 6000 characters")
+    choices = schema.get("choices")
+    if choices and opt_type in (STRING, INTEGER, NUMBER):
+        allowed = [c["value"] for c in choices]
+        typed = value if opt_type == STRING else float(value)
+        if typed not in [a if opt_type == STRING else float(a) for a in allowed]:
+            raise refuse(f"not one of the choices {allowed}")
+    if opt_type == CHANNEL and schema.get("channel_types"):
+        chan = value if isinstance(value, Channel) else channels.get(int(value))
+        if chan is not None and chan.type not in schema["channel_types"]:
+            raise refuse(f"channel type {chan.type} not in {schema['channel_types']}")
+
+
 def build_options(
     schema: list[dict[str, Any]],
     values: dict[str, Any],
@@ -95,14 +143,20 @@ def build_options(
     users: dict[int, User],
     channels: dict[int, Channel],
     invoker: Member | None,
+    validate: bool = True,
 ) -> list[dict[str, Any]]:
-    """Turn ``{name: value}`` into interaction options typed by the command's schema."""
+    """Turn ``{name: value}`` into interaction options typed by the command's schema.
+
+    With ``validate`` (not while typing into an autocomplete), values Discord's client would
+    refuse to send raise :class:`InvalidInvocation` (see :func:`check_option`)."""
     by_name = {o["name"]: o for o in schema}
     out = []
     for name, value in values.items():
         if name not in by_name:
             raise ValueError(f"unknown option {name!r}; known: {sorted(by_name)}")
         opt_type = int(by_name[name]["type"])
+        if validate:
+            check_option(by_name[name], value, channels)
         out.append(
             {
                 "name": name,
@@ -124,6 +178,7 @@ def slash_data(
     users: dict[int, User],
     channels: dict[int, Channel],
     invoker: Member | None,
+    validate: bool = True,
 ) -> dict[str, Any]:
     """The ``data`` of a chat-input interaction for ``command`` and subcommand ``path``."""
     resolved = Resolved(guild)
@@ -142,7 +197,7 @@ def slash_data(
             raise ValueError(f"{command.name!r} has no subcommand {part!r}")
         wrappers.append({"name": part, "type": sub["type"]})
         schema = list(sub.get("options") or [])
-    options = build_options(schema, values, resolved, users, channels, invoker)
+    options = build_options(schema, values, resolved, users, channels, invoker, validate)
     for wrapper in reversed(wrappers):
         wrapper["options"] = options
         options = [wrapper]

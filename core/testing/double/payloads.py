@@ -23,6 +23,7 @@ def user_json(user: User) -> dict[str, Any]:
         "banner": None,
         "accent_color": None,
         "avatar_decoration_data": None,
+        "primary_guild": None,
     }
 
 
@@ -131,6 +132,15 @@ def guild_json(guild: Guild) -> dict[str, Any]:
         "premium_progress_bar_enabled": False,
         "max_members": 500000,
         "max_video_channel_users": 25,
+        "home_header": None,
+        "application_id": None,
+        "region": "deprecated",
+        "widget_enabled": False,
+        "widget_channel_id": None,
+        "max_presences": None,
+        "max_stage_video_channel_users": 50,
+        "nsfw": False,
+        "incidents_data": None,
         "approximate_member_count": len(guild.members),
         "approximate_presence_count": 0,
     }
@@ -176,12 +186,12 @@ def message_json(msg: Message, guild: Guild | None) -> dict[str, Any]:
         "mentions": [],
         "mention_roles": [],
         "attachments": msg.attachments,
-        "embeds": msg.embeds,
+        "embeds": [_embed_json(e) for e in msg.embeds],
         "reactions": [],
         "pinned": False,
         "type": msg.type,
         "flags": msg.flags,
-        "components": msg.components,
+        "components": components_json(msg.components),
     }
     if msg.guild_id is not None:
         data["guild_id"] = str(msg.guild_id)
@@ -199,6 +209,63 @@ def message_json(msg: Message, guild: Guild | None) -> dict[str, Any]:
         if member is not None and msg.webhook_id is None:
             data["member"] = member_json(member, with_user=False)
     return data
+
+
+def rest_message_json(msg: Message, guild: Guild | None) -> dict[str, Any]:
+    """A message object as REST answers it: no gateway-only ``guild_id``/``member`` fields."""
+    data = message_json(msg, guild)
+    data.pop("guild_id", None)
+    data.pop("member", None)
+    for mention in data["mentions"]:
+        mention.pop("member", None)
+    return data
+
+
+def _embed_json(embed: Any) -> Any:
+    """An embed as Discord stores it: ``type`` defaults to rich, fields carry ``inline``."""
+    if not isinstance(embed, dict):
+        return embed
+    data = {"type": "rich", **embed}
+    if isinstance(data.get("fields"), list):
+        data["fields"] = [
+            {"inline": False, **f} if isinstance(f, dict) else f for f in data["fields"]
+        ]
+    return data
+
+
+def components_json(components: Any) -> Any:
+    """Components as Discord answers them: each has a numeric ``id`` (1, 2, ... in order)."""
+    if not isinstance(components, list):
+        return components
+    counter = iter(range(1, 1_000_000))
+    taken = set(_ids_in(components))
+
+    def number(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        data = dict(node)
+        if "id" not in data:
+            data["id"] = next(i for i in counter if i not in taken)
+        for key in ("components", "accessory", "items"):
+            if isinstance(data.get(key), list):
+                data[key] = [number(c) for c in data[key]]
+            elif isinstance(data.get(key), dict):
+                data[key] = number(data[key])
+        return data
+
+    return [number(c) for c in components]
+
+
+def _ids_in(nodes: Any) -> list[int]:
+    found: list[int] = []
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), int):
+                found.append(node["id"])
+            for key in ("components", "accessory", "items"):
+                if key in node:
+                    found += _ids_in(node[key])
+    return found
 
 
 def _add_mentions(data: dict[str, Any], msg: Message, guild: Guild) -> None:

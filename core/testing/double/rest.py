@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import oauth, uploads
+from . import oauth, request_rules, uploads
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
@@ -108,9 +108,8 @@ def rate_limited(route: str, retry_after: float, is_global: bool, scope: str) ->
         "message": "You are being rate limited.",
         "retry_after": retry_after,
         "global": is_global,
+        "code": 0,
     }
-    if is_global:
-        body["code"] = 0
     return json_response(body, 429, headers)
 
 
@@ -186,6 +185,17 @@ async def _process(
         ):
             raise ApiError.unauthorized()
         else:
+            if double.config.validate_requests:
+                try:
+                    request_rules.check_request(
+                        request.method, route, rec.json, request.headers,
+                        multipart=request.content_type.startswith("multipart/"),
+                    )
+                except ApiError as exc:
+                    double.contract_violations.append(
+                        f"{request.method} {route}: {json.dumps(exc.errors)[:2000]}"
+                    )
+                    raise
             response = await handler(request)
     except ApiError as exc:
         response = json_response(exc.body(), exc.status)
@@ -259,6 +269,16 @@ async def get_application(ctx: Ctx) -> Any:
         "owner": user_json(owner),
         "team": None,
         "flags": 1 << 14 | 1 << 18,
+        "flags_new": str(1 << 14 | 1 << 18),
+        "type": None,
+        "redirect_uris": [],
+        "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
+        "approximate_guild_count": len(d.bot_guilds()),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
         "bot": user_json(d.bot_user),
     }
 
@@ -353,8 +373,11 @@ async def bulk_overwrite(ctx: Ctx) -> Any:
 
 
 async def create_command(ctx: Ctx) -> Any:
-    """Route handler: POST /applications/{application_id}[/guilds/{guild_id}]/commands."""
-    return command_json(_upsert(ctx, _scope(ctx), ctx.body))
+    """Route handler: POST .../commands: 201 for a new command, 200 when it replaced one."""
+    guild_id = _scope(ctx)
+    before = set(ctx.double.world.commands)
+    cmd = _upsert(ctx, guild_id, ctx.body)
+    return json_response(command_json(cmd), 200 if cmd.id in before else 201)
 
 
 async def get_command(ctx: Ctx) -> Any:

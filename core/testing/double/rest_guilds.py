@@ -87,6 +87,7 @@ async def my_guilds(ctx: Ctx) -> Any:
             "id": str(g.id),
             "name": g.name,
             "icon": None,
+            "banner": None,
             "owner": False,
             "permissions": "0",
             "features": [],

@@ -7,7 +7,7 @@ from typing import Any
 from . import permissions as P
 from .errors import ApiError
 from .messaging import create_message, delete_message, edit_message
-from .payloads import channel_json, message_json
+from .payloads import channel_json, rest_message_json
 from .rest import Ctx, Handler
 from .state import DM_CHANNEL, Channel, Guild, Message
 
@@ -52,7 +52,7 @@ async def send_message(ctx: Ctx) -> Any:
     elif not _bot_perms(ctx, guild, channel) & P.SEND_MESSAGES:
         raise ApiError.missing_permissions()
     msg = create_message(d, channel, d.bot_user, ctx.body or {})
-    return message_json(msg, guild)
+    return rest_message_json(msg, guild)
 
 
 async def get_message(ctx: Ctx) -> Any:
@@ -60,7 +60,7 @@ async def get_message(ctx: Ctx) -> Any:
     channel, guild = _channel(ctx)
     if not _bot_perms(ctx, guild, channel) & P.READ_MESSAGE_HISTORY:
         raise ApiError.missing_access()
-    return message_json(ctx.double.world.message(channel.id, ctx.id("message_id")), guild)
+    return rest_message_json(ctx.double.world.message(channel.id, ctx.id("message_id")), guild)
 
 
 async def list_messages(ctx: Ctx) -> Any:
@@ -75,8 +75,8 @@ async def list_messages(ctx: Ctx) -> Any:
         msgs = [m for m in msgs if m.id < int(ctx.query["before"])]
     if "after" in ctx.query:
         after = [m for m in msgs if m.id > int(ctx.query["after"])]
-        return [message_json(m, guild) for m in reversed(after[:limit])]
-    return [message_json(m, guild) for m in reversed(msgs[-limit:])]
+        return [rest_message_json(m, guild) for m in reversed(after[:limit])]
+    return [rest_message_json(m, guild) for m in reversed(msgs[-limit:])]
 
 
 async def patch_message(ctx: Ctx) -> Any:
@@ -89,7 +89,7 @@ async def patch_message(ctx: Ctx) -> Any:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         if not _bot_perms(ctx, guild, channel) & P.MANAGE_MESSAGES:
             raise ApiError.missing_permissions()
-    return message_json(edit_message(ctx.double, msg, ctx.body or {}), guild)
+    return rest_message_json(edit_message(ctx.double, msg, ctx.body or {}), guild)
 
 
 async def remove_message(ctx: Ctx) -> Any:
@@ -168,7 +168,7 @@ async def webhook_delete(ctx: Ctx) -> Any:
 
 def _msg_json(ctx: Ctx, msg: Message) -> dict[str, Any]:
     guild = ctx.double.world.guilds.get(msg.guild_id) if msg.guild_id else None
-    return message_json(msg, guild)
+    return rest_message_json(msg, guild)
 
 
 _MSG = "/channels/{channel_id}/messages"

@@ -153,7 +153,8 @@ class ScenarioMixin(WorldBuilderMixin):
         user = member.user if isinstance(member, Member) else member
         invoker = guild.members.get(user.id) if guild else None
         data = slash_data(
-            cmd, path, options, guild, self.world.users, self.world.channels, invoker
+            cmd, path, options, guild, self.world.users, self.world.channels, invoker,
+            validate=False,  # what is typed so far; Discord checks it on submission
         )
         level = data["options"]
         while level and level[0]["type"] in (1, 2):  # into the subcommand's options

@@ -10,10 +10,11 @@ fetches them unless a test reads avatars/attachments.
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import disnake.http
@@ -31,6 +32,11 @@ from .state import Message, User, World
 from .uploads import Upload
 
 DEFAULT_DISCORD_BASE = "https://discord.com/api/v10"
+
+
+def schema_checks_available() -> bool:
+    """Whether jsonschema is installed (it is in the dev extra)."""
+    return importlib.util.find_spec("jsonschema") is not None
 
 
 @dataclass
@@ -52,6 +58,9 @@ class DoubleConfig:
     privileged_intents: int = PRIVILEGED_INTENTS
     bot_username: str = "guildhall"
     seed: int = 0
+    # answer 400/50035 to requests breaking Discord's contract (needs jsonschema, a dev extra;
+    # a production install's web sandbox runs without it)
+    validate_requests: bool = field(default_factory=schema_checks_available)
 
 
 class DiscordDouble(ScenarioMixin):
@@ -72,6 +81,8 @@ class DiscordDouble(ScenarioMixin):
         self.interactions = InteractionStore(self)
         self.oauth = OAuthState()
         self.uploads: dict[int, Upload] = {}  # files the bot sent, by attachment id
+        # requests answered 400/50035 for breaking Discord's contract (fixtures assert none)
+        self.contract_violations: list[str] = []
         self.application_id = self.ids.next()
         self.bot_user = User(id=self.application_id, username=self.config.bot_username, bot=True)
         self.world.users[self.bot_user.id] = self.bot_user

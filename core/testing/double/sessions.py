@@ -11,6 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
+SEND_LIMIT = 120  # gateway frames a client may send per SEND_WINDOW seconds (close 4008 past it)
+SEND_WINDOW = 60.0
+
 
 @dataclass
 class IdentifyRecord:
@@ -63,7 +66,15 @@ class Connection:
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.session: Session | None = None
         self.heartbeats = 0
+        self._sends: deque[float] = deque()
         self.writer = asyncio.create_task(self._write())
+
+    def over_send_limit(self, now: float) -> bool:
+        """Record one client frame; True past Discord's 120 frames per 60 seconds."""
+        while self._sends and now - self._sends[0] >= SEND_WINDOW:
+            self._sends.popleft()
+        self._sends.append(now)
+        return len(self._sends) > SEND_LIMIT
 
     def send(self, payload: dict[str, Any]) -> None:
         """Queue a payload for sending."""

@@ -8,6 +8,7 @@ from typing import Any
 import disnake
 import pytest
 
+from core.testing.bot_fixtures import assert_contract_kept
 from core.testing.double import DiscordDouble, RunningClient, run_client
 
 FAST = {"heartbeat_interval_ms": 1000, "identify_window": 0.2, "shard_count": 2}
@@ -30,6 +31,8 @@ async def make_double() -> AsyncIterator[Callable[..., Awaitable[DiscordDouble]]
     for double in started:
         await double.close()
     disnake.http.Route.BASE = previous
+    for double in started:
+        assert_contract_kept(double)
 
 
 @pytest.fixture

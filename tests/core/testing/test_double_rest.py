@@ -169,7 +169,9 @@ async def test_raw_429_shape(double: DiscordDouble) -> None:
             ):
                 assert name in resp.headers
             assert resp.headers["X-RateLimit-Remaining"] == "0"
-    assert body == {"message": "You are being rate limited.", "retry_after": 0.5, "global": False}
+    assert body == {
+        "message": "You are being rate limited.", "retry_after": 0.5, "global": False, "code": 0
+    }
 
 
 async def test_fail_share_is_deterministic_and_delay_applies(make_double) -> None:

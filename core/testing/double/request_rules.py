@@ -1,0 +1,136 @@
+"""Check a request the bot sends against Discord's contract before the double acts on it.
+
+Two layers, as Discord applies them: the operation's request schema from the OpenAPI file, then
+the documented limits the file does not carry (bots' 2,000-character content, 6,000 characters
+across a message's embeds, ``allowed_mentions`` exclusivity, the 512-character audit-log reason).
+A violation raises :class:`ApiError` 400/50035 with Discord's nested ``errors`` object, so the
+test whose bot sent it fails loudly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from .contract import contract, schema_errors
+from .errors import ApiError
+
+MAX_CONTENT = 2000
+MAX_EMBED_TOTAL = 6000
+MAX_AUDIT_REASON = 512
+_MESSAGE_BODIES = ("content", "embeds")
+
+
+def _error_tree(path: list[str | int], code: str, message: str) -> dict[str, Any]:
+    node: dict[str, Any] = {"_errors": [{"code": code, "message": message}]}
+    for part in reversed(path):
+        node = {str(part): node}
+    return node
+
+
+def _merge(into: dict[str, Any], tree: dict[str, Any]) -> None:
+    for key, value in tree.items():
+        if key == "_errors":
+            into.setdefault("_errors", []).extend(value)
+        else:
+            _merge(into.setdefault(key, {}), value)
+
+
+def _describe(error: Any) -> tuple[list[str | int], str, str]:
+    """Discord's code and message for one jsonschema error (deepest branch of a oneOf)."""
+    from jsonschema.exceptions import best_match
+
+    if error.context:
+        error = best_match(error.context)
+    path = list(error.absolute_path)
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        missing = next((f for f in value if f not in (error.instance or {})), "")
+        return [*path, missing], "BASE_TYPE_REQUIRED", "This field is required"
+    if kind == "maxLength":
+        return path, "BASE_TYPE_MAX_LENGTH", f"Must be {value} or fewer in length."
+    if kind == "minLength":
+        return path, "BASE_TYPE_MIN_LENGTH", f"Must be {value} or more in length."
+    if kind == "maxItems":
+        return path, "BASE_TYPE_MAX_LENGTH", f"Must be {value} or fewer in length."
+    if kind in ("maximum", "minimum"):
+        return path, "NUMBER_TYPE_MAX" if kind == "maximum" else "NUMBER_TYPE_MIN", (
+            f"int value should be {'less' if kind == 'maximum' else 'greater'} than or equal "
+            f"to {value}."
+        )
+    return path, "BASE_TYPE_INVALID", f"Invalid Form Body ({kind}: {error.message[:200]})"
+
+
+def invalid(problems: list[tuple[list[str | int], str, str]]) -> ApiError:
+    """One 400/50035 carrying every problem under its field path."""
+    errors: dict[str, Any] = {}
+    for path, code, message in problems:
+        _merge(errors, _error_tree(path, code, message))
+    return ApiError(400, 50035, "Invalid Form Body", errors)
+
+
+def _embed_chars(embed: dict[str, Any]) -> int:
+    total = len(embed.get("title") or "") + len(embed.get("description") or "")
+    total += len((embed.get("footer") or {}).get("text") or "")
+    total += len((embed.get("author") or {}).get("name") or "")
+    for fld in embed.get("fields") or []:
+        if isinstance(fld, dict):
+            total += len(str(fld.get("name") or "")) + len(str(fld.get("value") or ""))
+    return total
+
+
+def documented_limits(body: Any) -> list[tuple[list[str | int], str, str]]:
+    """The limits Discord documents for message bodies that the OpenAPI file does not carry."""
+    if not isinstance(body, dict):
+        return []
+    problems: list[tuple[list[str | int], str, str]] = []
+    content = body.get("content")
+    if isinstance(content, str) and len(content) > MAX_CONTENT:
+        problems.append(
+            (["content"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CONTENT} or fewer in length.")
+        )
+    embeds = body.get("embeds")
+    if isinstance(embeds, list):
+        total = sum(_embed_chars(e) for e in embeds if isinstance(e, dict))
+        if total > MAX_EMBED_TOTAL:
+            problems.append(
+                (["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
+            )
+    mentions = body.get("allowed_mentions")
+    if isinstance(mentions, dict):
+        parse = mentions.get("parse") or []
+        for kind in ("users", "roles"):
+            if kind in parse and mentions.get(kind):
+                problems.append(
+                    (
+                        ["allowed_mentions", kind],
+                        "ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                        f'parse:["{kind}"] and {kind}: [ids...] are mutually exclusive.',
+                    )
+                )
+    data = body.get("data")
+    if isinstance(data, dict) and "type" in body:  # an interaction callback's message data
+        problems += [(["data", *p], c, m) for p, c, m in documented_limits(data)]
+    return problems
+
+
+def check_request(
+    method: str, route: str, body: Any, headers: Any, *, multipart: bool = False
+) -> None:
+    """Raise 400/50035 when the request breaks the operation's schema or a documented limit."""
+    problems: list[tuple[list[str | int], str, str]] = []
+    reason = headers.get("X-Audit-Log-Reason")
+    if reason is not None and len(unquote(reason)) > MAX_AUDIT_REASON:
+        problems.append(
+            (["reason"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_AUDIT_REASON} or fewer in length.")
+        )
+    op = contract().operation(method, route)
+    if op is not None:
+        validator = op.request_validator()
+        if validator is not None and not (multipart and body is None):
+            # Discord reads a missing JSON body as {} (so its required fields are reported)
+            instance = {} if body is None else body
+            problems += [_describe(e) for e in schema_errors(validator, instance)]
+    problems += documented_limits(body)
+    if problems:
+        raise invalid(problems)
