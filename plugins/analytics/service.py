@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from tortoise import timezone
 from tortoise.functions import Count, Sum
 
-from core.maintenance.schedule import start_of_week
+from core.plugins.api import start_of_week
 from plugins.analytics.models import CommandStat, CommandStatWeekly
 
 

@@ -11,7 +11,7 @@ import random
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
+from core.plugins.api import GUILD_ONLY, BotLike
 from plugins.economy import rewards
 from plugins.economy import service as bank
 from plugins.economy.guild_rules import amounts_cache
@@ -22,7 +22,7 @@ from plugins.economy.settings import EconomySettings
 class Games(commands.Cog):
     """Daily reward, work and the coin-flip gamble."""
 
-    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+    def __init__(self, bot: BotLike, settings: EconomySettings) -> None:
         self.bot = bot
         self.settings = settings
         self.amounts = amounts_cache(settings)

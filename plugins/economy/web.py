@@ -6,8 +6,7 @@ path): validated by :class:`EconomySettings`, audited, every process's cache dro
 
 from __future__ import annotations
 
-from core.plugins.contracts import WebPanel
-from core.runtime.config import Settings
+from core.plugins.api import Settings, WebPanel
 from core.web.panels import overrides_panel
 from plugins.economy.guild_rules import AMOUNTS
 

@@ -15,10 +15,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.coordination import bus
-from core.services import role_rule, xp
-from core.services.cache import TtlCache
-from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
+from core.plugins.api import ActorFacts, BotFacts, RoleFacts, TtlCache, bus, role_rule, xp
 from plugins.leveling.models import (
     ANNOUNCE_MODES,
     LevelExclusion,

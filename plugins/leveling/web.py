@@ -10,10 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.db.models import User
-from core.plugins.contracts import PageRequest, PublicPage
-from core.runtime.config import Settings
-from core.services import plugin_switches
+from core.plugins.api import PageRequest, PublicPage, Settings, User, plugin_switches
 from core.web import board_data
 from core.web.board_data import Cursor
 from core.web.params import snowflake

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from core.services import role_rule
-from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
+from core.plugins.api import ActorFacts, BotFacts, RoleFacts, role_rule
 from plugins.moderation.checks import Refusal
 
 

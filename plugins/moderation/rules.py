@@ -7,7 +7,7 @@ process's cache dropped through the bus): see :mod:`core.services.guild_override
 
 from __future__ import annotations
 
-from core.services.guild_overrides import GuildOverrides, OverridesCache
+from core.plugins.api import GuildOverrides, OverridesCache
 from plugins.moderation.models import ModerationGuildSettings
 from plugins.moderation.settings import ModerationSettings
 

@@ -6,8 +6,7 @@ validated by :class:`ModerationSettings`, audited, every process's cache dropped
 
 from __future__ import annotations
 
-from core.plugins.contracts import WebPanel
-from core.runtime.config import Settings
+from core.plugins.api import Settings, WebPanel
 from core.web.panels import overrides_panel
 from plugins.moderation.rules import RULES
 
