@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from core.plugins.api import BotLike, PublicPage, RetentionPolicy, Settings, TablePlugin, hookimpl
-from plugins.analytics import rollup
+from plugins.analytics import maintenance
 from plugins.analytics.settings import AnalyticsSettings
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class AnalyticsPlugin(TablePlugin):
     @hookimpl
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:
         """Weekly rollup of command stats, then deletion of raw rows past retention."""
-        return rollup.retention_policies(settings)
+        return maintenance.retention_policies(settings)
 
     @hookimpl
     def guildhall_web_public_pages(self) -> list[PublicPage]:

@@ -14,7 +14,7 @@ from disnake.ext import commands
 
 from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, overrides, require_manage_guild
 from plugins.economy import service as bank
-from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.guild_settings import AMOUNTS
 from plugins.economy.models import Transaction
 from plugins.economy.replies import Reply, answer, safe_text
 from plugins.economy.settings import EconomySettings

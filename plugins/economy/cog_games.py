@@ -1,7 +1,7 @@
 """Earning and risking coins: ``/daily``, ``/work``, ``/gamble``.
 
 ``Games.rng`` (a ``() -> float in [0, 1)``) decides gambles and work pay; tests replace it.
-The amounts are the guild's own when its admins set them (:mod:`plugins.economy.guild_rules`).
+The amounts are the guild's own when its admins set them (:mod:`plugins.economy.guild_settings`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from disnake.ext import commands
 from core.plugins.api import GUILD_ONLY, BotLike
 from plugins.economy import rewards
 from plugins.economy import service as bank
-from plugins.economy.guild_rules import amounts_cache
+from plugins.economy.guild_settings import amounts_cache
 from plugins.economy.replies import Reply, answer
 from plugins.economy.settings import EconomySettings
 

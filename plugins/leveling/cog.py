@@ -22,7 +22,7 @@ from disnake.ext import commands
 from core.plugins.api import flush_timer, message_hook, only_user, role_rule
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
-from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
+from plugins.leveling.guild_settings import GuildLevelConfig, GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:

@@ -49,9 +49,9 @@ class LevelingPlugin(TablePlugin):
         self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
         """The earning listener, rank/leaderboard and the admin commands."""
-        from plugins.leveling.admin import LevelsAdmin
-        from plugins.leveling.board import Board
         from plugins.leveling.cog import Leveling
+        from plugins.leveling.cog_admin import LevelsAdmin
+        from plugins.leveling.cog_board import Board
 
         config = settings if isinstance(settings, LevelingSettings) else LevelingSettings()
         leveling = Leveling(bot, config)  # type: ignore[arg-type]

@@ -18,8 +18,8 @@ from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, role_rule
 from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration
+from plugins.moderation.guild_settings import rules_cache
 from plugins.moderation.logpost import post_case
-from plugins.moderation.rules import rules_cache
 from plugins.moderation.settings import ModerationSettings
 
 REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")

@@ -1,6 +1,6 @@
 """``/modconfig``: the guild's moderation log channel and mute role, and its warning expiry
 and escalation thresholds (Manage Server). The writes are those of the web dashboard:
-:mod:`plugins.moderation.guild_settings` and :data:`plugins.moderation.rules.RULES`."""
+:mod:`plugins.moderation.guild_settings` and :data:`plugins.moderation.guild_settings.RULES`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from core.plugins.api import (
 )
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
-from plugins.moderation.rules import RULES
+from plugins.moderation.guild_settings import RULES
 from plugins.moderation.settings import ModerationSettings
 
 RULES_TITLE = "Warnings and escalation"

@@ -53,7 +53,7 @@ class RemindersPlugin(TablePlugin):
         """Due reminders, delivered through ``bot``'s REST client (none without a bot)."""
         if bot is None:
             return []
-        from plugins.reminders.delivery import ReminderDelivery
+        from plugins.reminders.timers import ReminderDelivery
 
         manager = getattr(bot, "plugins", None)
         configured = manager.plugin_settings.get("reminders") if manager else None

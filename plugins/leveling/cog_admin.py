@@ -19,9 +19,9 @@ from core.plugins.api import (
     role_rule,
 )
 from plugins.leveling import service
-from plugins.leveling.board import display_name
 from plugins.leveling.cog import Leveling
-from plugins.leveling.service import GuildLevelConfig
+from plugins.leveling.cog_board import display_name
+from plugins.leveling.guild_settings import GuildLevelConfig
 
 ANNOUNCE_CHOICES = {"same channel": "same", "a fixed channel": "channel", "off": "off"}
 
