@@ -113,7 +113,7 @@ def guildhall_buffer_sizes(bot: BotLike) -> dict[str, int]:
 
     Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
     it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
-    ``"<plugin>.<what>"``. Time each flush with ``core.metrics.flush_timer(name)``.
+    ``"<plugin>.<what>"``. Time each flush with ``flush_timer(name)`` (``core.plugins.api``).
     """
 
 
@@ -130,7 +130,7 @@ def guildhall_timer_sources(bot: BotLike | None) -> list[TimerSource]:
     ``bot`` is the process's bot (its REST client works for any guild: the leader need
     not hold the guild's shard); ``None`` in tools without a bot. See
     :class:`core.plugins.contracts.TimerSource`. After inserting a row, call
-    ``core.coordination.wakeups.notify_created(due_at)`` so the leader wakes early.
+    ``wakeups.notify_created(due_at)`` (``core.plugins.api``) so the leader wakes early.
     """
 
 
@@ -200,7 +200,7 @@ def guildhall_forget_buffered(bot: BotLike, user_id: int) -> int:
 
     Called on every worker when a user deletes their data (``/privacy delete``), before
     their rows are deleted; no I/O. Return how many items were dropped. Flushes must also
-    obey ``core.services.user_fence`` (the guarantee when a worker missed the message).
+    obey ``user_fence`` (``core.plugins.api``; the guarantee when a worker missed the message).
     """
 
 
