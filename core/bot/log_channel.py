@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import disnake
 
 from core.bot.mentions import NO_MENTIONS
 
+if TYPE_CHECKING:
+    from core.plugins.bot_like import BotLike
+
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 2000
 
 
-async def post_to_log_channel(bot: Any, guild_id: int, text: str) -> bool:
+async def post_to_log_channel(bot: BotLike, guild_id: int, text: str) -> bool:
     """Post ``text`` to the guild's log channel when one is set; ``False`` if not posted."""
     channel_id = (await bot.guild_configs.get(guild_id)).log_channel_id
     if not channel_id:

@@ -1,13 +1,14 @@
 """The guildhall plugin contract: every hook a plugin may implement.
 
-A plugin is a module (or object) with functions decorated by ``core.plugins.hookspecs.hookimpl``
-and named like the specs below. Implement only what you need. Hooks that do I/O may be
+A plugin is a module (or object) with functions decorated by ``hookimpl`` (import it from
+``core.plugins.api``, the public plugin API) and named like the specs below, which are
+grouped by phase (:data:`PHASES`). Implement only what you need. Hooks that do I/O may be
 ``async def``; core awaits them. An exception raised by one plugin's hook is logged with
 the plugin's name and does not stop the other plugins.
 
 Minimal plugin::
 
-    from core.plugins.hookspecs import hookimpl
+    from core.plugins.api import hookimpl
 
     @hookimpl
     def guildhall_models() -> str:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from disnake.ext import commands
     from pydantic import BaseModel
 
+    from core.plugins.bot_like import BotLike
     from core.plugins.contracts import (
         IntegrityCheck,
         PublicPage,
@@ -42,6 +44,34 @@ if TYPE_CHECKING:
 PROJECT_NAME = "guildhall"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# ----------------------------------------------------------------------------------------
+# Registration: what the plugin is (read once at start-up)
+# ----------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def guildhall_settings_model() -> type[BaseModel] | None:
+    """Return the pydantic model validating this plugin's ``[plugins.NAME]`` section.
+
+    Called at start-up. A bad value fails the start with the key, the value and what is
+    allowed. The validated instance is passed to :func:`guildhall_cogs` as ``settings``.
+    """
+
+
+@hookspec
+def guildhall_cogs(bot: BotLike, settings: BaseModel | None) -> list[commands.Cog]:
+    """Return the cogs (commands and listeners) to add to ``bot``.
+
+    Called once per bot, after the database is ready and before the bot connects.
+    ``settings`` is this plugin's validated settings (``None`` without a settings model).
+    """
+
+
+# ----------------------------------------------------------------------------------------
+# Data and migrations: the plugin's tables
+# ----------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
@@ -65,33 +95,44 @@ def guildhall_migrations_location() -> Path | None:
     """
 
 
-@hookspec(firstresult=True)
-def guildhall_settings_model() -> type[BaseModel] | None:
-    """Return the pydantic model validating this plugin's ``[plugins.NAME]`` section.
+# ----------------------------------------------------------------------------------------
+# Runtime and events: buffered writes of a running bot
+# ----------------------------------------------------------------------------------------
 
-    Called at start-up. A bad value fails the start with the key, the value and what is
-    allowed. The validated instance is passed to :func:`guildhall_cogs` as ``settings``.
+
+@hookspec
+async def guildhall_flush() -> None:
+    """Write out buffered data (XP, counters) now.
+
+    Called on a short interval by core and once on shutdown, before the database closes.
+    It must be safe to call concurrently with normal traffic and more than once.
     """
 
 
 @hookspec
-def guildhall_cogs(bot: commands.Bot, settings: BaseModel | None) -> list[commands.Cog]:
-    """Return the cogs (commands and listeners) to add to ``bot``.
+def guildhall_buffer_sizes(bot: BotLike) -> dict[str, int]:
+    """Return how many items wait in each of this plugin's write buffers of ``bot``.
 
-    Called once per bot, after the database is ready and before the bot connects.
-    ``settings`` is this plugin's validated settings (``None`` without a settings model).
+    Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
+    it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
+    ``"<plugin>.<what>"``. Time each flush with ``flush_timer(name)`` (``core.plugins.api``).
     """
 
 
+# ----------------------------------------------------------------------------------------
+# Timers and maintenance: the leader's scheduler and maintenance engine
+# ----------------------------------------------------------------------------------------
+
+
 @hookspec
-def guildhall_timer_sources(bot: commands.Bot | None) -> list[TimerSource]:
+def guildhall_timer_sources(bot: BotLike | None) -> list[TimerSource]:
     """Return the tables whose rows fall due at a stored time (reminders, temp bans).
 
     Called once per process when its bot starts (every process is a leader candidate).
     ``bot`` is the process's bot (its REST client works for any guild: the leader need
     not hold the guild's shard); ``None`` in tools without a bot. See
     :class:`core.plugins.contracts.TimerSource`. After inserting a row, call
-    ``core.coordination.wakeups.notify_created(due_at)`` so the leader wakes early.
+    ``wakeups.notify_created(due_at)`` (``core.plugins.api``) so the leader wakes early.
     """
 
 
@@ -116,6 +157,11 @@ def guildhall_integrity_checks(settings: Settings) -> list[IntegrityCheck]:
     optional, as for :func:`guildhall_retention_policies`.
     See :class:`core.plugins.contracts.IntegrityCheck`.
     """
+
+
+# ----------------------------------------------------------------------------------------
+# Privacy: a guild leaving, a user's data requests
+# ----------------------------------------------------------------------------------------
 
 
 @hookspec
@@ -151,32 +197,18 @@ async def guildhall_user_delete(user_id: int) -> int:
 
 
 @hookspec
-async def guildhall_flush() -> None:
-    """Write out buffered data (XP, counters) now.
-
-    Called on a short interval by core and once on shutdown, before the database closes.
-    It must be safe to call concurrently with normal traffic and more than once.
-    """
-
-
-@hookspec
-def guildhall_buffer_sizes(bot: commands.Bot) -> dict[str, int]:
-    """Return how many items wait in each of this plugin's write buffers of ``bot``.
-
-    Called when Prometheus scrapes the worker (``guildhall_buffer_size{buffer=...}``), so
-    it must be cheap and do no I/O: e.g. ``{"leveling.xp": len(buffer)}``, names
-    ``"<plugin>.<what>"``. Time each flush with ``core.metrics.flush_timer(name)``.
-    """
-
-
-@hookspec
-def guildhall_forget_buffered(bot: commands.Bot, user_id: int) -> int:
+def guildhall_forget_buffered(bot: BotLike, user_id: int) -> int:
     """Drop everything this plugin's buffers of ``bot`` hold for ``user_id``, unwritten.
 
     Called on every worker when a user deletes their data (``/privacy delete``), before
     their rows are deleted; no I/O. Return how many items were dropped. Flushes must also
-    obey ``core.services.user_fence`` (the guarantee when a worker missed the message).
+    obey ``user_fence`` (``core.plugins.api``; the guarantee when a worker missed the message).
     """
+
+
+# ----------------------------------------------------------------------------------------
+# Web: the dashboard and public pages (``guildhall web``)
+# ----------------------------------------------------------------------------------------
 
 
 @hookspec
@@ -222,3 +254,22 @@ def guildhall_web_public_pages(settings: Settings) -> list[PublicPage]:
     and this plugin is enabled there, in the common layout with a navigation link per
     page. See :class:`core.plugins.contracts.PublicPage`.
     """
+
+
+PHASES: dict[str, tuple[str, ...]] = {
+    "registration": ("guildhall_settings_model", "guildhall_cogs"),
+    "data and migrations": ("guildhall_models", "guildhall_migrations_location"),
+    "runtime and events": ("guildhall_flush", "guildhall_buffer_sizes"),
+    "timers and maintenance": (
+        "guildhall_timer_sources", "guildhall_retention_policies", "guildhall_integrity_checks",
+    ),
+    "privacy": (
+        "guildhall_guild_purge", "guildhall_user_export", "guildhall_user_delete",
+        "guildhall_forget_buffered",
+    ),
+    "web": (
+        "guildhall_web_panels", "guildhall_web_server_fields", "guildhall_web_pages",
+        "guildhall_web_public_pages",
+    ),
+}
+"""Every hook above by the phase it belongs to, in the order a plugin meets them."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import disnake
 
@@ -24,6 +24,9 @@ from core.bot.log_channel import post_to_log_channel
 from core.db.models import SettingsAudit
 from core.services import audit
 from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts, bot_facts, role_facts
+
+if TYPE_CHECKING:
+    from core.plugins.bot_like import BotLike
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +135,9 @@ async def approved_permissions(guild_id: int, role_id: int) -> int:
     return value if isinstance(value, int) else 0
 
 
-async def may_grant(bot: Any, guild: disnake.Guild, role: disnake.Role, purpose: str) -> str | None:
+async def may_grant(
+    bot: BotLike, guild: disnake.Guild, role: disnake.Role, purpose: str
+) -> str | None:
     """``None`` when the bot may give ``role`` now; else the reason, which is logged and
     posted to the guild's log channel (``purpose``: our own words, e.g. "a level reward")."""
     facts = role_facts(role)

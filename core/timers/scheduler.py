@@ -32,7 +32,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.coordination.wakeups import Wakeups
 from core.leader.fencing import FencedOut
@@ -44,6 +44,9 @@ from core.runtime.stopping import finish_within
 from core.timers import claims as timer_claims
 from core.timers.claims import Claim, LeaderTerm
 from core.timers.columns import TimerColumns
+
+if TYPE_CHECKING:
+    from core.plugins.bot_like import BotLike
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 5.0
@@ -57,7 +60,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def timer_sources(plugins: PluginManager, bot: Any = None) -> list[TimerSource]:
+def timer_sources(plugins: PluginManager, bot: BotLike | None = None) -> list[TimerSource]:
     """Every enabled plugin's timer sources (a failing plugin is logged and skipped)."""
     return [
         source

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.metrics import flush_timer
+from core.plugins.api import flush_timer
 from plugins.analytics import service
 from plugins.analytics.recorder import StatsRecorder
 from plugins.analytics.settings import AnalyticsSettings
 
 if TYPE_CHECKING:
-    from core.bot.guildhall_bot import GuildhallBot
+    from core.plugins.api import BotLike
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
@@ -54,7 +54,7 @@ def ranking(rows: list[tuple[str, int]]) -> str:
 class Analytics(commands.Cog):
     """Command usage recording and the ``/stats`` commands."""
 
-    def __init__(self, bot: GuildhallBot, settings: AnalyticsSettings) -> None:
+    def __init__(self, bot: BotLike, settings: AnalyticsSettings) -> None:
         self.bot = bot
         self.settings = settings
         self.recorder = StatsRecorder(settings.batch_rows, settings.max_buffered_rows)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from tortoise import connections, timezone
 
-from core.db.database import placeholders
+from core.plugins.api import placeholders
 
 CONNECTION = "default"
 

@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import PublicPage, RetentionPolicy
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
-from plugins.analytics import rollup
+from core.plugins.api import BotLike, PublicPage, RetentionPolicy, Settings, TablePlugin, hookimpl
+from plugins.analytics import maintenance
 from plugins.analytics.settings import AnalyticsSettings
 
 if TYPE_CHECKING:
@@ -40,7 +37,7 @@ class AnalyticsPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_cogs(
-        self, bot: commands.Bot, settings: BaseModel | None
+        self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
         """The recording listeners and ``/stats``."""
         from plugins.analytics.cog import Analytics
@@ -51,13 +48,13 @@ class AnalyticsPlugin(TablePlugin):
         return [cog]
 
     @hookimpl
-    def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
+    def guildhall_buffer_sizes(self, bot: BotLike) -> dict[str, int]:
         """Buffered command uses of ``bot`` (for the metrics)."""
         size = sum(len(cog.recorder) for cog in list(self._cogs) if cog.bot is bot)
         return {"analytics.command_stats": size}
 
     @hookimpl
-    def guildhall_forget_buffered(self, bot: commands.Bot, user_id: int) -> int:
+    def guildhall_forget_buffered(self, bot: BotLike, user_id: int) -> int:
         """Drop ``user_id``'s unwritten command uses in ``bot`` (a data deletion request)."""
         return sum(cog.recorder.forget(user_id) for cog in list(self._cogs) if cog.bot is bot)
 
@@ -70,7 +67,7 @@ class AnalyticsPlugin(TablePlugin):
     @hookimpl
     def guildhall_retention_policies(self, settings: Settings) -> list[RetentionPolicy]:
         """Weekly rollup of command stats, then deletion of raw rows past retention."""
-        return rollup.retention_policies(settings)
+        return maintenance.retention_policies(settings)
 
     @hookimpl
     def guildhall_web_public_pages(self) -> list[PublicPage]:

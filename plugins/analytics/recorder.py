@@ -16,8 +16,7 @@ from datetime import datetime
 from tortoise import timezone
 from tortoise.transactions import in_transaction
 
-from core.db.database import CONNECTION
-from core.services import user_fence
+from core.plugins.api import CONNECTION, user_fence
 from plugins.analytics.models import CommandStat
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Reading command statistics over any period: raw rows plus weekly rollups.
 
-Raw rows leave in whole ISO weeks (see :mod:`plugins.analytics.rollup`), so the raw data
+Raw rows leave in whole ISO weeks (see :mod:`plugins.analytics.maintenance`), so the raw data
 covers every week from the week of the oldest raw row on. A period reaching further back
 takes those older weeks from ``command_stats_weekly`` (whole weeks: the first week of the
 period is counted in full when its raw rows are gone).
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from tortoise import timezone
 from tortoise.functions import Count, Sum
 
-from core.maintenance.schedule import start_of_week
+from core.plugins.api import start_of_week
 from plugins.analytics.models import CommandStat, CommandStatWeekly
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.plugins.contracts import PageRequest, PublicPage
+from core.plugins.api import PageRequest, PublicPage
 from core.web.charts import bar_chart
 from core.web.params import bounded
 from plugins.analytics.daily import per_day

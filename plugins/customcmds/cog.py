@@ -17,17 +17,14 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.bot.dispatch import message_hook
-from core.bot.mentions import only_user
-from core.metrics import flush_timer
-from core.services.cache import TtlCache
+from core.plugins.api import TtlCache, flush_timer, message_hook, only_user
 from plugins.customcmds import service
 from plugins.customcmds.render import Invocation, render
 from plugins.customcmds.service import CustomCommandError, UsesBuffer
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:
-    from core.bot.guildhall_bot import GuildhallBot
+    from core.plugins.api import BotLike
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
@@ -42,7 +39,7 @@ class Denied(Exception):
 class CustomCommands(commands.Cog):
     """Staff-defined text commands."""
 
-    def __init__(self, bot: GuildhallBot, settings: CustomCommandsSettings) -> None:
+    def __init__(self, bot: BotLike, settings: CustomCommandsSettings) -> None:
         self.bot = bot
         self.settings = settings
         self.uses = UsesBuffer()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from tortoise import fields
 from tortoise.models import Model
 
-from core.db.lifecycle import Lifecycle
+from core.plugins.api import Lifecycle
 
 
 class CustomCommand(Model):

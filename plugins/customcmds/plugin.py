@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import WebPage
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
+from core.plugins.api import BotLike, Settings, TablePlugin, WebPage, hookimpl
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:
@@ -37,7 +34,7 @@ class CustomCommandsPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_cogs(
-        self, bot: commands.Bot, settings: BaseModel | None
+        self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
         """The ``/customcmd`` commands and the message listener running them."""
         from plugins.customcmds.cog import CustomCommands
@@ -50,7 +47,7 @@ class CustomCommandsPlugin(TablePlugin):
         return [cog]
 
     @hookimpl
-    def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
+    def guildhall_buffer_sizes(self, bot: BotLike) -> dict[str, int]:
         """Buffered use counts of ``bot`` (for the metrics)."""
         return {"customcmds.uses": sum(len(cog.uses) for cog in list(self._cogs) if cog.bot is bot)}
 

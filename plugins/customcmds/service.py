@@ -15,8 +15,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core.coordination import bus
-from core.db.database import CONNECTION
+from core.plugins.api import CONNECTION, bus
 from plugins.customcmds.models import CustomCommand
 
 NAME = re.compile(r"[a-z0-9_-]{1,32}")

@@ -11,9 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.plugins.contracts import GuildRequest, WebPage
-from core.runtime.config import Settings
-from core.services import audit
+from core.plugins.api import GuildRequest, Settings, WebPage, audit
 from core.web.params import page_number
 from plugins.customcmds import service
 from plugins.customcmds.settings import CustomCommandsSettings

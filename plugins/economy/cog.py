@@ -12,11 +12,9 @@ from collections.abc import Awaitable, Callable
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.bot.mentions import NO_MENTIONS
-from core.services import guild_overrides_commands as overrides
+from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, overrides, require_manage_guild
 from plugins.economy import service as bank
-from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.guild_settings import AMOUNTS
 from plugins.economy.models import Transaction
 from plugins.economy.replies import Reply, answer, safe_text
 from plugins.economy.settings import EconomySettings
@@ -25,7 +23,7 @@ AMOUNT_HELP = "A whole number of coins, like 250"
 HISTORY_LIMIT = 20
 
 
-def economy_cogs(bot: commands.Bot, settings: EconomySettings) -> list[commands.Cog]:
+def economy_cogs(bot: BotLike, settings: EconomySettings) -> list[commands.Cog]:
     """The economy plugin's cogs for ``bot``."""
     from plugins.economy.cog_games import Games
     from plugins.economy.cog_shop import Shop
@@ -50,7 +48,7 @@ def refuse_bot(member: disnake.abc.User, what: str) -> None:
 class Bank(commands.Cog):
     """Balances, transfers, leaderboards, history and admin adjustments."""
 
-    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+    def __init__(self, bot: BotLike, settings: EconomySettings) -> None:
         self.bot = bot
         self.settings = settings
 

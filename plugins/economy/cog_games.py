@@ -1,7 +1,7 @@
 """Earning and risking coins: ``/daily``, ``/work``, ``/gamble``.
 
 ``Games.rng`` (a ``() -> float in [0, 1)``) decides gambles and work pay; tests replace it.
-The amounts are the guild's own when its admins set them (:mod:`plugins.economy.guild_rules`).
+The amounts are the guild's own when its admins set them (:mod:`plugins.economy.guild_settings`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import random
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
+from core.plugins.api import GUILD_ONLY, BotLike
 from plugins.economy import rewards
 from plugins.economy import service as bank
-from plugins.economy.guild_rules import amounts_cache
+from plugins.economy.guild_settings import amounts_cache
 from plugins.economy.replies import Reply, answer
 from plugins.economy.settings import EconomySettings
 
@@ -22,7 +22,7 @@ from plugins.economy.settings import EconomySettings
 class Games(commands.Cog):
     """Daily reward, work and the coin-flip gamble."""
 
-    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+    def __init__(self, bot: BotLike, settings: EconomySettings) -> None:
         self.bot = bot
         self.settings = settings
         self.amounts = amounts_cache(settings)

@@ -12,9 +12,15 @@ import logging
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.services import role_rule
-from core.services.guild_facts import actor_facts, bot_facts, role_facts
+from core.plugins.api import (
+    GUILD_ONLY,
+    BotLike,
+    actor_facts,
+    bot_facts,
+    require_manage_guild,
+    role_facts,
+    role_rule,
+)
 from plugins.economy import shop
 from plugins.economy.models import ShopItem
 from plugins.economy.replies import Reply, answer, safe_text
@@ -34,7 +40,7 @@ def item_line(item: ShopItem, settings: EconomySettings) -> str:
 class Shop(commands.Cog):
     """The guild's shop."""
 
-    def __init__(self, bot: commands.Bot, settings: EconomySettings) -> None:
+    def __init__(self, bot: BotLike, settings: EconomySettings) -> None:
         self.bot = bot
         self.settings = settings
 

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.maintenance.integrity import fetch_limited, limit_problems
-from core.plugins.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
-from core.runtime.config import Settings
+from core.plugins.api import (
+    IntegrityCheck,
+    RetentionKind,
+    RetentionPolicy,
+    Schedule,
+    Settings,
+    fetch_limited,
+    limit_problems,
+)
 from plugins.economy.models import Transaction, TransactionArchive
 
 _SUMS = (

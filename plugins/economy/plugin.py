@@ -7,10 +7,15 @@ from typing import Any
 from disnake.ext import commands
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import IntegrityCheck, RetentionPolicy, WebPanel
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
+from core.plugins.api import (
+    BotLike,
+    IntegrityCheck,
+    RetentionPolicy,
+    Settings,
+    TablePlugin,
+    WebPanel,
+    hookimpl,
+)
 from plugins.economy import maintenance, privacy
 from plugins.economy.settings import EconomySettings
 
@@ -41,7 +46,7 @@ class EconomyPlugin(TablePlugin):
         return EconomySettings
 
     @hookimpl
-    def guildhall_cogs(self, bot: commands.Bot, settings: Any) -> list[commands.Cog]:
+    def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:
         """The bank, games and shop commands."""
         from plugins.economy.cog import economy_cogs
 

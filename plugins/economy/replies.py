@@ -6,8 +6,13 @@ from collections.abc import Awaitable, Callable
 
 import disnake
 
-from core.bot.mentions import NO_MENTIONS
-from core.services.coins import BalanceTooHigh, CoinsError, InsufficientFunds, InvalidAmount
+from core.plugins.api import (
+    NO_MENTIONS,
+    BalanceTooHigh,
+    CoinsError,
+    InsufficientFunds,
+    InvalidAmount,
+)
 from plugins.economy.rewards import OnCooldown
 from plugins.economy.settings import EconomySettings
 from plugins.economy.shop import ShopError

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.services.coins import COINS_MAX, CoinsError, lock_members, run_atomic, validate_amount
+from core.plugins.api import COINS_MAX, CoinsError, lock_members, run_atomic, validate_amount
 from plugins.economy.models import Transaction
 from plugins.economy.service import InvalidAmount, TransactionType, apply
 from plugins.economy.settings import EconomySettings

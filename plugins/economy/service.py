@@ -29,11 +29,11 @@ from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.db.models import GuildMember
-from core.services.coins import (
+from core.plugins.api import (
     COINS_MAX,
     BalanceTooHigh,
     CoinsError,
+    GuildMember,
     InsufficientFunds,
     InvalidAmount,
     change_coins,

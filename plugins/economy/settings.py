@@ -6,7 +6,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core.services.coins import COINS_MAX
+from core.plugins.api import COINS_MAX
 
 
 class EconomySettings(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
-from core.services.coins import validate_amount
+from core.plugins.api import validate_amount
 from plugins.economy import service as bank
 from plugins.economy.models import ShopItem
 

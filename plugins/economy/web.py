@@ -1,15 +1,14 @@
 """Economy's dashboard panel: the guild's daily, work and gamble amounts.
 
-Saved through :data:`plugins.economy.guild_rules.AMOUNTS` (the slash command's code
+Saved through :data:`plugins.economy.guild_settings.AMOUNTS` (the slash command's code
 path): validated by :class:`EconomySettings`, audited, every process's cache dropped.
 """
 
 from __future__ import annotations
 
-from core.plugins.contracts import WebPanel
-from core.runtime.config import Settings
+from core.plugins.api import Settings, WebPanel
 from core.web.panels import overrides_panel
-from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.guild_settings import AMOUNTS
 
 LABELS = {
     "daily_amount": "Daily reward",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from core.services import user_fence, xp
+from core.plugins.api import user_fence, xp
 
 Key = tuple[int, int]  # (user_id, guild_id)
 PRUNE_EVERY = 60.0

@@ -19,17 +19,14 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.bot.dispatch import message_hook
-from core.bot.mentions import only_user
-from core.metrics import flush_timer
-from core.services import role_rule
+from core.plugins.api import flush_timer, message_hook, only_user, role_rule
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
-from plugins.leveling.service import GuildLevelConfig, GuildLevelConfigs
+from plugins.leveling.guild_settings import GuildLevelConfig, GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:
-    from core.bot.guildhall_bot import GuildhallBot
+    from core.plugins.api import BotLike
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +34,7 @@ log = logging.getLogger(__name__)
 class Leveling(commands.Cog):
     """XP earning and level-ups; the other leveling cogs use its buffer and caches."""
 
-    def __init__(self, bot: GuildhallBot, settings: LevelingSettings) -> None:
+    def __init__(self, bot: BotLike, settings: LevelingSettings) -> None:
         self.bot = bot
         self.settings = settings
         self.buffer = XpBuffer()

@@ -12,7 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from core.db.lifecycle import Lifecycle
+from core.plugins.api import Lifecycle
 
 ANNOUNCE_MODES = ("same", "channel", "off")
 

@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import PublicPage, WebPanel
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
+from core.plugins.api import BotLike, PublicPage, Settings, TablePlugin, WebPanel, hookimpl
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:
@@ -49,12 +46,12 @@ class LevelingPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_cogs(
-        self, bot: commands.Bot, settings: BaseModel | None
+        self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
         """The earning listener, rank/leaderboard and the admin commands."""
-        from plugins.leveling.admin import LevelsAdmin
-        from plugins.leveling.board import Board
         from plugins.leveling.cog import Leveling
+        from plugins.leveling.cog_admin import LevelsAdmin
+        from plugins.leveling.cog_board import Board
 
         config = settings if isinstance(settings, LevelingSettings) else LevelingSettings()
         leveling = Leveling(bot, config)  # type: ignore[arg-type]
@@ -62,12 +59,12 @@ class LevelingPlugin(TablePlugin):
         return [leveling, Board(leveling), LevelsAdmin(leveling)]
 
     @hookimpl
-    def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:
+    def guildhall_buffer_sizes(self, bot: BotLike) -> dict[str, int]:
         """Buffered XP awards of ``bot`` (for the metrics)."""
         return {"leveling.xp": sum(len(cog.buffer) for cog in list(self._cogs) if cog.bot is bot)}
 
     @hookimpl
-    def guildhall_forget_buffered(self, bot: commands.Bot, user_id: int) -> int:
+    def guildhall_forget_buffered(self, bot: BotLike, user_id: int) -> int:
         """Drop ``user_id``'s unwritten XP awards in ``bot`` (a data deletion request)."""
         return sum(cog.buffer.forget(user_id) for cog in list(self._cogs) if cog.bot is bot)
 

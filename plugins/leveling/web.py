@@ -1,6 +1,6 @@
 """The public leaderboard of a guild (``/g/<guild_id>/leaderboard``) on the dashboard.
 
-100 members per page by XP in keyset pages (:mod:`plugins.leveling.board_data`), a jump
+100 members per page by XP in keyset pages (:mod:`plugins.leveling.web_board_data`), a jump
 to a member (``?member=ID``, or ``?me=1`` for the logged-in viewer) and, while the
 economy plugin is enabled for the guild, its richest members beside the board.
 """
@@ -10,13 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.db.models import User
-from core.plugins.contracts import PageRequest, PublicPage
-from core.runtime.config import Settings
-from core.services import plugin_switches
+from core.plugins.api import PageRequest, PublicPage, Settings, User, plugin_switches
 from core.web.params import snowflake
-from plugins.leveling import board_data
-from plugins.leveling.board_data import Cursor
+from plugins.leveling import web_board_data as board_data
+from plugins.leveling.web_board_data import Cursor
 
 RICHEST = 10
 

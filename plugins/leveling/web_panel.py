@@ -8,12 +8,10 @@ a reward's role follows :mod:`core.services.role_rule` with the user's current s
 
 from __future__ import annotations
 
-from core.plugins.contracts import GuildRequest, ListRow, PanelField, PanelList, WebPanel
-from core.runtime.config import Settings
-from core.services import audit
+from core.plugins.api import GuildRequest, ListRow, PanelField, PanelList, Settings, WebPanel, audit
 from core.web.params import bounded
 from plugins.leveling import service
-from plugins.leveling.service import GuildLevelConfigs
+from plugins.leveling.guild_settings import GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 
 

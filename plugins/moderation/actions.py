@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 import disnake
 
-from core.bot.mentions import NO_MENTIONS
-from core.services import role_rule
+from core.plugins.api import NO_MENTIONS, BotLike, role_rule
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import ModAction
@@ -42,7 +40,7 @@ async def dm_before(
 
 
 async def record(
-    bot: Any, guild_id: int, moderator_id: int, target_id: int, kind: str,
+    bot: BotLike, guild_id: int, moderator_id: int, target_id: int, kind: str,
     reason: str | None, duration: timedelta | None = None,
 ) -> ModAction:
     """Append the case and post it to the log channel."""
@@ -53,7 +51,7 @@ async def record(
 
 
 async def kick(
-    bot: Any, settings: ModerationSettings, moderator: disnake.abc.User,
+    bot: BotLike, settings: ModerationSettings, moderator: disnake.abc.User,
     member: disnake.Member, reason: str | None,
 ) -> ModAction:
     """DM (optional), kick, record."""
@@ -63,7 +61,7 @@ async def kick(
 
 
 async def ban(
-    bot: Any, settings: ModerationSettings, moderator: disnake.abc.User,
+    bot: BotLike, settings: ModerationSettings, moderator: disnake.abc.User,
     member: disnake.Member, reason: str | None, *, delete_days: int = 0,
     duration: timedelta | None = None,
 ) -> ModAction:
@@ -82,7 +80,7 @@ async def ban(
 
 
 async def mute(
-    bot: Any, moderator: disnake.abc.User, member: disnake.Member,
+    bot: BotLike, moderator: disnake.abc.User, member: disnake.Member,
     duration: timedelta, reason: str | None, role: disnake.Role | None,
 ) -> ModAction:
     """Time the member out (or give the mute role) until ``duration`` passes."""
@@ -99,7 +97,7 @@ async def mute(
 
 
 async def unmute(
-    bot: Any, moderator: disnake.abc.User, member: disnake.Member, role: disnake.Role | None
+    bot: BotLike, moderator: disnake.abc.User, member: disnake.Member, role: disnake.Role | None
 ) -> ModAction:
     """Lift a timeout and the mute role; forget the running mute."""
     guild = member.guild
@@ -114,7 +112,7 @@ async def unmute(
 
 
 async def escalate(
-    bot: Any, settings: ModerationSettings, member: disnake.Member, role: disnake.Role | None
+    bot: BotLike, settings: ModerationSettings, member: disnake.Member, role: disnake.Role | None
 ) -> ModAction | None:
     """Apply the configured step when the member's active warnings reach a threshold."""
     count = await service.count_active_warnings(member.guild.id, member.id)

@@ -7,18 +7,17 @@ and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import disnake
 
-from core.bot.errors import permission_names
+from core.plugins.api import BotLike, permission_names
 
 
 class Refusal(Exception):
     """A moderation command that must not run; the message is shown to the invoker."""
 
 
-def require_permission(author: disnake.abc.User, flag: str, bot: Any = None) -> None:
+def require_permission(author: disnake.abc.User, flag: str, bot: BotLike | None = None) -> None:
     """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild, or the role
     that ``[plugins.moderation] permission_roles`` (of ``bot``'s plugins) maps to it."""
     if not isinstance(author, disnake.Member):
@@ -32,7 +31,7 @@ def require_permission(author: disnake.abc.User, flag: str, bot: Any = None) -> 
     raise Refusal(f"You need these permissions: {permission_names([flag])}{extra}.")
 
 
-def permission_roles(bot: Any) -> Mapping[str, str]:
+def permission_roles(bot: BotLike | None) -> Mapping[str, str]:
     """The configured ``permission_roles`` of the moderation plugin (empty if none)."""
     settings = getattr(getattr(bot, "plugins", None), "plugin_settings", {}).get("moderation")
     return getattr(settings, "permission_roles", {}) or {}

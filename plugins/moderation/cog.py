@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any
 
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
-from core.bot.mentions import NO_MENTIONS
-from core.services import role_rule
+from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, role_rule
 from plugins.moderation import actions, checks, service
 from plugins.moderation.checks import Refusal
 from plugins.moderation.durations import DurationError, format_duration, parse_duration
+from plugins.moderation.guild_settings import rules_cache
 from plugins.moderation.logpost import post_case
-from plugins.moderation.rules import rules_cache
 from plugins.moderation.settings import ModerationSettings
 
 REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")
@@ -36,7 +33,7 @@ def name_of(user: disnake.abc.User) -> str:
 class Moderation(commands.Cog):
     """Member moderation commands."""
 
-    def __init__(self, bot: Any, settings: ModerationSettings) -> None:
+    def __init__(self, bot: BotLike, settings: ModerationSettings) -> None:
         self.bot = bot
         self.settings = settings
         self.rules = rules_cache(settings)  # per-guild warning expiry and escalation

@@ -1,22 +1,25 @@
 """``/modconfig``: the guild's moderation log channel and mute role, and its warning expiry
 and escalation thresholds (Manage Server). The writes are those of the web dashboard:
-:mod:`plugins.moderation.guild_settings` and :data:`plugins.moderation.rules.RULES`."""
+:mod:`plugins.moderation.guild_settings` and :data:`plugins.moderation.guild_settings.RULES`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
-from core.bot.mentions import NO_MENTIONS
-from core.services import guild_overrides_commands as overrides
-from core.services.guild_facts import actor_facts, bot_facts, role_facts
-from core.services.role_rule import RoleRefused
+from core.plugins.api import (
+    GUILD_ONLY,
+    NO_MENTIONS,
+    BotLike,
+    RoleRefused,
+    actor_facts,
+    bot_facts,
+    overrides,
+    role_facts,
+)
 from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
-from plugins.moderation.rules import RULES
+from plugins.moderation.guild_settings import RULES
 from plugins.moderation.settings import ModerationSettings
 
 RULES_TITLE = "Warnings and escalation"
@@ -26,7 +29,7 @@ class ModConfig(commands.Cog):
     """Writes ``guild_config.log_channel_id``, ``guild_config.mute_role_id`` and the
     guild's ``moderation_settings`` row (``settings``: the config file's defaults)."""
 
-    def __init__(self, bot: Any, settings: ModerationSettings | None = None) -> None:
+    def __init__(self, bot: BotLike, settings: ModerationSettings | None = None) -> None:
         self.bot = bot
         self.settings = settings or ModerationSettings()
 

@@ -6,13 +6,10 @@ Case numbers are looked up in the invoking guild only; ``/reason`` appends an am
 
 from __future__ import annotations
 
-from typing import Any
-
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
-from core.bot.mentions import NO_MENTIONS
+from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike
 from plugins.moderation import cases, checks
 from plugins.moderation.checks import Refusal
 from plugins.moderation.logpost import LABELS, case_line
@@ -25,7 +22,7 @@ CASE_NUMBER = commands.Param(ge=1, le=2**31 - 1, description="The case number")
 class ModLog(commands.Cog):
     """The moderation log commands (Timeout Members)."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: BotLike) -> None:
         self.bot = bot
 
     async def answer(

@@ -1,11 +1,18 @@
-"""The guild's moderation log channel and mute role: one validation and one write for
-``/modconfig`` and the web dashboard.
+"""A guild's own moderation settings: its rules (``moderation_settings``), its log channel
+and its mute role, each with one validation and one write for ``/modconfig`` and the web
+dashboard.
 
-Callers describe the guild with plain facts (:mod:`core.services.guild_facts`), from
-disnake objects in a command or from Discord's REST answers on the dashboard; the rules
-and the write (through ``GuildConfigService.update``: audit row, every cache dropped)
-are here once. A broken rule raises :class:`Refusal` (the channel) or
-:class:`core.services.role_rule.RoleRefused` (the role) and writes nothing.
+Rules (warning expiry, escalation thresholds): ``[plugins.moderation]`` gives every guild
+its defaults; :data:`RULES` merges a guild's row over them and changes it (validated by
+:class:`ModerationSettings`, audited, every process's cache dropped through the bus): see
+:mod:`core.services.guild_overrides`.
+
+Log channel and mute role (core's ``guild_configs`` row): callers describe the guild with
+plain facts (:mod:`core.services.guild_facts`), from disnake objects in a command or from
+Discord's REST answers on the dashboard; the rules and the write (through
+``GuildConfigService.update``: audit row, every cache dropped) are here once. A broken
+rule raises :class:`Refusal` (the channel) or :class:`core.services.role_rule.RoleRefused`
+(the role) and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,9 +20,27 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from core.services import role_rule
-from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
+from core.plugins.api import (
+    ActorFacts,
+    BotFacts,
+    GuildOverrides,
+    OverridesCache,
+    RoleFacts,
+    role_rule,
+)
 from plugins.moderation.checks import Refusal
+from plugins.moderation.models import ModerationGuildSettings
+from plugins.moderation.settings import ModerationSettings
+
+FIELDS = ("warning_expiry_days", "escalate_mute_at", "escalate_mute_minutes",
+          "escalate_kick_at", "escalate_ban_at")
+RULES = GuildOverrides(ModerationGuildSettings, ModerationSettings, FIELDS,
+                       topic="moderation.rules", name="moderation")
+
+
+def rules_cache(defaults: ModerationSettings) -> OverridesCache[ModerationSettings]:
+    """The moderation cog's cache of effective settings per guild."""
+    return OverridesCache(RULES, defaults)
 
 
 def check_mute_role(role: RoleFacts, actor: ActorFacts, bot: BotFacts) -> None:

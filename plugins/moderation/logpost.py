@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 import disnake
 
-from core.bot.mentions import NO_MENTIONS
+from core.plugins.api import NO_MENTIONS, BotLike
 from plugins.moderation.durations import format_duration
 from plugins.moderation.models import ModAction
 
@@ -36,7 +35,7 @@ def format_duration_seconds(seconds: int) -> str:
     return format_duration(timedelta(seconds=seconds))
 
 
-async def post_case(bot: Any, action: ModAction) -> bool:
+async def post_case(bot: BotLike, action: ModAction) -> bool:
     """Post the case to ``guild_config.log_channel_id`` when set; ``False`` if not posted."""
     config = await bot.guild_configs.get(action.guild_id)
     channel_id = config.log_channel_id

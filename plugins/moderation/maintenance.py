@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.maintenance.integrity import PROBLEM_LIMIT, limit_problems
-from core.plugins.contracts import IntegrityCheck, RetentionKind, RetentionPolicy, Schedule
-from core.runtime.config import Settings
+from core.plugins.api import (
+    PROBLEM_LIMIT,
+    IntegrityCheck,
+    RetentionKind,
+    RetentionPolicy,
+    Schedule,
+    Settings,
+    limit_problems,
+)
 from plugins.moderation.models import TempPunishment, Warning
 
 OVERDUE_GRACE = timedelta(minutes=5)

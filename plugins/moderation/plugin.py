@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import (
+from core.plugins.api import (
+    BotLike,
     IntegrityCheck,
     RetentionPolicy,
     ServerFields,
+    Settings,
+    TablePlugin,
     TimerSource,
     WebPanel,
+    hookimpl,
 )
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
 from plugins.moderation import maintenance, timers
 from plugins.moderation.settings import ModerationSettings
 
@@ -58,7 +59,7 @@ class ModerationPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_cogs(
-        self, bot: commands.Bot, settings: BaseModel | None
+        self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
         """The moderation, log and settings commands."""
         from plugins.moderation.cog import Moderation
@@ -69,7 +70,7 @@ class ModerationPlugin(TablePlugin):
         return [Moderation(bot, config), ModLog(bot), ModConfig(bot, config)]
 
     @hookimpl
-    def guildhall_timer_sources(self, bot: commands.Bot | None) -> list[TimerSource]:
+    def guildhall_timer_sources(self, bot: BotLike | None) -> list[TimerSource]:
         """Warnings expire; temp bans and mutes are lifted through REST."""
         return timers.timer_sources(bot)
 

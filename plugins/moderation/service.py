@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core.coordination import wakeups
+from core.plugins.api import wakeups
 from plugins.moderation import cases
 from plugins.moderation.models import ModAction, TempPunishment, Warning
 

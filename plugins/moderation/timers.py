@@ -11,13 +11,12 @@ is kept with ``failed_at`` set (visible in ``/modlog`` and the integrity check).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from core.plugins.contracts import TimerSource
+from core.plugins.api import BotLike, TimerSource
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import TempPunishment, Warning
@@ -43,7 +42,7 @@ def warning_expiry_source() -> TimerSource:
 class PunishmentLifter:
     """Lifts due temp punishments for one bot; remembers each outcome for ``finish``."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: BotLike) -> None:
         self.bot = bot
         self.outcomes: dict[int, str] = {}
 
@@ -118,7 +117,7 @@ class _Moot(Exception):
     """The punishment cannot be lifted because there is nothing left to lift."""
 
 
-def timer_sources(bot: Any) -> list[TimerSource]:
+def timer_sources(bot: BotLike) -> list[TimerSource]:
     """Every moderation timer source (temp punishments need a bot for REST)."""
     sources = [warning_expiry_source()]
     if bot is not None:

@@ -1,15 +1,14 @@
 """Moderation's dashboard panel: the guild's warning expiry and escalation thresholds.
 
-Saved through :data:`plugins.moderation.rules.RULES` (the ``/modconfig`` code path):
+Saved through :data:`plugins.moderation.guild_settings.RULES` (the ``/modconfig`` code path):
 validated by :class:`ModerationSettings`, audited, every process's cache dropped.
 """
 
 from __future__ import annotations
 
-from core.plugins.contracts import WebPanel
-from core.runtime.config import Settings
+from core.plugins.api import Settings, WebPanel
 from core.web.panels import overrides_panel
-from plugins.moderation.rules import RULES
+from plugins.moderation.guild_settings import RULES
 
 LABELS = {
     "warning_expiry_days": "Warnings expire after (days)",

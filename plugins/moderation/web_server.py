@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugins.contracts import Apply, GuildRequest, PanelField, ServerFields
-from core.services.guild_facts import ActorFacts
+from core.plugins.api import ActorFacts, Apply, GuildRequest, PanelField, ServerFields
 from plugins.moderation.checks import Refusal
 from plugins.moderation.guild_settings import check_mute_role, set_log_channel, set_mute_role
 

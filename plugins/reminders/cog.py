@@ -21,7 +21,7 @@ from plugins.reminders.service import NewReminder, ReminderError
 from plugins.reminders.settings import RemindersSettings
 
 if TYPE_CHECKING:
-    from core.bot.guildhall_bot import GuildhallBot
+    from core.plugins.api import BotLike
 
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
@@ -62,7 +62,7 @@ def list_text(rows: list[Reminder], zone: str) -> str:
 class Reminders(commands.Cog):
     """Setting, listing and cancelling reminders, and the user's time zone."""
 
-    def __init__(self, bot: GuildhallBot, settings: RemindersSettings) -> None:
+    def __init__(self, bot: BotLike, settings: RemindersSettings) -> None:
         self.bot = bot
         self.settings = settings
 

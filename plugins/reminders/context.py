@@ -12,12 +12,10 @@ not checked.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 import disnake
 
-from core.services import plugin_switches
-from core.services.cache import TtlCache
+from core.plugins.api import BotLike, TtlCache, plugin_switches
 
 PLUGIN = "reminders"
 UNKNOWN_GUILD = 10004
@@ -38,7 +36,7 @@ class DropReason(StrEnum):
 class ReminderContext:
     """The delivery-time check, bound to one bot's REST client."""
 
-    def __init__(self, bot: Any, member_ttl: float = MEMBER_TTL_SECONDS) -> None:
+    def __init__(self, bot: BotLike, member_ttl: float = MEMBER_TTL_SECONDS) -> None:
         self.bot = bot
         self._standing: TtlCache[tuple[int, int], str] = TtlCache(CACHE_SIZE, member_ttl)
 

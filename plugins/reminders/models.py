@@ -8,8 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from core.db.lifecycle import Lifecycle
-from core.timers.columns import TimerColumns
+from core.plugins.api import Lifecycle, TimerColumns
 
 
 class Reminder(TimerColumns):

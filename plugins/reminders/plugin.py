@@ -8,10 +8,16 @@ from typing import Any
 from disnake.ext import commands
 from pydantic import BaseModel
 
-from core.plugins.base import TablePlugin
-from core.plugins.contracts import RetentionKind, RetentionPolicy, Schedule, TimerSource
-from core.plugins.hookspecs import hookimpl
-from core.runtime.config import Settings
+from core.plugins.api import (
+    BotLike,
+    RetentionKind,
+    RetentionPolicy,
+    Schedule,
+    Settings,
+    TablePlugin,
+    TimerSource,
+    hookimpl,
+)
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings
 
@@ -36,18 +42,18 @@ class RemindersPlugin(TablePlugin):
         return RemindersSettings
 
     @hookimpl
-    def guildhall_cogs(self, bot: commands.Bot, settings: Any) -> list[commands.Cog]:
+    def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:
         """The /remind, /reminders and /timezone commands."""
         from plugins.reminders.cog import Reminders
 
         return [Reminders(bot, settings or RemindersSettings())]  # type: ignore[arg-type]
 
     @hookimpl
-    def guildhall_timer_sources(self, bot: commands.Bot | None) -> list[TimerSource]:
+    def guildhall_timer_sources(self, bot: BotLike | None) -> list[TimerSource]:
         """Due reminders, delivered through ``bot``'s REST client (none without a bot)."""
         if bot is None:
             return []
-        from plugins.reminders.delivery import ReminderDelivery
+        from plugins.reminders.timers import ReminderDelivery
 
         manager = getattr(bot, "plugins", None)
         configured = manager.plugin_settings.get("reminders") if manager else None

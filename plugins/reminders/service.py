@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.coordination import wakeups
+from core.plugins.api import wakeups
 from plugins.reminders.models import Reminder, UserTimezone
 from plugins.reminders.parsing import (
     TimeParseError,

@@ -31,7 +31,7 @@ from core.db.models import GuildConfig
 from core.runtime.assembly import Runtime
 from core.runtime.config import Settings
 from core.web.app import create_app
-from plugins.leveling.board_data import Cursor
+from plugins.leveling.web_board_data import Cursor
 from tests.bench.common import bench_exit, quantile
 from tests.bench.leaderboard import fill
 

@@ -11,7 +11,7 @@ import re
 import click
 
 from core.cli import cli
-from core.plugins import hookspecs
+from core.plugins import api, hookspecs
 from core.runtime.config import Settings
 from tests.docs.pages import doc_files, docs_text, page
 from tests.helpers import ROOT
@@ -43,6 +43,20 @@ def test_every_hook_is_in_the_authoring_docs() -> None:
     assert len(names) >= 14
     authoring = page("plugin-authoring.md")
     assert [name for name in names if f"`{name}(" not in authoring] == []
+
+
+def test_every_hook_is_listed_under_its_phase() -> None:
+    rows = [line for line in page("plugin-authoring.md").splitlines() if line.startswith("| ")]
+    placed = [(phase, name) for phase, names in hookspecs.PHASES.items() for name in names]
+    assert len(placed) == len(hook_names())
+    assert [(phase, name) for phase, name in placed
+            if not any(row.startswith(f"| {phase} |") and f"`{name}(" in row for row in rows)] == []
+
+
+def test_every_public_api_name_is_in_the_authoring_docs() -> None:
+    authoring = page("plugin-authoring.md")
+    assert len(api.__all__) > 40
+    assert [name for name in api.__all__ if f"`{name}`" not in authoring] == []
 
 
 def test_every_cli_command_and_option_is_in_the_cli_page() -> None:

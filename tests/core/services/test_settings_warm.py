@@ -11,8 +11,8 @@ from core.db.models import GuildConfig, GuildPluginSwitch
 from core.services import plugin_switches
 from core.services.cache import TtlCache
 from core.services.guild_config import GuildConfigService
+from plugins.leveling.guild_settings import GuildLevelConfigs
 from plugins.leveling.models import LevelExclusion, LevelSettings
-from plugins.leveling.service import GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
 from tests.bench.common import StatementCounter
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.db.models import GuildMember, User
 from core.services import xp
-from plugins.leveling.board import parse_button
+from plugins.leveling.cog_board import parse_button
 
 
 async def test_keyset_pages_match_offset_pages_with_ties(guildhall_db) -> None:

@@ -7,11 +7,11 @@ import pytest
 from core.db.models import GuildConfig, GuildPluginSwitch, SettingsAudit
 from core.services import audit
 from core.testing.double import permissions
-from plugins.economy.guild_rules import AMOUNTS
+from plugins.economy.guild_settings import AMOUNTS
 from plugins.economy.models import EconomyGuildSettings
 from plugins.economy.settings import EconomySettings
 from plugins.leveling.models import LevelExclusion, LevelReward
-from plugins.moderation import rules
+from plugins.moderation import guild_settings
 from plugins.moderation.models import ModerationGuildSettings
 from plugins.moderation.settings import ModerationSettings
 from tests.core.web.support import WebEnv
@@ -133,9 +133,9 @@ async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
                                       allow_redirects=False)
     assert saved.status == 303
     defaults = ModerationSettings()
-    mine = await rules.RULES.effective(guild, defaults)
+    mine = await guild_settings.RULES.effective(guild, defaults)
     assert (mine.warning_expiry_days, mine.escalate_mute_at, mine.escalate_ban_at) == (30, 2, 5)
-    assert (await rules.RULES.effective(web_env.demo.annex.id, defaults)) == defaults
+    assert (await guild_settings.RULES.effective(web_env.demo.annex.id, defaults)) == defaults
     changes = {c.setting: audit.values(c) for c in await audit.recent_changes(guild)}
     assert changes == {"moderation.warning_expiry_days": (90, 30),
                        "moderation.escalate_mute_at": (0, 2),

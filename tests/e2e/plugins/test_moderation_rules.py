@@ -9,8 +9,8 @@ import pytest
 from core.testing.bot_fixtures import assert_no_mass_mentions, eventually
 from core.testing.double import permissions as P
 from plugins.moderation.cog import Moderation
+from plugins.moderation.guild_settings import RULES
 from plugins.moderation.models import ModAction, TempPunishment, Warning
-from plugins.moderation.rules import RULES
 from tests.e2e.plugins.moderation_support import TIMEOUT, ModWorld, mod_world, table_counts
 
 __all__ = ["mod_world"]

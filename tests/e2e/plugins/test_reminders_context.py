@@ -26,7 +26,7 @@ from tests.e2e.plugins.reminders_support import (
     slash,
 )
 
-DELIVERY_LOGGER = "plugins.reminders.delivery"
+DELIVERY_LOGGER = "plugins.reminders.timers"
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,14 @@ import pytest
 
 from core.db.models import GuildMember
 from plugins.leveling import service
+from plugins.leveling.guild_settings import GuildLevelConfigs
 from plugins.leveling.models import LevelSettings, XpAdjustment
 from plugins.leveling.settings import LevelingSettings
 from tests.helpers import execute
 
 
 async def test_defaults_cache_and_invalidation(guildhall_db) -> None:
-    configs = service.GuildLevelConfigs(LevelingSettings(xp_min=1, xp_max=2))
+    configs = GuildLevelConfigs(LevelingSettings(xp_min=1, xp_max=2))
     config = await configs.get(5)
     assert (config.xp_min, config.xp_max, config.cooldown_seconds) == (1, 2, 60)
     assert config.announce_mode == "same" and config.keep_lower_rewards
@@ -36,7 +37,7 @@ async def test_defaults_cache_and_invalidation(guildhall_db) -> None:
      ({"cooldown_seconds": -5}, "cooldown"), ({"xp_max": 10**6}, "between 0")],
 )
 async def test_bad_rates_change_nothing(guildhall_db, changes, message) -> None:
-    configs = service.GuildLevelConfigs(LevelingSettings())
+    configs = GuildLevelConfigs(LevelingSettings())
     with pytest.raises(ValueError, match=message):
         await configs.set_rates(6, **changes)
     assert await LevelSettings.filter(guild_id=6).count() == 0
@@ -44,7 +45,7 @@ async def test_bad_rates_change_nothing(guildhall_db, changes, message) -> None:
 
 
 async def test_announce_modes(guildhall_db) -> None:
-    configs = service.GuildLevelConfigs(LevelingSettings())
+    configs = GuildLevelConfigs(LevelingSettings())
     with pytest.raises(ValueError, match="choose the channel"):
         await configs.set_announce(1, "channel")
     with pytest.raises(ValueError, match="one of"):

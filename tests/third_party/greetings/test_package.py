@@ -14,7 +14,7 @@ from core.plugins.manager import PluginManager
 from core.runtime.assembly import Runtime
 from core.runtime.config import ConfigError, load_settings
 from core.testing.pytest_plugin import make_settings
-from tests.helpers import guildhall
+from tests.helpers import ROOT, guildhall
 
 
 def test_pip_install_ships_code_migrations_and_entry_point(greetings_site: Path) -> None:
@@ -33,7 +33,7 @@ def test_the_cli_lists_the_installed_plugin_with_its_tables(
     config = tmp_path / "config.toml"
     config.write_text('[plugins]\nenabled = ["greetings"]\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUILDHALL_")}
-    env["PYTHONPATH"] = str(greetings_site)
+    env["PYTHONPATH"] = os.pathsep.join((str(greetings_site), str(ROOT)))  # guildhall under test
     result = guildhall("--config", str(config), "plugins", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     [row] = [line for line in result.stdout.splitlines() if "greetings" in line]

@@ -8,7 +8,7 @@ through the bus): see :mod:`core.services.guild_overrides`.
 
 from __future__ import annotations
 
-from core.services.guild_overrides import GuildOverrides, OverridesCache
+from core.plugins.api import GuildOverrides, OverridesCache
 from plugins.economy.models import EconomyGuildSettings
 from plugins.economy.settings import EconomySettings
 

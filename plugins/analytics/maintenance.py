@@ -14,10 +14,15 @@ from datetime import datetime, timedelta
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.db.database import CONNECTION
-from core.maintenance.schedule import start_of_week
-from core.plugins.contracts import MaintenanceContext, RetentionKind, RetentionPolicy, Schedule
-from core.runtime.config import Settings
+from core.plugins.api import (
+    CONNECTION,
+    MaintenanceContext,
+    RetentionKind,
+    RetentionPolicy,
+    Schedule,
+    Settings,
+    start_of_week,
+)
 from plugins.analytics.models import CommandStat
 
 ROLLUP_JOB = "analytics.command_stats.rollup"

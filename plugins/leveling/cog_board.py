@@ -17,8 +17,7 @@ from collections.abc import Sequence
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY
-from core.services import xp
+from core.plugins.api import GUILD_ONLY, xp
 from plugins.leveling.cog import Leveling
 
 PAGE_SIZE = 10

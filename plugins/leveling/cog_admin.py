@@ -9,14 +9,19 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
-from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
-from core.bot.mentions import NO_MENTIONS
-from core.services import role_rule
-from core.services.guild_facts import actor_facts, bot_facts, role_facts
+from core.plugins.api import (
+    GUILD_ONLY,
+    NO_MENTIONS,
+    actor_facts,
+    bot_facts,
+    require_manage_guild,
+    role_facts,
+    role_rule,
+)
 from plugins.leveling import service
-from plugins.leveling.board import display_name
 from plugins.leveling.cog import Leveling
-from plugins.leveling.service import GuildLevelConfig
+from plugins.leveling.cog_board import display_name
+from plugins.leveling.guild_settings import GuildLevelConfig
 
 ANNOUNCE_CHOICES = {"same channel": "same", "a fixed channel": "channel", "off": "off"}
 

@@ -15,14 +15,12 @@ a reminder is sent again only when the leader dies between the send and that wri
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from core.bot.mentions import only_user
-from core.plugins.contracts import TimerSource
+from core.plugins.api import BotLike, TimerSource, only_user
 from plugins.reminders import service
 from plugins.reminders.context import ReminderContext
 from plugins.reminders.models import Reminder
@@ -35,7 +33,7 @@ SOURCE_NAME = "reminders.due"
 class ReminderDelivery:
     """Handler and finisher of due reminder rows, bound to one bot's REST client."""
 
-    def __init__(self, bot: Any, settings: RemindersSettings) -> None:
+    def __init__(self, bot: BotLike, settings: RemindersSettings) -> None:
         self.bot = bot
         self.settings = settings
         self.context = ReminderContext(bot)

@@ -15,8 +15,7 @@ from typing import Literal
 
 from tortoise import connections
 
-from core.db.database import placeholders
-from core.services import xp
+from core.plugins.api import placeholders, xp
 from core.web.params import bounded, snowflake
 
 CONNECTION = "default"
