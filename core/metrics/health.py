@@ -19,6 +19,8 @@ from typing import Any
 
 from tortoise import connections
 
+from core.metrics.instruments import GATEWAY_DISCONNECTS
+
 LIVENESS_INTERVAL_SECONDS = 1.0
 LIVENESS_BOUND_SECONDS = 10.0
 READINESS_DB_TIMEOUT_SECONDS = 3.0
@@ -68,13 +70,18 @@ class LoopWatchdog:
 
 
 def track_shards(bot: Any) -> None:
-    """Keep the set of ``bot``'s shards that disconnected and did not come back yet."""
+    """Keep the set of ``bot``'s shards that disconnected and did not come back yet.
+
+    Each disconnect is also counted in ``guildhall_gateway_disconnects_total``.
+    """
     if hasattr(bot, _DOWN_SHARDS):
         return
     down: set[int] = set()
     setattr(bot, _DOWN_SHARDS, down)
 
     async def on_shard_disconnect(shard_id: int) -> None:
+        if shard_id not in down:
+            GATEWAY_DISCONNECTS.labels(shard=str(shard_id)).inc()
         down.add(shard_id)
 
     async def on_shard_back(shard_id: int) -> None:

@@ -83,6 +83,9 @@ async def test_ready_after_connect_and_not_ready_while_a_shard_is_down(
     assert body["status"] == "not ready"
     assert body["shards"] == {"0": "down", "1": "connected"}
     assert "shard 0 is down" in body["problems"]
+    async with aiohttp.ClientSession() as session, session.get(url("/metrics")) as response:
+        scraped = await response.text()
+    assert 'guildhall_gateway_disconnects_total{shard="0"}' in scraped
     status, live = await get("/livez")
     assert status == 200 and live["status"] == "ok"  # down shard: not ready, still alive
 
