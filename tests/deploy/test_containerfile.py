@@ -23,7 +23,9 @@ def test_build_installs_guildhall_with_locked_dependencies_into_a_venv() -> None
     build = IMAGE.stage("build")
     runs = " ".join(build.all("RUN"))
     assert "python3 -m venv /opt/guildhall" in runs
-    assert "-c deploy/requirements.lock ." in runs
+    assert "pip install -r deploy/requirements.lock" in runs
+    assert "pip install --no-deps -c deploy/requirements.lock ." in runs
+    assert "pip check" in runs  # the lock satisfies guildhall's own requirements
     assert "PIP_CERT=$PIP_CA_BUNDLE" in runs and "PIP_CA_BUNDLE=" in build.all("ARG")
     for copy in build.all("COPY"):
         for source in copy.split()[:-1]:
@@ -79,3 +81,17 @@ def test_reader_refuses_broken_files(tmp_path) -> None:
         path.write_text(text)
         with pytest.raises(ValueError):
             parse(path)
+
+
+def test_build_script_is_valid_bash_and_builds_the_test_target_with_chroot_isolation() -> None:
+    import subprocess
+
+    script = DEPLOY / "build-image.sh"
+    assert script.stat().st_mode & 0o111
+    subprocess.run(["bash", "-n", str(script)], check=True, timeout=60)
+    text = script.read_text()
+    for needed in ("debootstrap --variant=minbase --include=python3,python3-venv",
+                   "podman import", "podman image exists", "--isolation=chroot",
+                   "--build-arg BASE_IMAGE=", "/host-ca.crt:ro", "PIP_CA_BUNDLE=/host-ca.crt",
+                   "-f deploy/Containerfile", 'target=${1:-test}'):
+        assert needed in text, needed
