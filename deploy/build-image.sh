@@ -40,7 +40,8 @@ else
   echo "debootstrap $suite from $mirror"
   sudo_ debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
     "$suite" "$rootfs" "$mirror" >/dev/null
-  sudo_ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  sudo_ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/var/cache/apt/*.bin
   sudo_ tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$base" >/dev/null
   echo "base image $base imported"
 fi
