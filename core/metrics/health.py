@@ -135,7 +135,10 @@ def _check_bot(bot: Any, result: Readiness) -> None:
         result.fail(f"{unavailable} guild(s) unavailable")
 
 
-async def _check_database(result: Readiness, timeout: float) -> None:  # noqa: ASYNC109
+async def check_database(
+    result: Readiness, timeout: float = READINESS_DB_TIMEOUT_SECONDS  # noqa: ASYNC109
+) -> None:
+    """Record in ``result`` whether the database answers ``SELECT 1`` within ``timeout``."""
     try:
         conn = connections.get("default")
         await asyncio.wait_for(conn.execute_query("SELECT 1"), timeout)
@@ -156,5 +159,5 @@ async def readiness(
         result.fail("no bot running")
     for bot in bots:
         _check_bot(bot, result)
-    await _check_database(result, db_timeout)
+    await check_database(result, db_timeout)
     return result
