@@ -18,6 +18,7 @@ import disnake
 from disnake.ext import commands
 
 from core import metrics
+from core.metrics import health
 from core.runtime import log_context
 from core.runtime.log_context import SCOPE
 
@@ -115,6 +116,7 @@ class ObservedBot:
         settings = self.settings  # type: ignore[attr-defined]
         log_context.set_cluster(self.cluster_index)
         metrics.watch_bot(self)
+        health.track_shards(self)
         if settings.metrics.enabled:
             await metrics.start_exporter(settings, self.cluster_index)
 

@@ -1,5 +1,7 @@
 """The HTTP endpoint Prometheus scrapes: ``GET /metrics`` on ``[metrics] host:port+N``.
 
+The same port serves ``/livez`` and ``/readyz`` (:mod:`core.metrics.health`) for probes.
+
 One exporter per process, served by aiohttp on the worker's own event loop, so scrape-time
 collectors read the bot's state without threads or locks (and a worker whose loop is
 stuck fails its scrape, which is what an operator wants to see). Worker (cluster) ``N``
@@ -20,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from core.metrics.cluster_state import ClusterState
 from core.metrics.collector import WorkerCollector, watched_bots
 from core.metrics.database import instrument_tortoise
+from core.metrics.health import LoopWatchdog, readiness
 from core.plugins.contracts import TimerSource
 from core.runtime.config import Settings
 from core.runtime.log_context import set_cluster
@@ -78,6 +81,7 @@ class Exporter:
         self.host = settings.metrics.host
         self.port = exporter_port(settings.metrics.port, cluster_id)
         self.state = ClusterState(_timer_sources, _job_names, settings.metrics.db_refresh_seconds)
+        self.watchdog = LoopWatchdog()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -89,6 +93,8 @@ class Exporter:
         """Bind and serve; raise :class:`MetricsError` when the port cannot be used."""
         app = web.Application()
         app.router.add_get("/metrics", self._scrape)
+        app.router.add_get("/livez", self._livez)
+        app.router.add_get("/readyz", self._readyz)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
@@ -105,11 +111,13 @@ class Exporter:
         if sockets:
             self.port = sockets[0].getsockname()[1]
         self._runner = runner
+        self.watchdog.start()
         log.info("metrics for cluster %d at %s", self.cluster_id, self.url)
         return self
 
     async def stop(self) -> None:
         """Stop serving."""
+        await self.watchdog.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -120,6 +128,17 @@ class Exporter:
             _collector.snapshot = await self.state.refresh()
         body = generate_latest(REGISTRY)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def _livez(self, request: web.Request) -> web.Response:
+        stalled = round(self.watchdog.stalled_for(), 3)
+        alive = self.watchdog.alive()
+        body = {"status": "ok" if alive else "stalled", "cluster": self.cluster_id,
+                "stalled_seconds": stalled, "bound_seconds": self.watchdog.bound}
+        return web.json_response(body, status=200 if alive else 503)
+
+    async def _readyz(self, request: web.Request) -> web.Response:
+        result = await readiness(watched_bots())
+        return web.json_response(result.body(self.cluster_id), status=200 if result.ready else 503)
 
 
 _current: Exporter | None = None

@@ -79,3 +79,10 @@ def flush_timer(buffer: str) -> Iterator[None]:
         raise
     finally:
         FLUSH_SECONDS.labels(buffer).observe(time.perf_counter() - started)
+
+
+GATEWAY_DISCONNECTS = Counter(
+    "guildhall_gateway_disconnects_total",
+    "Times a shard's gateway connection dropped (it then RESUMEs or IDENTIFYs), by shard.",
+    ("shard",),
+)

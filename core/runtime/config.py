@@ -4,7 +4,8 @@ Precedence, highest first: ``GUILDHALL_SECTION__KEY`` environment variables, the
 conventional ``DISCORD_TOKEN`` / ``DATABASE_URL`` / ``REDIS_URL``, the TOML file, the
 defaults below. Secrets (the bot token, passwords inside URLs, whether as
 ``user:password@`` or as a query parameter such as ``?password=``) are refused in the
-file: they only come from the environment.
+file: they only come from the environment or from files named there
+(``DISCORD_TOKEN_FILE``, ``$GUILDHALL_SECRETS_DIR``: :mod:`core.runtime.secret_files`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,15 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from core.runtime.cluster_settings import ClusterSettings
+from core.runtime.secret_files import FILE_VARIABLES, SecretFileError, secrets_from_files
 from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 
@@ -249,6 +256,14 @@ class PluginsSettings(BaseModel):
         return value
 
 
+class _EnvWithoutSecretFiles(EnvSettingsSource):
+    """The ``GUILDHALL_*`` environment minus ``*_FILE`` secret variables (read separately)."""
+
+    def _load_env_vars(self) -> dict[str, str | None]:
+        skipped = {name.lower() for name in FILE_VARIABLES}
+        return {k: v for k, v in super()._load_env_vars().items() if k.lower() not in skipped}
+
+
 class Settings(BaseSettings):
     """The whole effective configuration of one guildhall process."""
 
@@ -283,9 +298,9 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The TOML file and conventional variables are merged by load_settings() into
-        # init kwargs, so the GUILDHALL_* environment wins over both.
-        return (env_settings, init_settings)
+        # The TOML file, conventional variables and secret files are merged by
+        # load_settings() into init kwargs, so the GUILDHALL_* environment wins over them.
+        return (_EnvWithoutSecretFiles(settings_cls), init_settings)
 
 
 def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
@@ -312,7 +327,7 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
         shown = item.get("input")
         if isinstance(shown, dict):
             shown = "{...}"
-        if "token" in key or key.endswith("url"):
+        if "token" in key or "secret" in key or key.endswith("url"):
             shown = mask_url(str(shown)) if key.endswith("url") else "***"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
@@ -345,6 +360,12 @@ def load_settings(path: Path | str | None = None) -> Settings:
     for variable, (section, key) in CONVENTIONAL_ENV.items():
         if env.get(variable):
             data.setdefault(section, {})[key] = env[variable]
+    try:
+        from_files = secrets_from_files(env)
+    except SecretFileError as exc:
+        raise ConfigError(str(exc)) from None
+    for (section, key), value in from_files.items():
+        data.setdefault(section, {})[key] = value
     try:
         return Settings(**data)
     except ValidationError as exc:

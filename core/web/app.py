@@ -93,7 +93,15 @@ async def session_and_errors(request: web.Request, handler: Any) -> web.StreamRe
 
 def create_app(runtime: Runtime) -> web.Application:
     """The dashboard application for ``runtime`` (the ORM must be open while it serves)."""
-    from core.web import admin, admin_panels, login, public, public_pages, status
+    from core.web import (
+        admin,
+        admin_panels,
+        health,
+        login,
+        public,
+        public_pages,
+        status,
+    )
     from core.web.panels import (
         PAGES,
         PANELS,
@@ -124,6 +132,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/", public.index)
     for module in (login, public, admin, status, admin_panels, public_pages):
         app.router.add_routes(module.routes)
+    health.install(app)
 
     async def close_api(_: web.Application) -> None:
         await api.close()

@@ -70,6 +70,8 @@ class Gateway:
         self.identify_violations = 0
         self.close_codes: list[int] = []
         self._last_identify: dict[int, float] = {}
+        self.held: set[int] = set()
+        self._held_conns: dict[Connection, int] = {}
 
     # -- websocket handler -------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -126,6 +128,7 @@ class Gateway:
 
     def _detach(self, conn: Connection, close_code: int | None) -> None:
         self.connections.discard(conn)
+        self._held_conns.pop(conn, None)
         if close_code is not None:
             self.close_codes.append(close_code)
         session = conn.session
@@ -148,6 +151,9 @@ class Gateway:
             return
         shard = data.get("shard")
         shard_id, shard_count = (int(shard[0]), int(shard[1])) if shard else (0, 1)
+        if shard_id in self.held:
+            self._held_conns[conn] = shard_id  # left unanswered until released
+            return
         if (
             shard_count < 1
             or not 0 <= shard_id < shard_count
@@ -226,6 +232,9 @@ class Gateway:
             conn.close(4004, "Authentication failed.")
             return
         session = self.sessions.get(str(data.get("session_id")))
+        if session is not None and session.shard_id in self.held:
+            self._held_conns[conn] = session.shard_id  # left unanswered until released
+            return
         seq = data.get("seq") or 0
         if session is not None and isinstance(seq, int) and seq > session.seq:
             conn.close(4007, "Invalid seq.")  # a sequence number this session never sent
@@ -368,6 +377,21 @@ class Gateway:
             dropped += 1
         await asyncio.sleep(0)
         return dropped
+
+    async def hold(self, shard_id: int) -> int:
+        """Keep ``shard_id`` down: drop its sockets and leave its IDENTIFY/RESUME unanswered."""
+        self.held.add(shard_id)
+        return await self.drop(shard_id)
+
+    async def release(self, shard_id: int) -> int:
+        """Let ``shard_id`` back: abort its held sockets so it reconnects and is answered."""
+        self.held.discard(shard_id)
+        waiting = [conn for conn, shard in self._held_conns.items() if shard == shard_id]
+        for conn in waiting:
+            del self._held_conns[conn]
+            conn.abort()
+        await asyncio.sleep(0)
+        return len(waiting)
 
     def send_op(self, shard_id: int, op: int, data: Any = None) -> int:
         """Send a raw opcode (7 RECONNECT, 9 INVALID_SESSION ...) to a shard's sockets."""

@@ -262,6 +262,14 @@ class ScenarioMixin(WorldBuilderMixin):
         """Kill shard ``shard_id``'s socket without a close frame (or with ``code``); it RESUMEs."""
         return await self.gateway.drop(shard_id, code)
 
+    async def hold_shard(self, shard_id: int) -> int:
+        """Take shard ``shard_id`` down until :meth:`release_shard` (reconnects go unanswered)."""
+        return await self.gateway.hold(shard_id)
+
+    async def release_shard(self, shard_id: int) -> int:
+        """Let a held shard reconnect (it RESUMEs, or IDENTIFYs when the session expired)."""
+        return await self.gateway.release(shard_id)
+
     async def send_reconnect(self, shard_id: int) -> int:
         """Send opcode 7 RECONNECT to a shard."""
         sent = self.gateway.send_op(shard_id, 7)
