@@ -27,7 +27,8 @@ _M = "plugins.leveling.models"
 
 
 class LevelingPlugin(TablePlugin):
-    """Owns ``level_settings``, ``level_rewards``, ``level_exclusions``, ``xp_adjustments``."""
+    """Owns ``level_settings``, ``level_rewards``, ``level_exclusions``, ``xp_adjustments``
+    and ``global_board_optouts``."""
 
     models_module = _M
     guild_tables = (
@@ -36,7 +37,7 @@ class LevelingPlugin(TablePlugin):
         f"{_M}.LevelExclusion",
         f"{_M}.XpAdjustment",
     )
-    user_columns = {f"{_M}.XpAdjustment": "member_id"}
+    user_columns = {f"{_M}.XpAdjustment": "member_id", f"{_M}.GlobalBoardOptOut": "user_id"}
     actor_columns = {f"{_M}.XpAdjustment": "admin_id"}
 
     def __init__(self) -> None:
