@@ -52,15 +52,16 @@ class LevelingPlugin(TablePlugin):
     def guildhall_cogs(
         self, bot: commands.Bot, settings: BaseModel | None
     ) -> list[commands.Cog]:
-        """The earning listener, rank/leaderboard and the admin commands."""
+        """The earning listener, rank/leaderboard, the admin commands and the global board."""
         from plugins.leveling.admin import LevelsAdmin
         from plugins.leveling.board import Board
         from plugins.leveling.cog import Leveling
+        from plugins.leveling.cog_global import GlobalBoard
 
         config = settings if isinstance(settings, LevelingSettings) else LevelingSettings()
         leveling = Leveling(bot, config)  # type: ignore[arg-type]
         self._cogs.add(leveling)
-        return [leveling, Board(leveling), LevelsAdmin(leveling)]
+        return [leveling, Board(leveling), LevelsAdmin(leveling), GlobalBoard()]
 
     @hookimpl
     def guildhall_buffer_sizes(self, bot: commands.Bot) -> dict[str, int]:

@@ -89,6 +89,7 @@ PRIVILEGED: dict[str, Options] = {
     "xp set": lambda w: {"member": bob(w), "amount": 100},
 }
 PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
+          "global leaderboard", "global optout",
           "plugins list",
           "leaderboard", "ping", "prefix show", "privacy delete", "privacy export", "rank",
           "remind", "reminders cancel",
