@@ -82,7 +82,8 @@ class LevelingPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_web_public_pages(self, settings: Settings) -> list[PublicPage]:
-        """The public leaderboard on the dashboard (``/g/<guild_id>/leaderboard``)."""
+        """The public leaderboard (``/g/<guild_id>/leaderboard``) and the global one
+        (``/global/leaderboard``)."""
         from plugins.leveling.web import public_pages
 
         return public_pages(settings)
