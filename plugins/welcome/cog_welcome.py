@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 Inter = disnake.ApplicationCommandInteraction
 NO_MENTIONS = disnake.AllowedMentions.none()
 ROLE_PURPOSE = "the join role"
+MAX_MESSAGE = 2000
 
 
 def newcomer(member: disnake.Member) -> Newcomer:
@@ -42,6 +43,12 @@ def newcomer(member: disnake.Member) -> Newcomer:
 def shown(text: str) -> str:
     """User text made safe to echo (no markdown, no mass or role mentions)."""
     return neutralise(disnake.utils.escape_markdown(text))
+
+
+def fit(head: str, text: str) -> str:
+    """``head`` + ``text``, the text cut so the message stays within Discord's limit."""
+    room = MAX_MESSAGE - len(head)
+    return head + (text if len(text) <= room else text[: room - 1] + "…")
 
 
 class WelcomeCog(commands.Cog, name="Welcome"):
@@ -150,7 +157,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         row = await service.set_template(inter.guild.id, text, inter.author.id, "slash",
                                          self.settings.default_template)
         preview = service.render(row.template, newcomer(inter.author))
-        await self._reply(inter, f"Welcome text saved. Preview:\n{preview}")
+        await self._reply(inter, fit("Welcome text saved. Preview:\n", preview))
 
     @welcome.sub_command(name="dm", description="Also send the welcome by direct message")
     async def dm(
@@ -188,9 +195,9 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         channel = f"<#{welcome.channel_id}>" if welcome.channel_id else "no channel"
         role = inter.guild.get_role(welcome.role_id) if welcome.role_id else None
         role_text = shown(role.name) if role else "none"
-        await self._reply(inter, (
-            f"Welcome: {channel}; by direct message: {'on' if welcome.dm else 'off'}.\n"
-            f"Join role: {role_text}.\nText:\n{shown(welcome.template)}"))
+        head = (f"Welcome: {channel}; by direct message: {'on' if welcome.dm else 'off'}.\n"
+                f"Join role: {role_text}.\nText:\n")
+        await self._reply(inter, fit(head, shown(welcome.template)))
 
     @welcome.sub_command(name="off", description="Stop welcome messages (channel and DM)")
     async def off(self, inter: Inter) -> None:

@@ -184,3 +184,15 @@ async def test_a_plain_member_is_refused_and_nothing_is_written(
     assert reply.ephemeral and "cannot be empty" in reply.content
     assert not await WelcomeSettings.all()
     assert_no_mass_mentions(double, min_checked=len(attempts))
+
+
+async def test_the_longest_text_is_previewed_and_shown_within_discords_limit(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    text = "_*" * 1000  # 2,000 characters that escaping doubles
+    saved = await slash(double, demo, demo.admin, "welcome message", {"text": text})
+    assert saved.content.startswith("Welcome text saved.") and len(saved.content) == 2000
+    shown = await slash(double, demo, demo.admin, "welcome show")
+    assert shown.content.endswith("…") and len(shown.content) == 2000
+    assert (await WelcomeSettings.get(guild_id=demo.guild.id)).template == text
