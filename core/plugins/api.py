@@ -77,6 +77,7 @@ from core.services.guild_facts import (
 )
 from core.services.guild_overrides import GuildOverrides, OverridesCache
 from core.services.role_rule import RoleRefused
+from core.services.templates import MAX_OUTPUT, ZWSP, neutralise, render_template
 from core.timers.columns import TimerColumns
 
 __all__ = [
@@ -143,6 +144,11 @@ __all__ = [
     "role_rule",
     # Services: XP, caches, the bus and timer wake-ups
     "TtlCache",
+    # Templates (the safe renderer of custom commands and welcome messages)
+    "MAX_OUTPUT",
+    "ZWSP",
+    "neutralise",
+    "render_template",
     "bus",
     "wakeups",
     "xp",

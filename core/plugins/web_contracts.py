@@ -275,14 +275,20 @@ class PublicPage:
     the dashboard's ``macros.html``; ``guild_id`` and ``guild_name`` are always set).
     ``render`` raises ``ValueError`` with a clear message for a malformed query (a 400).
 
+    A page with ``everywhere`` set is about the whole bot, not a guild: it is served at
+    ``/global/<slug>`` (its own slug namespace) while the plugin is loaded, with
+    ``guild_id`` 0 in the request and no ``guild_name``, and is in no guild's navigation.
+
     Attributes:
         slug: URL part: lowercase letters, digits and ``-``, unique over all plugins.
         title: the navigation link's text and the page heading.
         template: Jinja source of the page body.
         render: coroutine ``render(request) -> {variable: value}``.
+        everywhere: a page of the whole bot (``/global/<slug>``) instead of a guild's.
     """
 
     slug: str
     title: str
     template: str
     render: Callable[[PageRequest], Awaitable[dict[str, Any]]]
+    everywhere: bool = False

@@ -38,7 +38,9 @@ from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
-BUILTIN_PLUGINS = ("leveling", "economy", "moderation", "reminders", "customcmds", "analytics")
+BUILTIN_PLUGINS = (
+    "leveling", "economy", "moderation", "reminders", "customcmds", "analytics", "welcome",
+)
 CONVENTIONAL_ENV = {
     "DISCORD_TOKEN": ("discord", "token"),
     "DATABASE_URL": ("database", "url"),

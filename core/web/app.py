@@ -126,6 +126,8 @@ def create_app(runtime: Runtime) -> web.Application:
     )
     env = aiohttp_jinja2.get_env(app)
     app[public_pages.PUBLIC_PAGES] = public_pages.collect(runtime.plugins, settings, env)
+    app[public_pages.GLOBAL_PAGES] = public_pages.collect(runtime.plugins, settings, env,
+                                                          everywhere=True)
     app[PAGES] = collect_pages(runtime.plugins, settings, app[PANELS], env)
     app[SERVER_FIELDS] = collect_server_fields(runtime.plugins, settings)
     app.router.add_static("/static", HERE / "static", name="static")

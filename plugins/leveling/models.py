@@ -107,3 +107,21 @@ class XpAdjustment(Model):
     class Meta:
         table = "xp_adjustments"
         indexes = (Index(fields=("guild_id", "created_at"), name="idx_xp_adjustments_guild"),)
+
+
+class GlobalBoardOptOut(Model):
+    """A user who asked to be left off the global leaderboard (command and page)."""
+
+    user_id = fields.BigIntField(primary_key=True, generated=False)
+    created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="A user's choice to be hidden from the global leaderboard.",
+        grows="When a user runs /global optout on.",
+        cleaned="When the user runs /global optout off or asks for their data to be deleted.",
+        owner="leveling",
+        retention="Kept while the user keeps the choice.",
+    )
+
+    class Meta:
+        table = "global_board_optouts"

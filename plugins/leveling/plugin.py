@@ -24,7 +24,8 @@ _M = "plugins.leveling.models"
 
 
 class LevelingPlugin(TablePlugin):
-    """Owns ``level_settings``, ``level_rewards``, ``level_exclusions``, ``xp_adjustments``."""
+    """Owns ``level_settings``, ``level_rewards``, ``level_exclusions``, ``xp_adjustments``
+    and ``global_board_optouts``."""
 
     models_module = _M
     guild_tables = (
@@ -33,7 +34,7 @@ class LevelingPlugin(TablePlugin):
         f"{_M}.LevelExclusion",
         f"{_M}.XpAdjustment",
     )
-    user_columns = {f"{_M}.XpAdjustment": "member_id"}
+    user_columns = {f"{_M}.XpAdjustment": "member_id", f"{_M}.GlobalBoardOptOut": "user_id"}
     actor_columns = {f"{_M}.XpAdjustment": "admin_id"}
 
     def __init__(self) -> None:
@@ -48,15 +49,16 @@ class LevelingPlugin(TablePlugin):
     def guildhall_cogs(
         self, bot: BotLike, settings: BaseModel | None
     ) -> list[commands.Cog]:
-        """The earning listener, rank/leaderboard and the admin commands."""
+        """The earning listener, rank/leaderboard, the admin commands and the global board."""
         from plugins.leveling.cog import Leveling
         from plugins.leveling.cog_admin import LevelsAdmin
         from plugins.leveling.cog_board import Board
+        from plugins.leveling.cog_global import GlobalBoard
 
         config = settings if isinstance(settings, LevelingSettings) else LevelingSettings()
         leveling = Leveling(bot, config)  # type: ignore[arg-type]
         self._cogs.add(leveling)
-        return [leveling, Board(leveling), LevelsAdmin(leveling)]
+        return [leveling, Board(leveling), LevelsAdmin(leveling), GlobalBoard()]
 
     @hookimpl
     def guildhall_buffer_sizes(self, bot: BotLike) -> dict[str, int]:
@@ -77,7 +79,8 @@ class LevelingPlugin(TablePlugin):
 
     @hookimpl
     def guildhall_web_public_pages(self, settings: Settings) -> list[PublicPage]:
-        """The public leaderboard on the dashboard (``/g/<guild_id>/leaderboard``)."""
+        """The public leaderboard (``/g/<guild_id>/leaderboard``) and the global one
+        (``/global/leaderboard``)."""
         from plugins.leveling.web import public_pages
 
         return public_pages(settings)

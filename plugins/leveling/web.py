@@ -1,4 +1,6 @@
-"""The public leaderboard of a guild (``/g/<guild_id>/leaderboard``) on the dashboard.
+"""The public leaderboard of a guild (``/g/<guild_id>/leaderboard``) on the dashboard, and
+the global leaderboard of the whole bot (``/global/leaderboard``, 50 users a page, without
+the users who opted out).
 
 100 members per page by XP in keyset pages (:mod:`plugins.leveling.web_board_data`), a jump
 to a member (``?member=ID``, or ``?me=1`` for the logged-in viewer) and, while the
@@ -12,10 +14,12 @@ from typing import Any
 
 from core.plugins.api import PageRequest, PublicPage, Settings, User, plugin_switches
 from core.web.params import snowflake
+from plugins.leveling import global_board
 from plugins.leveling import web_board_data as board_data
 from plugins.leveling.web_board_data import Cursor
 
 RICHEST = 10
+GLOBAL_PAGE_SIZE = 50
 
 
 def _position(request: PageRequest) -> tuple[board_data.Direction, Cursor | None]:
@@ -56,7 +60,8 @@ async def _richest(guild_id: int) -> list[dict[str, Any]]:
 
 
 def public_pages(settings: Settings) -> list[PublicPage]:
-    """The "Leaderboard" page (the richest list only where economy is loaded and enabled)."""
+    """The "Leaderboard" page (the richest list only where economy is loaded and enabled)
+    and the "Global leaderboard" page."""
     economy = "economy" in settings.plugins.enabled
 
     async def render(request: PageRequest) -> dict[str, Any]:
@@ -69,5 +74,17 @@ def public_pages(settings: Settings) -> list[PublicPage]:
         return {"page": page, "note": note, "highlight": jump.user_id if jump else None,
                 "richest": await _richest(request.guild_id) if show_richest else []}
 
-    template = (Path(__file__).parent / "leaderboard.html").read_text(encoding="utf-8")
-    return [PublicPage("leaderboard", "Leaderboard", template, render)]
+    async def render_global(request: PageRequest) -> dict[str, Any]:
+        raw = request.query.get("page", "1")
+        if not raw.isdigit():
+            raise ValueError("The page is a whole number.")
+        number = int(raw)
+        rows, pages = await global_board.page(number, GLOBAL_PAGE_SIZE)
+        return {"rows": rows, "number": number, "pages": pages}
+
+    here = Path(__file__).parent
+    template = (here / "leaderboard.html").read_text(encoding="utf-8")
+    everywhere = (here / "global_page.html").read_text(encoding="utf-8")
+    return [PublicPage("leaderboard", "Leaderboard", template, render),
+            PublicPage("leaderboard", "Global leaderboard", everywhere, render_global,
+                       everywhere=True)]

@@ -67,7 +67,7 @@ async def test_leveling_switched_off_in_one_guild_only_and_back_on(
     assert choices == [{"name": "leveling", "value": "leveling"}]
     choices = await double.invoke_autocomplete(
         demo.guild, demo.general, demo.admin, "plugins disable", "plugin", {"plugin": ""})
-    assert "leveling" not in [c["name"] for c in choices] and len(choices) == 5
+    assert "leveling" not in [c["name"] for c in choices] and len(choices) == 6
     back = await slash(double, demo.guild, demo.general, demo.admin, "plugins enable",
                        {"plugin": "leveling"})
     assert back.content == "The **leveling** plugin is now enabled in this server."
@@ -79,7 +79,7 @@ REFUSALS = [
     ("alice", "leveling", "You need these permissions: Manage Server."),
     ("admin", "levelling", "That input was not valid: there is no plugin called 'levelling' "
                            "(plugins: analytics, customcmds, economy, leveling, moderation, "
-                           "reminders)"),
+                           "reminders, welcome)"),
     ("admin", "core", "That input was not valid: core is part of the bot and cannot be "
                       "disabled"),
     # markdown escaped, and no ping (the bot's allowed mentions are none)

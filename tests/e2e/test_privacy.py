@@ -16,9 +16,10 @@ from core.testing.sandbox.world import DemoWorld
 from plugins.analytics.models import CommandStat
 from plugins.customcmds.models import CustomCommand
 from plugins.economy.models import ShopItem, Transaction, TransactionArchive
-from plugins.leveling.models import XpAdjustment
+from plugins.leveling.models import GlobalBoardOptOut, XpAdjustment
 from plugins.moderation.models import ModAction, TempPunishment, Warning
 from plugins.reminders.models import Reminder, UserTimezone
+from plugins.welcome.models import WelcomeSettings
 from tests.core.services.privacy_support import seed_guild, seed_user_extras
 
 TIMEOUT = 20.0  # generous: several engineers share two cores
@@ -75,6 +76,8 @@ async def test_export_sends_a_dm_with_a_json_file_of_everything(
     assert plugins["reminders"]["user_timezones"][0]["timezone"] == "Europe/Berlin"
     assert plugins["reminders"]["reminders"][0]["message"] == "tea"
     assert plugins["customcmds"]["custom_commands.creator_id"][0]["guild_id"] == demo.annex.id
+    assert plugins["welcome"]["welcome_settings.set_by"][0]["guild_id"] == demo.annex.id
+    assert plugins["leveling"]["global_board_optouts"][0]["user_id"] == alice
     assert {row["user_id"] for row in plugins["analytics"]["command_stats"]} == {alice}
     assert_no_mass_mentions(double, min_checked=2)
 
@@ -122,14 +125,16 @@ async def test_delete_asks_first_then_deletes_all_but_the_audit_records(
     for model, column in ((User, "user_id"), (GuildMember, "user_id"), (WebSession, "user_id"),
                           (Transaction, "user_id"), (TransactionArchive, "user_id"),
                           (XpAdjustment, "member_id"), (Reminder, "user_id"),
-                          (UserTimezone, "user_id"), (CommandStat, "user_id")):
+                          (UserTimezone, "user_id"), (CommandStat, "user_id"),
+                          (GlobalBoardOptOut, "user_id")):
         assert not await model.filter(**{column: alice}).exists(), model.__name__
     for model, column in ((ModAction, "target_id"), (Warning, "user_id"),
                           (TempPunishment, "user_id"), (ModAction, "moderator_id"),
                           (SettingsAudit, "actor_id")):
         assert await model.filter(**{column: alice}).exists(), model.__name__  # kept
     for model, column in ((CustomCommand, "creator_id"), (ShopItem, "created_by"),
-                          (XpAdjustment, "admin_id")):  # the annex keeps them, anonymised
+                          (XpAdjustment, "admin_id"),
+                          (WelcomeSettings, "set_by")):  # the annex keeps them, anonymised
         assert await model.filter(guild_id=demo.annex.id, **{column: 0}).count() == 1
     assert await Transaction.filter(guild_id=demo.annex.id).count() == annex_before
     assert await User.filter(user_id=bob).exists()

@@ -228,18 +228,31 @@ class WorldBuilderMixin:
         roles: Iterable[Role | int] = (),
         nick: str | None = None,
         id: int | None = None,
+        pending: bool = False,
     ) -> Member:
-        """Add a member (creating the user from a name); dispatches GUILD_MEMBER_ADD."""
+        """Add a member (creating the user from a name); dispatches GUILD_MEMBER_ADD.
+
+        ``pending``: the member has not passed membership screening yet
+        (:meth:`pass_screening` completes it)."""
         if isinstance(user, str):
             user = self.create_user(user, id=id)
         role_ids = [r.id if isinstance(r, Role) else int(r) for r in roles]
-        member = Member(user=user, guild_id=guild.id, roles=role_ids, nick=nick)
+        member = Member(user=user, guild_id=guild.id, roles=role_ids, nick=nick,
+                        pending=pending)
         guild.members[user.id] = member
         if self._visible(guild):
             data = member_json(member)
             data["guild_id"] = str(guild.id)
             self.gateway.dispatch("GUILD_MEMBER_ADD", data, guild.id)
         return member
+
+    def pass_screening(self, guild: Guild, member: Member) -> None:
+        """The member completed membership screening; dispatches GUILD_MEMBER_UPDATE."""
+        member.pending = False
+        if self._visible(guild):
+            data = member_json(member)
+            data["guild_id"] = str(guild.id)
+            self.gateway.dispatch("GUILD_MEMBER_UPDATE", data, guild.id)
 
     def remove_member(self, guild: Guild, member: Member) -> None:
         """Remove a member (the user left); dispatches GUILD_MEMBER_REMOVE."""

@@ -59,7 +59,7 @@ def member_json(member: Member, *, with_user: bool = True) -> dict[str, Any]:
         "premium_since": None,
         "deaf": False,
         "mute": False,
-        "pending": False,
+        "pending": member.pending,
         "flags": 0,
         "communication_disabled_until": member.communication_disabled_until,
     }

@@ -100,6 +100,7 @@ class Member:
     nick: str | None = None
     joined_at: str = field(default_factory=iso_now)
     communication_disabled_until: str | None = None
+    pending: bool = False  # has not passed membership screening yet
 
     @property
     def id(self) -> int:

@@ -48,7 +48,8 @@ async def test_upgrade_drops_the_stored_tokens(
     finally:
         await close_database()
     applied = await migrations.upgrade(database, [migrations.core_app(ROOT / "migrations")], {})
-    assert [a.split("/")[1].split("_")[0] for a in applied] == ["5"]
+    # migration 5 is the first applied (later core migrations may follow it)
+    assert [a.split("/")[1].split("_")[0] for a in applied][0] == "5"
     await init_database(database, {})
     try:
         assert "access_token" not in await columns(guildhall_engine)

@@ -34,7 +34,7 @@ def test_committed_config_is_valid_and_equals_defaults() -> None:
     assert from_file.model_dump() == Settings().model_dump()
     assert from_file.database.url.get_secret_value() == "sqlite://data/guildhall.db"
     assert from_file.plugins.enabled == [
-        "leveling", "economy", "moderation", "reminders", "customcmds", "analytics"]
+        "leveling", "economy", "moderation", "reminders", "customcmds", "analytics", "welcome"]
 
 
 def test_every_setting_is_documented_in_config_toml() -> None:

@@ -24,7 +24,13 @@ from plugins.economy.models import (
     Transaction,
     TransactionArchive,
 )
-from plugins.leveling.models import LevelExclusion, LevelReward, LevelSettings, XpAdjustment
+from plugins.leveling.models import (
+    GlobalBoardOptOut,
+    LevelExclusion,
+    LevelReward,
+    LevelSettings,
+    XpAdjustment,
+)
 from plugins.moderation.models import (
     ModAction,
     ModActionAmendment,
@@ -33,6 +39,7 @@ from plugins.moderation.models import (
     Warning,
 )
 from plugins.reminders.models import Reminder, UserTimezone
+from plugins.welcome.models import WelcomeSettings
 
 # The only guild rows a purge keeps: the append-only moderation log (database triggers
 # refuse DELETE); see docs/privacy.md.
@@ -91,13 +98,15 @@ async def seed_guild(guild_id: int, user_id: int, other_id: int) -> set[str]:
         await CommandStat.create(command_name="ping", guild_id=guild_id, user_id=user_id),
         await CommandStatWeekly.create(week_start=date(2026, 11, 16), guild_id=guild_id,
                                        command_name="ping", uses=3, unique_users=1),
+        await WelcomeSettings.create(guild_id=guild_id, template="Hi {user}", set_by=other_id),
     ]
     return {row._meta.db_table for row in rows}
 
 
 async def seed_user_extras(user_id: int) -> None:
-    """User rows that belong to no guild: time zone, dashboard login."""
+    """User rows that belong to no guild: time zone, dashboard login, global board opt-out."""
     await UserTimezone.create(user_id=user_id, timezone="Europe/Berlin")
+    await GlobalBoardOptOut.create(user_id=user_id)
     await WebSession.create(id=f"s{user_id}", user_id=user_id, username="alice",
                             csrf_token="csrf",
                             expires_at=datetime.now(UTC) + timedelta(days=1))

@@ -105,7 +105,7 @@ async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> N
         "csrf": csrf, "plugin_leveling": "on", "plugin_moderation": "on"})
     off = set(await GuildPluginSwitch.filter(guild_id=guild, enabled=False).values_list(
         "plugin", flat=True))
-    assert off == {"economy", "reminders", "customcmds", "analytics"}
+    assert off == {"economy", "reminders", "customcmds", "analytics", "welcome"}
 
     await web_env.client.post(f"/dashboard/{guild}/leveling", data={
         "csrf": csrf, "action": "exclude", "channel_id": str(general)})

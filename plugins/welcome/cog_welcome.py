@@ -1,0 +1,235 @@
+"""``/welcome`` (Manage Server) and the member-join listener.
+
+On join the guild's template is rendered through core's safe renderer and posted in the
+welcome channel and/or sent by DM, pinging only the newcomer. The join role is given on
+join, or, for a member still pending membership screening, on the member update that
+clears ``pending``; each grant first asks :func:`core.services.role_rule.may_grant`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import disnake
+from disnake.ext import commands
+
+from core.plugins.api import (
+    GUILD_ONLY,
+    BotLike,
+    actor_facts,
+    bot_facts,
+    neutralise,
+    only_user,
+    require_manage_guild,
+    role_facts,
+    role_rule,
+)
+from plugins.welcome import service
+from plugins.welcome.service import Newcomer, Welcome
+from plugins.welcome.settings import WelcomeConfig
+
+log = logging.getLogger(__name__)
+Inter = disnake.ApplicationCommandInteraction
+NO_MENTIONS = disnake.AllowedMentions.none()
+ROLE_PURPOSE = "the join role"
+MAX_MESSAGE = 2000
+
+
+def newcomer(member: disnake.Member) -> Newcomer:
+    """The plain values a template may show about ``member``."""
+    guild = member.guild
+    return Newcomer(member.id, member.name, member.display_name, guild.name,
+                    guild.member_count or len(guild.members))
+
+
+def shown(text: str) -> str:
+    """User text made safe to echo (no markdown, no mass or role mentions)."""
+    return neutralise(disnake.utils.escape_markdown(text))
+
+
+def fit(head: str, text: str) -> str:
+    """``head`` + ``text``, the text cut so the message stays within Discord's limit."""
+    room = MAX_MESSAGE - len(head)
+    return head + (text if len(text) <= room else text[: room - 1] + "…")
+
+
+class WelcomeCog(commands.Cog, name="Welcome"):
+    """Welcome messages and the join role."""
+
+    def __init__(self, bot: BotLike, settings: WelcomeConfig) -> None:
+        self.bot = bot
+        self.settings = settings
+
+    async def cog_slash_command_check(self, inter: Inter) -> bool:
+        """Every ``/welcome`` command needs Manage Server."""
+        require_manage_guild(inter.author)
+        return True
+
+    async def setup(self, guild_id: int) -> Welcome:
+        """The guild's welcome setup."""
+        return await service.current(self.bot.guild_configs, guild_id,
+                                     self.settings.default_template)
+
+    async def _reply(self, inter: Inter, text: str) -> None:
+        await inter.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def greet(self, member: disnake.Member, welcome: Welcome) -> list[str]:
+        """Post and/or DM the welcome for ``member``; return where it went."""
+        text = service.render(welcome.template, newcomer(member))
+        sent: list[str] = []
+        if welcome.channel_id is not None:
+            try:
+                await self.bot.get_partial_messageable(welcome.channel_id).send(
+                    text, allowed_mentions=only_user(member))
+                sent.append(f"<#{welcome.channel_id}>")
+            except (disnake.NotFound, disnake.Forbidden) as exc:
+                log.info("welcome in guild %s: channel %s unusable (%s)",
+                         member.guild.id, welcome.channel_id, exc.status)
+        if welcome.dm:
+            try:
+                await member.send(text, allowed_mentions=only_user(member))
+                sent.append("a direct message")
+            except (disnake.NotFound, disnake.Forbidden) as exc:
+                log.info("welcome DM to %s refused (%s)", member.id, exc.status)
+        return sent
+
+    async def give_role(self, member: disnake.Member, role_id: int) -> bool:
+        """Give the join role if it exists, is missing and the role rule allows it now."""
+        role = member.guild.get_role(role_id)
+        if role is None or member.get_role(role_id) is not None:
+            return False
+        if await role_rule.may_grant(self.bot, member.guild, role, ROLE_PURPOSE) is not None:
+            return False
+        try:
+            await member.add_roles(role, reason="Join role")
+        except (disnake.NotFound, disnake.Forbidden) as exc:
+            log.info("join role %s for %s not given (%s)", role_id, member.id, exc.status)
+            return False
+        return True
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: disnake.Member) -> None:
+        """Give the join role (unless screening is still pending), then welcome."""
+        if member.bot:
+            return
+        welcome = await self.setup(member.guild.id)
+        if welcome.role_id is not None and not member.pending:
+            await self.give_role(member, welcome.role_id)
+        if welcome.active:
+            await self.greet(member, welcome)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: disnake.Member, after: disnake.Member) -> None:
+        """A member passed membership screening: give the join role now."""
+        if after.bot or not before.pending or after.pending:
+            return
+        role_id = (await self.bot.guild_configs.get(after.guild.id)).auto_role_id
+        if role_id is not None:
+            await self.give_role(after, role_id)
+
+    # -- /welcome ------------------------------------------------------------------------
+
+    @commands.slash_command(name="welcome", description="Welcome messages (Manage Server)",
+                            contexts=GUILD_ONLY)
+    async def welcome(self, inter: Inter) -> None:
+        """Parent of the welcome subcommands."""
+
+    @welcome.sub_command(name="set", description="Post the welcome in this channel")
+    async def set_channel(
+        self, inter: Inter,
+        channel: disnake.TextChannel = commands.Param(description="Where to post it"),
+    ) -> None:
+        """Store the welcome channel."""
+        assert inter.guild is not None
+        await service.set_channel(
+            self.bot.guild_configs, inter.guild.id, channel.id,
+            {c.id for c in inter.guild.channels}, actor_id=inter.author.id, source="slash")
+        await self._reply(inter, f"New members will be welcomed in <#{channel.id}>.")
+
+    @welcome.sub_command(name="message", description="The welcome text")
+    async def message(
+        self, inter: Inter,
+        text: str = commands.Param(description=f"Up to 2,000 characters; {service.TOKENS}",
+                                   max_length=2000),
+    ) -> None:
+        """Store the template and show a preview for the invoker."""
+        assert inter.guild is not None and isinstance(inter.author, disnake.Member)
+        row = await service.set_template(inter.guild.id, text, inter.author.id, "slash",
+                                         self.settings.default_template)
+        preview = service.render(row.template, newcomer(inter.author))
+        await self._reply(inter, fit("Welcome text saved. Preview:\n", preview))
+
+    @welcome.sub_command(name="dm", description="Also send the welcome by direct message")
+    async def dm(
+        self, inter: Inter,
+        state: str = commands.Param(choices=["on", "off"], description="on or off"),
+    ) -> None:
+        """Turn the DM copy on or off."""
+        assert inter.guild is not None
+        if state not in ("on", "off"):
+            raise service.WelcomeError("Choose on or off.")
+        await service.set_dm(inter.guild.id, state == "on", inter.author.id, "slash",
+                             self.settings.default_template)
+        await self._reply(inter, f"Welcome by direct message: **{state}**.")
+
+    @welcome.sub_command(name="test", description="Send the welcome for yourself")
+    async def test(self, inter: Inter) -> None:
+        """Send the welcome as if the invoker had just joined (channel and/or DM)."""
+        assert inter.guild is not None and isinstance(inter.author, disnake.Member)
+        welcome = await self.setup(inter.guild.id)
+        if not welcome.active:
+            await self._reply(inter, "No welcome is set up: choose a channel with "
+                                     "`/welcome set` or turn on `/welcome dm`.")
+            return
+        await inter.response.defer(ephemeral=True)
+        sent = await self.greet(inter.author, welcome)
+        text = (f"Test welcome sent to {' and '.join(sent)}." if sent
+                else "The test welcome could not be sent (check my permissions there).")
+        await inter.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @welcome.sub_command(name="show", description="Show the welcome settings")
+    async def show(self, inter: Inter) -> None:
+        """Channel, DM switch, join role and the template."""
+        assert inter.guild is not None
+        welcome = await self.setup(inter.guild.id)
+        channel = f"<#{welcome.channel_id}>" if welcome.channel_id else "no channel"
+        role = inter.guild.get_role(welcome.role_id) if welcome.role_id else None
+        role_text = shown(role.name) if role else "none"
+        head = (f"Welcome: {channel}; by direct message: {'on' if welcome.dm else 'off'}.\n"
+                f"Join role: {role_text}.\nText:\n")
+        await self._reply(inter, fit(head, shown(welcome.template)))
+
+    @welcome.sub_command(name="off", description="Stop welcome messages (channel and DM)")
+    async def off(self, inter: Inter) -> None:
+        """No channel, no DM; the text and join role stay."""
+        assert inter.guild is not None
+        await service.turn_off(self.bot.guild_configs, inter.guild.id, inter.author.id,
+                               "slash", self.settings.default_template)
+        await self._reply(inter, "Welcome messages are off.")
+
+    @welcome.sub_command_group(name="autorole", description="The role given on join")
+    async def autorole(self, inter: Inter) -> None:
+        """Parent of the join role subcommands."""
+
+    @autorole.sub_command(name="set", description="Give this role to every new member")
+    async def autorole_set(
+        self, inter: Inter, role: disnake.Role = commands.Param(description="The role"),
+    ) -> None:
+        """Store the join role after the role rule."""
+        assert inter.guild is not None and isinstance(inter.author, disnake.Member)
+        await service.set_auto_role(
+            self.bot.guild_configs, inter.guild.id, role_facts(role),
+            actor_facts(inter.author), bot_facts(inter.guild), source="slash")
+        await self._reply(inter, f"New members will get {shown(role.name)} "
+                                 "(after membership screening where it is on).")
+
+    @autorole.sub_command(name="clear", description="Give no role on join")
+    async def autorole_clear(self, inter: Inter) -> None:
+        """Remove the join role."""
+        assert inter.guild is not None and isinstance(inter.author, disnake.Member)
+        await service.set_auto_role(
+            self.bot.guild_configs, inter.guild.id, None, actor_facts(inter.author),
+            bot_facts(inter.guild), source="slash")
+        await self._reply(inter, "New members get no role on join.")
