@@ -117,8 +117,8 @@ async def test_worker_that_never_reports_is_killed_after_the_startup_grace(
     caplog.set_level(logging.WARNING, logger="cluster.supervisor")
     sup = supervisor(tmp_path, "silent", heartbeat_timeout_seconds=0.3,
                      startup_grace_seconds=1.0)
+    started = time.monotonic()  # before the spawn: the grace counts from the worker's start
     await sup.start()
-    started = time.monotonic()
     await eventually(lambda: sup.slots[0].restarts >= 1, timeout=20)
     assert time.monotonic() - started >= 1.0  # the grace, not the heartbeat timeout
     await sup.stop()
