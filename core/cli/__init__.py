@@ -11,6 +11,7 @@ from core.cli.common import CliError, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
 from core.cli.docs_cmd import docs
+from core.cli.failures import EXIT_ABORTED, describe_failure
 from core.cli.maintenance_cmd import check_integrity, maintenance
 from core.cli.plugins_cmd import plugins
 from core.cli.run_cmd import run
@@ -57,14 +58,26 @@ db.add_command(docs)
 
 def main() -> None:
     """Console-script entry point: readable errors, no tracebacks for expected failures."""
+    options: dict = {}
     try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+        try:
+            cli.main(standalone_mode=False, obj=options)
+        except (click.exceptions.Abort, click.ClickException, CliError, SystemExit):
+            raise
+        except Exception as exc:
+            failure = describe_failure(
+                exc, options.get("database", "(not configured)"), options.get("redis", "")
+            )
+            if failure is None:
+                raise  # a bug: keep the traceback
+            raise failure from None
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("aborted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_ABORTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except CliError as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(exc.exit_code)
+

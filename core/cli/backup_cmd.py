@@ -15,14 +15,24 @@ from rich.table import Table
 from core.backup.files import BackupError, ProgressReport
 from core.backup.restore import engine_of_url, restore_backup
 from core.backup.service import BackupResult, backup_now
-from core.cli.common import CliError, load_runtime, pass_options
+from core.cli.common import (
+    CliError,
+    load_runtime,
+    name_services,
+    open_checked_database,
+    pass_options,
+)
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 
 
 @contextmanager
 def progress_report(console: Console) -> Iterator[ProgressReport]:
-    """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe)."""
+    """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe);
+    nothing at all when ``console`` is not a terminal (logs and pipes stay clean)."""
+    if not console.is_terminal:
+        yield lambda stage, done=None, total=None: None
+        return
     with Progress(
         SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
         TaskProgressColumn(), console=console, transient=True,
@@ -47,7 +57,7 @@ def row_count_table(title: str, tables: dict[str, int]) -> Table:
 
 
 async def _backup(runtime: Runtime, report: ProgressReport) -> BackupResult:
-    await runtime.open_database()
+    await open_checked_database(runtime)
     try:
         return await backup_now(runtime.settings, report=report)
     finally:
@@ -65,8 +75,6 @@ def backup(options: dict) -> None:
             result = asyncio.run(_backup(runtime, report))
     except BackupError as exc:
         raise CliError(f"backup failed: {exc}") from None
-    except OSError as exc:
-        raise CliError(f"backup failed: cannot reach the database: {exc}") from None
     out = Console()
     manifest = result.manifest
     out.print(row_count_table(f"backup of {manifest.engine}", manifest.tables))
@@ -89,6 +97,7 @@ def restore(options: dict, file: Path, to_url: str | None, force: bool) -> None:
     """Restore backup FILE (checksum, engine and emptiness are checked first)."""
     if to_url is None:
         to_url = load_runtime(options).settings.database.url.get_secret_value()
+    name_services(options, to_url)
     console = Console(stderr=True)
     try:
         engine_of_url(to_url)

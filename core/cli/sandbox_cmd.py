@@ -148,7 +148,8 @@ def sandbox(
             passed = asyncio.run(_play(runtime, script, timeout, quiet, start, target))
             sys.exit(0 if passed else 1)
         if not sys.stdin.isatty():
-            raise CliError("interactive sandbox needs a terminal; use --script FILE")
+            raise CliError("interactive sandbox needs a terminal; use --script FILE",
+                           exit_code=2)
         asyncio.run(_chat(runtime, start, target))
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None

@@ -24,9 +24,19 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from cluster.settings import ClusterSettings
+from core.runtime.config_errors import (
+    describe_unparsable_variable,
+    describe_validation_error,
+    unknown_variables,
+)
 from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
 
@@ -305,22 +315,6 @@ def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
     return found
 
 
-def _format_validation_error(error: ValidationError, source: str) -> str:
-    lines = [f"invalid configuration ({source}):"]
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        shown = item.get("input")
-        if isinstance(shown, dict):
-            shown = "{...}"
-        if "token" in key or key.endswith("url"):
-            shown = mask_url(str(shown)) if key.endswith("url") else "***"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown setting (check the spelling against config.toml)"
-        lines.append(f"  {key} = {shown!r}: {message}")
-    return "\n".join(lines)
-
-
 def load_settings(path: Path | str | None = None) -> Settings:
     """Load and validate settings; raise :class:`ConfigError` with a readable message.
 
@@ -345,10 +339,17 @@ def load_settings(path: Path | str | None = None) -> Settings:
     for variable, (section, key) in CONVENTIONAL_ENV.items():
         if env.get(variable):
             data.setdefault(section, {})[key] = env[variable]
+    unknown = unknown_variables(Settings, env)
+    if unknown:
+        raise ConfigError("invalid configuration: " + "; ".join(unknown))
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, str(config_path))) from None
+        raise ConfigError(
+            describe_validation_error(exc, Settings, str(config_path), env)
+        ) from None
+    except SettingsError as exc:  # a GUILDHALL_* list or table that is not JSON
+        raise ConfigError(describe_unparsable_variable(Settings, env) or str(exc)) from None
 
 
 def effective_config(settings: Settings) -> dict[str, Any]:
