@@ -7,7 +7,7 @@ import sys
 import click
 
 from core.cli.backup_cmd import backup, restore
-from core.cli.common import CliError, pass_options
+from core.cli.common import CliError, installed_version, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
 from core.cli.docs_cmd import docs
@@ -28,7 +28,7 @@ from core.cli.web_cmd import web
     envvar="GUILDHALL_CONFIG",
     help="Config file (default: ./config.toml; env GUILDHALL_CONFIG).",
 )
-@click.version_option(package_name="guildhall")
+@click.version_option(version=installed_version(), prog_name="guildhall")
 @pass_options
 def cli(options: dict, config_path: str | None) -> None:
     """guildhall: a Discord bot platform for large deployments.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 import click
@@ -14,6 +15,18 @@ from core.plugins.manager import PluginError
 from core.runtime.assembly import Runtime
 from core.runtime.config import ConfigError, mask_url
 from core.runtime.logging_setup import setup_logging
+
+DISTRIBUTION = "guildhall-bot"  # the name on the package index ("guildhall" is taken)
+
+
+def installed_version() -> str:
+    """The installed distribution's version (also under its former name, ``guildhall``)."""
+    for name in (DISTRIBUTION, "guildhall"):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown (not installed)"
 
 
 class CliError(Exception):
