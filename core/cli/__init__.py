@@ -13,6 +13,7 @@ from core.cli.db_cmd import db
 from core.cli.docs_cmd import docs
 from core.cli.failures import EXIT_ABORTED, describe_failure
 from core.cli.maintenance_cmd import check_integrity, maintenance
+from core.cli.plugin_cmd import plugin
 from core.cli.plugins_cmd import plugins
 from core.cli.run_cmd import run
 from core.cli.sandbox_cmd import sandbox
@@ -38,6 +39,7 @@ def cli(options: dict, config_path: str | None) -> None:
     Check configuration:    guildhall config check
     Migrate the database:   guildhall db upgrade
     List plugins:           guildhall plugins
+    Write a plugin:         guildhall plugin new NAME
     """
     options["config_path"] = config_path
 
@@ -46,6 +48,7 @@ cli.add_command(run)
 cli.add_command(config)
 cli.add_command(db)
 cli.add_command(plugins)
+cli.add_command(plugin)
 cli.add_command(sandbox)
 cli.add_command(status)
 cli.add_command(web)

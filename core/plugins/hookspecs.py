@@ -197,3 +197,15 @@ def guildhall_web_public_pages(settings: Settings) -> list[PublicPage]:
     and this plugin is enabled there, in the common layout with a navigation link per
     page. See :class:`core.plugins.contracts.PublicPage`.
     """
+
+
+@hookspec
+def guildhall_sandbox_scripts() -> dict[str, Path]:
+    """Return this plugin's sandbox scripts: ``{name: path of a .txt script}``.
+
+    Called by ``guildhall sandbox`` (``--list-scripts``, ``--script``), with the plugin
+    enabled. ``guildhall sandbox --list-scripts`` lists them as ``<plugin>:<name>`` and
+    ``guildhall sandbox --script <plugin>:<name>`` plays one (see docs/testing.md for the
+    script format). Ship the files as package data, e.g. ``Path(__file__).parent /
+    "sandbox" / "tour.txt"``.
+    """

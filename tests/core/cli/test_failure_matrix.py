@@ -19,6 +19,7 @@ from tests.helpers import guildhall
 ARGUMENTS = {
     "db makemigrations": ["matrix_probe", "--app", "no_such_app"],
     "maintenance run": ["--dry-run"],
+    "plugin new": ["Not-A-Name"],
     "restore": ["missing-backup.tar.gz"],
     "web": ["--port", "1"],
 }
@@ -32,6 +33,7 @@ EXPECTED = {
     "db check": 0,  # compares models with migration files only
     "db docs": 0,  # rendered from the models only
     "db makemigrations": EXIT_CONFIG,  # unknown app
+    "plugin new": EXIT_CONFIG,  # a bad name (the database plays no part)
     "restore": EXIT_FAILED,  # the file is missing
 }
 
