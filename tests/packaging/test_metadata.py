@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import tomllib
 import warnings
 
@@ -36,3 +37,14 @@ def test_the_distribution_name_is_not_the_taken_one() -> None:
     assert "testing" in project["project"]["optional-dependencies"]
     build = project["build-system"]["requires"]
     assert build == ["setuptools>=77"]  # the first with SPDX license expressions
+
+
+def test_every_scaffold_template_is_shipped() -> None:
+    """``glob`` as setuptools uses it (hidden folders such as .github need their own line)."""
+    data = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = data["package-data"]["core.plugins.scaffold"]
+    folder = ROOT / "core" / "plugins" / "scaffold"
+    shipped = {path for pattern in patterns
+               for path in glob.glob(pattern, root_dir=folder, recursive=True)}
+    templates = {str(p.relative_to(folder)) for p in (folder / "template").rglob("*.tmpl")}
+    assert templates and templates <= shipped, templates - shipped
