@@ -143,3 +143,34 @@ def test_configuration_errors_name_the_variable(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert "config.toml:" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("setting", "url", "code", "expected"),
+    [
+        ("GUILDHALL_DATABASE__URL", "postgres://postgres@127.0.0.1:5432/guildhall_no_such_db",
+         EXIT_DATABASE, "the database does not exist"),
+        ("GUILDHALL_DATABASE__URL", "postgres://guildhall_no_such_role@127.0.0.1:5432/postgres",
+         EXIT_DATABASE, "authentication failed"),
+        ("GUILDHALL_REDIS__URL", "redis://guildhall-no-such-user:pw@{redis}",
+         EXIT_REDIS, "authentication failed"),
+    ],
+)
+def test_a_running_server_refusing_us_is_named(
+    tmp_path: Path, guildhall_services: dict, setting: str, url: str, code: int, expected: str
+) -> None:
+    """Against the real servers of the run: an unknown database, role or Redis user."""
+    pg, redis = guildhall_services["postgres"], guildhall_services["redis"]
+    if pg is None or redis is None:
+        pytest.skip("needs the run's PostgreSQL and Redis")
+    host = redis.url.split("://", 1)[1]
+    if url.startswith("postgres://"):
+        server = pg.url.split("@", 1)[1].split("/", 1)[0]
+        url = url.replace("127.0.0.1:5432", server)
+    command = ["status"] if setting == "GUILDHALL_REDIS__URL" else ["db", "status"]
+    env = _env(tmp_path, **{setting: url.format(redis=host)})
+    result = guildhall(*command, env=env, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert ":pw@" not in lines[0]  # the password is masked
