@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table
 
-from core.backup.files import BackupError, ProgressReport
+from core.backup.files import BackupError, DatabaseUnreachable, ProgressReport
 from core.backup.restore import engine_of_url, restore_backup
 from core.backup.service import BackupResult, backup_now
 from core.cli.common import (
@@ -22,6 +22,7 @@ from core.cli.common import (
     open_checked_database,
     pass_options,
 )
+from core.cli.failures import EXIT_DATABASE, EXIT_FAILED
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 
@@ -43,6 +44,10 @@ def progress_report(console: Console) -> Iterator[ProgressReport]:
             progress.update(task, description=stage, completed=done or 0, total=total)
 
         yield report
+
+
+def _exit_code(error: BackupError) -> int:
+    return EXIT_DATABASE if isinstance(error, DatabaseUnreachable) else EXIT_FAILED
 
 
 def row_count_table(title: str, tables: dict[str, int]) -> Table:
@@ -74,7 +79,7 @@ def backup(options: dict) -> None:
         with progress_report(console) as report:
             result = asyncio.run(_backup(runtime, report))
     except BackupError as exc:
-        raise CliError(f"backup failed: {exc}") from None
+        raise CliError(f"backup failed: {exc}", _exit_code(exc)) from None
     out = Console()
     manifest = result.manifest
     out.print(row_count_table(f"backup of {manifest.engine}", manifest.tables))
@@ -104,7 +109,7 @@ def restore(options: dict, file: Path, to_url: str | None, force: bool) -> None:
         with progress_report(console) as report:
             result = asyncio.run(restore_backup(file, to_url, force=force, report=report))
     except BackupError as exc:
-        raise CliError(f"restore failed: {exc}") from None
+        raise CliError(f"restore failed: {exc}", _exit_code(exc)) from None
     Console().print(row_count_table(f"restored into {result.target}", result.tables))
     click.secho(
         f"restore verified: row counts equal the manifest ({result.seconds:.1f} s)", fg="green"
