@@ -11,7 +11,7 @@ from core.cli.common import CliError, installed_version, pass_options
 from core.cli.config_cmd import config
 from core.cli.db_cmd import db
 from core.cli.docs_cmd import docs
-from core.cli.failures import EXIT_ABORTED, describe_failure
+from core.cli.failures import EXIT_ABORTED, EXIT_FAILED, describe_failure
 from core.cli.maintenance_cmd import check_integrity, maintenance
 from core.cli.plugin_cmd import plugin
 from core.cli.plugins_cmd import plugins
@@ -71,6 +71,8 @@ def main() -> None:
             failure = describe_failure(
                 exc, options.get("database", "(not configured)"), options.get("redis", "")
             )
+            if failure is None and isinstance(exc, OSError) and exc.filename:
+                failure = CliError(f"{exc.strerror or exc}: {exc.filename}", EXIT_FAILED)
             if failure is None:
                 raise  # a bug: keep the traceback
             raise failure from None

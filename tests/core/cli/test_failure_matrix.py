@@ -174,3 +174,12 @@ def test_a_running_server_refusing_us_is_named(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert ":pw@" not in lines[0]  # the password is masked
+
+
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    target = tmp_path / "a-file" / "DATABASE.md"
+    result = guildhall("db", "docs", "--output", str(target), env=_env(tmp_path), cwd=tmp_path)
+    assert result.returncode == EXIT_FAILED
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "a-file" in line and "Traceback" not in line
