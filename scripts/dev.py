@@ -42,6 +42,10 @@ def setup(extras: str = "dev") -> None:
     print("installing guildhall and its dependencies (first run takes a minute)", flush=True)
     pip = [str(_bin("python")), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    # The distribution was called "guildhall" before (a name taken on the package index):
+    # an old install would leave a second copy of the same packages and command.
+    subprocess.run([str(_bin("python")), "-m", "pip", "uninstall", "-y", "-q", "guildhall"],
+                   check=False, capture_output=True)
     subprocess.run([*pip, "-e", f"{ROOT}[{extras}]"], check=True)
     stamp.write_text(digest.hexdigest())
 

@@ -45,6 +45,10 @@ class BackupError(Exception):
     """A backup or restore cannot be done; the message says what and what to do."""
 
 
+class DatabaseUnreachable(BackupError):
+    """The database to back up or restore into cannot be connected to (CLI exit code 3)."""
+
+
 def no_report(stage: str, done: int | None = None, total: int | None = None) -> None:
     """A :data:`ProgressReport` that shows nothing."""
 

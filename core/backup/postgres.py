@@ -24,6 +24,7 @@ import asyncpg
 from core.backup.files import (
     NOT_BACKED_UP,
     BackupError,
+    DatabaseUnreachable,
     ProgressReport,
     create_private,
     require_counts,
@@ -99,12 +100,12 @@ class PgTarget:
                 password=self.password or None, database=self.database, ssl=ssl,
             )
         except asyncpg.InvalidCatalogNameError:
-            raise BackupError(
+            raise DatabaseUnreachable(
                 f"database {self.database!r} does not exist on {self.host}:{self.port}; "
                 f"create it first (createdb {self.database})"
             ) from None
         except (OSError, asyncpg.PostgresError) as exc:
-            raise BackupError(
+            raise DatabaseUnreachable(
                 f"cannot connect to PostgreSQL {self.host}:{self.port}/{self.database}: {exc}"
             ) from None
 

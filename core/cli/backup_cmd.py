@@ -12,17 +12,28 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table
 
-from core.backup.files import BackupError, ProgressReport
+from core.backup.files import BackupError, DatabaseUnreachable, ProgressReport
 from core.backup.restore import engine_of_url, restore_backup
 from core.backup.service import BackupResult, backup_now
-from core.cli.common import CliError, load_runtime, pass_options
+from core.cli.common import (
+    CliError,
+    load_runtime,
+    name_services,
+    open_checked_database,
+    pass_options,
+)
+from core.cli.failures import EXIT_DATABASE, EXIT_FAILED
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 
 
 @contextmanager
 def progress_report(console: Console) -> Iterator[ProgressReport]:
-    """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe)."""
+    """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe);
+    nothing at all when ``console`` is not a terminal (logs and pipes stay clean)."""
+    if not console.is_terminal:
+        yield lambda stage, done=None, total=None: None
+        return
     with Progress(
         SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
         TaskProgressColumn(), console=console, transient=True,
@@ -33,6 +44,10 @@ def progress_report(console: Console) -> Iterator[ProgressReport]:
             progress.update(task, description=stage, completed=done or 0, total=total)
 
         yield report
+
+
+def _exit_code(error: BackupError) -> int:
+    return EXIT_DATABASE if isinstance(error, DatabaseUnreachable) else EXIT_FAILED
 
 
 def row_count_table(title: str, tables: dict[str, int]) -> Table:
@@ -47,7 +62,7 @@ def row_count_table(title: str, tables: dict[str, int]) -> Table:
 
 
 async def _backup(runtime: Runtime, report: ProgressReport) -> BackupResult:
-    await runtime.open_database()
+    await open_checked_database(runtime)
     try:
         return await backup_now(runtime.settings, report=report)
     finally:
@@ -64,9 +79,7 @@ def backup(options: dict) -> None:
         with progress_report(console) as report:
             result = asyncio.run(_backup(runtime, report))
     except BackupError as exc:
-        raise CliError(f"backup failed: {exc}") from None
-    except OSError as exc:
-        raise CliError(f"backup failed: cannot reach the database: {exc}") from None
+        raise CliError(f"backup failed: {exc}", _exit_code(exc)) from None
     out = Console()
     manifest = result.manifest
     out.print(row_count_table(f"backup of {manifest.engine}", manifest.tables))
@@ -89,13 +102,14 @@ def restore(options: dict, file: Path, to_url: str | None, force: bool) -> None:
     """Restore backup FILE (checksum, engine and emptiness are checked first)."""
     if to_url is None:
         to_url = load_runtime(options).settings.database.url.get_secret_value()
+    name_services(options, to_url)
     console = Console(stderr=True)
     try:
         engine_of_url(to_url)
         with progress_report(console) as report:
             result = asyncio.run(restore_backup(file, to_url, force=force, report=report))
     except BackupError as exc:
-        raise CliError(f"restore failed: {exc}") from None
+        raise CliError(f"restore failed: {exc}", _exit_code(exc)) from None
     Console().print(row_count_table(f"restored into {result.target}", result.tables))
     click.secho(
         f"restore verified: row counts equal the manifest ({result.seconds:.1f} s)", fg="green"

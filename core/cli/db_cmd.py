@@ -7,6 +7,7 @@ import asyncio
 import click
 
 from core.cli.common import CliError, load_runtime, pass_options
+from core.cli.failures import describe_failure
 from core.db.migration_lock import MigrationLockTimeout
 from core.db.migrations import MigrationError
 
@@ -23,10 +24,12 @@ def upgrade(options: dict) -> None:
     runtime = load_runtime(options)
     try:
         applied = asyncio.run(runtime.upgrade())
-    except (MigrationError, MigrationLockTimeout) as exc:
+    except MigrationLockTimeout as exc:
         raise CliError(str(exc)) from exc
-    except OSError as exc:
-        raise CliError(f"cannot reach the database: {exc}") from exc
+    except MigrationError as exc:
+        if describe_failure(exc, "", "") is not None:
+            raise  # the database failed, not the migration: main() names it
+        raise CliError(str(exc)) from exc
     for name in applied:
         click.echo(f"applied {name}")
     click.secho(
@@ -67,13 +70,15 @@ def check(options: dict) -> None:
 def makemigrations(options: dict, name: str, apps: tuple[str, ...]) -> None:
     """Write migrations for changed models, for both dialects (developer command)."""
     if not name.replace("_", "").isalnum():
-        raise CliError("NAME must be letters, digits and underscores, e.g. add_case_number")
+        raise CliError("NAME must be letters, digits and underscores, e.g. add_case_number",
+                       exit_code=2)
     runtime = load_runtime(options)
     known = {app.name for app in runtime.migration_apps()}
     unknown = set(apps) - known
     if unknown:
         raise CliError(
-            f"unknown app(s): {', '.join(sorted(unknown))}; apps: {', '.join(sorted(known))}"
+            f"unknown app(s): {', '.join(sorted(unknown))}; apps: {', '.join(sorted(known))}",
+            exit_code=2,
         )
     written = asyncio.run(runtime.make_migrations(name, only=set(apps) or None))
     for path in written:

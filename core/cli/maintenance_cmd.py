@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from core.cli.common import CliError, load_runtime, pass_options
+from core.cli.common import CliError, load_runtime, open_checked_database, pass_options
 from core.db.database import close_database
 from core.maintenance.engine import JobReport, MaintenanceEngine, UnknownJobError
 from core.maintenance.integrity import CheckOutcome, collect_checks, run_checks
@@ -51,7 +51,7 @@ def run_maintenance(options: dict, jobs: tuple[str, ...], dry_run: bool) -> None
 async def _run_jobs(
     runtime: Runtime, engine: MaintenanceEngine, jobs: list[str], dry_run: bool
 ) -> list[JobReport]:
-    await runtime.open_database()
+    await open_checked_database(runtime)
     try:
         return await engine.run_jobs(jobs, dry_run=dry_run)
     finally:
@@ -88,7 +88,7 @@ def check_integrity(options: dict) -> None:
 
 
 async def _check(runtime: Runtime) -> list[CheckOutcome]:
-    await runtime.open_database()
+    await open_checked_database(runtime)
     try:
         return await run_checks(collect_checks(runtime.plugins, runtime.settings))
     finally:

@@ -22,6 +22,7 @@ from core.testing.sandbox.script import (
     ScriptRunner,
     builtin_scripts,
     parse_script,
+    plugin_scripts,
     resolve_script,
 )
 from core.testing.sandbox.session import Sandbox
@@ -67,7 +68,7 @@ async def _play(
     runtime: Runtime, script: str, reply_timeout: float, quiet: float, options: dict,
     target: dict,
 ) -> bool:
-    path = resolve_script(script)
+    path = resolve_script(script, runtime.plugins)
     steps = parse_script(path.read_text(encoding="utf-8"), path.name)
     console = Console(highlight=False, soft_wrap=True)
     with tempfile.TemporaryDirectory(prefix="guildhall-sandbox-") as workdir:
@@ -108,7 +109,8 @@ async def _chat(runtime: Runtime, options: dict, target: dict) -> None:
               help="Seconds to wait for each expected reply.")
 @click.option("--quiet-period", "quiet", default=0.4, show_default=True,
               type=click.FloatRange(0.05, 10), help="Seconds of silence meaning 'no reply'.")
-@click.option("--list-scripts", is_flag=True, help="List the built-in scripts and exit.")
+@click.option("--list-scripts", is_flag=True,
+              help="List the built-in scripts and the enabled plugins' scripts, and exit.")
 @click.option("--database", "database", metavar="URL",
               help="Use this database instead of a throwaway one; no leader duties "
                    "(timers, maintenance, backups) run on it.")
@@ -133,13 +135,15 @@ def sandbox(
     printed; log in as admin on the double's authorize page).
     \b
     Interactive:  guildhall sandbox
-    Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt)
+    Scripted:     guildhall sandbox --script demo      (or --script path/to/file.txt,
+                  or a plugin's script: --script myplugin:tour; see --list-scripts)
     """
+    runtime = load_runtime(options)
     if list_scripts:
-        for name, path in sorted(builtin_scripts().items()):
+        scripts = {**builtin_scripts(), **plugin_scripts(runtime.plugins)}
+        for name, path in sorted(scripts.items()):
             click.echo(f"{name}\t{path}")
         return
-    runtime = load_runtime(options)
     _log_to_stderr(verbose)
     start = {"verbose": verbose, "config_path": options.get("config_path")}
     target = {"database": database, "redis": redis}
@@ -148,7 +152,8 @@ def sandbox(
             passed = asyncio.run(_play(runtime, script, timeout, quiet, start, target))
             sys.exit(0 if passed else 1)
         if not sys.stdin.isatty():
-            raise CliError("interactive sandbox needs a terminal; use --script FILE")
+            raise CliError("interactive sandbox needs a terminal; use --script FILE",
+                           exit_code=2)
         asyncio.run(_chat(runtime, start, target))
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core.cli.common import CliError, load_runtime, pass_options
+from core.cli.failures import EXIT_FAILED, describe_failure
 from core.runtime.cluster_ranges import compact
 from core.runtime.worker_status import WorkerStatus, read_statuses
 
@@ -79,18 +80,19 @@ def status(options: dict, as_json: bool) -> None:
     try:
         statuses = asyncio.run(read_statuses(settings))
     except Exception as exc:
-        raise CliError(f"cannot read the status reports: {exc}") from None
+        failure = describe_failure(exc, options.get("database", ""), options.get("redis", ""))
+        raise failure or CliError(f"cannot read the status reports: {exc}") from None
     now = time.time()
     stale_seconds = settings.cluster.status_stale_seconds
     if as_json:
         click.echo(json.dumps(status_rows(statuses, stale_seconds, now), indent=2))
-        return
-    console = Console(width=160)
     if not statuses:
         where = "Redis" if settings.redis.url.get_secret_value() else (
             settings.cluster.status_directory)
-        console.print(f"no worker has reported yet ({where}); is `guildhall run` running?",
-                      markup=False)
+        raise CliError(f"no worker has reported yet ({where}); is `guildhall run` running?",
+                       exit_code=EXIT_FAILED)
+    if as_json:
         return
+    console = Console(width=160)
     console.print(status_table(statuses, stale_seconds, now))
     console.print(summary(statuses, stale_seconds, now), markup=False)

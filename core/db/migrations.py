@@ -30,7 +30,6 @@ from aerich.models import Aerich
 from aerich.utils import decompress_dict, get_models_describe
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
-from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from core.db.database import CONNECTION, CORE_APP, close_database, init_database, tortoise_config
@@ -79,12 +78,10 @@ async def applied_versions() -> set[tuple[str, str]]:
     """``{(app, version file)}`` already applied ("" when the database is empty)."""
     try:
         rows = await Aerich.all().values_list("app", "version")
-    except OperationalError:
-        return set()
     except Exception as exc:  # asyncpg raises its own UndefinedTableError
         if "aerich" in str(exc) and ("exist" in str(exc) or "no such table" in str(exc)):
             return set()
-        raise
+        raise  # unreachable, unreadable or corrupt: not an empty database
     return {(app, version) for app, version in rows}
 
 

@@ -256,8 +256,22 @@ def guildhall_web_public_pages(settings: Settings) -> list[PublicPage]:
     """
 
 
+@hookspec
+def guildhall_sandbox_scripts() -> dict[str, Path]:
+    """Return this plugin's sandbox scripts: ``{name: path of a .txt script}``.
+
+    Called by ``guildhall sandbox`` (``--list-scripts``, ``--script``), with the plugin
+    enabled. ``guildhall sandbox --list-scripts`` lists them as ``<plugin>:<name>`` and
+    ``guildhall sandbox --script <plugin>:<name>`` plays one (see docs/testing.md for the
+    script format). Ship the files as package data, e.g. ``Path(__file__).parent /
+    "sandbox" / "tour.txt"``.
+    """
+
+
 PHASES: dict[str, tuple[str, ...]] = {
-    "registration": ("guildhall_settings_model", "guildhall_cogs"),
+    "registration": (
+        "guildhall_settings_model", "guildhall_cogs", "guildhall_sandbox_scripts",
+    ),
     "data and migrations": ("guildhall_models", "guildhall_migrations_location"),
     "runtime and events": ("guildhall_flush", "guildhall_buffer_sizes"),
     "timers and maintenance": (

@@ -30,9 +30,15 @@ from pydantic_settings import (
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from core.runtime.cluster_settings import ClusterSettings
+from core.runtime.config_errors import (
+    describe_unparsable_variable,
+    describe_validation_error,
+    unknown_variables,
+)
 from core.runtime.secret_files import FILE_VARIABLES, SecretFileError, secrets_from_files
 from core.runtime.url_secrets import mask_url, url_secrets
 from core.web.settings import WebSettings
@@ -322,22 +328,6 @@ def _secret_keys_in_file(data: dict[str, Any]) -> list[str]:
     return found
 
 
-def _format_validation_error(error: ValidationError, source: str) -> str:
-    lines = [f"invalid configuration ({source}):"]
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        shown = item.get("input")
-        if isinstance(shown, dict):
-            shown = "{...}"
-        if "token" in key or "secret" in key or key.endswith("url"):
-            shown = mask_url(str(shown)) if key.endswith("url") else "***"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown setting (check the spelling against config.toml)"
-        lines.append(f"  {key} = {shown!r}: {message}")
-    return "\n".join(lines)
-
-
 def load_settings(path: Path | str | None = None) -> Settings:
     """Load and validate settings; raise :class:`ConfigError` with a readable message.
 
@@ -362,6 +352,9 @@ def load_settings(path: Path | str | None = None) -> Settings:
     for variable, (section, key) in CONVENTIONAL_ENV.items():
         if env.get(variable):
             data.setdefault(section, {})[key] = env[variable]
+    unknown = unknown_variables(Settings, env)
+    if unknown:
+        raise ConfigError("invalid configuration: " + "; ".join(unknown))
     try:
         from_files = secrets_from_files(env)
     except SecretFileError as exc:
@@ -371,7 +364,11 @@ def load_settings(path: Path | str | None = None) -> Settings:
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, str(config_path))) from None
+        raise ConfigError(
+            describe_validation_error(exc, Settings, str(config_path), env)
+        ) from None
+    except SettingsError as exc:  # a GUILDHALL_* list or table that is not JSON
+        raise ConfigError(describe_unparsable_variable(Settings, env) or str(exc)) from None
 
 
 def effective_config(settings: Settings) -> dict[str, Any]:

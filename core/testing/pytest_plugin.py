@@ -8,13 +8,13 @@ Fixtures:
     guildhall_db: a Runtime with the ORM initialised on that database.
 
 Set ``GUILDHALL_REQUIRE_SERVICES=1`` (CI) to fail instead of skipping PostgreSQL tests
-when no server can be found or started.
+when no server can be found or started. The fixtures are async: unless the project sets
+``asyncio_mode`` itself, the kit turns pytest-asyncio's ``auto`` mode on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -25,8 +25,20 @@ from core.runtime.assembly import Runtime
 from core.runtime.config import BUILTIN_PLUGINS, Settings
 from core.testing import services
 from core.testing.databases import ENGINES, DatabaseFactory
+from core.testing.redis_keys import expire_leftovers, new_namespace, remove_namespace
 
 _skipped: list[str] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Async tests and fixtures need pytest-asyncio in ``auto`` mode: turn it on unless the
+    command line chose a mode (``--asyncio-mode=strict`` keeps strict mode; pytest cannot
+    tell an ``asyncio_mode = "strict"`` line from the default)."""
+    if config.pluginmanager.hasplugin("asyncio") and config.getoption(
+        "asyncio_mode", default=None
+    ) is None:
+        config.option.asyncio_mode = "auto"
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -49,6 +61,8 @@ def guildhall_services() -> Iterator[dict[str, Any]]:
     """``{"postgres": Service|None, "redis": Service|None, "reasons": {...}}``."""
     pg, pg_reason = services.postgres()
     rd, rd_reason = services.redis()
+    if rd is not None and rd.origin != "throwaway":
+        asyncio.run(expire_leftovers(rd.url))  # keys of runs that crashed before cleaning up
     if services.required() and (pg is None or rd is None):
         pytest.exit(
             f"GUILDHALL_REQUIRE_SERVICES=1 but a service is missing: {pg_reason} {rd_reason}",
@@ -95,15 +109,21 @@ def guildhall_redis_url(guildhall_services: dict) -> str:
     return service.url
 
 
-def make_settings(database_url: str, plugins: list[str], **sections: Any) -> Settings:
-    """Settings for tests: the given database and plugins, a short leader lease of its own
-    (unique key) running only the timers, everything else default."""
+def make_settings(
+    database_url: str, plugins: list[str], namespace: str | None = None, **sections: Any
+) -> Settings:
+    """Settings for tests: the given database and plugins, a short leader lease running
+    only the timers, every Redis key under ``namespace`` (a fresh one unless given), the
+    rest default."""
+    namespace = namespace or new_namespace()
     data: dict[str, Any] = {
         "database": {"url": database_url},
         "plugins": {"enabled": plugins},
         "logging": {"level": "WARNING"},
         "leader": {"duties": ["timers"], "ttl_seconds": 3, "renew_seconds": 1,
-                   "key": f"guildhall-test:{uuid.uuid4().hex[:12]}"},
+                   "key": f"{namespace}:leader"},
+        "cluster": {"identify_key": f"{namespace}:identify",
+                    "status_key": f"{namespace}:status"},
     }
     for key, value in sections.items():
         data.setdefault(key, {}).update(value)
@@ -128,8 +148,11 @@ async def guildhall_settings(
     redis = guildhall_services["redis"]
     if guildhall_engine == "postgres" and redis is not None:
         extra["redis"] = {"url": redis.url}
-    yield make_settings(url, guildhall_plugins, **extra)
+    namespace = new_namespace()
+    yield make_settings(url, guildhall_plugins, namespace, **extra)
     await guildhall_database_factory.drop(url)
+    if "redis" in extra:
+        await remove_namespace(redis.url, namespace)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Find or start the PostgreSQL and Redis servers the test suite needs.
 
 Order: a URL from the environment (``GUILDHALL_TEST_POSTGRES_URL``,
-``GUILDHALL_TEST_REDIS_URL``); a server already listening on the default local port;
-a throwaway server started from local binaries (``initdb``/``pg_ctl``, ``redis-server``)
-in a temporary directory, stopped at the end of the run. When none works the caller
+``GUILDHALL_TEST_REDIS_URL``); only when told (``GUILDHALL_TEST_USE_RUNNING=1``) a server
+already listening on the default local port; a throwaway server started from local
+binaries (``initdb``/``pg_ctl``, ``redis-server``) in a temporary directory, stopped at
+the end of the run. A server that happens to listen on 5432 or 6379 is never used
+silently: it may be someone's real data. When none works the caller
 decides: skip locally, fail when ``GUILDHALL_REQUIRE_SERVICES=1`` (CI).
 """
 
@@ -76,7 +78,7 @@ def postgres() -> tuple[Service | None, str]:
     """A PostgreSQL server URL whose user may create databases, or ``(None, reason)``."""
     if url := os.environ.get("GUILDHALL_TEST_POSTGRES_URL"):
         return Service(url, "environment"), ""
-    if _port_open("127.0.0.1", 5432):
+    if use_running() and _port_open("127.0.0.1", 5432):
         return Service("postgres://postgres@127.0.0.1:5432/postgres", "local server"), ""
     initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
     if not (initdb and pg_ctl):
@@ -102,7 +104,7 @@ def redis() -> tuple[Service | None, str]:
     """A Redis server URL, or ``(None, reason)``."""
     if url := os.environ.get("GUILDHALL_TEST_REDIS_URL"):
         return Service(url, "environment"), ""
-    if _port_open("127.0.0.1", 6379):
+    if use_running() and _port_open("127.0.0.1", 6379):
         return Service("redis://127.0.0.1:6379/0", "local server"), ""
     binary = shutil.which("redis-server")
     if not binary:
@@ -117,6 +119,11 @@ def redis() -> tuple[Service | None, str]:
         process.kill()
         return None, "redis-server did not start"
     return Service(f"redis://127.0.0.1:{port}/0", "throwaway", [process], tmp), ""
+
+
+def use_running() -> bool:
+    """True when the servers on the default local ports may be used (opt-in)."""
+    return os.environ.get("GUILDHALL_TEST_USE_RUNNING", "") == "1"
 
 
 def required() -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from core.plugins.manager import PluginManager
 from core.testing.sandbox.replies import Reply
 from core.testing.sandbox.session import Sandbox, SandboxError
 
@@ -94,13 +95,28 @@ def builtin_scripts() -> dict[str, Path]:
     }
 
 
-def resolve_script(name: str) -> Path:
-    """A script file path, or the name of a built-in script (``demo``)."""
+def plugin_scripts(plugins: PluginManager) -> dict[str, Path]:
+    """Scripts the enabled plugins ship (hook ``guildhall_sandbox_scripts``), by
+    ``<plugin>:<name>``."""
+    found: dict[str, Path] = {}
+    for plugin, scripts in plugins.call("guildhall_sandbox_scripts"):
+        for name, path in dict(scripts).items():
+            found[f"{plugin}:{name}"] = Path(path)
+    return found
+
+
+def resolve_script(name: str, plugins: PluginManager | None = None) -> Path:
+    """A script file path, the name of a built-in script (``demo``) or a plugin's script
+    (``myplugin:tour``)."""
     path = Path(name)
     if path.is_file():
         return path
     known = builtin_scripts()
+    if plugins is not None:
+        known.update(plugin_scripts(plugins))
     if name in known:
+        if not known[name].is_file():
+            raise ScriptError(f"script {name!r} names a missing file: {known[name]}")
         return known[name]
     raise ScriptError(f"no script file {name!r}; built-in scripts: {', '.join(sorted(known))}")
 

@@ -57,6 +57,20 @@ async def test_backup_then_restore_to_another_database(
     assert "Traceback" not in again.stderr
 
 
+@pytest.mark.parametrize("guildhall_engine", ["postgres"], indirect=True)
+async def test_restore_into_an_unreachable_database_says_so_in_one_line(
+    populated, tmp_path
+) -> None:
+    backups = tmp_path / "backups"
+    assert guildhall("backup", env=cli_env(populated, backups), cwd=tmp_path).returncode == 0
+    (backup,) = list_backups(backups)
+    failed = guildhall("restore", str(backup.path), "--to", "postgres://postgres@127.0.0.1:1/x",
+                       env=cli_env(populated, backups), cwd=tmp_path)
+    assert failed.returncode == 3, failed.stderr
+    (line,) = failed.stderr.strip().splitlines()
+    assert line.startswith("error: restore failed: cannot connect to PostgreSQL 127.0.0.1:1/x: ")
+
+
 async def test_restore_to_configured_database_requires_force(populated, tmp_path) -> None:
     backups = tmp_path / "backups"
     assert guildhall("backup", env=cli_env(populated, backups), cwd=tmp_path).returncode == 0

@@ -1,0 +1,1 @@
+"""``guildhall plugin new``: a ready plugin package from the files in ``template/``."""
