@@ -5,6 +5,9 @@ economy service (``plugins/economy/service.py``) is the one caller: it runs
 :func:`run_atomic` and, inside that one database transaction, calls
 :func:`change_coins` and writes the ledger row, so a balance and its history never
 disagree. Other plugins move money through that service, never through this module.
+The one exception is the bank's transfer between known members, a single statement that
+applies the same guards in SQL (``plugins/economy/transfer_fast.py``, run with
+:func:`run_statement`).
 
 Guarantees:
 
