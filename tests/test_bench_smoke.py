@@ -37,7 +37,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
                        "--window", "0.5"], True),
     "customcmds": (["--engines", "sqlite"], False),
     "dashboard": (["--members", "200", "--runs", "3", "--engines", "sqlite"], True),
-    "economy": (["--transfers", "40", "--concurrency", "2", "--engines", "sqlite"], False),
+    "economy": (["--transfers", "40", "--concurrency", "2", "--engines", "sqlite"], True),
     "fuzz_hostile": (["--examples", "1"], False),
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
                  "--chunk", "150"], True),

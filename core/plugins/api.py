@@ -65,6 +65,7 @@ from core.services.coins import (
     get_coins,
     lock_members,
     run_atomic,
+    run_statement,
     validate_amount,
 )
 from core.services.guild_facts import (
@@ -132,6 +133,7 @@ __all__ = [
     "get_coins",
     "lock_members",
     "run_atomic",
+    "run_statement",
     "validate_amount",
     # Services: guild facts and the role rule
     "ActorFacts",

@@ -5,6 +5,9 @@ economy service (``plugins/economy/service.py``) is the one caller: it runs
 :func:`run_atomic` and, inside that one database transaction, calls
 :func:`change_coins` and writes the ledger row, so a balance and its history never
 disagree. Other plugins move money through that service, never through this module.
+The one exception is the bank's transfer between known members, a single statement that
+applies the same guards in SQL (``plugins/economy/transfer_fast.py``, run with
+:func:`run_statement`).
 
 Guarantees:
 
@@ -149,11 +152,32 @@ async def run_atomic(
     inside another transaction, it runs in a savepoint of that one and is not retried.
     """
     client = connections.get(CONNECTION)
+
+    async def in_transaction(_: BaseDBAsyncClient) -> T:
+        async with _transaction(client) as conn:
+            return await work(conn)
+
+    return await _retried(client, in_transaction, attempts)
+
+
+async def run_statement(
+    work: Callable[[BaseDBAsyncClient], Awaitable[T]], *, attempts: int = RETRY_ATTEMPTS
+) -> T:
+    """Run ``work(conn)``, ONE self-contained statement, without BEGIN/COMMIT (the database
+    runs it in its own implicit transaction: one round trip); retry it on transient
+    failures. Inside a transaction it runs there and is not retried."""
+    return await _retried(connections.get(CONNECTION), work, attempts)
+
+
+async def _retried(
+    client: BaseDBAsyncClient,
+    work: Callable[[BaseDBAsyncClient], Awaitable[T]],
+    attempts: int,
+) -> T:
     nested = isinstance(client, TransactionalDBClient)
     for attempt in range(1, attempts + 1):
         try:
-            async with _transaction(client) as conn:
-                return await work(conn)
+            return await work(client)
         except Exception as exc:
             if nested or attempt == attempts or not is_transient(exc):
                 raise

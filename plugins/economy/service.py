@@ -43,6 +43,7 @@ from core.plugins.api import (
     validate_amount,
 )
 from plugins.economy.models import Transaction
+from plugins.economy.transfer_fast import try_transfer
 
 __all__ = [
     "COINS_MAX",
@@ -216,14 +217,22 @@ async def transfer(
 ) -> tuple[int, int]:
     """Move ``amount`` from sender to recipient atomically; return both new balances.
 
-    One transaction: both rows locked in a fixed order, the guarded debit, then the
-    credit, and two ``transfer`` ledger rows. If the credit cannot happen (the
-    recipient's balance would overflow) the debit is rolled back too.
+    Between known members: one statement on PostgreSQL, one short transaction on SQLite
+    (:mod:`plugins.economy.transfer_fast`). Otherwise one transaction: both rows locked
+    in a fixed order (created when missing), the guarded debit, then the credit, and two
+    ``transfer`` ledger rows. If the credit cannot happen (the recipient's balance would
+    overflow) the debit is rolled back too.
     """
     validate_amount(amount)
     if sender_id == recipient_id:
         raise SelfTransfer("you cannot transfer to yourself")
     note = f" ({description})" if description else ""
+    descriptions = (_description(f"to <@{recipient_id}>{note}"),
+                    _description(f"from <@{sender_id}>{note}"))
+    moved = await try_transfer(guild_id, sender_id, recipient_id, amount,
+                               TransactionType.TRANSFER, descriptions, datetime.now(UTC))
+    if moved is not None:
+        return moved
 
     async def work(conn: BaseDBAsyncClient) -> tuple[int, int]:
         now = datetime.now(UTC)
