@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -124,14 +124,14 @@ async def scan(source: TimerSource, now: datetime, limit: int) -> Scan:
 
 async def foreign_claim_expiry(source: TimerSource, epoch: int, now: datetime) -> datetime | None:
     """When the earliest live claim held by another epoch runs out (``None``: none held)."""
-    values = await (
+    values = cast(list[datetime], await (  # flat=True: bare values, not tuples
         source.model.filter(**source.pending_filter)
         .filter(failed_at=None, claimed_until__gt=now)
         .exclude(claimed_epoch=epoch)
         .order_by("claimed_until")
         .limit(1)
         .values_list("claimed_until", flat=True)
-    )
+    ))
     return values[0] if values else None
 
 
