@@ -11,9 +11,12 @@ import contextlib
 import logging
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.runtime.worker_status import StatusStore, WorkerStatus, rss_bytes
+
+if TYPE_CHECKING:
+    from cluster.worker_bot import WorkerBot
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,11 @@ class StatusReporter:
     """Writes ``status`` (refreshed from ``bot``) to ``store`` every ``interval`` seconds."""
 
     def __init__(
-        self, store: StatusStore, status: WorkerStatus, interval: float, bot: Any = None
+        self,
+        store: StatusStore,
+        status: WorkerStatus,
+        interval: float,
+        bot: WorkerBot | None = None,
     ) -> None:
         self.store = store
         self.status = status
@@ -42,12 +49,11 @@ class StatusReporter:
                 shard: (round(latency, 4) if math.isfinite(latency) else None)
                 for shard, latency in bot.latencies
             }
-            events = getattr(bot, "events_seen", 0)
+            events = bot.events_seen
             elapsed = max(now - self._last_at, 1e-3)
             status.events_per_second = round((events - self._last_events) / elapsed, 2)
             self._last_events, self._last_at = events, now
-            leader = getattr(bot, "leader", None)
-            status.leader = bool(leader is not None and leader.is_leader)
+            status.leader = bool(bot.leader is not None and bot.leader.is_leader)
             if status.state == "starting" and bot.is_ready():
                 status.state = "ready"
         status.rss_bytes = rss_bytes()

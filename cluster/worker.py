@@ -20,7 +20,8 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import setproctitle
 
@@ -120,7 +121,7 @@ async def run_worker(runtime: Runtime, cluster: Cluster, shard_count: int, bucke
     return code
 
 
-def _poke_on_ready(reporter: StatusReporter) -> Callable[[], Awaitable[None]]:
+def _poke_on_ready(reporter: StatusReporter) -> Callable[[], Coroutine[Any, Any, None]]:
     """An ``on_ready`` listener: report "ready" at once rather than at the next interval."""
 
     async def on_ready() -> None:

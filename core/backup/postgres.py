@@ -146,9 +146,9 @@ async def run_tool(args: list[str], env: dict[str, str], what: str) -> str:
             process.kill()
             await process.wait()
         raise
-    if process.returncode != 0:
+    code = await process.wait()  # at once: communicate() has already reaped the process
+    if code != 0:
         message = " | ".join(stderr.decode(errors="replace").strip().splitlines()[-5:])
-        code = process.returncode
         status = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
         if code == -signal.SIGXFSZ:
             status += ": file size limit exceeded"

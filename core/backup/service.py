@@ -160,7 +160,7 @@ async def _record(started: datetime, ok: bool, rows: int, detail: str,
     if not Tortoise.is_inited():
         log.warning("backup run not recorded: the database is not open (%s)", detail)
         return
-    values = {"job": JOB, "started_at": started, "finished_at": files.utc_now(),
+    values: dict[str, Any] = {"job": JOB, "started_at": started, "finished_at": files.utc_now(),
               "ok": ok, "rows": rows, "detail": detail}
     if epoch is None:
         await MaintenanceRun.create(**values)

@@ -151,7 +151,8 @@ def _paged_backup(src: sqlite3.Connection, dst: sqlite3.Connection,
         raise
 
 
-def _copy_stream(reader: IO[bytes], writer: IO[bytes], total: int, stage: str,
+def _copy_stream(reader: IO[bytes] | gzip.GzipFile, writer: IO[bytes] | gzip.GzipFile,
+                 total: int, stage: str,
                  report: ProgressReport) -> None:
     done = 0
     while chunk := reader.read(CHUNK):

@@ -11,6 +11,7 @@ import secrets
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import Interaction
 
 from core.bot.mentions import NO_MENTIONS
 from core.db.errors import database_message
@@ -54,7 +55,7 @@ def user_message(error: BaseException) -> str | None:
 
 
 async def report(
-    target: disnake.abc.Messageable | disnake.Interaction, error: BaseException, where: str
+    target: disnake.abc.Messageable | Interaction, error: BaseException, where: str
 ) -> str | None:
     """Answer the user about ``error``; log unexpected ones. Returns the reference if any."""
     message = user_message(error)
@@ -72,7 +73,7 @@ async def report(
     if len(message) > MAX_MESSAGE:  # user input echoed in an error must not make it undeliverable
         message = message[: MAX_MESSAGE - 1] + "…"
     try:
-        if isinstance(target, disnake.Interaction):
+        if isinstance(target, Interaction):
             if target.response.is_done():
                 await target.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
             else:

@@ -10,6 +10,7 @@ from typing import Any
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction
 
 from core.bot import errors
 from core.bot.cogs import core_cogs
@@ -207,7 +208,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         return config is None or content.startswith(config.prefix)
 
     async def on_application_command(
-        self, interaction: disnake.ApplicationCommandInteraction
+        self, interaction: ApplicationCommandInteraction
     ) -> None:
         """Record the invoker's activity and run the slash command."""
         self.user_activity.record(interaction.author.id, interaction.author.name)
@@ -248,7 +249,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         await errors.report(context, error, f"{context.prefix}{context.invoked_with}")
 
     async def on_slash_command_error(
-        self, interaction: disnake.ApplicationCommandInteraction, error: Exception
+        self, interaction: ApplicationCommandInteraction, error: Exception
     ) -> None:
         """Answer slash-command errors."""
         await errors.report(interaction, error, f"/{interaction.data.name}")

@@ -16,6 +16,7 @@ from typing import Any
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction
 
 from core import metrics
 from core.metrics import health
@@ -99,7 +100,7 @@ class ObservedBot:
             log_context.leave(token)
 
     async def process_application_commands(
-        self, interaction: disnake.ApplicationCommandInteraction
+        self, interaction: ApplicationCommandInteraction
     ) -> None:
         """Run an application command in its plugin's log scope, timed."""
         table = getattr(self, _APP_COMMANDS.get(interaction.data.type, ""), None) or {}

@@ -32,7 +32,11 @@ def progress_report(console: Console) -> Iterator[ProgressReport]:
     """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe);
     nothing at all when ``console`` is not a terminal (logs and pipes stay clean)."""
     if not console.is_terminal:
-        yield lambda stage, done=None, total=None: None
+
+        def silent(stage: str, done: int | None = None, total: int | None = None) -> None:
+            return None
+
+        yield silent
         return
     with Progress(
         SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),

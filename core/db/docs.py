@@ -16,9 +16,11 @@ from datetime import timedelta
 from hashlib import sha256
 from typing import Any
 
+from pydantic import SecretStr
 from tortoise import Tortoise
 from tortoise.fields import Field
 from tortoise.fields.db_defaults import SqlDefault
+from tortoise.fields.relational import RelationalField
 from tortoise.indexes import Index
 from tortoise.models import Model
 
@@ -178,7 +180,7 @@ def _columns(model: type[Model]) -> tuple[ColumnDoc, ...]:
             key = "PK"
         elif name in sources:
             target = meta.fields_map[sources[name]]
-            key = f"FK {target.related_model._meta.db_table}"
+            key = f"FK {_related(target)._meta.db_table}"
         else:
             key = "UNIQUE" if field.unique else ""
         columns.append(ColumnDoc(
@@ -237,12 +239,19 @@ def _indexes(model: type[Model]) -> tuple[IndexDoc, ...]:
     return tuple(sorted(set(found), key=lambda i: (i.name or "~", i.columns)))
 
 
+def _related(field: Field[Any]) -> type[Model]:
+    """The model a foreign-key (or one-to-one) field points at."""
+    if not isinstance(field, RelationalField):
+        raise TypeError(f"{field!r} is not a relation")
+    return field.related_model
+
+
 def _foreign_keys(model: type[Model]) -> tuple[ForeignKeyDoc, ...]:
     meta = model._meta
     keys = []
     for name in sorted(meta.fk_fields | meta.o2o_fields):
         field = meta.fields_map[name]
-        related = field.related_model._meta
+        related = _related(field)._meta
         keys.append(ForeignKeyDoc(
             column=field.source_field or f"{name}_id",
             table=related.db_table,
@@ -367,10 +376,12 @@ async def collect(runtime: Runtime) -> DataDoc:
     Initialises Tortoise on an in-memory SQLite database to resolve the models, then
     closes it; do not call while the process has the real database open.
     """
-    config = tortoise_config(DatabaseSettings(url="sqlite://:memory:"), runtime.plugin_models)
+    memory = DatabaseSettings(url=SecretStr("sqlite://:memory:"))
+    config = tortoise_config(memory, runtime.plugin_models)
     await Tortoise.init(config=config)
     try:
-        apps = {app: list(models.values()) for app, models in Tortoise.apps.items()}
+        apps: dict[str, Iterable[type[Model]]] = {
+            app: list(models.values()) for app, models in Tortoise.apps.items()}
         tables = describe_apps(apps)
     finally:
         await Tortoise.close_connections()

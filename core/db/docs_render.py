@@ -6,6 +6,7 @@ byte for byte with the committed ``docs/DATABASE.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 
 from core.db.docs import DataDoc, JobDoc, TableDoc
@@ -21,7 +22,7 @@ def _row(*cells: str) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def _grid(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _grid(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     """A Markdown table."""
     return [_row(*headers), "|" + "---|" * len(headers), *(_row(*r) for r in rows)]
 

@@ -28,6 +28,7 @@ from aerich import Command
 from aerich.migrate import Migrate
 from aerich.models import Aerich
 from aerich.utils import decompress_dict, get_models_describe
+from pydantic import SecretStr
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.transactions import in_transaction
@@ -156,7 +157,7 @@ def _write_initial_migration(app: str, directory: Path, dialect: str) -> Path:
     client = connections.get(CONNECTION)
     generator = client.schema_generator(client)
     models = list(Tortoise.apps[app].values())
-    generator._get_models_to_create = lambda: models  # type: ignore[method-assign]
+    generator._get_models_to_create = lambda: models
     sql = generator.get_create_schema_sql(safe=False)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
@@ -185,9 +186,9 @@ def _reset_aerich_state() -> None:
 
 def _offline_database(dialect: str, workdir: Path) -> DatabaseSettings:
     if dialect == "sqlite":
-        return DatabaseSettings(url=f"sqlite://{workdir / 'offline.db'}")
+        return DatabaseSettings(url=SecretStr(f"sqlite://{workdir / 'offline.db'}"))
     # Offline generation never connects; the URL only selects the dialect.
-    return DatabaseSettings(url="postgres://offline@127.0.0.1:1/offline")
+    return DatabaseSettings(url=SecretStr("postgres://offline@127.0.0.1:1/offline"))
 
 
 async def generate(

@@ -18,8 +18,8 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from core.backup.service import run_backup_loop
 from core.coordination import Coordination, coordination_for, wakeups
@@ -29,6 +29,9 @@ from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 from core.runtime.stopping import cancel_and_wait, finish_within
 from core.timers.scheduler import Scheduler, timer_sources
+
+if TYPE_CHECKING:
+    from core.plugins.bot_like import BotLike
 
 log = logging.getLogger(__name__)
 DUTY_STOP_SECONDS = 8.0  # a cancelled duty's own clean-up (the scheduler's is <= 6 s)
@@ -53,7 +56,7 @@ class LeaderDuties:
         settings: Settings,
         plugins: PluginManager,
         identity: str | None = None,
-        bot: Any = None,
+        bot: BotLike | None = None,
         coordination: Coordination | None = None,
     ) -> None:
         self.settings = settings
@@ -85,7 +88,7 @@ class LeaderDuties:
     async def _lead(self, term: Term) -> None:
         log.info("leader: epoch %d (%s) runs %s", term.epoch, term.identity,
                  ", ".join(self.settings.leader.duties))
-        jobs: list[tuple[str, Awaitable[None]]] = []
+        jobs: list[tuple[str, Coroutine[Any, Any, None]]] = []
         duties = self.settings.leader.duties
         if self.scheduler is not None:
             jobs.append(("timers", self.scheduler.run(term)))

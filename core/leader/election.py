@@ -21,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -35,7 +36,7 @@ from core.runtime.config import LeaderSettings
 from core.runtime.stopping import finish_within
 
 log = logging.getLogger(__name__)
-OnElected = Callable[["Term"], Awaitable[None]]
+OnElected = Callable[["Term"], Coroutine[Any, Any, None]]
 
 
 @dataclass

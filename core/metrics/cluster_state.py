@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from tortoise import Tortoise
 
@@ -50,14 +51,15 @@ async def oldest_due(source: TimerSource, now: datetime) -> datetime | None:
     """
     due_col = source.due_column
     pending = source.model.filter(**source.pending_filter).filter(failed_at=None)
-    first = await (
+    # flat=True yields bare values (tortoise types them as tuples)
+    first = cast(list[datetime | None], await (
         pending.filter(next_attempt_at=None, **{f"{due_col}__lte": now})
         .order_by(due_col).limit(1).values_list(due_col, flat=True)
-    )
-    retried = await (
+    ))
+    retried = cast(list[datetime | None], await (
         pending.filter(next_attempt_at__lte=now)
         .order_by("next_attempt_at").limit(1).values_list("next_attempt_at", flat=True)
-    )
+    ))
     found = [at for at in (*first, *retried) if at is not None]
     return min(found) if found else None
 

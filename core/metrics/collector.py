@@ -14,32 +14,35 @@ import time
 import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from core.metrics.cluster_state import Snapshot
 
-_bots: weakref.WeakSet[Any] = weakref.WeakSet()
+if TYPE_CHECKING:
+    from core.bot.guildhall_bot import GuildhallBot
+
+_bots: weakref.WeakSet[GuildhallBot] = weakref.WeakSet()
 
 
-def watch_bot(bot: Any) -> None:
-    """Report ``bot`` (a :class:`core.bot.guildhall_bot.GuildhallBot`) at every scrape."""
+def watch_bot(bot: GuildhallBot) -> None:
+    """Report ``bot`` at every scrape."""
     _bots.add(bot)
 
 
-def unwatch_bot(bot: Any) -> None:
+def unwatch_bot(bot: GuildhallBot) -> None:
     """Stop reporting ``bot`` (it closed)."""
     _bots.discard(bot)
 
 
-def watched_bots() -> list[Any]:
+def watched_bots() -> list[GuildhallBot]:
     """The bots reported now, oldest first by creation order of the set."""
     return list(_bots)
 
 
-def buffer_sizes(bot: Any) -> dict[str, int]:
+def buffer_sizes(bot: GuildhallBot) -> dict[str, int]:
     """``{buffer: pending items}``: core's activity buffer and every plugin's buffers."""
     sizes = {"core.user_activity": len(bot.user_activity)}
     for _plugin, reported in bot.plugins.call("guildhall_buffer_sizes", bot=bot):
@@ -64,7 +67,7 @@ class WorkerCollector(Collector):
         yield self._buffers(bots)
         yield from self._cluster_wide()
 
-    def _info(self, bots: list[Any]) -> Metric:
+    def _info(self, bots: list[GuildhallBot]) -> Metric:
         info = GaugeMetricFamily(
             "guildhall_worker_info", "This worker process: its cluster index and shards.",
             labels=("cluster", "shards", "shard_count"),
@@ -74,7 +77,7 @@ class WorkerCollector(Collector):
             info.add_metric([str(self.cluster), shards, str(bot.shard_count or 0)], 1)
         return info
 
-    def _latency(self, bots: list[Any]) -> Metric:
+    def _latency(self, bots: list[GuildhallBot]) -> Metric:
         family = GaugeMetricFamily(
             "guildhall_gateway_latency_seconds",
             "Heartbeat round trip of each connected shard.", labels=("shard",),
@@ -86,7 +89,7 @@ class WorkerCollector(Collector):
                     family.add_metric([str(shard_id)], latency)
         return family
 
-    def _events(self, bots: list[Any]) -> Metric:
+    def _events(self, bots: list[GuildhallBot]) -> Metric:
         family = CounterMetricFamily(
             "guildhall_gateway_events", "Gateway events received, by type.", labels=("type",)
         )
@@ -98,7 +101,7 @@ class WorkerCollector(Collector):
             family.add_metric([event], count)
         return family
 
-    def _leader(self, bots: list[Any]) -> Iterator[Metric]:
+    def _leader(self, bots: list[GuildhallBot]) -> Iterator[Metric]:
         leader = GaugeMetricFamily(
             "guildhall_leader", "1 while this worker holds the leader lease, else 0."
         )
@@ -114,7 +117,7 @@ class WorkerCollector(Collector):
         yield leader
         yield epoch
 
-    def _buffers(self, bots: list[Any]) -> Metric:
+    def _buffers(self, bots: list[GuildhallBot]) -> Metric:
         family = GaugeMetricFamily(
             "guildhall_buffer_size", "Items waiting in a buffered-write queue.", labels=("buffer",)
         )

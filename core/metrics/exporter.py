@@ -13,8 +13,9 @@ also run on several machines and restart independently.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
@@ -27,8 +28,14 @@ from core.plugins.contracts import TimerSource
 from core.runtime.config import Settings
 from core.runtime.log_context import set_cluster
 
+if TYPE_CHECKING:
+    from core.bot.guildhall_bot import GuildhallBot
+
 log = logging.getLogger(__name__)
 _collector = WorkerCollector()
+# Timer sources per watched bot, built once at the first scrape.
+_sources: weakref.WeakKeyDictionary[GuildhallBot, Sequence[TimerSource]] = (
+    weakref.WeakKeyDictionary())
 REGISTRY.register(_collector)
 
 
@@ -56,10 +63,9 @@ def _timer_sources() -> Sequence[TimerSource]:
     if not bots:
         return []
     bot = bots[0]
-    cached = getattr(bot, "_metrics_timer_sources", None)
+    cached = _sources.get(bot)
     if cached is None:
-        cached = timer_sources(bot.plugins, bot)
-        bot._metrics_timer_sources = cached
+        cached = _sources[bot] = timer_sources(bot.plugins, bot)
     return cached
 
 

@@ -75,7 +75,7 @@ class BotLike(Protocol):
     async def create_dm(self, user: disnake.abc.Snowflake, /) -> disnake.DMChannel:
         """The DM channel with ``user``."""
 
-    async def is_owner(self, user: disnake.abc.User, /) -> bool:
+    async def is_owner(self, user: disnake.User | disnake.Member, /) -> bool:
         """True for the bot's owner(s)."""
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:

@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
@@ -32,6 +32,9 @@ from core.plugins.web_contracts import (
     WebPage,
     WebPanel,
 )
+
+if TYPE_CHECKING:
+    from core.timers.columns import TimerColumns
 
 __all__ = [
     "FIELD_KINDS", "Apply", "GuildChoices", "GuildRequest", "IntegrityCheck", "ListRow",
@@ -79,7 +82,7 @@ class TimerSource:
     """
 
     name: str
-    model: type[Model]
+    model: type[TimerColumns]
     due_column: str
     pending_filter: dict[str, Any]
     handler: Callable[[Model], Awaitable[bool]]

@@ -23,6 +23,7 @@ from typing import Any
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction
 
 from core.bot.dispatch import HOOK_MARK
 from core.services import plugin_switches
@@ -125,7 +126,7 @@ async def _prefix_check(ctx: commands.Context) -> bool:
     return await _check(ctx.guild, ctx.command)
 
 
-async def _app_check(inter: disnake.ApplicationCommandInteraction) -> bool:
+async def _app_check(inter: ApplicationCommandInteraction) -> bool:
     return await _check(inter.guild, inter.application_command)
 
 

@@ -23,22 +23,29 @@ FIELD_KINDS = ("number", "text", "textarea", "channel", "role", "choice")
 class Choice(Protocol):
     """A channel or role offered in a form (``usable``: the bot could give the role)."""
 
-    id: int
-    name: str
-    usable: bool
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def usable(self) -> bool: ...
 
 
 class GuildChoices(Protocol):
     """A guild's text channels and roles, read from Discord with the bot's token.
 
     The readers turn a submitted value into an id of this guild and raise ``ValueError``
-    with a message for the page otherwise.
+    with a message for the page otherwise. Read-only: a page never changes them.
     """
 
-    channels: Sequence[Choice]
-    roles: Sequence[Choice]
-    channel_ids: frozenset[int]
-    bot: BotFacts
+    @property
+    def channels(self) -> Sequence[Choice]: ...
+    @property
+    def roles(self) -> Sequence[Choice]: ...
+    @property
+    def channel_ids(self) -> frozenset[int]: ...
+    @property
+    def bot(self) -> BotFacts: ...
 
     def channel(self, raw: object) -> int | None:
         """A text channel of this guild ("" = ``None``)."""

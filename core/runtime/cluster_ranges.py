@@ -32,7 +32,7 @@ def compact(numbers: Iterable[int]) -> str:
         return "-"
     parts: list[str] = []
     start = prev = ordered[0]
-    for number in ordered[1:] + [None]:  # type: ignore[list-item]
+    for number in [*ordered[1:], None]:
         if number is not None and number == prev + 1:
             prev = number
             continue

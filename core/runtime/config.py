@@ -137,7 +137,7 @@ class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     json_format: bool = False
     loggers: dict[str, Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]] = Field(
-        default_factory=lambda: {"disnake": "WARNING", "tortoise": "WARNING"}
+        default={"disnake": "WARNING", "tortoise": "WARNING"}  # pydantic copies it per model
     )
 
     @field_validator("level", mode="before")
@@ -163,7 +163,7 @@ class LeaderSettings(_Section):
     renew_seconds: float = Field(default=5.0, gt=0.1, le=100)
     key: str = Field(default="guildhall:leader", min_length=1)
     duties: list[Literal["timers", "maintenance", "backups"]] = Field(
-        default_factory=lambda: ["timers", "maintenance", "backups"]
+        default=["timers", "maintenance", "backups"]  # pydantic copies it per model
     )
 
     @model_validator(mode="after")

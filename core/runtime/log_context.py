@@ -36,14 +36,14 @@ class Scope(NamedTuple):
 
     plugin: str | None
     subject: Any
-    bot: Any
+    bot: disnake.Client | None
 
 
 # Holds a plain ``(plugin, subject, bot)`` tuple: the bot sets it on every event (hot path).
-SCOPE: ContextVar[tuple[str | None, Any, Any] | None] = ContextVar(
+SCOPE: ContextVar[tuple[str | None, Any, disnake.Client | None] | None] = ContextVar(
     "guildhall_log_scope", default=None
 )
-ScopeToken = Token[tuple[str | None, Any, Any] | None]
+ScopeToken = Token[tuple[str | None, Any, disnake.Client | None] | None]
 _cluster: int | None = None
 _plugin_packages: dict[str, str] = {}
 _cog_plugins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
@@ -55,7 +55,9 @@ def set_cluster(cluster: int | None) -> None:
     _cluster = cluster
 
 
-def enter(plugin: str | None, subject: Any, bot: Any = None) -> ScopeToken:
+def enter(
+    plugin: str | None, subject: Any, bot: disnake.Client | None = None
+) -> ScopeToken:
     """Make ``(plugin, subject)`` the current scope; undo with :func:`leave`."""
     return SCOPE.set((plugin, subject, bot))
 
@@ -66,7 +68,9 @@ def leave(token: ScopeToken) -> None:
 
 
 @contextlib.contextmanager
-def scope(plugin: str | None, subject: Any = None, bot: Any = None) -> Iterator[None]:
+def scope(
+    plugin: str | None, subject: Any = None, bot: disnake.Client | None = None
+) -> Iterator[None]:
     """``with scope("reminders", row): ...`` - tasks created inside inherit it."""
     token = enter(plugin, subject, bot)
     try:
@@ -116,14 +120,16 @@ def plugin_for_module(module: str) -> str | None:
     return _plugin_packages.get(best) if best else None
 
 
-def _guild_and_shard(subject: Any, bot: Any) -> tuple[int | None, int | None]:
+def _guild_and_shard(
+    subject: Any, bot: disnake.Client | None
+) -> tuple[int | None, int | None]:
     guild = subject if isinstance(subject, disnake.Guild) else getattr(subject, "guild", None)
     if guild is not None and getattr(guild, "id", None) is not None:
         return guild.id, getattr(guild, "shard_id", None)
     guild_id = getattr(subject, "guild_id", None)
     if not isinstance(guild_id, int):
         return None, None
-    shard_count = getattr(bot, "shard_count", None)
+    shard_count = bot.shard_count if bot is not None else None
     shard = (guild_id >> 22) % shard_count if shard_count else None
     return guild_id, shard
 

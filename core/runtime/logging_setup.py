@@ -58,9 +58,9 @@ def setup_logging(settings: LoggingSettings) -> None:
     longer listed go back to inheriting the root level.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_guildhall", False):
-            root.removeHandler(handler)
+    for old in list(root.handlers):
+        if getattr(old, "_guildhall", False):
+            root.removeHandler(old)
     handler: logging.Handler
     if settings.json_format:
         handler = logging.StreamHandler(sys.stderr)
@@ -70,7 +70,7 @@ def setup_logging(settings: LoggingSettings) -> None:
             console=Console(stderr=True), show_path=False, rich_tracebacks=False
         )
     handler.addFilter(ContextFilter())
-    handler._guildhall = True  # type: ignore[attr-defined]
+    handler._guildhall = True  # type: ignore[union-attr]  # marks ours: the next setup replaces it
     root.addHandler(handler)
     root.setLevel(settings.level)
     levels = logger_levels(settings)

@@ -29,7 +29,7 @@ import logging
 import random
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import asyncpg
 from tortoise import connections
@@ -196,11 +196,11 @@ async def get_coins(
     user_id: int, guild_id: int, using_db: BaseDBAsyncClient | None = None
 ) -> int:
     """The balance of a member (0 when the member has no row yet)."""
-    coins = (
-        await GuildMember.filter(user_id=user_id, guild_id=guild_id)
+    coins = cast(list[int], await (  # flat=True: bare values (tortoise types them as tuples)
+        GuildMember.filter(user_id=user_id, guild_id=guild_id)
         .using_db(using_db)
         .values_list("coins", flat=True)
-    )
+    ))
     return int(coins[0]) if coins else 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from core.db.errors import database_message, is_database_error
 from core.db.models import GuildDeparture
@@ -103,7 +104,8 @@ class GuildDepartures:
         if self._waiting is None:
             async with self._loading:  # one query, not one per guild becoming available
                 if self._waiting is None:
-                    rows = await GuildDeparture.all().values_list("guild_id", flat=True)
+                    rows = cast(list[int], await GuildDeparture.all().values_list(
+                        "guild_id", flat=True))  # flat=True: bare values, not tuples
                     self._waiting = {int(row) for row in rows}
         if not joined and guild_id not in self._waiting:
             return False
@@ -168,9 +170,9 @@ async def purge_departed_guilds(
     configs = GuildConfigService(settings.bot.default_prefix, 0)
     guilds, failures, last = 0, [], -1
     while True:
-        batch = await due.filter(guild_id__gt=last).order_by("guild_id").limit(
+        batch = cast(list[int], await due.filter(guild_id__gt=last).order_by("guild_id").limit(
             GUILDS_PER_QUERY
-        ).values_list("guild_id", flat=True)
+        ).values_list("guild_id", flat=True))  # flat=True: bare values, not tuples
         for guild_id in batch:
             ctx.check_running()
             last = guild_id

@@ -20,8 +20,7 @@ async def ensure_member(
 
     An existing member implies its user (foreign key): then this is one read.
     """
-    member = await GuildMember.get_or_none(user_id=user_id, guild_id=guild_id).using_db(
-        using_db)
+    member = await GuildMember.get_or_none(user_id=user_id, guild_id=guild_id, using_db=using_db)
     if member is not None:
         return member
     await ensure_user(user_id, username or str(user_id), using_db)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -89,9 +89,8 @@ async def _load_chunk(chunk: list[int]) -> dict[int, frozenset[str]]:
 
 
 async def _load(guild_id: int) -> frozenset[str]:
-    names = await GuildPluginSwitch.filter(guild_id=guild_id, enabled=False).values_list(
-        "plugin", flat=True
-    )
+    names = cast(list[str], await GuildPluginSwitch.filter(  # flat=True: bare values
+        guild_id=guild_id, enabled=False).values_list("plugin", flat=True))
     return frozenset(names) if names else _NONE_DISABLED
 
 

@@ -133,7 +133,8 @@ async def apply_awards(
 async def _upsert_users(
     conn: BaseDBAsyncClient, chunk: list[tuple[int, int]], usernames: Mapping[int, str]
 ) -> list[dict[str, Any]]:
-    values, params = [], []
+    values: list[str] = []
+    params: list[Any] = []
     for user_id, amount in chunk:
         a, b, c = placeholders(conn, 3, len(params) + 1)
         values.append(f"({a}, {b}, {c}, 1)")
@@ -150,7 +151,8 @@ async def _upsert_users(
 async def _upsert_members(
     conn: BaseDBAsyncClient, chunk: list[tuple[tuple[int, int], int]]
 ) -> list[dict[str, Any]]:
-    values, params = [], []
+    values: list[str] = []
+    params: list[Any] = []
     for (user_id, guild_id), amount in chunk:
         a, b, c = placeholders(conn, 3, len(params) + 1)
         values.append(f"({a}, {b}, {c}, 1)")
@@ -180,7 +182,8 @@ async def _fix_levels(
     ]
     if not wrong:
         return []
-    cases, params = [], []
+    cases: list[str] = []
+    params: list[Any] = []
     for row, new in wrong:
         a, b = placeholders(conn, 2, len(params) + 1)
         cases.append(f"WHEN {a} THEN CAST({b} AS INTEGER)")

@@ -217,7 +217,7 @@ async def eventually(
         if inspect.isawaitable(value):
             value = await value
         if value:
-            return value  # type: ignore[return-value]
+            return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{message} within {timeout} s (last value: {value!r})")
         await asyncio.sleep(interval)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -24,6 +23,7 @@ from core.db.database import CONNECTION
 from core.leader.fencing import FencedOut, fenced
 from core.plugins.contracts import TimerSource
 from core.runtime.config import SchedulerSettings
+from core.timers.columns import TimerColumns
 
 MAX_ERROR_CHARS = 2000
 
@@ -41,7 +41,7 @@ class Claim:
     """A row this leader claimed: only the holder of ``(epoch, until)`` may write it."""
 
     source: TimerSource
-    row: Model
+    row: TimerColumns
     epoch: int
     until: datetime
 
@@ -90,7 +90,8 @@ def claimable(source: TimerSource, now: datetime) -> QuerySet:
 
 
 def _due_now(source: TimerSource, now: datetime) -> QuerySet:
-    first_try = Q(next_attempt_at=None, **{f"{source.due_column}__lte": now})
+    due: dict[str, Any] = {f"{source.due_column}__lte": now}  # Any: Q's keywords mix types
+    first_try = Q(next_attempt_at=None, **due)
     return claimable(source, now).filter(first_try | Q(next_attempt_at__lte=now))
 
 
@@ -124,14 +125,14 @@ async def scan(source: TimerSource, now: datetime, limit: int) -> Scan:
 
 async def foreign_claim_expiry(source: TimerSource, epoch: int, now: datetime) -> datetime | None:
     """When the earliest live claim held by another epoch runs out (``None``: none held)."""
-    values = await (
+    values = cast(list[datetime], await (  # flat=True: bare values, not tuples
         source.model.filter(**source.pending_filter)
         .filter(failed_at=None, claimed_until__gt=now)
         .exclude(claimed_epoch=epoch)
         .order_by("claimed_until")
         .limit(1)
         .values_list("claimed_until", flat=True)
-    )
+    ))
     return values[0] if values else None
 
 

@@ -48,7 +48,7 @@ async def forwarded(request: web.Request, handler: Any) -> web.StreamResponse:
     if request.app[CONTEXT].settings.web.trust_forwarded_headers:
         proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
         remote = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
-        changes: dict[str, str] = {}
+        changes: dict[str, Any] = {}  # Request.clone keywords
         if proto in ("http", "https"):
             changes["scheme"] = proto
         if remote:

@@ -33,6 +33,8 @@ def _retry_after(headers: Any, data: Any) -> float:
     """Seconds to wait from a 429 (``Retry-After`` header, else the JSON ``retry_after``)."""
     for raw in (headers.get("Retry-After"), data.get("retry_after") if isinstance(data, dict)
                 else None):
+        if raw is None:
+            continue
         try:
             seconds = float(raw)
         except (TypeError, ValueError):

@@ -9,7 +9,7 @@ access within that time, not at next login. No user token is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -54,10 +54,11 @@ async def bot_guild_ids(guild_ids: list[int]) -> set[int]:
     """Which of ``guild_ids`` the bot is in (a ``guild_config`` row and no departure)."""
     if not guild_ids:
         return set()
-    present = set(await GuildConfig.filter(guild_id__in=guild_ids).values_list(
-        "guild_id", flat=True))
-    gone = set(await GuildDeparture.filter(guild_id__in=list(present)).values_list(
-        "guild_id", flat=True))
+    # flat=True yields bare values (tortoise types them as tuples)
+    present = set(cast(list[int], await GuildConfig.filter(guild_id__in=guild_ids).values_list(
+        "guild_id", flat=True)))
+    gone = set(cast(list[int], await GuildDeparture.filter(
+        guild_id__in=list(present)).values_list("guild_id", flat=True)))
     return {int(g) for g in present - gone}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 from aiohttp import web
@@ -59,7 +59,15 @@ def _answers(plugins: PluginManager, hook: str, settings: Settings) -> list[tupl
     return sorted(answers, key=lambda answer: order.get(answer[0], 0))
 
 
-def _named(plugins: PluginManager, hook: str, kind: type, settings: Settings,
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_N = TypeVar("_N", bound=_Named)
+
+
+def _named(plugins: PluginManager, hook: str, kind: type[_N], settings: Settings,
            taken: set[str]) -> dict[str, tuple[str, Any]]:
     """``kind`` items of the hook by name; a bad or taken name is logged and skipped."""
     found: dict[str, tuple[str, Any]] = {}

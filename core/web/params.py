@@ -27,18 +27,18 @@ def ascii_digits(raw: object, max_digits: int = MAX_DIGITS) -> bool:
 def snowflake(raw: object) -> int | None:
     """A Discord id in ``raw`` (surrounding spaces allowed), or ``None`` when it is not one."""
     text = raw.strip() if isinstance(raw, str) else raw
-    if not ascii_digits(text):
+    if not isinstance(text, str) or not ascii_digits(text):
         return None
-    value = int(text)  # type: ignore[arg-type]
+    value = int(text)
     return value if 0 < value <= MAX_SNOWFLAKE else None
 
 
 def bounded(raw: object, low: int, high: int) -> int | None:
     """A whole number ``low <= n <= high`` in ``raw``, or ``None`` when it is not one."""
     text = raw.strip() if isinstance(raw, str) else raw
-    if not ascii_digits(text, len(str(high))):
+    if not isinstance(text, str) or not ascii_digits(text, len(str(high))):
         return None
-    value = int(text)  # type: ignore[arg-type]
+    value = int(text)
     return value if low <= value <= high else None
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction
 
 if TYPE_CHECKING:
     from core.bot.guildhall_bot import GuildhallBot
@@ -70,7 +71,7 @@ class Meta(commands.Cog):
     # -- /ping, !ping -------------------------------------------------------------------
 
     @commands.slash_command(name="ping", description="Check that the bot answers")
-    async def ping_slash(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def ping_slash(self, inter: ApplicationCommandInteraction) -> None:
         """Answer with the gateway latency."""
         await inter.response.send_message(pong(self.bot, inter.guild))
 
@@ -83,11 +84,11 @@ class Meta(commands.Cog):
 
     @commands.slash_command(name="prefix", description="The prefix of text commands here",
                             contexts=GUILD_ONLY)
-    async def prefix_slash(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def prefix_slash(self, inter: ApplicationCommandInteraction) -> None:
         """Parent of the prefix subcommands."""
 
     @prefix_slash.sub_command(name="show", description="Show the prefix of text commands")
-    async def prefix_show(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def prefix_show(self, inter: ApplicationCommandInteraction) -> None:
         """Show this server's prefix."""
         assert inter.guild is not None
         await inter.response.send_message(await self.current_prefix(inter.guild))
@@ -95,7 +96,7 @@ class Meta(commands.Cog):
     @prefix_slash.sub_command(name="set", description="Change the prefix (Manage Server)")
     async def prefix_set(
         self,
-        inter: disnake.ApplicationCommandInteraction,
+        inter: ApplicationCommandInteraction,
         prefix: str = commands.Param(description="1-16 characters, no spaces"),
     ) -> None:
         """Change this server's prefix."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
 from core.services import plugin_switches
@@ -42,7 +43,7 @@ class PluginSwitches(commands.Cog):
         return list(self.bot.plugins.enabled)
 
     async def switch(
-        self, inter: disnake.ApplicationCommandInteraction, plugin: str, enabled: bool
+        self, inter: ApplicationCommandInteraction, plugin: str, enabled: bool
     ) -> None:
         """Check permission and name, change the switch, answer."""
         assert inter.guild is not None
@@ -63,7 +64,7 @@ class PluginSwitches(commands.Cog):
         await inter.response.send_message(text)
 
     async def suggest(
-        self, inter: disnake.ApplicationCommandInteraction, typed: str, enabled: bool
+        self, inter: ApplicationCommandInteraction, typed: str, enabled: bool
     ) -> list[str]:
         """Plugin names starting with ``typed`` whose switch is ``enabled`` (to flip)."""
         if inter.guild is None:
@@ -78,11 +79,11 @@ class PluginSwitches(commands.Cog):
 
     @commands.slash_command(name="plugins", description="Plugins of this server",
                             contexts=GUILD_ONLY)
-    async def plugins_slash(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def plugins_slash(self, inter: ApplicationCommandInteraction) -> None:
         """Parent of the plugin switch subcommands."""
 
     @plugins_slash.sub_command(name="list", description="Which plugins are on in this server")
-    async def list_(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def list_(self, inter: ApplicationCommandInteraction) -> None:
         """Show every plugin and whether it is on here."""
         assert inter.guild is not None
         states = await plugin_switches.states(inter.guild.id, self.known)
@@ -91,7 +92,7 @@ class PluginSwitches(commands.Cog):
     @plugins_slash.sub_command(name="enable", description="Turn a plugin on (Manage Server)")
     async def enable(
         self,
-        inter: disnake.ApplicationCommandInteraction,
+        inter: ApplicationCommandInteraction,
         plugin: str = commands.Param(description="The plugin to turn on"),
     ) -> None:
         """Turn a plugin on in this server."""
@@ -100,7 +101,7 @@ class PluginSwitches(commands.Cog):
     @plugins_slash.sub_command(name="disable", description="Turn a plugin off (Manage Server)")
     async def disable(
         self,
-        inter: disnake.ApplicationCommandInteraction,
+        inter: ApplicationCommandInteraction,
         plugin: str = commands.Param(description="The plugin to turn off"),
     ) -> None:
         """Turn a plugin off in this server."""
@@ -108,14 +109,14 @@ class PluginSwitches(commands.Cog):
 
     @enable.autocomplete("plugin")
     async def enable_choices(
-        self, inter: disnake.ApplicationCommandInteraction, typed: str
+        self, inter: ApplicationCommandInteraction, typed: str
     ) -> list[str]:
         """Suggest the plugins that are off here."""
         return await self.suggest(inter, typed, False)
 
     @disable.autocomplete("plugin")
     async def disable_choices(
-        self, inter: disnake.ApplicationCommandInteraction, typed: str
+        self, inter: ApplicationCommandInteraction, typed: str
     ) -> list[str]:
         """Suggest the plugins that are on here."""
         return await self.suggest(inter, typed, True)

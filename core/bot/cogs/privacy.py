@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import disnake
 from disnake.ext import commands
+from disnake.interactions import ApplicationCommandInteraction, MessageInteraction
 
 from core.bot.mentions import NO_MENTIONS
 from core.services import privacy
@@ -70,13 +71,13 @@ class Privacy(commands.Cog):
         self._last_request[(kind, user_id)] = now
 
     @commands.slash_command(name="privacy", description="Your data stored by this bot")
-    async def privacy_slash(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def privacy_slash(self, inter: ApplicationCommandInteraction) -> None:
         """Parent of the privacy subcommands."""
 
     @privacy_slash.sub_command(
         name="export", description="Get a file of everything stored about you"
     )
-    async def export(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def export(self, inter: ApplicationCommandInteraction) -> None:
         """Send the invoker their data as a JSON file (DM, else an ephemeral reply)."""
         self._check_cooldown("export", inter.author.id)
         await inter.response.defer(ephemeral=True)
@@ -111,7 +112,7 @@ class Privacy(commands.Cog):
     @privacy_slash.sub_command(
         name="delete", description="Delete everything stored about you (asks first)"
     )
-    async def delete(self, inter: disnake.ApplicationCommandInteraction) -> None:
+    async def delete(self, inter: ApplicationCommandInteraction) -> None:
         """Ask for confirmation with buttons only the invoker sees."""
         user_id, expires = inter.author.id, int(time.time()) + CONFIRM_SECONDS
         buttons = [
@@ -125,7 +126,7 @@ class Privacy(commands.Cog):
         )
 
     @commands.Cog.listener("on_button_click")
-    async def on_button_click(self, inter: disnake.MessageInteraction) -> None:
+    async def on_button_click(self, inter: MessageInteraction) -> None:
         """Handle the "Delete my data" and "Cancel" buttons of ``/privacy delete``."""
         custom_id = inter.component.custom_id or ""
         if not custom_id.startswith(PREFIX):

@@ -143,7 +143,7 @@ async def bearer_request(double: DiscordDouble, route: str, authorization: str) 
     user = double.world.user(grant[0])
     if route == "/users/@me":
         return {**user_json(user), "locale": "en-US", "mfa_enabled": False}
-    guilds = []
+    guilds: list[dict[str, Any]] = []
     for guild in double.world.guilds.values():
         member = guild.members.get(user.id)
         if member is None:

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +206,7 @@ async def _process(
 
 
 def add_routes(
-    app: web.Application, double: DiscordDouble, routes: list[tuple[str, str, Handler]]
+    app: web.Application, double: DiscordDouble, routes: Sequence[tuple[str, str, Handler]]
 ) -> None:
     """Register ``(method, template, handler)`` routes under ``/api/v10``."""
     for method, template, fn in routes:

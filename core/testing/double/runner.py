@@ -75,7 +75,9 @@ async def run_client(
     """
     point_disnake_at(double)
     if fast_identify:
-        client.before_identify_hook = identify_hook(double.config.identify_window)  # type: ignore[method-assign]
+        # replaces disnake's method on this one client (the double's shorter identify wait)
+        client.before_identify_hook = identify_hook(  # type: ignore[method-assign, assignment]
+            double.config.identify_window)
     task = asyncio.create_task(client.start(token or double.token))
     running = RunningClient(client, task)
     if wait_ready:

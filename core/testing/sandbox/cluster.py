@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from cluster.planning import ShardPlan, split_clusters
 from core.runtime.cluster_settings import ClusterSettings
@@ -20,7 +21,7 @@ from core.testing.double import DiscordDouble
 from core.testing.sandbox.isolation import sandbox_namespace, worker_environment
 
 WORKERS, SHARDS_PER_WORKER = 2, 2
-SANDBOX_CLUSTER = {
+SANDBOX_CLUSTER: dict[str, Any] = {  # ClusterSettings fields
     "status_interval_seconds": 1.0,
     "status_stale_seconds": 5.0,
     "heartbeat_timeout_seconds": 30.0,
