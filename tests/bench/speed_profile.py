@@ -47,10 +47,11 @@ def child(mode: str, hotpath_args: list[str]) -> int:
     return 0
 
 
-def measure(mode: str, hotpath_args: list[str]) -> dict:
+def measure(mode: str, messages: int, engine: str) -> dict:
     """One child run in ``mode`` (``stock`` or ``speed``)."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.bench.speed_profile", *hotpath_args, "--child", mode],
+        [sys.executable, "-m", "tests.bench.speed_profile", "--messages", str(messages),
+         "--engine", engine, "--child", mode],
         capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
@@ -80,7 +81,7 @@ def main(argv: list[str]) -> int:
     runs: dict[str, list[dict]] = {"stock": [], "speed": []}
     for n in range(args.pairs):
         for mode in (("stock", "speed") if n % 2 == 0 else ("speed", "stock")):
-            runs[mode].append(measure(mode, hotpath_args))
+            runs[mode].append(measure(mode, args.messages, args.engine))
             run = runs[mode][-1]
             print(f"{mode}: guildhall {run['guildhall']:,.0f} msg/CPU s, bare "
                   f"{run['bare']:,.0f} (uvloop {run['uvloop']}, orjson {run['orjson']})",
