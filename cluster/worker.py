@@ -37,6 +37,7 @@ from core.runtime.bounded_run import exit_bounded, run_bounded
 from core.runtime.cluster_ranges import parse_clusters
 from core.runtime.config import ConfigError
 from core.runtime.logging_setup import setup_logging
+from core.runtime.speed import install_event_loop_policy
 from core.runtime.worker_status import WorkerStatus, make_store
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     setup_logging(runtime.settings.logging)
     tag_logs(cluster.index, runtime.settings.logging.json_format)
+    install_event_loop_policy(runtime.settings.bot.use_uvloop)
     code = run_bounded(run_worker(runtime, cluster, args.shard_count, args.max_concurrency))
     exit_bounded(code)  # a thread still busy (a backup step, say) does not hold the exit
 

@@ -83,8 +83,8 @@ class BatchedDispatch:
         rest = self._run_hooks(args[0]) if event == "message" else None
         if not self._has_listeners(event, own_method=False):
             if rest:  # only the hooks' follow-ups: no need for disnake's dispatch at all
-                asyncio.create_task(self._run_batch(f"on_{event}", [], args, kwargs, rest),
-                                    name=f"disnake: on_{event}")
+                self._spawn_batch(self._run_batch(f"on_{event}", [], args, kwargs, rest),
+                                  f"disnake: on_{event}", args)
             return
         self._batch = batch
         try:
@@ -92,10 +92,12 @@ class BatchedDispatch:
         finally:
             self._batch = None
         if batch or rest:
-            asyncio.create_task(
-                self._run_batch(f"on_{event}", batch, args, kwargs, rest),
-                name=f"disnake: on_{event}",
-            )
+            self._spawn_batch(self._run_batch(f"on_{event}", batch, args, kwargs, rest),
+                              f"disnake: on_{event}", args)
+
+    def _spawn_batch(self, coro: Coroutine[Any, Any, None], name: str, args: tuple) -> None:
+        """Start the task of a batched event (override to give it a context)."""
+        asyncio.create_task(coro, name=name)
 
     def _has_listeners(self, event: str, own_method: bool = True) -> bool:
         """Whether dispatching ``event`` would reach anything (``own_method``: count the

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 import disnake
@@ -19,6 +20,7 @@ from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction
 
 from core import metrics
+from core.bot.dispatch import BATCHED_EVENTS
 from core.metrics import health
 from core.runtime import log_context
 from core.runtime.log_context import SCOPE
@@ -73,8 +75,12 @@ class ObservedBot:
     cluster_index: int = 0  # a cluster worker's bot sets its index
 
     def dispatch(self, event_name: str, *args: Any, **kwargs: Any) -> None:
-        """Count command outcomes; dispatch with the event's subject as log scope."""
-        if event_name == "socket_event_type" or not args:  # the hottest path: nothing to add
+        """Count command outcomes; dispatch with the event's subject as log scope.
+
+        Batched events (messages: the hottest path) get their scope only when their task
+        starts (:meth:`_spawn_batch`): most messages start none.
+        """
+        if event_name in BATCHED_EVENTS or event_name == "socket_event_type" or not args:
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
             return
         kind = OUTCOMES.get(event_name)
@@ -84,6 +90,18 @@ class ObservedBot:
         token = SCOPE.set((outer[0] if outer else None, args[0], self))
         try:
             super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            SCOPE.reset(token)
+
+    def _spawn_batch(self, coro: Coroutine[Any, Any, None], name: str, args: tuple) -> None:
+        """Start a batched event's task with the event's subject as its log scope."""
+        if not args:
+            super()._spawn_batch(coro, name, args)  # type: ignore[misc]
+            return
+        outer = SCOPE.get()
+        token = SCOPE.set((outer[0] if outer else None, args[0], self))
+        try:
+            super()._spawn_batch(coro, name, args)  # type: ignore[misc]
         finally:
             SCOPE.reset(token)
 

@@ -52,6 +52,7 @@ from core.coordination.transport import (
     RedisChannel,
     short_socket_path,
 )
+from core.coordination.unix_datagram import bound_unix_datagram
 from core.runtime.stopping import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -269,9 +270,7 @@ class SocketBus(Bus):
         self.directory.mkdir(parents=True, exist_ok=True)
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: DatagramReceiver(self._received),
-            local_addr=str(self.path),
-            family=socket.AF_UNIX,
+            lambda: DatagramReceiver(self._received), sock=bound_unix_datagram(self.path)
         )
         self._transport = transport
 

@@ -38,6 +38,7 @@ from core.coordination.transport import (
     RedisChannel,
     short_socket_path,
 )
+from core.coordination.unix_datagram import bound_unix_datagram
 
 log = logging.getLogger(__name__)
 WakeCallback = Callable[[datetime], None]
@@ -156,9 +157,7 @@ class SocketWakeups(Wakeups):
             self.path.unlink()
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: DatagramReceiver(self._deliver),
-            local_addr=str(self.path),
-            family=socket.AF_UNIX,
+            lambda: DatagramReceiver(self._deliver), sock=bound_unix_datagram(self.path)
         )
         self._transport = transport
         self._inode = self.path.stat().st_ino

@@ -40,7 +40,7 @@ def connection_config(database: DatabaseSettings) -> dict[str, Any]:
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "engine": "tortoise.backends.sqlite",
+            "engine": "core.db.sqlite_writer",
             "credentials": {
                 "file_path": str(path),
                 "journal_mode": "WAL",

@@ -29,7 +29,10 @@ def _client_classes() -> list[type]:
     from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
     from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 
-    return [SqliteClient, SqliteTransactionWrapper, AsyncpgDBClient, TransactionWrapper]
+    from core.db.sqlite_writer import SerialisedSqliteClient
+
+    return [SqliteClient, SerialisedSqliteClient, SqliteTransactionWrapper, AsyncpgDBClient,
+            TransactionWrapper]
 
 
 def _timed(function: Callable[..., Awaitable[Any]], operation: str) -> Callable[..., Any]:

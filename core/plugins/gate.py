@@ -90,10 +90,10 @@ def _guard_hook(plugin: str, hook: Callable[[Any], Awaitable[Any] | None]) -> Ca
         guild = message.guild
         if guild is None:
             return hook(message)
-        enabled = plugin_switches.cached_enabled(guild.id, plugin)
-        if enabled is None:
+        disabled = plugin_switches.disabled_for_message(message, guild.id)
+        if disabled is None:
             return after_loading(message, guild.id)
-        return hook(message) if enabled else None
+        return None if plugin in disabled else hook(message)
 
     return guarded
 

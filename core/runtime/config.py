@@ -129,6 +129,7 @@ class BotSettings(_Section):
     owner_ids: list[int] = Field(default_factory=list)
     activity_flush_seconds: float = Field(default=15.0, gt=0, le=3600)
     guild_config_cache_size: int = Field(default=10_000, ge=0)
+    use_uvloop: bool = True  # uvloop's event loop in workers when installed (extra "speed")
 
 
 class LoggingSettings(_Section):

@@ -44,6 +44,7 @@ from tortoise.expressions import F
 
 from core.db.database import CONNECTION
 from core.db.models import GuildMember
+from core.db.sqlite_writer import SerialisedSqliteClient
 from core.services.members import ensure_member
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ class _ImmediateSqliteTransaction(SqliteTransactionContext):
 
 
 def _transaction(client: BaseDBAsyncClient) -> Any:
+    if isinstance(client, SerialisedSqliteClient):
+        return client.immediate_transaction()
     if isinstance(client, SqliteClient) and not isinstance(client, TransactionalDBClient):
         return _ImmediateSqliteTransaction(SqliteTransactionWrapper(client), client._lock)
     return client._in_transaction()

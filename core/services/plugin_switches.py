@@ -32,6 +32,7 @@ CORE = "core"
 CACHE_SIZE = 100_000
 CACHE_TTL_SECONDS = 300.0
 _NONE_DISABLED: frozenset[str] = frozenset()
+_last_message: list[Any] = [None, None]  # (message, its guild's switched-off plugins)
 
 # served up to one TTL past expiry while refresh_due() reloads it in bulk
 _cache: TtlCache[int, frozenset[str]] = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS,
@@ -42,6 +43,7 @@ _watched: bus.Bus | None = None
 def _on_invalidate(payload: dict[str, Any]) -> None:
     guild_id = payload.get("guild_id")
     if isinstance(guild_id, int):
+        _forget_last_message()
         _cache.invalidate(guild_id)
     else:
         log.warning("ignoring a plugin switch invalidation without a guild id: %r", payload)
@@ -63,6 +65,7 @@ def _watch() -> None:
 def clear_cache() -> None:
     """Forget every cached guild (tests, or after the bus changed)."""
     global _cache
+    _forget_last_message()
     _cache = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS, CACHE_TTL_SECONDS)
 
 
@@ -92,6 +95,26 @@ async def _load(guild_id: int) -> frozenset[str]:
     names = cast(list[str], await GuildPluginSwitch.filter(  # flat=True: bare values
         guild_id=guild_id, enabled=False).values_list("plugin", flat=True))
     return frozenset(names) if names else _NONE_DISABLED
+
+
+def cached_disabled(guild_id: int) -> frozenset[str] | None:
+    """From memory only: the plugins switched off in the guild, ``None`` when not cached."""
+    _watch()
+    return _cache.peek(guild_id)
+
+
+def disabled_for_message(message: Any, guild_id: int) -> frozenset[str] | None:
+    """:func:`cached_disabled` for a message's guild, looked up once for all the message
+    hooks of that message (they run one after the other, inline)."""
+    if _last_message[0] is message and _last_message[1] is not None:
+        return _last_message[1]  # (a switch change forgets it: _forget_last_message)
+    disabled = cached_disabled(guild_id)
+    _last_message[0], _last_message[1] = message, disabled
+    return disabled
+
+
+def _forget_last_message() -> None:
+    _last_message[0] = _last_message[1] = None
 
 
 def cached_enabled(guild_id: int | None, plugin: str) -> bool | None:
@@ -170,6 +193,7 @@ async def _switch(guild_id: int, plugin: str, enabled: bool, actor_id: int, sour
 async def invalidate(guild_id: int) -> None:
     """Drop the guild's cached switches in this and every other process."""
     _watch()
+    _forget_last_message()
     _cache.invalidate(guild_id)  # also when the bus is down
     await bus.publish(TOPIC, {"guild_id": guild_id})
 

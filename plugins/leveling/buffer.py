@@ -45,6 +45,11 @@ class XpBuffer:
     def __len__(self) -> int:
         return len(self._pending)
 
+    def cooling_down(self, user_id: int, guild_id: int, seconds: float) -> bool:
+        """Whether the pair is still cooling down (read only)."""
+        last = self._last_award.get((user_id, guild_id))
+        return last is not None and time.monotonic() - last[0] < min(last[1], seconds)
+
     def try_start_cooldown(
         self, user_id: int, guild_id: int, seconds: float, now: float | None = None
     ) -> bool:

@@ -88,6 +88,8 @@ class Leveling(commands.Cog):
 
     def _award(self, config: GuildLevelConfig, message: disnake.Message) -> None:
         author, guild_id = message.author, config.guild_id
+        if self.buffer.cooling_down(author.id, guild_id, config.cooldown_seconds):
+            return  # the common case, checked first
         if self.excluded(config, message):
             return
         if not self.buffer.try_start_cooldown(author.id, guild_id, config.cooldown_seconds):

@@ -56,7 +56,7 @@ from tests.bench.common import (
 )
 
 log = logging.getLogger("bench.hotpath")
-TARGET_RATIO = 0.85
+TARGET_RATIO = 0.95
 TARGET_STATEMENTS = 5.0
 WORDS = ("the raid starts at nine bring potions and a healer gg wp lol anyone up for "
          "dungeons tonight my build is broken patch notes are out nice clip").split()
