@@ -42,7 +42,8 @@ class Target:
 
 # Smallest and fastest first: a partial run still yields whole modules.
 TARGETS: dict[str, Target] = {
-    "role_rule": Target("core/services/role_rule.py", ("tests/core/services/test_role_rule.py",)),
+    "role_rule": Target("core/services/role_rule.py", (
+        "tests/core/services/test_role_rule.py", "tests/core/services/test_role_approvals.py")),
     "render": Target("plugins/customcmds/render.py", (
         "tests/plugins/customcmds/test_render.py", "tests/security/test_fuzz_templates.py")),
     "fencing": Target("core/leader/fencing.py", (

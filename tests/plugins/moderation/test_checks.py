@@ -1,9 +1,5 @@
-"""Who may act on whom, on real disnake objects: every refusal, its exact text, the limits.
-
-The guild is the Discord double's world model turned into a GUILD_CREATE payload and
-parsed by disnake itself (no gateway, no bot): the checks see the same ``Member``,
-``Role`` and permission objects as in production.
-"""
+"""Who may act on whom, on real disnake objects (``tests.disnake_offline``): every
+refusal, its exact text, the limits."""
 
 from __future__ import annotations
 
@@ -14,10 +10,10 @@ import disnake
 import pytest
 
 from core.testing.double import permissions as P
-from core.testing.double.payloads import guild_create_json, user_json
 from core.testing.double.state import Guild, Member, Role, User
 from plugins.moderation import checks
 from plugins.moderation.checks import Refusal
+from tests.disnake_offline import parse_guild, parse_user
 
 GUILD, OTHER_GUILD, BOT = 1000, 2000, 99
 OWNER, MOD, PEER, JUNIOR, HELPER, STRANGER = 1, 2, 3, 4, 5, 6
@@ -44,10 +40,7 @@ def world(bot_permissions: int = P.KICK_MEMBERS | P.BAN_MEMBERS | P.MANAGE_ROLES
     for user_id, roles in members.items():
         name = "*Peer* @everyone" if user_id == PEER else f"user{user_id}"
         g.members[user_id] = Member(User(user_id, name, bot=user_id == BOT), guild_id, roles)
-    state = disnake.Client(intents=disnake.Intents.all())._connection
-    state.user = disnake.ClientUser(state=state, data=user_json(User(BOT, "guildhall", bot=True)))
-    data = guild_create_json(g, include_members=True, bot_id=BOT, available=True)
-    return disnake.Guild(data=data, state=state)
+    return parse_guild(g, BOT)
 
 
 def member(guild: disnake.Guild, user_id: int) -> disnake.Member:
@@ -88,7 +81,7 @@ def test_without_the_permission_the_refusal_names_it() -> None:
 
 def test_a_user_outside_any_guild_is_refused() -> None:
     g = world()
-    user = disnake.User(state=g._state, data=user_json(User(STRANGER, "stranger")))
+    user = parse_user(g, User(STRANGER, "stranger"))
     assert refusal(checks.require_permission, user, "manage_guild") == (
         "You need these permissions: Manage Server.")
 
@@ -125,7 +118,7 @@ def test_a_target_is_taken_as_this_guilds_member() -> None:
 
 def test_someone_who_is_not_a_member_is_refused_by_a_safe_name() -> None:
     g = world()
-    stranger = disnake.User(state=g._state, data=user_json(User(STRANGER, "@everyone *x*")))
+    stranger = parse_user(g, User(STRANGER, "@everyone *x*"))
     assert checks.as_member(g, stranger) is None
     text = refusal(checks.guild_member, g, stranger)
     assert text == "@\u200beveryone \\*x\\* is not a member of this server."
@@ -154,7 +147,7 @@ def test_a_target_ranked_at_or_above_the_author_is_refused() -> None:
 def test_a_lower_target_a_non_member_and_the_owners_actions_pass() -> None:
     g = world()
     checks.check_target(g, member(g, MOD), member(g, JUNIOR))
-    stranger = disnake.User(state=g._state, data=user_json(User(STRANGER, "stranger")))
+    stranger = parse_user(g, User(STRANGER, "stranger"))
     checks.check_target(g, member(g, JUNIOR), stranger)  # a ban by id of a non-member
     checks.check_target(g, member(g, OWNER), member(g, MOD))
 
