@@ -10,7 +10,7 @@ to the copy's ``[tool.mutmut]`` which file to mutate and which test files to run
 the module's own tests, so a module takes minutes, not the whole suite per mutant), runs
 ``mutmut run`` there and prints the score (killed / tested) and every surviving mutant with
 its diff, as markdown. Results stay in ``mutants/<name>/`` (git-ignored): ``cd`` there and
-``mutmut show NAME`` / ``mutmut browse`` to look closer; a rerun redoes only what changed.
+``mutmut show NAME`` / ``mutmut browse`` to look closer (a rerun starts afresh).
 Exit code 0 when every module ran, 1 otherwise (survivors do not fail the run: they are
 listed in docs/mutation-survivors.md, each killed by a test or explained as equivalent).
 The test services come from the environment (``GUILDHALL_TEST_POSTGRES_URL``,
@@ -70,10 +70,7 @@ def tracked_files() -> list[str]:
 def prepare(name: str, target: Target) -> Path:
     """A fresh copy of the tree in ``mutants/<name>`` whose mutmut config names the target."""
     here = WORK / name
-    keep = here / "mutants"  # earlier results: mutmut reruns only what changed
-    for child in here.iterdir() if here.exists() else ():
-        if child != keep:
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.rmtree(here, ignore_errors=True)  # a fresh run: cached results may be stale
     for rel in tracked_files():
         source = ROOT / rel
         if source.is_file():
