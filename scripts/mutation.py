@@ -48,7 +48,8 @@ TARGETS: dict[str, Target] = {
         "tests/plugins/customcmds/test_render.py", "tests/security/test_fuzz_templates.py")),
     "fencing": Target("core/leader/fencing.py", (
         "tests/core/leader/test_fencing.py", "tests/core/leader/test_fencing_interleaved.py")),
-    "claims": Target("core/timers/claims.py", ("tests/core/timers/test_claims.py",)),
+    "claims": Target("core/timers/claims.py", (
+        "tests/core/timers/test_claims.py", "tests/core/timers/test_claim_scan.py")),
     "checks": Target("plugins/moderation/checks.py", (
         "tests/plugins/moderation/test_checks.py",)),
     "privacy": Target("core/services/privacy.py", ("tests/core/services/test_privacy.py",)),
