@@ -49,7 +49,8 @@ TARGETS: dict[str, Target] = {
     "fencing": Target("core/leader/fencing.py", (
         "tests/core/leader/test_fencing.py", "tests/core/leader/test_fencing_interleaved.py")),
     "claims": Target("core/timers/claims.py", (
-        "tests/core/timers/test_claims.py", "tests/core/timers/test_claim_scan.py")),
+        "tests/core/timers/test_claims.py", "tests/core/timers/test_claim_scan.py",
+        "tests/core/timers/test_claim_batches.py")),
     "checks": Target("plugins/moderation/checks.py", (
         "tests/plugins/moderation/test_checks.py",)),
     "privacy": Target("core/services/privacy.py", (
