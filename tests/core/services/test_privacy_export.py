@@ -7,6 +7,8 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+
 from core.db.models import GuildMember, User
 from core.plugins.hookspecs import hookimpl
 from core.services import privacy
@@ -68,6 +70,15 @@ def test_the_file_is_plain_json_up_to_exactly_the_limit() -> None:
     assert privacy.export_file(data, limit=len(packed))[0].endswith(".gz")  # fits exactly
 
 
+def test_the_file_is_indented_with_sorted_keys_and_a_refusal_gives_sizes() -> None:
+    _, content = privacy.export_file({"user_id": "7", "b": [1], "a": {"z": 1, "y": 2}})
+    assert content.decode() == (
+        '{\n  "a": {\n    "y": 2,\n    "z": 1\n  },\n  "b": [\n    1\n  ],\n'
+        '  "user_id": "7"\n}')
+    with pytest.raises(privacy.ExportTooLarge, match=r"^\d+ bytes compressed; the limit is 10$"):
+        privacy.export_file({"user_id": "7", "rows": list(range(100))}, limit=10)
+
+
 def test_values_become_plain_json() -> None:
     moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     row = {"at": moment, "day": date(2026, 1, 2), "raw": b"\x01\xff", "n": 3, "f": 1.5,
@@ -80,7 +91,8 @@ def test_values_become_plain_json() -> None:
                                    "raw": "02"}
 
 
-async def test_no_fence_no_deletion(guildhall_db, guildhall_engine: str) -> None:
+async def test_no_fence_no_deletion(guildhall_db, guildhall_engine: str,
+                                    caplog: pytest.LogCaptureFixture) -> None:
     await seed_guild(GUILD, USER, MOD)
     await refuse_writes(guildhall_engine, True, "user_deletions")
     try:
@@ -88,6 +100,7 @@ async def test_no_fence_no_deletion(guildhall_db, guildhall_engine: str) -> None
     finally:
         await refuse_writes(guildhall_engine, False, "user_deletions")
     assert report.failed == ["core"] and report.rows == {} and report.total == 0
+    assert "recording the deletion fence failed; nothing was deleted" in caplog.text
     assert not report.complete
     assert await User.filter(user_id=USER).exists()
     assert await GuildMember.filter(user_id=USER).exists()
