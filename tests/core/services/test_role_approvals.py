@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import disnake
+import pytest
 
 from core.db.models import GuildConfig, SettingsAudit
 from core.services import audit, role_rule
@@ -94,7 +95,9 @@ async def test_an_unreadable_approval_approves_nothing(guildhall_db) -> None:
     assert await role_rule.approved_permissions(GUILD, ADMIN) == 0
 
 
-async def test_may_grant_gives_only_what_was_approved(guildhall_db) -> None:
+async def test_may_grant_gives_only_what_was_approved(
+    guildhall_db, caplog: pytest.LogCaptureFixture
+) -> None:
     g, bot = guild(), Bot()
     await GuildConfig.create(guild_id=GUILD, log_channel_id=LOG_CHANNEL)
     assert await role_rule.may_grant(bot, g, role(g, PLAIN), "a level reward") is None
@@ -104,6 +107,7 @@ async def test_may_grant_gives_only_what_was_approved(guildhall_db) -> None:
     assert [(c, text) for c, text, _ in bot.http.sent] == [
         (LOG_CHANNEL, f"Role not given (a level reward): {reason}")]
     assert bot.http.sent[0][2]["allowed_mentions"]["parse"] == []
+    assert f"role {ADMIN} not given in guild {GUILD} (a level reward): {reason}" in caplog.text
 
     await role_rule.record_approval(OTHER, role_rule.role_facts(role(g, ADMIN)), OWNER_FACTS,
                                     "web")  # another guild's approval does not count
