@@ -56,7 +56,7 @@ TARGETS: dict[str, Target] = {
     "privacy": Target("core/services/privacy.py", (
         "tests/core/services/test_privacy.py", "tests/core/services/test_privacy_export.py")),
     "buffer": Target("plugins/leveling/buffer.py", (
-        "tests/plugins/leveling/test_buffer.py",)),
+        "tests/plugins/leveling/test_buffer.py", "tests/plugins/leveling/test_buffer_details.py")),
     "coins": Target("core/services/coins.py", ("tests/plugins/economy/test_service.py",)),
     "bank": Target("plugins/economy/service.py", ("tests/plugins/economy/test_service.py",)),
     "scheduler": Target("core/timers/scheduler.py", ("tests/core/timers/test_scheduler.py",)),
