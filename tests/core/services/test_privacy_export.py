@@ -32,7 +32,9 @@ async def test_the_export_holds_core_rows_and_every_plugin(guildhall_db) -> None
     data = await privacy.export_user(guildhall_db.plugins, USER)
     assert data["format"] == "guildhall-user-export/1" and data["user_id"] == "7"
     assert datetime.fromisoformat(data["generated_at"]).tzinfo is not None
-    assert "mod_actions.moderator_id" in data["about"]
+    assert data["about"] == (
+        "Each section lists the rows of one table that are about you; a key like "
+        "'mod_actions.moderator_id' lists rows you made as a moderator or manager.")
     core = data["core"]
     assert [r["user_id"] for r in core["users"]] == [USER]
     assert [(r["guild_id"], r["xp"], r["coins"]) for r in core["guild_members"]] == [
@@ -42,6 +44,7 @@ async def test_the_export_holds_core_rows_and_every_plugin(guildhall_db) -> None
     assert session["username"] == "alice" and isinstance(session["expires_at"], str)
     assert core["settings_audit.actor_id"] == []  # the user changed no settings
     assert list(data["plugins"]) == sorted(data["plugins"]) and "economy" in data["plugins"]
+    assert [r["amount"] for r in data["plugins"]["economy"]["transactions"]] == [3]
     assert data["incomplete"] == []
     json.dumps(data)  # plain data throughout
 
@@ -100,7 +103,8 @@ async def test_no_fence_no_deletion(guildhall_db, guildhall_engine: str,
     finally:
         await refuse_writes(guildhall_engine, False, "user_deletions")
     assert report.failed == ["core"] and report.rows == {} and report.total == 0
-    assert "recording the deletion fence failed; nothing was deleted" in caplog.text
+    ours = [r.getMessage() for r in caplog.records if r.name == privacy.log.name]
+    assert ours == ["recording the deletion fence failed; nothing was deleted"]
     assert not report.complete
     assert await User.filter(user_id=USER).exists()
     assert await GuildMember.filter(user_id=USER).exists()
