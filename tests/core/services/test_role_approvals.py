@@ -107,7 +107,8 @@ async def test_may_grant_gives_only_what_was_approved(
     assert [(c, text) for c, text, _ in bot.http.sent] == [
         (LOG_CHANNEL, f"Role not given (a level reward): {reason}")]
     assert bot.http.sent[0][2]["allowed_mentions"]["parse"] == []
-    assert f"role {ADMIN} not given in guild {GUILD} (a level reward): {reason}" in caplog.text
+    logged = [r.getMessage() for r in caplog.records if r.name == role_rule.log.name]
+    assert logged == [f"role {ADMIN} not given in guild {GUILD} (a level reward): {reason}"]
 
     await role_rule.record_approval(OTHER, role_rule.role_facts(role(g, ADMIN)), OWNER_FACTS,
                                     "web")  # another guild's approval does not count
