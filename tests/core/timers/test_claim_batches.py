@@ -72,12 +72,14 @@ async def test_the_fence_names_the_leader_that_claimed_and_finished(guildhall_db
 async def test_a_failed_attempt_schedules_its_retry(guildhall_db, attempts_before: int) -> None:
     (pk,) = await add_reminders([T0 - S])
     await Reminder.filter(id=pk).update(attempts=attempts_before)
-    (held,) = await claim(reminder_source(handled), [pk], Term(1), T0, 30)
+    term = Term(1, "failer")
+    (held,) = await claim(reminder_source(handled), [pk], term, T0, 30)
+    await LeaderFence.filter(name="leader").update(holder="")
     config = settings(retry_base_seconds=10.0, retry_max_seconds=1000.0, max_attempts=5)
     state = random.getstate()
     try:
         random.seed(11)
-        failure = await record_failure(held, Term(1), "boom", config, T0 + S)
+        failure = await record_failure(held, term, "boom", config, T0 + S)
         random.seed(11)
         expected = T0 + S + timedelta(seconds=retry_delay(attempts_before, config))
     finally:
@@ -87,6 +89,7 @@ async def test_a_failed_attempt_schedules_its_retry(guildhall_db, attempts_befor
     assert (row.attempts, row.last_error, row.next_attempt_at, row.claimed_until,
             row.failed_at) == (attempts_before + 1, "boom", expected, None, None)
     assert (held.row.attempts, held.row.last_error) == (attempts_before + 1, "boom")
+    assert (await LeaderFence.get(name="leader")).holder == "failer"
 
 
 async def test_the_last_attempt_fails_the_row_for_good(guildhall_db) -> None:

@@ -72,12 +72,12 @@ async def test_a_row_whose_claim_ran_out_is_due_again(guildhall_db) -> None:
 
 
 async def test_only_live_foreign_claims_on_pending_rows_delay_the_scheduler(guildhall_db) -> None:
-    live, failed, expired = await add_reminders([T0 - S, T0 - S, T0 - S])
+    live, failed, expired = await add_reminders([T0 - S, T0 - S, T0 - 60 * S])
     source = reminder_source(handled)
     await claim(source, [live], Term(2), T0, 30)
     await claim(source, [failed], Term(2), T0, 10)
     await Reminder.filter(id=failed).update(failed_at=T0)
-    await claim(source, [expired], Term(2), T0 - 20 * S, 5)  # ran out at T0 - 15 s
+    assert await claim(source, [expired], Term(2), T0 - 20 * S, 5)  # ran out at T0 - 15 s
     assert await foreign_claim_expiry(source, 1, T0) == T0 + 30 * S
     await Reminder.filter(id=live).update(completed=True)
     assert await foreign_claim_expiry(source, 1, T0) is None
