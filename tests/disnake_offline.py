@@ -14,7 +14,8 @@ from core.testing.double.state import Guild, User
 
 
 def parse_guild(guild: Guild, bot_id: int) -> disnake.Guild:
-    """``guild`` as disnake sees it, ``guild.me`` being member ``bot_id``."""
+    """``guild`` as disnake sees it, ``guild.me`` being member ``bot_id``. Call it from a
+    running event loop (an ``async`` test): disnake's client takes the current loop."""
     state = disnake.Client(intents=disnake.Intents.all())._connection
     state.user = disnake.ClientUser(state=state,
                                     data=user_json(User(bot_id, "guildhall", bot=True)))

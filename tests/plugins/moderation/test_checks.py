@@ -65,13 +65,13 @@ def refusal(call: Any, *args: Any) -> str:
 
 # -- require_permission ------------------------------------------------------------------
 
-def test_the_permission_itself_is_enough() -> None:
+async def test_the_permission_itself_is_enough() -> None:
     g = world()
     checks.require_permission(member(g, MOD), "kick_members")
     checks.require_permission(member(g, OWNER), "ban_members")  # the owner has every one
 
 
-def test_without_the_permission_the_refusal_names_it() -> None:
+async def test_without_the_permission_the_refusal_names_it() -> None:
     g = world()
     assert refusal(checks.require_permission, member(g, JUNIOR), "kick_members") == (
         "You need these permissions: Kick Members.")
@@ -79,14 +79,14 @@ def test_without_the_permission_the_refusal_names_it() -> None:
                    bot_with_roles({})) == "You need these permissions: Kick Members."
 
 
-def test_a_user_outside_any_guild_is_refused() -> None:
+async def test_a_user_outside_any_guild_is_refused() -> None:
     g = world()
     user = parse_user(g, User(STRANGER, "stranger"))
     assert refusal(checks.require_permission, user, "manage_guild") == (
         "You need these permissions: Manage Server.")
 
 
-def test_the_configured_role_stands_in_for_the_permission() -> None:
+async def test_the_configured_role_stands_in_for_the_permission() -> None:
     g = world()
     bot = bot_with_roles({"kick_members": "HELPERS"})  # compared case-insensitively
     checks.require_permission(member(g, HELPER), "kick_members", bot)
@@ -96,7 +96,7 @@ def test_the_configured_role_stands_in_for_the_permission() -> None:
         "You need these permissions: Ban Members.")  # the role maps only its permission
 
 
-def test_permission_roles_of_a_bot_without_the_setting_are_empty() -> None:
+async def test_permission_roles_of_a_bot_without_the_setting_are_empty() -> None:
     assert checks.permission_roles(None) == {}
     assert checks.permission_roles(SimpleNamespace(plugins=None)) == {}
     assert checks.permission_roles(bot_with_roles({"ban_members": "Mods"})) == {
@@ -108,7 +108,7 @@ def test_permission_roles_of_a_bot_without_the_setting_are_empty() -> None:
 
 # -- guild_member / as_member ------------------------------------------------------------
 
-def test_a_target_is_taken_as_this_guilds_member() -> None:
+async def test_a_target_is_taken_as_this_guilds_member() -> None:
     g, other = world(), world(guild_id=OTHER_GUILD)
     assert checks.guild_member(g, member(g, JUNIOR)) is member(g, JUNIOR)
     # the same user resolved in another guild: this guild's member object
@@ -116,7 +116,7 @@ def test_a_target_is_taken_as_this_guilds_member() -> None:
     assert checks.as_member(g, member(other, JUNIOR)) is member(g, JUNIOR)
 
 
-def test_someone_who_is_not_a_member_is_refused_by_a_safe_name() -> None:
+async def test_someone_who_is_not_a_member_is_refused_by_a_safe_name() -> None:
     g = world()
     stranger = parse_user(g, User(STRANGER, "@everyone *x*"))
     assert checks.as_member(g, stranger) is None
@@ -126,7 +126,7 @@ def test_someone_who_is_not_a_member_is_refused_by_a_safe_name() -> None:
 
 # -- check_target --------------------------------------------------------------------------
 
-def test_nobody_acts_on_themselves_the_owner_or_the_bot() -> None:
+async def test_nobody_acts_on_themselves_the_owner_or_the_bot() -> None:
     g = world()
     mod = member(g, MOD)
     assert refusal(checks.check_target, g, mod, mod) == "You cannot do that to yourself."
@@ -135,7 +135,7 @@ def test_nobody_acts_on_themselves_the_owner_or_the_bot() -> None:
     assert refusal(checks.check_target, g, mod, member(g, BOT)) == "You cannot do that to me."
 
 
-def test_a_target_ranked_at_or_above_the_author_is_refused() -> None:
+async def test_a_target_ranked_at_or_above_the_author_is_refused() -> None:
     g = world()
     text = refusal(checks.check_target, g, member(g, MOD), member(g, PEER))  # same role
     assert text == ("\\*Peer\\* @\u200beveryone's highest role is equal to or above yours, "
@@ -144,7 +144,7 @@ def test_a_target_ranked_at_or_above_the_author_is_refused() -> None:
         checks.check_target, g, member(g, JUNIOR), member(g, MOD))  # above
 
 
-def test_a_lower_target_a_non_member_and_the_owners_actions_pass() -> None:
+async def test_a_lower_target_a_non_member_and_the_owners_actions_pass() -> None:
     g = world()
     checks.check_target(g, member(g, MOD), member(g, JUNIOR))
     stranger = parse_user(g, User(STRANGER, "stranger"))
@@ -154,7 +154,7 @@ def test_a_lower_target_a_non_member_and_the_owners_actions_pass() -> None:
 
 # -- check_bot -----------------------------------------------------------------------------
 
-def test_the_bot_needs_the_permission() -> None:
+async def test_the_bot_needs_the_permission() -> None:
     g = world(bot_permissions=P.KICK_MEMBERS)
     assert refusal(checks.check_bot, g, "ban_members", member(g, JUNIOR)) == (
         "I need these permissions here: Ban Members.")
@@ -163,7 +163,7 @@ def test_the_bot_needs_the_permission() -> None:
     checks.check_bot(g, "kick_members", member(g, JUNIOR))
 
 
-def test_the_bot_must_rank_above_the_target() -> None:
+async def test_the_bot_must_rank_above_the_target() -> None:
     g = world()
     checks.check_bot(g, "kick_members", member(g, MOD))  # 3 < 5
     checks.check_bot(g, "kick_members", None)
@@ -175,7 +175,7 @@ def test_the_bot_must_rank_above_the_target() -> None:
         "role (High); move my role up in the server settings.")
 
 
-def test_the_bot_refuses_a_target_of_its_own_rank() -> None:
+async def test_the_bot_refuses_a_target_of_its_own_rank() -> None:
     g = world()
     same = member(g, BOT)  # the bot's own top role: equal, so refused
     assert "must be above" in refusal(checks.check_bot, g, "kick_members", same)
@@ -183,23 +183,23 @@ def test_the_bot_refuses_a_target_of_its_own_rank() -> None:
 
 # -- check_mute_role -----------------------------------------------------------------------
 
-def test_the_mute_role_below_the_bot_is_returned() -> None:
+async def test_the_mute_role_below_the_bot_is_returned() -> None:
     g = world()
     role = checks.check_mute_role(g, MUTE_ROLE)
     assert role.id == MUTE_ROLE and role.name == "Muted"
 
 
-def test_a_missing_mute_role_is_refused() -> None:
+async def test_a_missing_mute_role_is_refused() -> None:
     assert refusal(checks.check_mute_role, world(), 424242) == (
         "The configured mute role no longer exists; ask an admin to set it again.")
 
 
-def test_the_bot_needs_manage_roles_for_the_mute_role() -> None:
+async def test_the_bot_needs_manage_roles_for_the_mute_role() -> None:
     assert refusal(checks.check_mute_role, world(bot_permissions=P.KICK_MEMBERS),
                    MUTE_ROLE) == "I need these permissions here: Manage Roles."
 
 
-def test_a_mute_role_at_or_above_the_bot_is_refused() -> None:
+async def test_a_mute_role_at_or_above_the_bot_is_refused() -> None:
     assert refusal(checks.check_mute_role, world(mute_position=6), MUTE_ROLE) == (
         "My highest role must be above the mute role (Muted).")
     assert refusal(checks.check_mute_role, world(), BOT_ROLE) == (  # the bot's own top role
