@@ -10,6 +10,7 @@ import pytest
 
 from core.db.models import GuildMember, User
 from core.services import user_fence
+from core.testing.bot_fixtures import eventually
 from plugins.leveling import buffer as buffer_module
 from plugins.leveling.buffer import XpBuffer
 
@@ -46,15 +47,38 @@ async def test_forgetting_a_user_drops_their_awards_in_every_guild(guildhall_db)
         (1, 10): 300, (2, 10): 8}
 
 
+async def clock_past(moment: float) -> None:
+    """Wait until the wall clock is past ``moment`` (a Unix time a moment ago)."""
+    await eventually(lambda: time.time() > moment, timeout=60, interval=0.001,
+                     message="the clock never passed the deletion")
+
+
 async def test_awards_recorded_before_a_deletion_are_dropped_at_flush(guildhall_db) -> None:
     buffer = XpBuffer()
     buffer.add(1, 10, 5, "alice")
+    first = time.time()
+    await user_fence.record_deletion(1, datetime.fromtimestamp(first, UTC))
     buffer.add(10, 1, 9, "ten")  # user 10 in guild 1: the user id is the first of the key
-    await user_fence.record_deletion(1, datetime.now(UTC) + timedelta(seconds=1))
-    buffer.add(1, 10, 5)  # still counted from the first award's time: dropped too
+    await clock_past(first)
+    buffer.add(1, 10, 5)  # after the deletion, but counted from the first award: dropped
     await buffer.flush()
     assert await GuildMember.filter(user_id=1).count() == 0
     assert (await GuildMember.get(user_id=10, guild_id=1)).xp == 9
+
+
+async def test_awards_made_after_a_deletion_are_kept_across_a_failed_flush(
+    guildhall_db
+) -> None:
+    deleted_at = await user_fence.record_deletion(1)
+    await clock_past(deleted_at.timestamp())
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice")
+    buffer._pending[(2, 10)] = -1  # a corrupt entry makes the whole batch fail
+    with pytest.raises(ValueError):
+        await buffer.flush()
+    del buffer._pending[(2, 10)]
+    await buffer.flush()
+    assert (await GuildMember.get(user_id=1, guild_id=10)).xp == 5
 
 
 async def test_a_failed_flush_puts_back_names_channels_and_times(guildhall_db) -> None:
