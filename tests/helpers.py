@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tortoise import connections
+from tortoise import Tortoise, connections
 
 from core.bot.errors import GENERIC_FAILURE
 
@@ -15,6 +16,50 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTES_DIST = ROOT / "tests" / "fixtures" / "notes_dist"
 # What a user sees when a command hit a bug, up to the reference (from its one source).
 UNHANDLED_ERROR = GENERIC_FAILURE.partition("{ref}")[0]
+
+
+# "Nothing written" leaves these out: what background work and any command use write by
+# design, never what a command was asked to do. Command statistics record every use; the
+# leader's fence and maintenance runs are written by the leader's own duties.
+DIGEST_SKIPPED_TABLES = frozenset({"command_stats", "command_stats_weekly", "leader_fence",
+                                   "maintenance_runs"})
+# The activity flush refreshes every invoker's name and last activity (``users``).
+DIGEST_SKIPPED_COLUMNS: dict[str, frozenset[str]] = {
+    "users": frozenset({"username", "last_seen"}),
+}
+
+
+async def table_digests() -> dict[str, str]:
+    """A SHA-256 per table of every registered model (core and every enabled plugin): all
+    rows in primary-key order, every column but :data:`DIGEST_SKIPPED_COLUMNS`, read with
+    raw SQL so no ORM conversion hides a change. Two snapshots differ for a table when any
+    row was inserted, deleted or updated in it (tables in :data:`DIGEST_SKIPPED_TABLES` are
+    left out). Flush the bot's buffers first (``await bot.flush()``) so nothing buffered
+    lands between two snapshots."""
+    digests = {}
+    for app in Tortoise.apps.values():
+        for model in app.values():
+            meta = model._meta
+            table = meta.db_table
+            if table in DIGEST_SKIPPED_TABLES:
+                continue
+            skipped = DIGEST_SKIPPED_COLUMNS.get(table, frozenset())
+            columns = sorted(set(meta.fields_db_projection.values()) - skipped)
+            # identifiers from the models' own metadata, never user text
+            selected = ", ".join(f'"{column}"' for column in columns)
+            sql = f'SELECT {selected} FROM "{table}" ORDER BY "{meta.db_pk_column}"'
+            _, rows = await meta.db.execute_query(sql)
+            digest = hashlib.sha256()
+            for row in rows:
+                values = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+                digest.update(repr(values).encode() + b"\n")
+            digests[table] = digest.hexdigest()
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Tables whose rows differ between two :func:`table_digests` snapshots."""
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
 
 
 async def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:

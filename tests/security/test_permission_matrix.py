@@ -1,9 +1,10 @@
 """Every privileged command of every plugin x a plain member: denied, nothing written.
 
-"Nothing written" is checked on every table of every enabled plugin (row counts before
-and after), apart from the bookkeeping any command use causes (last-seen activity and
-command statistics). Also: the role hierarchy across commands, and the bot reporting the
-permissions it lacks itself.
+"Nothing written" is checked on every table of core and every enabled plugin (a digest
+of every row, so an UPDATE shows too: ``tests.helpers.table_digests``), apart from the
+bookkeeping any command use causes (last-seen activity and command statistics); the
+invokers act once first and the bot's buffers are flushed before each snapshot. Also:
+the role hierarchy across commands, and the bot reporting the permissions it lacks itself.
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tortoise import Tortoise
 
 from core.testing.bot_fixtures import assert_no_mass_mentions, eventually
 from core.testing.double import permissions as P
+from tests.helpers import changed_tables, table_digests
 from tests.security.hostile import TIMEOUT, HostileWorld, hostile_world
 
 __all__ = ["hostile_world"]
 pytestmark = pytest.mark.reliability
 
 Options = Callable[[HostileWorld], dict[str, Any]]
-# Written by any command use, privileged or not: not a privileged write.
-BOOKKEEPING = {"users", "command_stats", "command_stats_weekly"}
 
 
 def bob(w: HostileWorld) -> Any:
@@ -99,15 +98,19 @@ DENIALS = ("You need these permissions", "You need the Manage Server permission"
            "Only the bot owner can use this.")
 
 
-async def row_counts() -> dict[str, int]:
-    """Rows per table of every registered model (bookkeeping tables left out)."""
-    counts = {}
-    for app in Tortoise.apps.values():
-        for model in app.values():
-            table = model._meta.db_table
-            if table not in BOOKKEEPING:
-                counts[table] = await model.all().count()
-    return counts
+async def snapshot(w: HostileWorld, *invokers: Any) -> dict[str, str]:
+    """Every table's digest once everything buffered is written. ``invokers`` use a public
+    command first, so their own first-use bookkeeping lands before the snapshot."""
+    for member in invokers:
+        await slash(w, member, "ping", {})
+    await w.bot.flush()
+    return await table_digests()
+
+
+async def assert_nothing_written(w: HostileWorld, before: dict[str, str], what: str) -> None:
+    """No table changed since ``before`` (after flushing what the commands buffered)."""
+    changed = changed_tables(before, await snapshot(w))
+    assert not changed, f"{what} wrote to {changed}"
 
 
 async def slash(w: HostileWorld, member: Any, name: str, options: dict[str, Any]) -> Any:
@@ -142,16 +145,14 @@ async def test_plain_member_is_denied_every_privileged_command(
 ) -> None:
     w = hostile_world
     await seed(w)
-    before = await row_counts()
-    prefix = await w.bot.guild_configs.prefix(w.guild.id)
     member = w.demo.member
+    before = await snapshot(w, member)
+    prefix = await w.bot.guild_configs.prefix(w.guild.id)
     for name, options in PRIVILEGED.items():
         reply = await slash(w, member, name, options(w))
         assert reply.ephemeral, (name, reply.content)
         assert reply.content.startswith(DENIALS), (name, reply.content)
-    after = await row_counts()
-    changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
-    assert not changed, f"denied commands wrote rows: {changed}"
+    await assert_nothing_written(w, before, "denied commands")
     assert await w.bot.guild_configs.prefix(w.guild.id) == prefix
     assert bob(w).id in w.guild.members and not w.guild.bans
     assert bob(w).communication_disabled_until is None
@@ -173,10 +174,10 @@ async def test_a_moderator_cannot_act_on_a_higher_role(
     assert cached is not None
     await eventually(lambda: cached.get_member(boss.id) and cached.get_role(senior.id),
                      timeout=TIMEOUT, message="the bot never saw the senior member")
-    before = await row_counts()
+    before = await snapshot(w, w.mod)
     reply = await slash(w, w.mod, name, {"member": boss, **extra})
     assert reply.ephemeral and "highest role is equal to or above yours" in reply.content
-    assert await row_counts() == before
+    await assert_nothing_written(w, before, f"a refused {name}")
     assert boss.id in w.guild.members and boss.communication_disabled_until is None
 
 
@@ -187,7 +188,8 @@ async def test_the_bot_reports_the_permissions_it_lacks(hostile_world: HostileWo
     assert cached is not None
     await eventually(lambda: not cached.me.guild_permissions.ban_members, timeout=TIMEOUT,
                      message="the bot never saw its permissions change")
-    before = await row_counts()
+    owner = w.guild.members[w.guild.owner_id]
+    before = await snapshot(w, owner)
     expected = {
         "ban": ({"member": bob(w)}, "Ban Members"),
         "tempban": ({"member": bob(w), "duration": "1h"}, "Ban Members"),
@@ -197,9 +199,9 @@ async def test_the_bot_reports_the_permissions_it_lacks(hostile_world: HostileWo
         "modconfig muterole": ({"role": w.mod_role}, "Manage Roles"),
     }
     for name, (options, permission) in expected.items():
-        reply = await slash(w, w.guild.members[w.guild.owner_id], name, options)
+        reply = await slash(w, owner, name, options)
         assert reply.ephemeral, (name, reply.content)
         assert "I need these permissions here" in reply.content, (name, reply.content)
         assert permission in reply.content, (name, reply.content)
-    assert await row_counts() == before
+    await assert_nothing_written(w, before, "commands the bot lacks permissions for")
     assert bob(w).id in w.guild.members and not w.guild.bans

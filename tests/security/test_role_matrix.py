@@ -21,7 +21,7 @@ from plugins.economy.models import ShopItem, Transaction
 from plugins.leveling.models import LevelReward
 from plugins.moderation.models import TempPunishment
 from tests.security.hostile import TIMEOUT, HostileWorld, hostile_world
-from tests.security.test_permission_matrix import row_counts, slash
+from tests.security.test_permission_matrix import assert_nothing_written, slash, snapshot
 
 __all__ = ["hostile_world"]
 pytestmark = pytest.mark.reliability
@@ -96,12 +96,12 @@ async def test_who_may_make_the_bot_hand_out_a_role(hostile_world: HostileWorld,
         (c.manager, c.senior, OUTRANK_TEXT),  # Manage Roles, role above them
         (c.manager, c.danger, DANGER_TEXT),  # Manage Roles, outranks, Administrator role
     ]
-    before = await row_counts()
+    before = await snapshot(w, w.demo.admin, c.manager)
     for n, (who, role, text) in enumerate(refusals):
         reply = await slash(w, who, path, options(n, role))
         assert reply.ephemeral, (who.user.username, role.name, reply.content)
         assert text in reply.content, (who.user.username, role.name, reply.content)
-    assert await row_counts() == before, "a refused role configuration wrote rows"
+    await assert_nothing_written(w, before, "a refused role configuration")
     assert (await w.bot.guild_configs.get(w.guild.id)).mute_role_id is None
 
     allowed: list[tuple[Member, Role]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.db.models import GuildConfig
+from core.db.models import GuildConfig, LeaderFence
 from core.leader.fencing import FencedOut, current_epoch, fenced
 
 
@@ -31,3 +31,13 @@ async def test_write_fails_if_a_newer_leader_fenced_meanwhile(guildhall_db) -> N
         async with fenced(6) as conn:
             await GuildConfig.create(guild_id=9, using_db=conn)
     assert await GuildConfig.filter(guild_id=9).count() == 0
+
+
+async def test_the_fence_records_the_last_holder(guildhall_db) -> None:
+    async with fenced(1):
+        pass
+    assert (await LeaderFence.get(name="leader")).holder == ""  # none given
+    async with fenced(2, holder="worker-a"):
+        pass
+    row = await LeaderFence.get(name="leader")
+    assert (row.epoch, row.holder) == (2, "worker-a")

@@ -65,3 +65,25 @@ def test_only_approved_dangerous_permissions_are_given() -> None:
         check_grantable(grown, BOT, approved=DANGEROUS["kick_members"])
     with pytest.raises(RoleRefused, match="My highest role must be above"):
         check_grantable(RoleFacts(7, "Moved", 11, False, False), BOT, approved=0)
+
+
+def test_each_refusal_says_exactly_which_rule_failed() -> None:
+    def text(call: object, *args: object) -> str:
+        with pytest.raises(RoleRefused) as caught:
+            call(*args)  # type: ignore[operator]
+        return str(caught.value)
+
+    assert text(check_configurable, RoleFacts(4, "@everyone", 0, False, True),
+                actor(0, owner=True), BOT) == (
+        "Pick a normal role of this server: @everyone and roles managed by an integration "
+        "or a bot cannot be given.")
+    assert text(check_configurable, RoleFacts(6, "Top", 10, False, False),
+                actor(0, owner=True), BOT) == (
+        "My highest role must be above Top to give it; move my role up in the server "
+        "settings.")
+    assert text(check_configurable, ADMIN_ROLE, actor(MANAGE_ROLES), BOT) == (
+        "Server \\*Admins\\* has dangerous permissions (Administrator): only the server "
+        "owner or an Administrator may have the bot hand it out.")
+    assert text(check_grantable, ADMIN_ROLE, BOT, 0) == (
+        "Server \\*Admins\\* now has dangerous permissions (Administrator) that the server "
+        "owner or an Administrator did not approve; set the role again.")

@@ -60,6 +60,17 @@ def test_output_is_cut_to_2000_characters() -> None:
     assert render("", INV) == "(empty response)"
 
 
+def test_the_ninety_ninth_argument_is_the_last_one() -> None:
+    inv = Invocation(1, "a", "b", "S", 1, 2, args=tuple(f"v{i}" for i in range(1, 101)))
+    assert render("{arg1} {arg99} {arg100}", inv) == "v1 v99 {arg100}"
+
+
+def test_a_reply_of_exactly_2000_characters_is_not_cut() -> None:
+    inv = Invocation(1, "a", "b", "S", 1, 2, args=("x" * 2000,))
+    assert render("{args}", inv) == "x" * 2000
+    assert render("{args}y", inv) == "x" * 1999 + "…"
+
+
 HOSTILE = st.sampled_from([
     "{", "}", "{user}", "{user.mention}", "{user.__class__}", "{args}", "{arg1}", "{arg99}",
     "{random:", "{random:a|b}", "{random:|}", "@everyone", "@here", "<@&1>", "<@!2>", "{0}",

@@ -1,0 +1,123 @@
+"""The XP buffer's bookkeeping: zero awards, names kept, forgetting a user, the deletion
+fence at flush time, what a failed flush puts back, and pruning expired cooldowns."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.db.models import GuildMember, User
+from core.services import user_fence
+from core.testing.bot_fixtures import eventually
+from plugins.leveling import buffer as buffer_module
+from plugins.leveling.buffer import XpBuffer
+
+
+def test_awards_of_zero_are_fine_and_negative_ones_say_why() -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 0)
+    assert buffer.pending(1, 10) == 0 and len(buffer) == 1
+    with pytest.raises(ValueError, match="^an award cannot be negative$"):
+        buffer.add(1, 10, -1)
+    assert buffer.pending(2, 10) == 0 and buffer.pending(1, 11) == 0
+
+
+async def test_a_later_award_without_a_name_keeps_the_name(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice")
+    buffer.add(1, 10, 5)
+    await buffer.flush()
+    assert (await User.get(user_id=1)).username == "alice"
+
+
+async def test_forgetting_a_user_drops_their_awards_in_every_guild(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice", channel_id=7)
+    buffer.add(1, 11, 6, "alice")
+    buffer.add(2, 10, 8, "bob")
+    assert buffer.forget(1) == 2 and buffer.forget(1) == 0
+    assert (buffer.pending(1, 10), buffer.pending(1, 11), buffer.pending(2, 10)) == (0, 0, 8)
+    buffer.add(1, 10, 300)  # a new award after forgetting: no old name, no old channel
+    ups = await buffer.flush()
+    assert [(u.change.user_id, u.channel_id) for u in ups] == [(1, None)]
+    assert (await User.get(user_id=1)).username == "1"  # no name known: the id
+    assert {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()} == {
+        (1, 10): 300, (2, 10): 8}
+
+
+async def clock_past(moment: float) -> None:
+    """Wait until the wall clock is past ``moment`` (a Unix time a moment ago)."""
+    await eventually(lambda: time.time() > moment, timeout=60, interval=0.001,
+                     message="the clock never passed the deletion")
+
+
+async def test_awards_recorded_before_a_deletion_are_dropped_at_flush(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice")
+    first = time.time()
+    await user_fence.record_deletion(1, datetime.fromtimestamp(first, UTC))
+    buffer.add(10, 1, 9, "ten")  # user 10 in guild 1: the user id is the first of the key
+    await clock_past(first)
+    buffer.add(1, 10, 5)  # after the deletion, but counted from the first award: dropped
+    await buffer.flush()
+    assert await GuildMember.filter(user_id=1).count() == 0
+    assert (await GuildMember.get(user_id=10, guild_id=1)).xp == 9
+
+
+async def test_awards_made_after_a_deletion_are_kept_across_a_failed_flush(
+    guildhall_db
+) -> None:
+    deleted_at = await user_fence.record_deletion(1)
+    await clock_past(deleted_at.timestamp())
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice")
+    buffer._pending[(2, 10)] = -1  # a corrupt entry makes the whole batch fail
+    with pytest.raises(ValueError):
+        await buffer.flush()
+    del buffer._pending[(2, 10)]
+    await buffer.flush()
+    assert (await GuildMember.get(user_id=1, guild_id=10)).xp == 5
+
+
+async def test_a_failed_flush_puts_back_names_channels_and_times(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 300, "alice", channel_id=77)
+    buffer._pending[(2, 10)] = -1  # a corrupt entry makes the whole batch fail
+    with pytest.raises(ValueError):
+        await buffer.flush()
+    del buffer._pending[(2, 10)]
+    ups = await buffer.flush()
+    assert [(u.change.user_id, u.channel_id) for u in ups] == [(1, 77)]
+    assert (await User.get(user_id=1)).username == "alice"
+
+
+async def test_a_failed_flush_keeps_the_first_award_time_for_the_fence(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 5, "alice")
+    buffer._pending[(2, 10)] = -1
+    with pytest.raises(ValueError):
+        await buffer.flush()
+    del buffer._pending[(2, 10)]
+    await user_fence.record_deletion(1, datetime.now(UTC) + timedelta(seconds=1))
+    await buffer.flush()
+    assert await GuildMember.filter(user_id=1).count() == 0
+
+
+async def test_pruning_drops_only_expired_cooldowns(guildhall_db) -> None:
+    buffer = XpBuffer()
+    now = time.monotonic()
+    assert buffer.try_start_cooldown(1, 10, 5, now=now - 100)  # long expired
+    assert buffer.try_start_cooldown(2, 10, 1000, now=now)  # live
+    buffer._pruned_at = now - buffer_module.PRUNE_EVERY - 1
+    assert await buffer.flush() == []  # a flush prunes (even with nothing pending)
+    assert set(buffer._last_award) == {(2, 10)}
+    assert not buffer.try_start_cooldown(2, 10, 1000)
+    assert buffer.try_start_cooldown(1, 10, 5)
+    buffer._pruned_at = time.monotonic() - buffer_module.PRUNE_EVERY - 1
+    await buffer.flush()  # prunes again from the recorded time
+    assert set(buffer._last_award) == {(1, 10), (2, 10)}
+    buffer.try_start_cooldown(3, 10, 5, now=0.0)
+    await buffer.flush()  # not due: the last prune was just now
+    assert (3, 10) in buffer._last_award
