@@ -80,7 +80,7 @@ PRIVILEGED: dict[str, Options] = {
     "xp remove": lambda w: {"member": bob(w), "amount": 1},
     "xp set": lambda w: {"member": bob(w), "amount": 100},
 }
-PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
+PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble", "help",
           "plugins list",
           "leaderboard", "ping", "prefix show", "privacy delete", "privacy export", "rank",
           "remind", "reminders cancel",
