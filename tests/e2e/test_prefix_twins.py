@@ -1,5 +1,6 @@
-"""Prefix twins (``!rank``, ``!balance``, ``!daily``, ``!transfer``, ``!warn``, ``!case``)
-do what their slash commands do, and are refused the same way."""
+"""Prefix twins (``!rank``, ``!leaderboard``, ``!balance``, ``!daily``, ``!work``,
+``!transfer``, ``!warn``, ``!case``) do what their slash commands do, and are refused the
+same way."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ async def test_economy_twins_answer_as_the_slash_commands(mod_world: ModWorld) -
     assert sent.startswith("Sent") and await bank.balance(bob.id, guild_id) == 5
     refused = await say(w, alice, f"!transfer {bob.id} 999999999")
     assert "Nothing was changed" in refused and await bank.balance(bob.id, guild_id) == 5
+    before = await bank.balance(alice.id, guild_id)
+    await say(w, alice, "!work")
+    assert await bank.balance(alice.id, guild_id) > before
     bad = await say(w, alice, "!transfer")
     assert "`member` is missing" in bad
     assert_no_mass_mentions(w.double)
@@ -47,6 +51,8 @@ async def test_rank_twin_answers_as_the_slash_command(mod_world: ModWorld) -> No
     bob = w.demo.members["bob"]
     about_bob = await say(w, alice, "!rank bob")
     assert about_bob == (await w.slash(alice, "rank", {"member": bob})).content
+    board = await say(w, alice, "!leaderboard")
+    assert board == (await w.slash(alice, "leaderboard")).content and "alice" in board
 
 
 async def test_moderation_twins_act_and_refuse_as_the_slash_commands(
