@@ -132,7 +132,10 @@ class HelpCatalogue:
         return [e for e in self.entries() if await self.may_run(e, member, guild)]
 
     def prefix_form(self, entry: Entry, prefix: str) -> str | None:
-        """``!name <required> [optional]`` when the command has a prefix twin."""
+        """``!name <required> [optional]`` when the command has a prefix twin (never without
+        the message content intent: the bot cannot read the messages)."""
+        if not self.bot.settings.discord.message_content_intent:
+            return None
         twin = self.bot.get_command(entry.name) if " " not in entry.name else None
         if twin is None or twin.cog is not entry.command.cog or twin.cog is None:
             return None
@@ -155,7 +158,9 @@ class HelpCatalogue:
             if self.prefix_form(entry, prefix) is not None:
                 line += f" · `{prefix}{entry.name}`"
             blocks.append(line)
-        footer = f"/help <command> (or {prefix}help <command>) shows options and examples."
+        footer = "/help <command> shows options and examples."
+        if self.bot.settings.discord.message_content_intent:
+            footer = f"/help <command> (or {prefix}help <command>) shows options and examples."
         return paginate(blocks, "What you can use here", footer)
 
     def detail(self, entry: Entry, prefix: str) -> disnake.Embed:
