@@ -17,10 +17,12 @@ from core.bot.cogs import core_cogs
 from core.bot.dispatch import BatchedDispatch
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
+from core.bot.prefix_twins import add_prefix_twins
 from core.coordination import Coordination, bus, coordination_for
 from core.leader.duties import LeaderDuties
 from core.metrics import flush_timer
 from core.plugins.gate import guard_cog, install_checks
+from core.plugins.help_types import PluginHelp
 from core.plugins.manager import PluginManager
 from core.runtime import log_context
 from core.runtime.config import Settings
@@ -82,9 +84,11 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         if settings.discord.test_guilds:
             options.setdefault("test_guilds", settings.discord.test_guilds)
         super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
+        self.plugin_help: dict[str, PluginHelp] = {}  # by plugin, for /help and prefix twins
         for cog in core_cogs(self):
             self.add_cog(cog)
         self._load_plugin_cogs()
+        self._add_prefix_twins()
         install_checks(self)
 
     async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
@@ -102,6 +106,22 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
                 self.add_cog(guard_cog(cog, name))  # obeys the guild's plugin switch
                 log_context.register_cog(cog, name)  # its commands log with the plugin's name
                 log.debug("plugin %s added cog %s", name, type(cog).__name__)
+
+    def _add_prefix_twins(self) -> None:
+        """Read each plugin's help and add the prefix twins it asks for."""
+        wanted: dict[str, list[str]] = {}
+        for name in self.plugins.enabled:
+            try:
+                described = self.plugins.first_result(
+                    name, "guildhall_help", settings=self.plugins.plugin_settings[name]
+                )
+            except Exception:
+                log.exception("plugin %s failed in guildhall_help", name)
+                continue
+            if isinstance(described, PluginHelp):
+                self.plugin_help[name] = described
+                wanted[name] = [c.name for c in described.commands if c.prefix]
+        add_prefix_twins(self, wanted)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         """Start the message bus, the periodic flush and the leader candidacy, then connect."""

@@ -7,7 +7,7 @@ everything else under ``core`` is internal and may move. The names come in group
   documented in ``core/plugins/hookspecs.py``); ``TablePlugin`` derives the data hooks from
   a declaration; ``BotLike`` is what a plugin may use of the bot.
 - **Contracts**: the value types a plugin hands to core through hooks (timers, retention,
-  integrity checks, dashboard panels and public pages).
+  integrity checks, dashboard panels and public pages, help).
 - **Commands and replies**: command checks, allowed-mentions helpers, the hot-path
   ``message_hook`` and the configuration type.
 - **Data**: table documentation, timer columns, the shared connection and core's tables.
@@ -50,6 +50,7 @@ from core.plugins.contracts import (
     WebPage,
     WebPanel,
 )
+from core.plugins.help_types import CommandHelp, PluginHelp
 from core.plugins.hookspecs import hookimpl
 from core.runtime.config import Settings
 from core.services import audit, plugin_switches, role_rule, user_fence, xp
@@ -87,8 +88,10 @@ __all__ = [
     "TablePlugin",
     "hookimpl",
     # Contracts
+    "CommandHelp",
     "IntegrityCheck",
     "MaintenanceContext",
+    "PluginHelp",
     "Apply",
     "GuildChoices",
     "GuildRequest",

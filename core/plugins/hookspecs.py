@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         WebPage,
         WebPanel,
     )
+    from core.plugins.help_types import PluginHelp
     from core.runtime.config import Settings
 
 PROJECT_NAME = "guildhall"
@@ -66,6 +67,17 @@ def guildhall_cogs(bot: BotLike, settings: BaseModel | None) -> list[commands.Co
 
     Called once per bot, after the database is ready and before the bot connects.
     ``settings`` is this plugin's validated settings (``None`` without a settings model).
+    """
+
+
+@hookspec
+def guildhall_help(settings: BaseModel | None) -> PluginHelp | None:
+    """Return this plugin's section of ``/help``: title, summary and per-command help.
+
+    Called once per bot when it is built, with this plugin's validated settings. Commands
+    left out still appear, from their registered schema; a ``CommandHelp`` adds examples,
+    the permissions the invoker needs (help lists a command only to members who hold
+    them) and ``prefix=True`` for a prefix twin. See :class:`core.plugins.help_types.PluginHelp`.
     """
 
 
@@ -270,7 +282,8 @@ def guildhall_sandbox_scripts() -> dict[str, Path]:
 
 PHASES: dict[str, tuple[str, ...]] = {
     "registration": (
-        "guildhall_settings_model", "guildhall_cogs", "guildhall_sandbox_scripts",
+        "guildhall_settings_model", "guildhall_cogs", "guildhall_help",
+        "guildhall_sandbox_scripts",
     ),
     "data and migrations": ("guildhall_models", "guildhall_migrations_location"),
     "runtime and events": ("guildhall_flush", "guildhall_buffer_sizes"),

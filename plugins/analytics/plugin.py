@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.api import BotLike, PublicPage, RetentionPolicy, Settings, TablePlugin, hookimpl
+from core.plugins.api import (
+    BotLike,
+    PluginHelp,
+    PublicPage,
+    RetentionPolicy,
+    Settings,
+    TablePlugin,
+    hookimpl,
+)
 from plugins.analytics import maintenance
 from plugins.analytics.settings import AnalyticsSettings
 
@@ -34,6 +42,13 @@ class AnalyticsPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.analytics]``: flush interval and batch size."""
         return AnalyticsSettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.analytics.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(

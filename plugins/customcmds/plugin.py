@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.api import BotLike, Settings, TablePlugin, WebPage, hookimpl
+from core.plugins.api import BotLike, PluginHelp, Settings, TablePlugin, WebPage, hookimpl
 from plugins.customcmds.settings import CustomCommandsSettings
 
 if TYPE_CHECKING:
@@ -31,6 +31,13 @@ class CustomCommandsPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.customcmds]``: limits, manager role name, flush interval."""
         return CustomCommandsSettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.customcmds.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(

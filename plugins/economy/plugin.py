@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from core.plugins.api import (
     BotLike,
     IntegrityCheck,
+    PluginHelp,
     RetentionPolicy,
     Settings,
     TablePlugin,
@@ -44,6 +45,13 @@ class EconomyPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.economy]``."""
         return EconomySettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.economy.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:

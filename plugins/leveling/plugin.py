@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from core.plugins.api import BotLike, PublicPage, Settings, TablePlugin, WebPanel, hookimpl
+from core.plugins.api import (
+    BotLike,
+    PluginHelp,
+    PublicPage,
+    Settings,
+    TablePlugin,
+    WebPanel,
+    hookimpl,
+)
 from plugins.leveling.settings import LevelingSettings
 
 if TYPE_CHECKING:
@@ -44,6 +52,13 @@ class LevelingPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.leveling]``: flush interval and default XP range and cooldown."""
         return LevelingSettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.leveling.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(

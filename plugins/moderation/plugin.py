@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from core.plugins.api import (
     BotLike,
     IntegrityCheck,
+    PluginHelp,
     RetentionPolicy,
     ServerFields,
     Settings,
@@ -56,6 +57,13 @@ class ModerationPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.moderation]``: limits, warning expiry, DMs, escalation."""
         return ModerationSettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.moderation.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(

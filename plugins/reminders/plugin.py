@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from core.plugins.api import (
     BotLike,
+    PluginHelp,
     RetentionKind,
     RetentionPolicy,
     Schedule,
@@ -40,6 +41,13 @@ class RemindersPlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.reminders]``: ``max_active_per_user`` and the repeat/lateness bounds."""
         return RemindersSettings
+
+    @hookimpl
+    def guildhall_help(self) -> PluginHelp:
+        """This plugin's section of ``/help`` (and its prefix twins)."""
+        from plugins.reminders.help import HELP
+
+        return HELP
 
     @hookimpl
     def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:

@@ -87,7 +87,7 @@ PRIVILEGED: dict[str, Options] = {
     "xp remove": lambda w: {"member": bob(w), "amount": 1},
     "xp set": lambda w: {"member": bob(w), "amount": 100},
 }
-PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble",
+PUBLIC = {"balance", "buy", "customcmd info", "customcmd list", "daily", "gamble", "help",
           "global leaderboard", "global optout",
           "plugins list",
           "leaderboard", "ping", "prefix show", "privacy delete", "privacy export", "rank",
