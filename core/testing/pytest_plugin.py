@@ -142,3 +142,11 @@ async def guildhall_db(guildhall_settings: Settings) -> AsyncIterator[Runtime]:
     finally:
         await close_database()
 from core.testing.bot_fixtures import *  # noqa: E402,F403
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The Discord double's route lines: served, called, lacking, conformant."""
+    from core.testing.double import route_usage
+
+    for line in route_usage.summary_lines():
+        terminalreporter.write_line(line)
