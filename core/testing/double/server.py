@@ -52,6 +52,11 @@ class DoubleConfig:
     heartbeat_interval_ms: int = 41_250
     identify_window: float = 5.0
     resume_timeout: float = 60.0
+    # close 4009 when a connection sends no heartbeat for this long (None: never; Discord
+    # closes a connection that misses its heartbeats, tests opt in with a short value)
+    heartbeat_timeout: float | None = None
+    # close 4011 (sharding required) when IDENTIFY puts more guilds on one shard (Discord: 2,500)
+    max_guilds_per_shard: int = 2500
     replay_buffer: int = 1000
     interaction_timeout: float = 3.0
     strict_shard_count: bool = True
