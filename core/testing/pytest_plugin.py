@@ -14,6 +14,7 @@ when no server can be found or started.
 from __future__ import annotations
 
 import asyncio
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -146,7 +147,8 @@ from core.testing.bot_fixtures import *  # noqa: E402,F403
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The Discord double's route lines: served, called, lacking, conformant."""
-    from core.testing.double import route_usage
-
+    route_usage = sys.modules.get("core.testing.double.route_usage")
+    if route_usage is None:  # no double was used in this run
+        return
     for line in route_usage.summary_lines():
         terminalreporter.write_line(line)
