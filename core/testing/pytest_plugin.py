@@ -15,6 +15,7 @@ when no server can be found or started. The fixtures are async: unless the proje
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -165,3 +166,12 @@ async def guildhall_db(guildhall_settings: Settings) -> AsyncIterator[Runtime]:
     finally:
         await close_database()
 from core.testing.bot_fixtures import *  # noqa: E402,F403
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The Discord double's route lines: served, called, lacking, conformant."""
+    route_usage = sys.modules.get("core.testing.double.route_usage")
+    if route_usage is None:  # no double was used in this run
+        return
+    for line in route_usage.summary_lines():
+        terminalreporter.write_line(line)

@@ -2,5 +2,6 @@
 
 from __future__ import annotations
 
-# (method, route template, case name) -> the answer conformed
-RESULTS: dict[tuple[str, str, str], bool] = {}
+from core.testing.double.route_usage import CONFORMANCE as RESULTS
+
+__all__ = ["RESULTS"]

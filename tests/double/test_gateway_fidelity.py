@@ -206,3 +206,72 @@ async def test_zlib_stream_transport_compression(
     assert msg.data.endswith(b"\x00\x00\xff\xff")  # Z_SYNC_FLUSH suffix ends each message
     assert json.loads(inflater.decompress(msg.data))["op"] == 10
     await ws.close()
+
+
+async def test_missed_heartbeats_close_4009_and_the_session_cannot_resume(
+    double: DiscordDouble, http: aiohttp.ClientSession
+) -> None:
+    ws, ready = await _ready(http, double)
+    await ws.send_json({"op": 1, "d": ready["s"]})
+    double.config.heartbeat_timeout = 0.2  # no heartbeat from here on
+    assert await _closed_with(ws) == 4009
+    again = await _connect(http, double)
+    await _receive(again)
+    resume = {"token": double.token, "session_id": ready["d"]["session_id"], "seq": ready["s"]}
+    await again.send_json({"op": 6, "d": resume})
+    while (frame := await _receive(again))["op"] == 11:
+        pass
+    assert frame == {"op": 9, "d": False, "s": None, "t": None}
+    await again.close()
+
+
+async def test_too_many_guilds_for_one_shard_closes_4011(http: aiohttp.ClientSession) -> None:
+    async with DiscordDouble(max_guilds_per_shard=2) as double:
+        for name in ("a", "b", "c"):
+            double.create_guild(name)
+        ws = await _connect(http, double)
+        await _receive(ws)
+        await ws.send_json(_identify(double))
+        assert await _closed_with(ws) == 4011
+        double.config.max_guilds_per_shard = 3
+        ws, ready = await _ready(http, double)
+        assert len(ready["d"]["guilds"]) == 3
+        await ws.close()
+
+
+async def test_identify_compress_flag_sends_zlib_compressed_payloads(
+    double: DiscordDouble, http: aiohttp.ClientSession
+) -> None:
+    ws = await _connect(http, double)
+    assert (await _receive(ws))["op"] == 10  # before IDENTIFY: plain text
+    await ws.send_json(_identify(double, compress=True))
+    msg = await ws.receive(timeout=WAIT)
+    assert msg.type is aiohttp.WSMsgType.BINARY
+    ready = json.loads(zlib.decompress(msg.data))  # each message a whole zlib stream
+    assert ready["t"] == "READY"
+    await ws.send_json({"op": 1, "d": ready["s"]})
+    ack = await ws.receive(timeout=WAIT)
+    assert json.loads(zlib.decompress(ack.data))["op"] == 11
+    await ws.close()
+
+
+async def test_zstd_stream_transport_compression(
+    double: DiscordDouble, http: aiohttp.ClientSession
+) -> None:
+    import zstandard
+
+    ws = await _connect(http, double, "?v=10&encoding=json&compress=zstd-stream")
+    stream = zstandard.ZstdDecompressor().decompressobj()
+
+    async def frame() -> dict[str, Any]:
+        msg = await ws.receive(timeout=WAIT)
+        assert msg.type is aiohttp.WSMsgType.BINARY
+        return json.loads(stream.decompress(msg.data))  # one stream, each frame complete
+
+    assert (await frame())["op"] == 10
+    await ws.send_json(_identify(double))
+    ready = await frame()
+    assert ready["t"] == "READY"
+    await ws.send_json({"op": 1, "d": ready["s"]})
+    assert (await frame())["op"] == 11
+    await ws.close()

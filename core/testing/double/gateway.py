@@ -1,7 +1,7 @@
 """The gateway websocket: HELLO, heartbeats, IDENTIFY/RESUME, sessions, sharded dispatch.
 
-Frames are JSON; with ``compress=zlib-stream`` every frame is compressed with one
-persistent ``zlib.compressobj`` per connection and ends with the Z_SYNC_FLUSH suffix.
+Frames are JSON; ``compress=zlib-stream`` / ``zstd-stream`` and the IDENTIFY ``compress``
+flag compress them (see :mod:`.sessions`).
 
 Identify rate limiting follows Discord's docs: one IDENTIFY per rate-limit key
 (``shard_id % max_concurrency``) per window (5 s on Discord); an IDENTIFY that
@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 
 from .ids import shard_for
 from .payloads import guild_create_json, member_json, user_json
-from .sessions import Connection, IdentifyRecord, Session
+from .sessions import Connection, IdentifyRecord, Session, zstd_available
 
 if TYPE_CHECKING:
     from .server import DiscordDouble
@@ -48,6 +48,7 @@ _GUILD_EVENT_INTENTS = {
     "MESSAGE_DELETE": GUILD_MESSAGES,
 }
 _GUILDS_EVENTS = ("GUILD_", "CHANNEL_")
+_TRANSPORTS = ("zlib-stream", "zstd-stream") if zstd_available() else ("zlib-stream",)
 
 
 def _decode(data: str | bytes) -> dict[str, Any] | None:
@@ -78,9 +79,12 @@ class Gateway:
         """aiohttp handler for the gateway websocket."""
         ws = web.WebSocketResponse(timeout=2.0, max_msg_size=0)
         await ws.prepare(request)
-        compress = request.query.get("compress") == "zlib-stream"
-        conn = Connection(ws, request, compress)
+        transport = request.query.get("compress")
+        if transport not in _TRANSPORTS:
+            transport = None
+        conn = Connection(ws, request, transport)
         self.connections.add(conn)
+        watchdog = asyncio.create_task(self._watch_heartbeats(conn))
         if request.query.get("v", API_VERSION) != API_VERSION:
             conn.close(4012, "Invalid API version.")
         else:
@@ -98,8 +102,25 @@ class Gateway:
                 else:
                     await self._on_payload(conn, payload)
         finally:
+            watchdog.cancel()
             self._detach(conn, ws.close_code)
         return ws
+
+    async def _watch_heartbeats(self, conn: Connection) -> None:
+        """Close 4009 (session timed out) when no heartbeat came within ``heartbeat_timeout``.
+
+        The session is invalidated, so a RESUME of it afterwards gets op 9 (start a new one).
+        """
+        while True:
+            timeout = self.double.config.heartbeat_timeout  # read each turn: tests may change it
+            left = 1.0 if timeout is None else conn.last_heartbeat + timeout - time.monotonic()
+            if left > 0:
+                await asyncio.sleep(min(left, 1.0))
+                continue
+            if conn.session is not None:
+                conn.session.invalid = True
+            conn.close(4009, "Session timed out.")
+            return
 
     def _counts(self, payload: dict[str, Any]) -> bool:
         """Whether a frame counts toward the 120/60 s limit: heartbeats do not when a test
@@ -114,6 +135,7 @@ class Gateway:
             conn.close(4003, "Not authenticated.")
         elif op == 1:
             conn.heartbeats += 1
+            conn.last_heartbeat = time.monotonic()
             conn.send({"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
             self._identify(conn, data or {})
@@ -161,6 +183,11 @@ class Gateway:
         ):
             conn.close(4010, "Invalid shard.")
             return
+        guilds = self.double.bot_guilds()
+        on_shard = sum(1 for g in guilds if shard_for(g.id, shard_count) == shard_id)
+        if on_shard > cfg.max_guilds_per_shard:
+            conn.close(4011, "Sharding required.")
+            return
         intents = data.get("intents")
         if not isinstance(intents, int):
             conn.close(4013, "Invalid intent(s).")
@@ -179,6 +206,7 @@ class Gateway:
             conn.send({"op": 9, "d": False, "s": None, "t": None})
             return
         self._last_identify[bucket] = now
+        conn.payload_compress = data.get("compress") is True and conn.transport is None
         cfg.session_start_remaining = max(cfg.session_start_remaining - 1, 0)
         session = Session(
             id=uuid.uuid4().hex,

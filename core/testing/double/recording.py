@@ -77,6 +77,7 @@ class RecordedRequest:
     wall_time: float = field(default_factory=time.time)
     status: int | None = None
     files: list[str] = field(default_factory=list)
+    unserved: bool = False  # no double route matched: answered 404/405 as Discord does
 
     @property
     def allowed_mentions(self) -> dict[str, Any] | None:

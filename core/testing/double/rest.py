@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import oauth, request_rules, uploads
+from . import oauth, request_rules, route_usage, uploads
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
@@ -144,7 +144,10 @@ def make_middleware(double: DiscordDouble) -> Any:
     async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith(PREFIX + "/"):
             return await handler(request)
+        unserved = request.match_info.http_exception is not None
         route = _route_of(request)
+        if unserved:
+            route = route_usage.documented_template(route) or route
         rec = RecordedRequest(
             method=request.method,
             route=route,
@@ -153,13 +156,26 @@ def make_middleware(double: DiscordDouble) -> Any:
             query=dict(request.query),
             json=None,
             headers={h: request.headers[h] for h in _RECORDED_HEADERS if h in request.headers},
+            unserved=unserved,
         )
-        response = await _process(double, request, handler, rec, route)
+        response: web.StreamResponse
+        if unserved:
+            response = _unserved(request)
+        else:
+            response = await _process(double, request, handler, rec, route)
         rec.status = response.status
         double.requests.push(rec)
+        route_usage.record(rec)
         return response
 
     return middleware
+
+
+def _unserved(request: web.Request) -> web.Response:
+    """Discord's answer to a route it does not have: 404 (405 for a wrong method)."""
+    exc = request.match_info.http_exception
+    status, reason = (exc.status, exc.reason) if exc is not None else (404, "Not Found")
+    return json_response({"message": f"{status}: {reason}", "code": 0}, status)
 
 
 async def _process(

@@ -1,9 +1,17 @@
-"""Gateway sessions and websocket connections (zlib-stream framing, ordered writer)."""
+"""Gateway sessions and websocket connections (compressed framing, ordered writer).
+
+Transport compression (``?compress=``): ``zlib-stream`` is one persistent zlib stream per
+connection, each frame ending with the Z_SYNC_FLUSH suffix; ``zstd-stream`` is one persistent
+zstd stream, each frame a flushed block. Payload compression (IDENTIFY ``compress: true``,
+without transport compression): every frame after the IDENTIFY is a standalone zlib
+message in a binary frame.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
@@ -58,11 +66,16 @@ class Session:
 class Connection:
     """One websocket connection; a writer task sends queued frames in order."""
 
-    def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: bool) -> None:
+    def __init__(
+        self, ws: web.WebSocketResponse, request: web.Request, transport: str | None
+    ) -> None:
         self.ws = ws
         self.request = request
-        self.compress = compress
+        self.transport = transport  # "zlib-stream", "zstd-stream" or None
+        self.payload_compress = False  # IDENTIFY "compress": true
         self._zlib = zlib.compressobj()
+        self._zstd = _zstd_stream() if transport == "zstd-stream" else None
+        self.last_heartbeat = time.monotonic()
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.session: Session | None = None
         self.heartbeats = 0
@@ -90,6 +103,18 @@ class Connection:
         if transport is not None:
             transport.abort()
 
+    def _encode(self, raw: bytes) -> bytes | None:
+        """The compressed frame, or None to send ``raw`` as text."""
+        if self.transport == "zlib-stream":
+            return self._zlib.compress(raw) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+        if self._zstd is not None:
+            import zstandard
+
+            return self._zstd.compress(raw) + self._zstd.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+        if self.payload_compress:
+            return zlib.compress(raw)
+        return None
+
     async def _write(self) -> None:
         while True:
             kind, arg = await self._queue.get()
@@ -99,10 +124,25 @@ class Connection:
                     await self.ws.close(code=code, message=message.encode())
                     return
                 raw = json.dumps(arg, separators=(",", ":"))
-                if self.compress:
-                    data = self._zlib.compress(raw.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
-                    await self.ws.send_bytes(data)
-                else:
+                data = self._encode(raw.encode())
+                if data is None:
                     await self.ws.send_str(raw)
+                else:
+                    await self.ws.send_bytes(data)
             except (ConnectionError, RuntimeError):
                 return
+
+
+def zstd_available() -> bool:
+    """Whether ``zstandard`` is installed (zstd-stream is offered only then)."""
+    try:
+        import zstandard  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _zstd_stream() -> Any:
+    import zstandard
+
+    return zstandard.ZstdCompressor().compressobj()
