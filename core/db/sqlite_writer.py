@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -38,7 +39,7 @@ from tortoise.backends.sqlite.client import (
     translate_exceptions,
 )
 from tortoise.connection import get_connections
-from tortoise.exceptions import TransactionManagementError
+from tortoise.exceptions import OperationalError, TransactionManagementError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -111,7 +112,10 @@ class SerialisedTransaction(SqliteTransactionContext):
                 log.error("a transaction was left open on the SQLite connection; rolled back")
                 await raw.rollback()
             token = get_connections().set(self.connection_name, self.connection)
-            await raw.execute(self.begin_sql)
+            try:
+                await raw.execute(self.begin_sql)
+            except sqlite3.Error as exc:  # "database is locked" past busy_timeout, as tortoise
+                raise OperationalError(exc) from exc  # raises it for any other statement
         except BaseException:
             if token is not None:
                 get_connections().reset(token)
@@ -139,7 +143,11 @@ class SerialisedSqliteClient(SqliteClient):
     """Tortoise's SQLite client whose transactions and batches are cancellation-safe."""
 
     def _in_transaction(self) -> TransactionContext:
-        return SerialisedTransaction(self)
+        # BEGIN IMMEDIATE: a transaction takes the file's write lock up front, waiting up to
+        # busy_timeout for it. A deferred BEGIN that reads first (the flushes' deletion
+        # fence) and then writes can instead fail at once with "database is locked" when
+        # another process wrote meanwhile: SQLite cannot wait there without deadlocking.
+        return SerialisedTransaction(self, "BEGIN IMMEDIATE")
 
     def immediate_transaction(self) -> TransactionContext:
         """A transaction begun with ``BEGIN IMMEDIATE`` (takes the file's write lock now)."""
@@ -156,7 +164,7 @@ class SerialisedSqliteClient(SqliteClient):
                 await self.create_connection(with_db=True)
             assert self._connection is not None
             self.log.debug("%s: %s", query, values)
-            await self._connection.execute("BEGIN")
+            await self._connection.execute("BEGIN IMMEDIATE")
             await self._connection.executemany(query, values)
             await uninterrupted(self._connection.commit())
         except BaseException:

@@ -11,7 +11,7 @@ from core.db.models import GuildMember, User
 from core.services import xp
 from plugins.leveling.buffer import XpBuffer
 from tests.bench.common import StatementCounter
-from tests.helpers import refuse_writes
+from tests.helpers import execute, refuse_writes
 
 
 def test_cooldown_per_member_and_guild() -> None:
@@ -104,6 +104,22 @@ async def test_failed_flush_keeps_awards(guildhall_db) -> None:
     assert (await GuildMember.get(user_id=1, guild_id=10)).xp == 20
 
 
+async def refuse_user_inserts(engine: str, refuse: bool) -> None:
+    """Refuse INSERTs into ``users`` at the statement, inside the flush's transaction.
+
+    SQLite's ``PRAGMA query_only`` would refuse the flush at its ``BEGIN IMMEDIATE``, before
+    any statement; a trigger refuses the write itself, as PostgreSQL's read-only trigger does.
+    """
+    if engine != "sqlite":
+        await refuse_writes(engine, refuse, "users")
+        return
+    if refuse:
+        await execute("CREATE TRIGGER refuse_users_insert BEFORE INSERT ON users "
+                      "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    else:
+        await execute("DROP TRIGGER refuse_users_insert")
+
+
 async def test_awards_made_during_a_flush_the_database_refuses_are_all_kept(
     guildhall_db, guildhall_engine: str
 ) -> None:
@@ -120,13 +136,13 @@ async def test_awards_made_during_a_flush_the_database_refuses_are_all_kept(
             buffer.add(1, 10, 7, "ann")
             buffer.add(3, 10, 5, "cy")
 
-    await refuse_writes(guildhall_engine, True, "users")
+    await refuse_user_inserts(guildhall_engine, True)
     try:
         with StatementCounter(before=award_inside_the_flush).active():
             with pytest.raises(Exception, match="read-only|readonly"):
                 await buffer.flush()
     finally:
-        await refuse_writes(guildhall_engine, False, "users")
+        await refuse_user_inserts(guildhall_engine, False)
     assert awarded_mid_flush.is_set()
     assert (buffer.pending(1, 10), buffer.pending(2, 10), buffer.pending(3, 10)) == (107, 40, 5)
     await buffer.flush()
