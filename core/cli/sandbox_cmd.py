@@ -99,6 +99,7 @@ async def _chat(runtime: Runtime, options: dict, target: dict) -> None:
             try:
                 await Chat(sandbox, console).run()
             finally:
+                console.print("stopping the sandbox…", markup=False)
                 await dashboard.stop()
 
 
@@ -155,5 +156,7 @@ def sandbox(
             raise CliError("interactive sandbox needs a terminal; use --script FILE",
                            exit_code=2)
         asyncio.run(_chat(runtime, start, target))
+    except KeyboardInterrupt:  # Ctrl-C outside the prompt (it quits the prompt itself)
+        return
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None
