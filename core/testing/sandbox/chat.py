@@ -33,6 +33,7 @@ class Chat:
         self.console = console
         self.actor = DEFAULT_ACTOR
         self.reader = reader or line_reader(self.complete)
+        self._actions: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
 
     def complete(self, text: str) -> Candidates:
         """Tab completion of the line typed so far."""
@@ -52,24 +53,40 @@ class Chat:
             self.show(await self.sandbox.feed.next(3600))
 
     async def run(self) -> None:
-        """Loop until ``:quit``, Ctrl-D, Ctrl-C or end of input."""
+        """Loop until ``:quit``, Ctrl-D, Ctrl-C or end of input.
+
+        Lines are acted on in order by a background task, so the prompt is back at once
+        (keys typed meanwhile are edited, not echoed raw by the terminal).
+        """
         members = ", ".join(self.sandbox.demo.people)
         self.console.print(HELP.format(members=members))
         with self.reader.output():
-            printer = asyncio.create_task(self._print_replies())
+            tasks = [asyncio.create_task(self._print_replies()),
+                     asyncio.create_task(self._act_in_order())]
             try:
                 while True:
                     try:
                         line = await self.reader.read(f"{self.actor}> ")
                     except (EOFError, KeyboardInterrupt):
                         break
-                    if not await self.handle(line.strip()):
+                    if not self.handle(line.strip()):
                         break
             finally:
-                printer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await printer
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 self.show(self.sandbox.feed.poll())
+
+    async def _act_in_order(self) -> None:
+        while True:
+            actor, line = await self._actions.get()
+            try:
+                await self.sandbox.act(actor, line)
+            except GroupTyped as exc:
+                self.console.print(escape(str(exc)))
+            except SandboxError as exc:
+                self.console.print(f"[red]{escape(str(exc))}[/red]")
 
     def _commands(self) -> None:
         lines = listing(self.sandbox.catalog())
@@ -77,8 +94,8 @@ class Chat:
         for line in lines:
             self.console.print(f"  {escape(line)}")
 
-    async def handle(self, line: str) -> bool:
-        """Act on one input line; ``False`` ends the chat."""
+    def handle(self, line: str) -> bool:
+        """Act on one input line (messages and commands are queued); ``False`` ends the chat."""
         if not line:
             return True
         if line in (":quit", ":q", ":exit"):
@@ -94,10 +111,5 @@ class Chat:
             except SandboxError as exc:
                 self.console.print(f"[red]{escape(str(exc))}[/red]")
         else:
-            try:
-                await self.sandbox.act(self.actor, line)
-            except GroupTyped as exc:
-                self.console.print(escape(str(exc)))
-            except SandboxError as exc:
-                self.console.print(f"[red]{escape(str(exc))}[/red]")
+            self._actions.put_nowait((self.actor, line))
         return True

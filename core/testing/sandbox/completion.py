@@ -53,7 +53,7 @@ def complete(
         if typed and " ".join([*path, typed]) in catalog:
             path.append(typed)
     entry = catalog.get(" ".join(path))
-    if entry is None and path:
+    if entry is None and (path or any(before)):  # an unknown command: nothing to offer
         return Candidates([], 0)
     if entry is None or entry.is_group:  # a command or subcommand name comes next
         names = entry.children if entry else [p for p in catalog if " " not in p]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -68,6 +69,18 @@ class PlainReader:
 Complete = Callable[[str], Candidates]
 
 
+def complete_now(buffer: Any, complete: Complete) -> None:
+    """Tab: insert the only candidate, or the candidates' common start, at once (the next
+    key then edits the completed line); with nothing to add, open the menu of candidates."""
+    found = complete(buffer.document.text_before_cursor)
+    common = os.path.commonprefix(found.words) if found.words else ""
+    if len(common) > found.replace:
+        buffer.delete_before_cursor(found.replace)
+        buffer.insert_text(common)
+    elif len(found.words) > 1:
+        buffer.start_completion(select_first=False)
+
+
 class ToolkitReader:
     """prompt_toolkit: editing, in-memory history and Tab completion via ``complete``."""
 
@@ -76,6 +89,7 @@ class ToolkitReader:
         from prompt_toolkit.completion import CompleteEvent, Completer, Completion
         from prompt_toolkit.document import Document
         from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
         class SandboxCompleter(Completer):
             def get_completions(
@@ -85,8 +99,14 @@ class ToolkitReader:
                 for word in found.words:
                     yield Completion(word, start_position=-found.replace)
 
+        keys = KeyBindings()
+
+        @keys.add("tab")
+        def _tab(event: KeyPressEvent) -> None:
+            complete_now(event.current_buffer, complete)
+
         self.session: Any = PromptSession(history=InMemoryHistory(),
-                                          completer=SandboxCompleter())
+                                          completer=SandboxCompleter(), key_bindings=keys)
 
     async def read(self, prompt: str) -> str:
         """Edit a line; ``EOFError`` on Ctrl-D, ``KeyboardInterrupt`` on Ctrl-C."""
