@@ -130,7 +130,7 @@ def sandbox(
     config.toml's database and Redis, DATABASE_URL and REDIS_URL are ignored. With
     --database URL it migrates and uses that database but runs no leader duties on it
     (no timers, maintenance or backups). Creates the demo guild "Guildhall Demo"
-    (members admin, alice, bob, carol; its data is reset on each start) and starts the
+    (members admin, mod, alice, bob, carol; its data is reset on each start) and starts the
     bot as a cluster of 2 worker processes x 2 shards with the enabled plugins.
     Interactive runs also serve the web dashboard for the demo guild (its address is
     printed; log in as admin on the double's authorize page).

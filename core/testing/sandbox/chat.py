@@ -87,6 +87,8 @@ class Chat:
                 self.console.print(escape(str(exc)))
             except SandboxError as exc:
                 self.console.print(f"[red]{escape(str(exc))}[/red]")
+            except Exception as exc:  # an unexpected failure: say so, keep the chat going
+                self.console.print(f"[red]{escape(type(exc).__name__)}: {escape(str(exc))}[/red]")
 
     def _commands(self) -> None:
         lines = listing(self.sandbox.catalog())
