@@ -106,7 +106,7 @@ async def _chat(runtime: Runtime, options: dict, target: dict) -> None:
 @click.command()
 @click.option("--script", "script", metavar="FILE|NAME",
               help="Play a scripted conversation and exit (non-zero if a reply is missing).")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 120),
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(0.1, 120),
               help="Seconds to wait for each expected reply.")
 @click.option("--quiet-period", "quiet", default=0.4, show_default=True,
               type=click.FloatRange(0.05, 10), help="Seconds of silence meaning 'no reply'.")
