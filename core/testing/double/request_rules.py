@@ -77,12 +77,36 @@ def _merge(into: dict[str, Any], tree: dict[str, Any]) -> None:
             _merge(into.setdefault(key, {}), value)
 
 
+def _mismatched(error: Any) -> bool:
+    """Whether ``error`` says the branch is not for this body at all: the wrong JSON type
+    (``null`` where an object came) or the wrong ``type`` discriminator."""
+    path = list(error.relative_path)
+    return (path == [] and error.validator == "type") or (
+        path == ["type"] and error.validator in ("enum", "const")
+    )
+
+
+def _matching_branch(context: list[Any]) -> list[Any]:
+    """The errors of the ``oneOf``/``anyOf`` branches meant for this body (an interaction
+    callback of type 8 is judged by the autocomplete branch, not the ``null`` one), else all."""
+    branches: dict[Any, list[Any]] = {}
+    for sub in context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    matching = [
+        sub
+        for subs in branches.values()
+        if not any(_mismatched(e) for e in subs)
+        for sub in subs
+    ]
+    return matching or context
+
+
 def _describe(error: Any) -> Problem:
     """Discord's code and message for one jsonschema error (deepest branch of a oneOf)."""
     from jsonschema.exceptions import best_match
 
-    if error.context:
-        error = best_match(error.context)
+    while error.context:
+        error = best_match(_matching_branch(error.context))
     path = list(error.absolute_path)
     kind, value = error.validator, error.validator_value
     if kind == "required":
