@@ -5,7 +5,7 @@
 
 Three worker processes (PostgreSQL, Redis lease) against the Discord double; see
 :mod:`tests.reliability.kills`. Exit 1 when a reminder or ban is lost, or a duplicate
-falls outside a kill or exceeds one per kill.
+falls outside a kill or a reminder shows twice in its channel.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ async def setup(
     make_double: Callable[..., Awaitable[DiscordDouble]], clock: ManualClock
 ) -> AsyncIterator[tuple[DiscordDouble, Channel, Channel, Callable[..., Awaitable[Any]]]]:
     """A double with one guild and two text channels, and a raw ``post(channel, body)``."""
-    double = await make_double(clock=clock)
+    double = await make_double(clock=clock, validate_requests=True)  # whatever the env says
     guild = double.create_guild("g")
     first, second = guild.text_channels[0], double.create_channel(guild, "other")
     headers = {"Authorization": f"Bot {double.config.token}"}
