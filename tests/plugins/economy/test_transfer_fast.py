@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import random
+from urllib.parse import urlsplit
 
+import asyncpg
 import pytest
+from tortoise import connections
 
+from core.db.database import CONNECTION
 from core.db.models import GuildMember
+from core.services import coins as coins_service
+from core.testing.bot_fixtures import eventually
 from plugins.economy import service as bank
 from plugins.economy.maintenance import balance_mismatches
 from plugins.economy.models import Transaction
@@ -94,3 +100,43 @@ async def test_concurrent_transfers_both_ways_keep_every_invariant(guildhall_db)
     assert await transfer_rows.count() == 2 * len(moved)
     assert sum(await transfer_rows.values_list("amount", flat=True)) == 0
     assert await balance_mismatches() == []
+
+
+@pytest.mark.parametrize("guildhall_engine", ["postgres"], indirect=True)
+async def test_a_deadlocked_transfer_is_retried_not_surfaced(guildhall_db,
+                                                             guildhall_settings) -> None:
+    """A real deadlock: another session holds member 2, the transfer 1 -> 2 takes member 1
+    (user_id order) and waits for 2, then the other session asks for member 1. PostgreSQL
+    aborts the transfer (its deadlock check runs first: the rival's waits 600 s); the
+    service retries it and the member sees only the result."""
+    for user in (1, 2):
+        await bank.deposit(user, G, 100, "admin")
+    url = urlsplit(guildhall_settings.database.url.get_secret_value())
+    dsn = url._replace(scheme="postgresql").geturl()
+    rival, observer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+    try:
+        # the pool's sessions check for deadlocks after 5 s: time enough for the rival
+        # to close the cycle however loaded the machine is
+        await rival.execute(
+            f"ALTER DATABASE \"{url.path.lstrip('/')}\" SET deadlock_timeout = '5s'")
+        await connections.get(CONNECTION).close()  # the pool reconnects on its next use
+        await rival.execute("SET deadlock_timeout = '600s'")
+        before = coins_service.retries
+        async with rival.transaction():
+            hold = "UPDATE guild_members SET coins = coins WHERE guild_id = $1 AND user_id = $2"
+            await rival.execute(hold, G, 2)
+            transfer = asyncio.create_task(bank.transfer(G, 1, 2, 10))
+            # (read from outside the rival's transaction: it would see a cached snapshot)
+            await eventually(lambda: observer.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE '%economy_transfer(%'"),
+                timeout=60, message="the transfer waits for member 2")
+            await rival.execute(hold, G, 1)  # the cycle: PostgreSQL aborts the transfer
+        assert await asyncio.wait_for(transfer, 60) == (90, 110)
+    finally:
+        await rival.close()
+        await observer.close()
+    assert coins_service.retries > before
+    assert await Transaction.filter(guild_id=G, transaction_type="transfer").count() == 2
+    assert await balance_mismatches() == []
+
