@@ -66,7 +66,7 @@ async def page(
         values = await entry.panel.load(admin.id) if entry.panel.load else {}
         panels.append((entry, values, await _lists(entry.panel.lists, asked)))
     data: dict[str, Any] = {
-        "guild": admin.guild, "config": await c.guild_configs.get(admin.id),
+        "guild": admin.guild, "look": admin.look, "config": await c.guild_configs.get(admin.id),
         "objects": objects, "error": error, "done": _done(request), "tabs": tabs(request),
         "public_links": [(slug, p.page.title) for slug, p in request.app[PUBLIC_PAGES].items()],
         "switches": await plugin_switches.states(admin.id, c.enabled_plugins),

@@ -13,6 +13,7 @@ from core.runtime.config import Settings
 from core.services.guild_config import GuildConfigService
 from core.web.discord_api import DiscordApi, DiscordApiError
 from core.web.login_limits import LoginLimits
+from core.web.looks import GuildLook, guild_look
 
 
 @dataclass
@@ -51,18 +52,14 @@ class WebContext:
         self._bot_answers[path] = (now, data)
         return data
 
-    async def guild_name(self, guild_id: int) -> str:
-        """The guild's name from Discord (a generic name when Discord cannot say)."""
-        key = f"name:{guild_id}"
-        cached = self._bot_answers.get(key)
-        if cached is not None and time.monotonic() - cached[0] < 600.0:
-            return str(cached[1])
+    async def guild_look(self, guild_id: int) -> GuildLook:
+        """The guild's name and icon from Discord, reused for ten minutes (a generic
+        name and no icon when Discord cannot say)."""
         try:
-            name = str((await self.api.bot_call(f"/guilds/{guild_id}")).get("name") or "")
+            guild = await self.bot_get(f"/guilds/{guild_id}", ttl=600.0)
         except DiscordApiError:
-            name = ""
-        self._bot_answers[key] = (time.monotonic(), name or "this server")
-        return name or "this server"
+            guild = {}
+        return guild_look(guild_id, guild.get("name"), guild.get("icon"))
 
 
 CONTEXT = web.AppKey("guildhall_web", WebContext)

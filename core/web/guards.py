@@ -19,6 +19,7 @@ from core.web.app import SESSION
 from core.web.context import ctx
 from core.web.discord_api import DiscordApiError, UserGuild
 from core.web.login import login_redirect
+from core.web.looks import GuildLook, guild_look
 from core.web.member_access import live_guild
 
 FORBIDDEN = "You need the Manage Server permission in this server to change its settings."
@@ -35,6 +36,11 @@ class AdminGuild:
     def id(self) -> int:
         """The guild id."""
         return self.guild.id
+
+    @property
+    def look(self) -> GuildLook:
+        """The guild's name and icon, as its pages show them."""
+        return guild_look(self.guild.id, self.guild.name, self.guild.icon)
 
 
 def guild_id_param(request: web.Request) -> int:

@@ -32,4 +32,5 @@ async def live_guild(c: WebContext, guild_id: int, user_id: int) -> UserGuild | 
     for role_id in member.get("roles", []):
         permissions |= by_id.get(str(role_id), 0)
     owner = str(guild.get("owner_id")) == str(user_id)
-    return UserGuild(guild_id, str(guild.get("name") or "this server"), permissions, owner)
+    return UserGuild(guild_id, str(guild.get("name") or f"Server {guild_id}"), permissions,
+                     owner, guild.get("icon"))
