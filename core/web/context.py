@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
@@ -35,6 +36,11 @@ class WebContext:
     def enabled_plugins(self) -> list[str]:
         """Plugins loaded in this deployment."""
         return list(self.settings.plugins.enabled)
+
+    def settings_models(self) -> dict[str, type[BaseModel]]:
+        """Each loaded plugin's settings model (for labels), by plugin name."""
+        return {name: type(model) for name, model in self.plugins.plugin_settings.items()
+                if model is not None}
 
     def redirect_uri(self) -> str:
         """The OAuth2 redirect registered in the Developer Portal."""
