@@ -23,7 +23,7 @@ class EconomySettings(BaseModel):
     daily_streak_bonus: int = Field(default=10, ge=0, le=1_000_000,
                                     title="Extra per day of a daily streak")
     daily_streak_max_days: int = Field(default=7, ge=1, le=60,
-                                       title="Longest streak that adds a bonus (days)")
+                                       title="Longest streak that adds a bonus")
     daily_streak_window_hours: float = Field(default=48.0, gt=0, le=336,
                                              title="A streak holds if the next daily comes within")
     work_min: int = Field(default=20, ge=1, le=1_000_000, title="Work pays at least")

@@ -19,7 +19,7 @@ class ModerationSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_ban_days: int = Field(365, ge=1, le=3650, title="Longest temporary ban (days)")
+    max_ban_days: int = Field(365, ge=1, le=3650, title="Longest temporary ban")
     warning_expiry_days: int = Field(90, ge=1, le=3650, title="Warnings expire after")
     dm_before_action: bool = Field(True, title="Tell members by DM before acting")
     escalate_mute_at: int = Field(0, ge=0, le=100,

@@ -29,7 +29,7 @@ async def test_read_only_settings_and_changes_have_labels_and_human_values(
     fixed = _table_rows(page)
     assert fixed["Tell members by DM before acting"] == "Yes"
     assert fixed["Roles that grant moderation permissions"] == "none"
-    assert fixed["Longest temporary ban (days)"] == "365 days"
+    assert fixed["Longest temporary ban"] == "365 days"
     assert fixed["Time between daily rewards"] == "24 hours"
     assert fixed["Currency symbol"].startswith('<img class="symbol" src="/static/coin.svg"')
     for raw in ("dm_before_action", "permission_roles", "currency_symbol", ">True<", ">{}<"):
