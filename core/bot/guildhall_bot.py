@@ -15,6 +15,7 @@ from disnake.interactions import ApplicationCommandInteraction
 from core.bot import errors
 from core.bot.cogs import core_cogs
 from core.bot.dispatch import BatchedDispatch
+from core.bot.latency import measure_latency_from_send
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
@@ -59,6 +60,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         point_disnake_at(settings.discord.api_base)
+        measure_latency_from_send()
         self.settings = settings
         self.plugins = plugins
         # the deployment's lease, bus and wake-ups backend (chosen from settings if not given)
