@@ -17,7 +17,6 @@ from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import Settings
 from core.web.app import create_app
-from core.web.login_config import login_warning
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,6 @@ async def start_web(settings: Settings, runtime: Runtime | None = None) -> web.A
     await site.start()
     log.info("dashboard listening on %s:%s, open %s", settings.web.host, settings.web.port,
              settings.web.base_url())
-    warning = login_warning(settings.web)
-    if warning:
-        log.warning("%s", warning)
     return runner
 
 

@@ -63,6 +63,7 @@ def test_guildhall_web_serves_and_stops(tmp_path: Path) -> None:
         assert process.returncode == 0, err
         assert f"http://127.0.0.1:{port}" in out
         assert "warning: dashboard login is not configured" in err
+        assert err.count("dashboard login is not configured") == 1  # said once
         assert "[web] client_id" in err and "GUILDHALL_WEB__CLIENT_SECRET" in err
         assert "[web] public_url" in err
         assert (tmp_path / "gh.db").exists()
