@@ -70,12 +70,13 @@ class Change:
     after: str | Markup
 
 
-async def _changes(guild_id: int, models: dict[str, Any], names: dict[int, str]) -> list[Change]:
+async def _changes(guild_id: int, models: dict[str, Any], names: dict[int, str],
+                   titles: dict[str, str]) -> list[Change]:
     rows = await audit.recent_changes(guild_id, 20)
     people = await faces(row.actor_id for row in rows)
     changes = []
     for row in rows:
-        shown, key = setting_text.audit_label(row.setting, models)
+        shown, key = setting_text.audit_label(row.setting, models, titles)
         before, after = audit.values(row)
         changes.append(Change(row.created_at, people[row.actor_id].name, row.source, shown,
                               setting_text.value_text(key, before, names),
@@ -103,9 +104,10 @@ async def page(
         "objects": objects, "error": error, "done": _done(request), "tabs": tabs(request),
         "public_links": [(slug, p.page.title) for slug, p in request.app[PUBLIC_PAGES].items()],
         "switches": await plugin_switches.states(admin.id, c.enabled_plugins),
+        "plugin_titles": c.plugin_titles(),
         "server_fields": [(s, await s.load(asked)) for s in server],
         "panels": panels,
-        "changes": await _changes(admin.id, models, names),
+        "changes": await _changes(admin.id, models, names, c.plugin_titles()),
     }
     return render(request, "settings.html", data, status)
 

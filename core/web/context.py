@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ from core.services.guild_config import GuildConfigService
 from core.web.discord_api import DiscordApi, DiscordApiError
 from core.web.login_limits import LoginLimits
 from core.web.looks import GuildLook, guild_look
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,6 +34,7 @@ class WebContext:
     guild_configs: GuildConfigService
     login_limits: LoginLimits
     _bot_answers: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _titles: dict[str, str] | None = None
 
     @property
     def enabled_plugins(self) -> list[str]:
@@ -41,6 +45,23 @@ class WebContext:
         """Each loaded plugin's settings model (for labels), by plugin name."""
         return {name: type(model) for name, model in self.plugins.plugin_settings.items()
                 if model is not None}
+
+    def plugin_titles(self) -> dict[str, str]:
+        """Each loaded plugin's name as people read it: its help title ("Custom commands"),
+        else its name capitalised."""
+        if self._titles is None:
+            titles = {}
+            for name in self.enabled_plugins:
+                try:
+                    described = self.plugins.first_result(
+                        name, "guildhall_help", settings=self.plugins.plugin_settings.get(name))
+                except Exception:
+                    log.exception("plugin %s failed in guildhall_help", name)
+                    described = None
+                title = getattr(described, "title", "")
+                titles[name] = title if isinstance(title, str) and title else name.capitalize()
+            self._titles = titles
+        return self._titles
 
     def redirect_uri(self) -> str:
         """The OAuth2 redirect registered in the Developer Portal."""

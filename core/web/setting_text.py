@@ -121,10 +121,15 @@ def lines(model: type[BaseModel] | None, values: Mapping[str, Any],
 
 
 
-def audit_label(setting: str, models: Mapping[str, type[BaseModel]]) -> tuple[str, str]:
-    """The label of an audit row's ``setting`` and the name its values render by."""
+def audit_label(
+    setting: str, models: Mapping[str, type[BaseModel]],
+    titles: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """The label of an audit row's ``setting`` and the name its values render by
+    (``titles``: plugins' names as people read them)."""
     if setting.startswith("plugin:"):
-        return f"Plugin {setting.removeprefix('plugin:')} switched on", "enabled"
+        plugin = setting.removeprefix("plugin:")
+        return f"{(titles or {}).get(plugin, plugin.capitalize())} switched on", "enabled"
     if setting.startswith("role_rule.approved."):
         return "Role approved for the bot to give", "approved"
     plugin, _, rest = setting.partition(".")

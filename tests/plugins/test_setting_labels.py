@@ -66,8 +66,9 @@ def test_audit_rows_are_labelled() -> None:
     assert setting_text.audit_label("prefix", models) == ("Command prefix", "prefix")
     assert setting_text.audit_label("moderation.warning_expiry_days", models) == (
         "Warnings expire after", "warning_expiry_days")
-    assert setting_text.audit_label("plugin:economy", models)[0] == (
-        "Plugin economy switched on")
+    assert setting_text.audit_label("plugin:economy", models)[0] == "Economy switched on"
+    assert setting_text.audit_label("plugin:customcmds", models, {
+        "customcmds": "Custom commands"})[0] == "Custom commands switched on"
     assert setting_text.audit_label("customcmd.hello", models) == ("Customcmd: hello", "hello")
 
 

@@ -34,8 +34,16 @@ async def test_read_only_settings_and_changes_have_labels_and_human_values(
     assert fixed["Currency symbol"].startswith('<img class="symbol" src="/static/coin.svg"')
     for raw in ("dm_before_action", "permission_roles", "currency_symbol", ">True<", ">{}<"):
         assert raw not in page, raw
+    assert '<label for="plugin_customcmds">Custom commands</label>' in page
+    assert '<label for="plugin_welcome">Welcome</label>' in page  # no help: its name
     changes = re.findall(r"<tr><td>[\d-]+ [\d:]+</td><td>(.*?)</td><td>web</td>"
                          r"<td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
     assert ("The Admin", "Command prefix", "!", "?") in changes
     assert ("The Admin", "Moderation log channel", "none", "#general") in changes
     assert ("The Admin", "Public leaderboard and statistics", "No", "Yes") in changes
+    csrf = await web_env.csrf(f"/dashboard/{guild}")
+    switches = {"csrf": csrf, **{f"plugin_{name}": "on" for name in web_env.settings.plugins.enabled
+                                 if name != "customcmds"}}
+    await web_env.client.post(f"/dashboard/{guild}/plugins", data=switches)
+    page = await (await web_env.client.get(f"/dashboard/{guild}")).text()
+    assert "<td>Custom commands switched on</td><td>Yes</td><td>No</td>" in page
