@@ -37,6 +37,8 @@ TINY: dict[str, tuple[list[str], bool]] = {
                        "--window", "0.5"], True),
     "customcmds": (["--engines", "sqlite"], False),
     "dashboard": (["--members", "200", "--runs", "3", "--engines", "sqlite"], True),
+    "double_validation": (["--rounds", "1", "--tests", "tests/core/testing/test_double_nonce.py"],
+                          True),
     "economy": (["--transfers", "40", "--concurrency", "2", "--engines", "sqlite"], True),
     "fuzz_hostile": (["--examples", "1"], False),
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",

@@ -194,6 +194,7 @@ class Message:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     type: int = 0
+    nonce: int | str | None = None  # echoed back as sent (POST /channels/{id}/messages)
 
     @property
     def ephemeral(self) -> bool:
