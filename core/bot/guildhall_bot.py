@@ -205,7 +205,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         author = message.author
         if author.bot:
             return None
-        self.user_activity.record(author.id, author.name)
+        self.user_activity.record_author(author)
         content = message.content
         if not content or (content[0] != "<" and not self._may_be_command(message)):
             return None
@@ -233,7 +233,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self, interaction: ApplicationCommandInteraction
     ) -> None:
         """Record the invoker's activity and run the slash command."""
-        self.user_activity.record(interaction.author.id, interaction.author.name)
+        self.user_activity.record_author(interaction.author)
         await self.process_application_commands(interaction)
 
     async def on_guild_join(self, guild: disnake.Guild) -> None:

@@ -103,7 +103,7 @@ def guild_json(guild: Guild) -> dict[str, Any]:
     return {
         "id": str(guild.id),
         "name": guild.name,
-        "icon": None,
+        "icon": guild.icon,
         "splash": None,
         "discovery_splash": None,
         "banner": None,

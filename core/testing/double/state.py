@@ -133,6 +133,7 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     bans: dict[int, Ban] = field(default_factory=dict)
     bot_role_id: int | None = None
+    icon: str | None = None  # icon hash on the CDN
 
     @property
     def everyone_role(self) -> Role:
