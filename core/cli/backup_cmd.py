@@ -23,7 +23,7 @@ from core.cli.failures import EXIT_DATABASE, EXIT_FAILED
 from core.cli.progress_view import cli_progress
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
-from core.runtime.config import LoggingSettings
+from core.runtime.config import ConfigError, LoggingSettings, load_settings
 from core.runtime.logging_setup import setup_logging
 from core.runtime.progress import ProgressReport
 
@@ -83,8 +83,11 @@ def restore(options: dict, file: Path, to_url: str | None, force: bool) -> None:
     """Restore backup FILE (checksum, engine and emptiness are checked first)."""
     if to_url is None:
         to_url = load_runtime(options).settings.database.url.get_secret_value()
-    else:
-        setup_logging(LoggingSettings())  # progress lines in a pipe go to the log
+    else:  # progress lines in a pipe go to the log, as [logging] says
+        try:
+            setup_logging(load_settings(options.get("config_path")).logging)
+        except ConfigError:
+            setup_logging(LoggingSettings())
     name_services(options, to_url)
     try:
         engine_of_url(to_url)
