@@ -207,8 +207,13 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             return None
         self.user_activity.record_author(author)
         content = message.content
-        if not content or (content[0] != "<" and not self._may_be_command(message)):
+        if not content:
             return None
+        if content[0] != "<":  # not a mention of the bot: a command only with the prefix
+            guild = message.guild
+            config = self.guild_configs.peek(guild.id) if guild is not None else None
+            if config is not None and not content.startswith(config.prefix):
+                return None  # surely not a command (an unknown guild's prefix: maybe)
         return self.process_commands(message)
 
     async def on_message(self, message: disnake.Message) -> None:
@@ -216,18 +221,6 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         more = self.message_seen(message)
         if more is not None:
             await more
-
-    def _may_be_command(self, message: disnake.Message) -> bool:
-        """Cheap test before command parsing: ``False`` only when surely not a command."""
-        content = message.content
-        if not content:
-            return False
-        if content.startswith("<@") and self.user is not None:  # a mention of the bot
-            me = self.user.id
-            if content.startswith((f"<@{me}>", f"<@!{me}>")):
-                return True
-        config = self.guild_configs.peek(message.guild.id) if message.guild else None
-        return config is None or content.startswith(config.prefix)
 
     async def on_application_command(
         self, interaction: ApplicationCommandInteraction
