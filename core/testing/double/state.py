@@ -30,6 +30,7 @@ class User:
     bot: bool = False
     avatar: str | None = None
     accepts_dms: bool = True
+    locale: str = "en-US"  # the client's language, sent in the user's interactions
 
     @property
     def mention(self) -> str:
@@ -133,6 +134,7 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     bans: dict[int, Ban] = field(default_factory=dict)
     bot_role_id: int | None = None
+    preferred_locale: str = "en-US"  # the community's language (GUILD_UPDATE on change)
 
     @property
     def everyone_role(self) -> Role:
