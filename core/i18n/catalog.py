@@ -74,11 +74,14 @@ class LocaleFiles:
         """Command and option names and descriptions of ``locale`` by key."""
         return self._sections.get(locale, {}).get("commands", {})
 
-    def template(self, locale: str, key: str) -> str:
-        """The template of ``key`` in ``locale``, else in English; ``KeyError`` if neither."""
+    def find(self, locale: str, key: str) -> str | None:
+        """The template of ``key`` in ``locale``, else in English, else ``None``."""
         found = self.texts(locale).get(key)
-        if found is None:
-            found = self.texts(DEFAULT_LOCALE).get(key)
+        return found if found is not None else self.texts(DEFAULT_LOCALE).get(key)
+
+    def template(self, locale: str, key: str) -> str:
+        """As :meth:`find`, raising ``KeyError`` when neither locale has ``key``."""
+        found = self.find(locale, key)
         if found is None:
             raise KeyError(f"no text {key!r} in {self.directory}")
         return found

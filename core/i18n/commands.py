@@ -74,3 +74,11 @@ def command_keys(body: disnake.SlashCommand) -> dict[str, str]:
         keys[f"{path}.name"] = option.name
         keys[f"{path}.description"] = option.description
     return keys
+
+
+def localized(value: LocalizationValue, default: str, locale: str) -> str:
+    """``value``'s text for ``locale`` once disnake linked it, else ``default``."""
+    data = value._data
+    if isinstance(data, dict):
+        return data.get(locale) or default
+    return default

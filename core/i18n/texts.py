@@ -27,6 +27,11 @@ class Speaker:
         """The text of ``key`` with its ``{placeholders}`` filled from ``values``."""
         return render(self._files.template(self.locale, key), self.format_locale, values)
 
+    def get(self, key: str, default: str, /, **values: object) -> str:
+        """As calling, but ``default`` (used as is) when no locale file has ``key``."""
+        template = self._files.find(self.locale, key)
+        return default if template is None else render(template, self.format_locale, values)
+
     def number(self, value: int | float) -> str:
         """``value`` with the locale's digit grouping and decimal sign."""
         return format_value(value, self.format_locale)
