@@ -16,7 +16,8 @@ EXPECTED_FILES = {
     "pyproject.toml", "README.md", ".gitignore", ".github/workflows/tests.yml",
     "guildhall_trivia/__init__.py", "guildhall_trivia/plugin.py", "guildhall_trivia/cog.py",
     "guildhall_trivia/models.py", "guildhall_trivia/service.py", "guildhall_trivia/settings.py",
-    "guildhall_trivia/texts.py", "guildhall_trivia/locale/en.toml",
+    "guildhall_trivia/texts.py", *(f"guildhall_trivia/locales/{locale}.json"
+                                   for locale in ("en-US", "de", "fr", "es-ES", "pt-BR")),
     "guildhall_trivia/sandbox/tour.txt", "tests/conftest.py", "tests/test_service.py",
     "tests/test_commands.py", "tests/test_sandbox_script.py",
 }
