@@ -17,6 +17,7 @@ from core.bot.mentions import NO_MENTIONS
 from core.bot.texts import TEXTS
 from core.db.errors import database_message
 from core.i18n.texts import Speaker
+from core.plugins.gate import PluginDisabled
 
 log = logging.getLogger(__name__)
 GENERIC_FAILURE = TEXTS.files.template("en-US", "errors.generic")  # English, with ``{ref}``
@@ -47,8 +48,10 @@ def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
         return t("errors.server_only")
     if isinstance(error, commands.CommandOnCooldown):
         return t("errors.cooldown", seconds=f"{error.retry_after:.0f}")
+    if isinstance(error, PluginDisabled):
+        return t("errors.plugin_disabled", plugin=error.plugin)
     if getattr(error, "user_facing", False):
-        return str(error)  # explains itself (a plugin switched off here, a refused role)
+        return str(error)  # explains itself (a refused role)
     if isinstance(error, commands.CheckFailure):
         return t("errors.not_allowed")
     if isinstance(error, commands.UserInputError):

@@ -5,7 +5,7 @@ for Discord (the names of its API's regex, lowercase, 1-32 characters; descripti
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import disnake
 import pytest
@@ -30,10 +30,13 @@ def discord_name(name: str) -> bool:
     return 1 <= len(name) <= 32 and name == name.lower() and all(map(allowed, name))
 
 
-@pytest.fixture(scope="module")
-def bot() -> Iterator[GuildhallBot]:
+@pytest.fixture
+async def bot() -> AsyncIterator[GuildhallBot]:
+    """Every built-in plugin's commands, localized as the bot registers them (not started)."""
     settings = Settings.model_validate({"plugins": {"enabled": list(BUILTIN_PLUGINS)}})
-    yield GuildhallBot(settings, PluginManager(settings).load())
+    built = GuildhallBot(settings, PluginManager(settings).load())
+    yield built
+    await built.close()
 
 
 def keys_by_owner(bot: GuildhallBot) -> dict[str, dict[str, str]]:
