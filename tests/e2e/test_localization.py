@@ -8,6 +8,7 @@ from core.testing.bot_fixtures import channel_reply, eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
 from tests.e2e.plugins.leveling_support import TIMEOUT, manual_flushes, slash
+from tests.e2e.test_help import text_of
 
 
 async def test_a_german_user_is_answered_in_german(
@@ -77,3 +78,21 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
                          {"prefix": "?"})
     assert denied.content == "Du brauchst diese Berechtigungen: Manage Server."
+
+
+async def test_help_speaks_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.member.user, "de")
+    overview = await slash(double, demo.guild, demo.general, demo.member, "help")
+    text = text_of(overview.embeds)
+    assert "Was du hier nutzen kannst" in text
+    assert "**Level** — XP fürs Chatten, Level und Belohnungsrollen." in text
+    assert "`/rang` — Dein Level und Rang oder der eines Mitglieds" in text
+
+    detail = await slash(double, demo.guild, demo.general, demo.member, "help",
+                         {"command": "rang"})  # the German name finds the command
+    shown = text_of(detail.embeds)
+    assert "/rang" in shown and "`mitglied` (optional) — Wessen Rang" in shown
+    assert "Beispiele" in shown and "`/rank member:@bob`" in shown
