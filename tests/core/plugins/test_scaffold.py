@@ -66,8 +66,8 @@ def test_its_own_tests_pass_on_both_engines(installed: tuple[Path, dict[str, str
     result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
                   package, env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # 2 service tests + 1 command test on SQLite and PostgreSQL, + the script test
-    assert "7 passed" in result.stdout and "skipped" not in result.stdout, result.stdout
+    # 2 service tests + 2 command tests (one in German) on SQLite and PostgreSQL, + the script
+    assert "9 passed" in result.stdout and "skipped" not in result.stdout, result.stdout
 
 
 def test_migrations_agree_and_the_sandbox_script_plays(
