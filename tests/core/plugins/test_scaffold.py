@@ -66,7 +66,7 @@ def test_its_own_tests_pass_on_both_engines(installed: tuple[Path, dict[str, str
     result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
                   package, env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # 2 service tests + 2 command tests (one in German) on SQLite and PostgreSQL, + the script
+    # 2 service tests + 2 command tests (one in German) on both engines, + the script test
     assert "9 passed" in result.stdout and "skipped" not in result.stdout, result.stdout
 
 
