@@ -48,6 +48,7 @@ from core.plugins.contracts import (
     Schedule,
     ServerFields,
     TimerSource,
+    Viewer,
     WebPage,
     WebPanel,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "Schedule",
     "ServerFields",
     "TimerSource",
+    "Viewer",
     "WebPage",
     "WebPanel",
     # Commands and replies
