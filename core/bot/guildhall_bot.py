@@ -19,7 +19,9 @@ from core.bot.latency import measure_latency_from_send
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
+from core.bot.texts import TEXTS
 from core.coordination import Coordination, bus, coordination_for
+from core.i18n.commands import CommandLocalizations, assign_keys
 from core.leader.duties import LeaderDuties
 from core.metrics import flush_timer
 from core.plugins.gate import guard_cog, install_checks
@@ -85,6 +87,10 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         )
         if settings.discord.test_guilds:
             options.setdefault("test_guilds", settings.discord.test_guilds)
+        options.setdefault(  # bot.i18n: command names and descriptions per locale
+            "localization_provider",
+            CommandLocalizations({"core": TEXTS.directory, **plugins.locale_dirs()}),
+        )
         super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
         self.plugin_help: dict[str, PluginHelp] = {}  # by plugin, for /help and prefix twins
         for cog in core_cogs(self):
@@ -92,6 +98,12 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self._load_plugin_cogs()
         self._add_prefix_twins()
         install_checks(self)
+
+    def add_cog(self, cog: commands.Cog, *, override: bool = False) -> None:
+        """Add ``cog``, its slash commands given their localization keys (localization.md)."""
+        for command in cog.get_slash_commands():
+            assign_keys(command.body)
+        super().add_cog(cog, override=override)
 
     async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
         guild_id = message.guild.id if message.guild else None
