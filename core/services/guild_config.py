@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 
 from core.coordination import bus
 from core.db.errors import database_message, is_database_error
-from core.db.models import GuildConfig, GuildMember
+from core.db.models import GuildConfig, GuildMember, GuildXpBucket
 from core.services import audit, plugin_switches
 from core.services.cache import TtlCache
 
@@ -183,6 +183,8 @@ class GuildConfigService:
         """Delete core's data of a guild the bot was removed from; return rows deleted."""
         self.invalidate(guild_id)
         deleted = await GuildMember.filter(guild_id=guild_id).delete()
+        # the triggers left the guild's bucket counts at zero: drop them (not member data)
+        await GuildXpBucket.filter(guild_id=guild_id).delete()
         deleted += await GuildConfig.filter(guild_id=guild_id).delete()
         deleted += await plugin_switches.purge(guild_id)
         deleted += await audit.purge(guild_id)
