@@ -70,8 +70,10 @@ class GuildMember(Model):
         indexes = (
             Index(fields=("guild_id",), name="idx_guild_members_guild"),
             Index(fields=("user_id",), name="idx_guild_members_user"),
-            # leaderboards and /rank positions: top-N and COUNT(xp > ?) within a guild
-            Index(fields=("guild_id", "xp"), name="idx_guild_members_guild_xp"),
+            # leaderboards and /rank positions: top-N, COUNT(xp > ?) within a guild, and ties
+            # and page skips read from the index alone (migration 8 makes it xp DESC: the
+            # board's own order, which aerich cannot write)
+            Index(fields=("guild_id", "xp", "user_id"), name="idx_guild_members_guild_xp"),
             Index(fields=("guild_id", "coins"), name="idx_guild_members_guild_coins"),
         )
 

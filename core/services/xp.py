@@ -334,16 +334,17 @@ async def leaderboard(guild_id: int, offset: int, limit: int = 10) -> list[Board
     start = await xp_ranks.locate(conn, guild_id, offset) if offset else None
     if offset and start is None:
         return []
-    a, b, c, d = placeholders(conn, 4, 1)
+    a, b, c, d, e = placeholders(conn, 5, 1)
     highest, skip = (start.highest_xp, start.skip) if start else (xp_ranks.TOP_XP, 0)
     rows = await conn.execute_query_dict(
-        # page first, then join: the skipped rows never touch ``users``
+        # skip inside the index (guild_id, xp, user_id) alone; read only the page's rows
         'SELECT gm."user_id", gm."xp", gm."level", u."username" FROM ('  # noqa: S608
-        'SELECT "user_id", "xp", "level" FROM "guild_members" '
+        'SELECT "user_id" FROM "guild_members" '
         f'WHERE "guild_id" = {a} AND "xp" <= {b} ORDER BY "xp" DESC, "user_id" '
         f'LIMIT {c} OFFSET {d}'
-        ') gm JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
-        [guild_id, highest, limit, skip],
+        f') p JOIN "guild_members" gm ON gm."guild_id" = {e} AND gm."user_id" = p."user_id" '
+        'JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
+        [guild_id, highest, limit, skip, guild_id],
     )
     return _board_rows(rows)
 

@@ -84,7 +84,7 @@ async def count_ahead(
     ties = ""
     if user_id is not None:
         g4, x4, u4 = placeholders(conn, 3, 9)
-        ties = (f' + (SELECT COUNT(*) FROM "guild_members" WHERE "guild_id" = {g4} '
+        ties = (f' + (SELECT COUNT(*) FROM "guild_members" WHERE "guild_id" = {g4} '  # noqa: S608
                 f'AND "xp" = {x4} AND "user_id" < {u4})')
         params += [guild_id, xp, user_id]
     rows = await conn.execute_query_dict(
@@ -120,17 +120,32 @@ class Start:
 
 
 async def locate(conn: BaseDBAsyncClient, guild_id: int, offset: int) -> Start | None:
-    """The :class:`Start` of the row at 0-based ``offset``; ``None`` past the last row."""
-    coarse = await _counts(conn, guild_id, COARSE, None)
-    found = _walk(coarse, offset)
-    if found is None:
+    """The :class:`Start` of the row at 0-based ``offset``; ``None`` past the last row.
+
+    One read: the coarse range holding ``offset`` (a running sum over at most 50 rows) and
+    that range's fine counts, which are walked here."""
+    g, o, g2 = placeholders(conn, 3, 1)
+    rows = await conn.execute_query_dict(
+        'WITH "c" AS (SELECT "bucket", "members", SUM("members") OVER '  # noqa: S608
+        '(ORDER BY "bucket" DESC) AS "upto" FROM "guild_xp_buckets" '
+        f'WHERE "guild_id" = {g} AND "tier" = {COARSE} AND "members" > 0), '
+        '"pick" AS (SELECT "bucket", "upto" - "members" AS "before" FROM "c" '
+        f'WHERE "upto" > {o} ORDER BY "bucket" DESC LIMIT 1) '
+        'SELECT "pick"."bucket" AS "coarse", "pick"."before", f."bucket", f."members" '
+        'FROM "pick" LEFT JOIN "guild_xp_buckets" f ON f."guild_id" = '
+        f'{g2} AND f."tier" = {FINE} AND f."bucket" >= "pick"."bucket" * {1 << GROUP_BITS} '
+        f'AND f."bucket" < ("pick"."bucket" + 1) * {1 << GROUP_BITS} AND f."members" > 0 '
+        'ORDER BY f."bucket" DESC',
+        [guild_id, offset, guild_id],
+    )
+    if not rows:
         return None
-    bucket, skip = found
-    first = bucket << GROUP_BITS
-    fine = await _counts(conn, guild_id, FINE, (first, first + (1 << GROUP_BITS) - 1))
+    skip = offset - int(rows[0]["before"])
+    fine = [(int(r["bucket"]), int(r["members"])) for r in rows if r["bucket"] is not None]
     inside = _walk(fine, skip)
-    if inside is None:  # the counts moved between the two reads: skip from the coarse top
-        return Start(fine_bounds(first + (1 << GROUP_BITS) - 1)[1], skip)
+    if inside is None:  # fine counts short of the coarse one (damaged): skip from its top
+        top = ((int(rows[0]["coarse"]) + 1) << GROUP_BITS) - 1
+        return Start(fine_bounds(top)[1], skip)
     return Start(fine_bounds(inside[0])[1], inside[1])
 
 
@@ -141,26 +156,6 @@ def _walk(counts: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
             return bucket, offset
         offset -= members
     return None
-
-
-async def _counts(
-    conn: BaseDBAsyncClient, guild_id: int, tier: int, within: tuple[int, int] | None
-) -> list[tuple[int, int]]:
-    """``(bucket, members)`` of one tier, highest bucket first, empty ones left out."""
-    g, t = placeholders(conn, 2, 1)
-    params = [guild_id, tier]
-    where = ""
-    if within is not None:
-        lo, hi = placeholders(conn, 2, 3)
-        where = f' AND "bucket" BETWEEN {lo} AND {hi}'
-        params += list(within)
-    rows = await conn.execute_query_dict(
-        'SELECT "bucket", "members" FROM "guild_xp_buckets" '  # noqa: S608
-        f'WHERE "guild_id" = {g} AND "tier" = {t}{where} AND "members" > 0 '
-        'ORDER BY "bucket" DESC',
-        params,
-    )
-    return [(int(r["bucket"]), int(r["members"])) for r in rows]
 
 
 # -- rebuild and check -----------------------------------------------------------------------
@@ -184,7 +179,7 @@ def mismatch_sql() -> str:
     count: ``side`` 'stored' for a stored row no full count gives, 'counted' the reverse."""
     stored = ('SELECT "guild_id", "tier", "bucket", "members" FROM "guild_xp_buckets" '
               'WHERE "members" <> 0')
-    expected = f"SELECT * FROM ({_expected_sql()}) x"  # one operand of EXCEPT, not three
+    expected = f"SELECT * FROM ({_expected_sql()}) x"  # noqa: S608 (one EXCEPT operand)
     return (
         f"SELECT *, 'stored' AS \"side\" FROM ({stored} EXCEPT {expected}) s "  # noqa: S608
         f"UNION ALL SELECT *, 'counted' FROM ({expected} EXCEPT {stored}) e"

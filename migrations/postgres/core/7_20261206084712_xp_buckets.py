@@ -12,48 +12,69 @@ RUN_IN_TRANSACTION = True
 TRIGGERS = """
         CREATE OR REPLACE FUNCTION guildhall_xp_bucket(x integer) RETURNS integer
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (CASE WHEN x < 256 THEN 0 + (x >> 0) WHEN x < 512 THEN 128 + (x >> 1) WHEN x < 1024 THEN 256 + (x >> 2) WHEN x < 2048 THEN 384 + (x >> 3) WHEN x < 4096 THEN 512 + (x >> 4) WHEN x < 8192 THEN 640 + (x >> 5) WHEN x < 16384 THEN 768 + (x >> 6) WHEN x < 32768 THEN 896 + (x >> 7) WHEN x < 65536 THEN 1024 + (x >> 8) WHEN x < 131072 THEN 1152 + (x >> 9) WHEN x < 262144 THEN 1280 + (x >> 10) WHEN x < 524288 THEN 1408 + (x >> 11) WHEN x < 1048576 THEN 1536 + (x >> 12) WHEN x < 2097152 THEN 1664 + (x >> 13) WHEN x < 4194304 THEN 1792 + (x >> 14) WHEN x < 8388608 THEN 1920 + (x >> 15) WHEN x < 16777216 THEN 2048 + (x >> 16) WHEN x < 33554432 THEN 2176 + (x >> 17) WHEN x < 67108864 THEN 2304 + (x >> 18) WHEN x < 134217728 THEN 2432 + (x >> 19) WHEN x < 268435456 THEN 2560 + (x >> 20) WHEN x < 536870912 THEN 2688 + (x >> 21) WHEN x < 1073741824 THEN 2816 + (x >> 22) ELSE 2944 + (x >> 23) END) $$;
-        CREATE OR REPLACE FUNCTION guildhall_xp_buckets_follow() RETURNS trigger AS $$
-        DECLARE
-            old_fine integer;
-            new_fine integer;
+        -- inserts and deletes: once per statement, from its transition table, one upsert per
+        -- range (a purge or a bulk load would otherwise update the same few rows once per
+        -- member, each update lengthening the row's version chain inside the transaction)
+        CREATE OR REPLACE FUNCTION guildhall_xp_buckets_count() RETURNS trigger AS $$
         BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                old_fine := guildhall_xp_bucket(OLD."xp");
-            END IF;
-            IF TG_OP IN ('UPDATE', 'INSERT') THEN
-                new_fine := guildhall_xp_bucket(NEW."xp");
-            END IF;
-            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD."guild_id" <> NEW."guild_id"
-                    OR old_fine <> new_fine)) THEN
-                UPDATE "guild_xp_buckets" SET "members" = "members" - 1
-            WHERE "guild_id" = OLD."guild_id" AND "tier" = 0 AND "bucket" = old_fine;
-            END IF;
-            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD."guild_id" <> NEW."guild_id"
-                    OR old_fine >> 6 <> new_fine >> 6)) THEN
-                UPDATE "guild_xp_buckets" SET "members" = "members" - 1
-            WHERE "guild_id" = OLD."guild_id" AND "tier" = 1 AND "bucket" = old_fine >> 6;
-            END IF;
-            IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (OLD."guild_id" <> NEW."guild_id"
-                    OR old_fine <> new_fine)) THEN
-                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members") VALUES (NEW."guild_id", 0, new_fine, 1)
-            ON CONFLICT ("guild_id", "tier", "bucket") DO UPDATE SET "members" = "guild_xp_buckets"."members" + 1;
-            END IF;
-            IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (OLD."guild_id" <> NEW."guild_id"
-                    OR old_fine >> 6 <> new_fine >> 6)) THEN
-                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members") VALUES (NEW."guild_id", 1, new_fine >> 6, 1)
-            ON CONFLICT ("guild_id", "tier", "bucket") DO UPDATE SET "members" = "guild_xp_buckets"."members" + 1;
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                SELECT "guild_id", "tier", "bucket", SUM("n") FROM (SELECT r."guild_id", t."tier", t."bucket", 1 AS "n" FROM new_rows r CROSS JOIN LATERAL (VALUES (0, guildhall_xp_bucket(r."xp")), (1, guildhall_xp_bucket(r."xp") >> 6)) AS t("tier", "bucket")) d
+                GROUP BY "guild_id", "tier", "bucket"
+                ORDER BY "guild_id", "tier", "bucket"
+                ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + EXCLUDED."members";
+            ELSE
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                SELECT "guild_id", "tier", "bucket", SUM("n") FROM (SELECT r."guild_id", t."tier", t."bucket", -1 AS "n" FROM old_rows r CROSS JOIN LATERAL (VALUES (0, guildhall_xp_bucket(r."xp")), (1, guildhall_xp_bucket(r."xp") >> 6)) AS t("tier", "bucket")) d
+                GROUP BY "guild_id", "tier", "bucket"
+                ORDER BY "guild_id", "tier", "bucket"
+                ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + EXCLUDED."members";
             END IF;
             RETURN NULL;
         END;
         $$ LANGUAGE plpgsql;
-        DROP TRIGGER IF EXISTS "guild_xp_buckets_insert_delete" ON "guild_members";
-        CREATE TRIGGER "guild_xp_buckets_insert_delete" AFTER INSERT OR DELETE ON "guild_members"
-            FOR EACH ROW EXECUTE FUNCTION guildhall_xp_buckets_follow();
-        DROP TRIGGER IF EXISTS "guild_xp_buckets_move" ON "guild_members";
-        CREATE TRIGGER "guild_xp_buckets_move" AFTER UPDATE OF "xp", "guild_id" ON "guild_members"
-            FOR EACH ROW WHEN (OLD."guild_id" <> NEW."guild_id"
-                OR guildhall_xp_bucket(OLD."xp") <> guildhall_xp_bucket(NEW."xp"))
-            EXECUTE FUNCTION guildhall_xp_buckets_follow();"""
+        -- an XP change: per row, only when the member changes range (the WHEN clause), so an
+        -- UPDATE of coins or level costs nothing here
+        CREATE OR REPLACE FUNCTION guildhall_xp_buckets_move() RETURNS trigger AS $$
+        DECLARE
+            old_fine integer := guildhall_xp_bucket(OLD."xp");
+            new_fine integer := guildhall_xp_bucket(NEW."xp");
+        BEGIN
+            IF old_fine <> new_fine OR OLD."guild_id" <> NEW."guild_id" THEN
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                VALUES (OLD."guild_id", 0, old_fine, -1) ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + -1;
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                VALUES (NEW."guild_id", 0, new_fine, 1) ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + 1;
+            END IF;
+            IF old_fine >> 6 <> new_fine >> 6 OR OLD."guild_id" <> NEW."guild_id" THEN
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                VALUES (OLD."guild_id", 1, old_fine >> 6, -1) ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + -1;
+                INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members")
+                VALUES (NEW."guild_id", 1, new_fine >> 6, 1) ON CONFLICT ("guild_id", "tier", "bucket")
+                DO UPDATE SET "members" = "guild_xp_buckets"."members" + 1;
+            END IF;
+            RETURN NULL;
+        END;
+        $$ LANGUAGE plpgsql;
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_insert" ON "guild_members";
+        CREATE TRIGGER "guild_xp_buckets_insert" AFTER INSERT ON "guild_members"
+            REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION guildhall_xp_buckets_count();
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_delete" ON "guild_members";
+        CREATE TRIGGER "guild_xp_buckets_delete" AFTER DELETE ON "guild_members"
+            REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION guildhall_xp_buckets_count();
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_update" ON "guild_members";
+        CREATE TRIGGER "guild_xp_buckets_update" AFTER UPDATE OF "xp", "guild_id" ON "guild_members"
+            FOR EACH ROW WHEN ((OLD."xp" <> NEW."xp" OR OLD."guild_id" <> NEW."guild_id")
+                AND (OLD."guild_id" <> NEW."guild_id"
+                     OR guildhall_xp_bucket(OLD."xp") <> guildhall_xp_bucket(NEW."xp")))
+            EXECUTE FUNCTION guildhall_xp_buckets_move();"""
 
 BACKFILL = """
         DELETE FROM "guild_xp_buckets";
@@ -76,9 +97,11 @@ COMMENT ON TABLE "guild_xp_buckets" IS 'How many members of a guild hold XP in o
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TRIGGER IF EXISTS "guild_xp_buckets_insert_delete" ON "guild_members";
-        DROP TRIGGER IF EXISTS "guild_xp_buckets_move" ON "guild_members";
-        DROP FUNCTION IF EXISTS guildhall_xp_buckets_follow();
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_insert" ON "guild_members";
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_delete" ON "guild_members";
+        DROP TRIGGER IF EXISTS "guild_xp_buckets_update" ON "guild_members";
+        DROP FUNCTION IF EXISTS guildhall_xp_buckets_count();
+        DROP FUNCTION IF EXISTS guildhall_xp_buckets_move();
         DROP FUNCTION IF EXISTS guildhall_xp_bucket(integer);
         DROP TABLE IF EXISTS "guild_xp_buckets";"""
 
