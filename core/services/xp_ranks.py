@@ -161,16 +161,17 @@ def _walk(counts: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
 # -- rebuild and check -----------------------------------------------------------------------
 
 
-def _expected_sql() -> str:
-    """Every bucket row the counts should hold, computed from ``guild_members``."""
+def _expected_sql(where: tuple[str, str] = ("", "")) -> str:
+    """Every bucket row the counts should hold, computed from ``guild_members``. ``where``:
+    the condition on ``"guild_id"`` of the fine and of the coarse half (code-written, with
+    their own parameter markers)."""
     fine = bucket_sql('"xp"')
+    rows = [f'SELECT "guild_id", {fine} AS "b" FROM "guild_members"{w}' for w in where]  # noqa: S608
     return (
         f'SELECT "guild_id", {FINE} AS "tier", "b" AS "bucket", COUNT(*) AS "members" '  # noqa: S608
-        f'FROM (SELECT "guild_id", {fine} AS "b" FROM "guild_members") f '
-        'GROUP BY "guild_id", "b" UNION ALL '
+        f'FROM ({rows[0]}) f GROUP BY "guild_id", "b" UNION ALL '
         f'SELECT "guild_id", {COARSE}, "b" >> {GROUP_BITS}, COUNT(*) '
-        f'FROM (SELECT "guild_id", {fine} AS "b" FROM "guild_members") c '
-        f'GROUP BY "guild_id", "b" >> {GROUP_BITS}'
+        f'FROM ({rows[1]}) c GROUP BY "guild_id", "b" >> {GROUP_BITS}'
     )
 
 
@@ -186,15 +187,36 @@ def mismatch_sql() -> str:
     )
 
 
-async def rebuild(conn: BaseDBAsyncClient) -> int:
-    """Recompute every count from ``guild_members`` on ``conn`` (a transaction; on
-    PostgreSQL writes to ``guild_members`` wait until it commits). Idempotent; returns the
-    number of bucket rows written."""
+async def damaged_guilds(conn: BaseDBAsyncClient) -> list[int]:
+    """Guilds whose counts differ from a full count (a full read of ``guild_members``)."""
+    rows = await conn.execute_query_dict(
+        f'SELECT DISTINCT "guild_id" FROM ({mismatch_sql()}) m ORDER BY "guild_id"'  # noqa: S608
+    )
+    return [int(r["guild_id"]) for r in rows]
+
+
+async def rebuild(conn: BaseDBAsyncClient, guild_id: int | None = None) -> int:
+    """Recompute the counts (of one guild, or all) from ``guild_members`` on ``conn`` (a
+    transaction; on PostgreSQL writes to ``guild_members`` wait until it commits).
+    Idempotent; returns the number of bucket rows written."""
     if conn.schema_generator.DIALECT == "postgres":
         await conn.execute_script('LOCK TABLE "guild_members" IN SHARE MODE')
-    await conn.execute_script('DELETE FROM "guild_xp_buckets"')
-    count, _ = await conn.execute_query(
+    where, params = "", []
+    if guild_id is not None:
+        (g,) = placeholders(conn, 1, 1)
+        where, params = f' WHERE "guild_id" = {g}', [guild_id]
+    await conn.execute_query(f'DELETE FROM "guild_xp_buckets"{where}', params)  # noqa: S608
+    if guild_id is not None:
+        g1, g2 = placeholders(conn, 2, 1)
+        sql = _expected_sql((f' WHERE "guild_id" = {g1}', f' WHERE "guild_id" = {g2}'))
+        params = [guild_id, guild_id]
+    else:
+        sql = _expected_sql()
+    await conn.execute_query(
         'INSERT INTO "guild_xp_buckets" ("guild_id", "tier", "bucket", "members") '
-        + _expected_sql()
+        + sql, params
     )
-    return int(count)
+    rows = await conn.execute_query_dict(
+        f'SELECT COUNT(*) AS "n" FROM "guild_xp_buckets"{where}', params[:1]  # noqa: S608
+    )
+    return int(rows[0]["n"])
