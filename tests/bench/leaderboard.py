@@ -184,6 +184,7 @@ async def measure(engine: str, url: str, sizes: list[int], runs: int, drop: bool
 async def main(args: argparse.Namespace) -> int:
     """Run the bench on each engine and print the table; exit code as ``bench_exit``."""
     sizes = [s for s in SIZES if s < args.members] + [args.members]
+    CORRECT.clear()
     header = (f"{'engine':8} {'members':>9}  {'page 1 p50':>8} {'p99':>8}  "
               f"{'jump p50':>8} {'p99':>8}  {'keyset p50':>8} {'p99':>8}  "
               f"{'rank p50':>8} {'p99':>8}  {'member p50':>8} {'p99':>8}   (ms; jump = "
