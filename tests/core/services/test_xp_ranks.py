@@ -85,7 +85,8 @@ xp_values = st.one_of(
 users = st.integers(1, 40)
 steps = st.lists(
     st.one_of(
-        st.tuples(st.just("award"), st.dictionaries(users, st.integers(0, 5_000), max_size=8)),
+        st.tuples(st.just("award"), st.dictionaries(users, st.integers(0, 5_000), min_size=1,
+                                                    max_size=8)),
         st.tuples(st.just("set"), users, xp_values),
         st.tuples(st.just("add"), users, st.integers(1, 300_000)),
         st.tuples(st.just("remove"), users, st.integers(1, 300_000)),
@@ -93,13 +94,13 @@ steps = st.lists(
         st.tuples(st.just("delete_user"), users, st.just(0)),
         st.tuples(st.just("other_guild"), users, xp_values),
     ),
-    min_size=1, max_size=12,
+    min_size=3, max_size=12,
 )
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(start=st.dictionaries(users, xp_values, max_size=30), script=steps)
+@given(start=st.dictionaries(users, xp_values, min_size=5, max_size=30), script=steps)
 async def test_ranks_pages_and_counts_match_a_full_count(guildhall_db, start, script) -> None:
     await _reset()
     for user_id in range(1, 41):
@@ -130,6 +131,27 @@ async def test_ranks_pages_and_counts_match_a_full_count(guildhall_db, start, sc
             )
         await _check_everything(GUILD)
     await _check_everything(OTHER)
+
+
+async def test_every_write_path_moves_members_across_ranges(guildhall_db) -> None:
+    """A fixed walk through each kind of range change (fine and coarse, up and down, into
+    the wide ranges and back), so a trigger that misses one fails here by name."""
+    await _reset()
+    for user_id in range(1, 9):
+        await User.create(user_id=user_id, username=f"u{user_id}")
+    for user_id, total in enumerate([0, 20, 63, 64, 255, 256, 4_096, 999_999], start=1):
+        await GuildMember.create(user_id=user_id, guild_id=GUILD, xp=total)
+    await _check_everything(GUILD)
+    async with in_transaction(xp.CONNECTION) as conn:  # the flush: 63 -> 70 crosses a coarse
+        await xp.apply_awards({(3, GUILD): 7, (1, GUILD): 20, (9, GUILD): 5}, {}, conn)
+    await _check_everything(GUILD)
+    for user_id, kwargs in [(4, {"set_to": 10}), (7, {"delta": -4_000}), (8, {"set_to": 0}),
+                            (2, {"delta": 300_000}), (5, {"delta": 1})]:
+        async with in_transaction(xp.CONNECTION) as conn:
+            await xp.change_member_xp(conn, GUILD, user_id, "", **kwargs)
+        await _check_everything(GUILD)
+    await User.filter(user_id=2).delete()  # the cascade deletes the member
+    await _check_everything(GUILD)
 
 
 async def test_a_guild_purge_leaves_no_counts(guildhall_db) -> None:
