@@ -37,6 +37,8 @@ TINY: dict[str, tuple[list[str], bool]] = {
                        "--window", "0.5"], True),
     "customcmds": (["--engines", "sqlite"], False),
     "dashboard": (["--members", "200", "--runs", "3", "--engines", "sqlite"], True),
+    "double_validation": (["--rounds", "1", "--tests", "tests/core/testing/test_double_nonce.py"],
+                          True),
     "economy": (["--transfers", "40", "--concurrency", "2", "--engines", "sqlite"], True),
     "fuzz_hostile": (["--examples", "1"], False),
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
@@ -122,3 +124,29 @@ def test_options_are_validated() -> None:
                        (memory.parse_args, ["--guilds", "x"])):
         with pytest.raises(SystemExit):
             parse(bad)
+
+
+def _economy_result(wall: float, total: int) -> dict[str, object]:
+    from tests.bench import economy
+
+    output = {"outcomes": {"ok": 2}, "latencies": [1.0, 2.0], "retries": 0, "cpu": 0.002}
+    return {"engine": "postgres", "wall": wall, "outputs": [output, output],
+            "database_cpu": 0.004, "load": 1.0, "total": total, "negative": 0,
+            "mismatches": [], "ledger_rows": economy.MEMBERS + 8}
+
+
+def test_economy_verdict_and_cpu_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """PASS at or above 3,000 transfers/s on PostgreSQL, FAIL (exit 3) below it, exit 1 when
+    money was not conserved; the CPU line shows the ceiling it implies."""
+    from tests.bench import economy
+
+    args = economy.parse_args(["--transfers", "4"])
+    money = economy.MEMBERS * economy.START
+    assert economy.report([_economy_result(4 / 3000, money)], args) == 0
+    out = capsys.readouterr().out
+    assert "postgres 3,000 transfers/s" in out and "-> PASS" in out
+    assert "client 1,000 us, PostgreSQL backends 1,000 us" in out
+    assert economy.report([_economy_result(4 / 2999, money)], args) == GOAL_MISSED
+    assert "-> FAIL" in capsys.readouterr().out
+    assert economy.report([_economy_result(4 / 3000, money + 1)], args) == 1
+    assert "BROKEN" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from disnake.interactions import ApplicationCommandInteraction
 from core.bot import errors
 from core.bot.cogs import core_cogs
 from core.bot.dispatch import BatchedDispatch
+from core.bot.latency import measure_latency_from_send
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
@@ -59,6 +60,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         point_disnake_at(settings.discord.api_base)
+        measure_latency_from_send()
         self.settings = settings
         self.plugins = plugins
         # the deployment's lease, bus and wake-ups backend (chosen from settings if not given)
@@ -203,7 +205,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         author = message.author
         if author.bot:
             return None
-        self.user_activity.record(author.id, author.name)
+        self.user_activity.record_author(author)
         content = message.content
         if not content or (content[0] != "<" and not self._may_be_command(message)):
             return None
@@ -231,7 +233,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self, interaction: ApplicationCommandInteraction
     ) -> None:
         """Record the invoker's activity and run the slash command."""
-        self.user_activity.record(interaction.author.id, interaction.author.name)
+        self.user_activity.record_author(interaction.author)
         await self.process_application_commands(interaction)
 
     async def on_guild_join(self, guild: disnake.Guild) -> None:

@@ -10,6 +10,7 @@ import click
 from cluster.launcher import LaunchError, launch
 from cluster.planning import PlanError
 from core.cli.common import CliError, load_runtime, pass_options
+from core.web.login_config import login_warning
 
 NO_TOKEN = """no Discord bot token is configured.
 
@@ -38,6 +39,9 @@ def run(options: dict, clusters: str | None, total_clusters: int | None) -> None
     runtime = load_runtime(options)
     if not runtime.settings.discord.token.get_secret_value():
         raise CliError(NO_TOKEN, exit_code=2)
+    warning = login_warning(runtime.settings.web) if runtime.settings.web.enabled else None
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     try:
         code = asyncio.run(launch(
             runtime, clusters=clusters, total_clusters=total_clusters,

@@ -99,13 +99,14 @@ async def _chat(runtime: Runtime, options: dict, target: dict) -> None:
             try:
                 await Chat(sandbox, console).run()
             finally:
+                console.print("stopping the sandbox…", markup=False)
                 await dashboard.stop()
 
 
 @click.command()
 @click.option("--script", "script", metavar="FILE|NAME",
               help="Play a scripted conversation and exit (non-zero if a reply is missing).")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 120),
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(0.1, 120),
               help="Seconds to wait for each expected reply.")
 @click.option("--quiet-period", "quiet", default=0.4, show_default=True,
               type=click.FloatRange(0.05, 10), help="Seconds of silence meaning 'no reply'.")
@@ -129,7 +130,7 @@ def sandbox(
     config.toml's database and Redis, DATABASE_URL and REDIS_URL are ignored. With
     --database URL it migrates and uses that database but runs no leader duties on it
     (no timers, maintenance or backups). Creates the demo guild "Guildhall Demo"
-    (members admin, alice, bob, carol; its data is reset on each start) and starts the
+    (members admin, mod, alice, bob, carol; its data is reset on each start) and starts the
     bot as a cluster of 2 worker processes x 2 shards with the enabled plugins.
     Interactive runs also serve the web dashboard for the demo guild (its address is
     printed; log in as admin on the double's authorize page).
@@ -155,5 +156,7 @@ def sandbox(
             raise CliError("interactive sandbox needs a terminal; use --script FILE",
                            exit_code=2)
         asyncio.run(_chat(runtime, start, target))
+    except KeyboardInterrupt:  # Ctrl-C outside the prompt (it quits the prompt itself)
+        return
     except ScriptError as exc:
         raise CliError(str(exc), exit_code=2) from None

@@ -16,6 +16,7 @@ from core.cli.common import load_runtime, pass_options
 @pass_options
 def web(options: dict, host: str | None, port: int | None) -> None:
     """Serve the web dashboard (public pages, admin settings, /status)."""
+    from core.web.login_config import login_warning
     from core.web.server import run_web
 
     settings = load_runtime(options).settings
@@ -25,4 +26,7 @@ def web(options: dict, host: str | None, port: int | None) -> None:
             update={"web": settings.web.model_copy(update=changes)}
         )
     click.echo(f"dashboard: {settings.web.base_url()} (Ctrl-C stops it)")
+    warning = login_warning(settings.web)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     asyncio.run(run_web(settings))

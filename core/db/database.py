@@ -57,9 +57,23 @@ def connection_config(database: DatabaseSettings) -> dict[str, Any]:
         "database": parts.path.lstrip("/") or "postgres",
         "minsize": database.pool_min_size,
         "maxsize": max(database.pool_max_size, database.pool_min_size),
+        "reset": keep_session,
     }
     credentials.update(dict(parse_qsl(parts.query)))
     return {"engine": "tortoise.backends.asyncpg", "credentials": credentials}
+
+
+async def keep_session(connection: Any) -> None:
+    """The pool's reset of a released connection: nothing beyond asyncpg's own rollback.
+
+    asyncpg's default sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL`` after EVERY pooled statement: a second round trip each time (a one-call
+    bank transfer became two). guildhall leaves no session state on pooled connections
+    (advisory locks are transaction-scoped, ``LISTEN`` and the migration lock use
+    connections of their own, nothing runs ``SET`` without ``LOCAL``), and asyncpg still
+    rolls back a transaction left open before calling this. Code that needs session
+    state takes a connection of its own (``asyncpg.connect``), never a pooled one.
+    """
 
 
 def tortoise_config(database: DatabaseSettings, plugin_models: dict[str, str]) -> dict[str, Any]:

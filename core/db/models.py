@@ -25,6 +25,8 @@ class User(Model):
 
     user_id = fields.BigIntField(primary_key=True, generated=False)
     username = fields.TextField()
+    display_name = fields.TextField(null=True)  # Discord's display (global) name, if set
+    avatar = fields.TextField(null=True)  # avatar hash on Discord's CDN; NULL: default avatar
     global_xp = fields.IntField(default=0, db_default=0)
     global_level = fields.IntField(default=1, db_default=1)
     created_at = fields.DatetimeField(auto_now_add=True, db_default=fields.Now())

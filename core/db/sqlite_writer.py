@@ -149,10 +149,6 @@ class SerialisedSqliteClient(SqliteClient):
         # another process wrote meanwhile: SQLite cannot wait there without deadlocking.
         return SerialisedTransaction(self, "BEGIN IMMEDIATE")
 
-    def immediate_transaction(self) -> TransactionContext:
-        """A transaction begun with ``BEGIN IMMEDIATE`` (takes the file's write lock now)."""
-        return SerialisedTransaction(self, "BEGIN IMMEDIATE")
-
     @translate_exceptions
     async def execute_many(self, query: str, values: list[list]) -> None:
         """``executemany`` in its own transaction; rolled back before the lock is released

@@ -47,6 +47,7 @@ from core.plugins.contracts import (
     Schedule,
     ServerFields,
     TimerSource,
+    Viewer,
     WebPage,
     WebPanel,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "Schedule",
     "ServerFields",
     "TimerSource",
+    "Viewer",
     "WebPage",
     "WebPanel",
     # Commands and replies

@@ -29,6 +29,7 @@ from core.plugins.web_contracts import (
     PanelList,
     PublicPage,
     ServerFields,
+    Viewer,
     WebPage,
     WebPanel,
 )
@@ -39,8 +40,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FIELD_KINDS", "Apply", "GuildChoices", "GuildRequest", "IntegrityCheck", "ListRow",
     "MaintenanceContext", "PageRequest", "PanelField", "PanelList", "PublicPage",
-    "RetentionKind", "RetentionPolicy", "Schedule", "ServerFields", "TimerSource", "WebPage",
-    "WebPanel",
+    "RetentionKind", "RetentionPolicy", "Schedule", "ServerFields", "TimerSource", "Viewer",
+    "WebPage", "WebPanel",
 ]
 
 

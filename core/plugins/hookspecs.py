@@ -238,12 +238,13 @@ def guildhall_web_panels(settings: Settings) -> list[WebPanel]:
 
 @hookspec
 def guildhall_web_pages(settings: Settings) -> list[WebPage]:
-    """Return this plugin's own admin pages of a guild (``/dashboard/<guild>/<name>``).
+    """Return this plugin's own pages of a guild (``/dashboard/<guild>/<name>``).
 
     For what does not fit a settings panel (a long list with paging, several forms per
     row). Called once when the dashboard application is created, with the whole
-    configuration. Core shows a tab per page, checks the admin's permission and the CSRF
-    token, and renders the page's template. See :class:`core.plugins.contracts.WebPage`.
+    configuration. Core shows a tab per page, checks the session, the viewer's permission
+    (Manage Server, or the page's ``audience``, e.g. moderators) and the CSRF token, and
+    renders the page's template. See :class:`core.plugins.contracts.WebPage`.
     """
 
 

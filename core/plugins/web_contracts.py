@@ -199,33 +199,57 @@ class WebPanel:
 
 
 @dataclass(frozen=True, slots=True)
-class WebPage:
-    """A plugin's own admin page of a guild: ``/dashboard/<guild>/<name>`` (GET and POST).
+class Viewer:
+    """Who opens a page and their standing in the guild now, read from Discord.
 
+    Attributes:
+        user_id: the logged-in Discord user.
+        owner: they own the server.
+        permissions: their guild permission bits (``@everyone`` and each of their roles).
+        role_names: the names of their roles.
+    """
+
+    user_id: int
+    owner: bool
+    permissions: int
+    role_names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class WebPage:
+    """A plugin's own page of a guild: ``/dashboard/<guild>/<name>`` (GET and POST).
+
+    By default the page is for the server's admins (Manage Server, as the settings page);
+    with ``audience`` it is for whoever ``audience(viewer)`` admits instead, e.g. the
+    moderators (the same rule the plugin's commands apply), checked on every request.
     Core keeps the layout (heading, a tab per page, the error and "saved" messages), checks
-    the admin's permission (and the CSRF token of a POST) and renders ``template`` (Jinja
+    the session, that permission (and the CSRF token of a POST) and renders ``template`` (Jinja
     source of the page body, autoescaped; ``csrf`` must be a hidden field of every form,
     ``guild``, ``csrf`` and ``error`` are always set) with ``load(request)``'s variables.
     A POST awaits ``handle(request)``, which performs one change and returns the key of
     its ``done`` message (the page is shown again with it), or raises ``ValueError`` with
     a clear message (the page with the reason and a 400; nothing written). ``load`` raises
-    ``ValueError`` for a malformed query (a 400).
+    ``ValueError`` for a malformed query (a 400). A page without ``handle`` only shows
+    (a POST is answered 405).
 
     Attributes:
         name: URL part, as for :class:`WebPanel` (the two share one namespace).
         title: the tab's text and the page's title.
         template: Jinja source of the page body.
         load: coroutine ``load(request) -> {variable: value}``.
-        handle: coroutine ``handle(request) -> done key``.
+        handle: coroutine ``handle(request) -> done key`` (``None``: a read-only page).
         done: the message shown after each done key.
+        audience: ``audience(viewer) -> bool``, who may open the page (``None``: Manage
+            Server). Refused users get a 403, visitors the login.
     """
 
     name: str
     title: str
     template: str
     load: Callable[[GuildRequest], Awaitable[dict[str, Any]]]
-    handle: Callable[[GuildRequest], Awaitable[str]]
+    handle: Callable[[GuildRequest], Awaitable[str]] | None = None
     done: Mapping[str, str] = field(default_factory=dict)
+    audience: Callable[[Viewer], bool] | None = None
 
 
 Apply = Callable[[], Awaitable[None]]

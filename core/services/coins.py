@@ -5,9 +5,9 @@ economy service (``plugins/economy/service.py``) is the one caller: it runs
 :func:`run_atomic` and, inside that one database transaction, calls
 :func:`change_coins` and writes the ledger row, so a balance and its history never
 disagree. Other plugins move money through that service, never through this module.
-The one exception is the bank's transfer between known members, a single statement that
-applies the same guards in SQL (``plugins/economy/transfer_fast.py``, run with
-:func:`run_statement`).
+The one exception is the bank's transfer between known members, one call of a server-side
+function on PostgreSQL that applies the same guards in SQL
+(``plugins/economy/transfer_fast.py``, run with :func:`run_statement`).
 
 Guarantees:
 
@@ -16,10 +16,13 @@ Guarantees:
   coins <= :max - :delta``) and its affected-row count is checked, so concurrent writers
   in any number of processes cannot overdraw (PostgreSQL re-checks the condition on the
   newest row version after waiting for its lock; SQLite serialises writers).
-- :func:`run_atomic` starts SQLite transactions with ``BEGIN IMMEDIATE`` (Tortoise's plain
-  ``BEGIN`` is deferred: a read-then-write transaction could fail with "database is
-  locked" without waiting) and retries transient failures: SQLite busy/locked after the
-  busy timeout, PostgreSQL deadlocks and serialization failures.
+- :func:`run_atomic` runs the work in one transaction (on SQLite begun ``BEGIN IMMEDIATE``
+  by the serialised writer, ``core/db/sqlite_writer.py``: a read-then-write transaction
+  waits for the write lock instead of failing with "database is locked") and retries
+  transient failures a bounded number of times (:data:`RETRY_ATTEMPTS`): SQLite
+  busy/locked after the busy timeout, PostgreSQL deadlocks and serialization failures.
+- Every path that changes two balances locks them in ``user_id`` order (within a guild
+  a total order): :func:`lock_members` here, and the bank's one-call transfer.
 """
 
 from __future__ import annotations
@@ -29,22 +32,15 @@ import logging
 import random
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.backends.sqlite.client import (
-    SqliteClient,
-    SqliteTransactionContext,
-    SqliteTransactionWrapper,
-)
-from tortoise.connection import get_connections
 from tortoise.expressions import F
 
 from core.db.database import CONNECTION
 from core.db.models import GuildMember
-from core.db.sqlite_writer import SerialisedSqliteClient
 from core.services.members import ensure_member
 
 log = logging.getLogger(__name__)
@@ -100,34 +96,6 @@ def validate_amount(amount: object, *, allow_negative: bool = False) -> int:
 # -- transactions -----------------------------------------------------------------------
 
 
-class _ImmediateSqliteTransaction(SqliteTransactionContext):
-    """Tortoise's SQLite transaction, begun with ``BEGIN IMMEDIATE`` (takes the write lock
-    at once, waiting up to the busy timeout) and safe when that BEGIN fails."""
-
-    async def __aenter__(self) -> TransactionalDBClient:
-        await self._trxlock.acquire()
-        try:
-            await self.ensure_connection()
-            self.token = get_connections().set(self.connection_name, self.connection)
-            try:
-                await self.connection._connection.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                get_connections().reset(self.token)
-                raise
-        except BaseException:
-            self._trxlock.release()
-            raise
-        return self.connection
-
-
-def _transaction(client: BaseDBAsyncClient) -> Any:
-    if isinstance(client, SerialisedSqliteClient):
-        return client.immediate_transaction()
-    if isinstance(client, SqliteClient) and not isinstance(client, TransactionalDBClient):
-        return _ImmediateSqliteTransaction(SqliteTransactionWrapper(client), client._lock)
-    return client._in_transaction()
-
-
 def is_transient(exc: BaseException) -> bool:
     """True for errors that a retry of the whole transaction can cure."""
     seen: BaseException | None = exc
@@ -157,7 +125,8 @@ async def run_atomic(
     client = connections.get(CONNECTION)
 
     async def in_transaction(_: BaseDBAsyncClient) -> T:
-        async with _transaction(client) as conn:
+        # (SQLite's client, core.db.sqlite_writer, begins every transaction IMMEDIATE)
+        async with client._in_transaction() as conn:
             return await work(conn)
 
     return await _retried(client, in_transaction, attempts)
@@ -210,7 +179,7 @@ async def get_coins(
 async def lock_members(
     conn: BaseDBAsyncClient, guild_id: int, members: Iterable[tuple[int, str]]
 ) -> None:
-    """Create missing member rows, then lock them in id order (PostgreSQL; SQLite's
+    """Create missing member rows, then lock them in user_id order (PostgreSQL; SQLite's
     ``BEGIN IMMEDIATE`` already holds the write lock).
 
     Call first in a transaction that reads before it writes (cooldowns) or that changes
@@ -225,7 +194,7 @@ async def lock_members(
         # (a values_list() query would silently drop FOR UPDATE in Tortoise 1.1)
         await (
             GuildMember.filter(guild_id=guild_id, user_id__in=ids)
-            .order_by("id")
+            .order_by("user_id")  # the order economy_transfer() updates in
             .select_for_update()
             .using_db(conn)
         )

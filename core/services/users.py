@@ -11,6 +11,7 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
+import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -24,12 +25,23 @@ class ActivityBuffer:
 
     def __init__(self, batch_size: int = 500) -> None:
         self.batch_size = batch_size
-        self._pending: dict[int, tuple[str, datetime | float]] = {}
+        self._pending: dict[int, tuple[str, datetime | float, str | None, str | None]] = {}
         self._lock = asyncio.Lock()
 
-    def record(self, user_id: int, username: str, when: datetime | None = None) -> None:
-        """Remember that ``user_id`` was active (cheap: no I/O, no datetime per message)."""
-        self._pending[user_id] = (username, time.time() if when is None else when)
+    def record(
+        self, user_id: int, username: str, when: datetime | None = None, *,
+        display_name: str | None = None, avatar: str | None = None,
+    ) -> None:
+        """Remember that ``user_id`` was active (cheap: no I/O, no datetime per message),
+        with the display name and avatar hash the dashboard shows."""
+        self._pending[user_id] = (username, time.time() if when is None else when,
+                                  display_name, avatar)
+
+    def record_author(self, author: disnake.abc.User) -> None:
+        """:meth:`record` for the author of a message or interaction."""
+        avatar = author.avatar
+        self.record(author.id, author.name, display_name=author.global_name,
+                    avatar=avatar.key if avatar is not None else None)
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -41,7 +53,8 @@ class ActivityBuffer:
     async def flush(self) -> int:
         """Write every pending sighting; return how many users were written.
 
-        New users are inserted; known users get ``username`` and ``last_seen`` updated.
+        New users are inserted; known users get ``username``, ``display_name``, ``avatar``
+        and ``last_seen`` updated.
         On failure the sightings are put back, so nothing is lost. Sightings of a user who
         deleted their data afterwards are dropped (``core.services.user_fence``, same transaction).
         """
@@ -53,8 +66,9 @@ class ActivityBuffer:
                 async with in_transaction(CONNECTION) as conn:
                     fence = await user_fence.deletions(conn)
                     rows = [
-                        User(user_id=user_id, username=name, last_seen=_as_datetime(seen))
-                        for user_id, (name, seen) in sorted(pending.items())
+                        User(user_id=user_id, username=name, display_name=display,
+                             avatar=avatar, last_seen=_as_datetime(seen))
+                        for user_id, (name, seen, display, avatar) in sorted(pending.items())
                         if not user_fence.recorded_before(fence, user_id, seen)
                     ]
                     if rows:
@@ -62,7 +76,7 @@ class ActivityBuffer:
                             rows,
                             batch_size=self.batch_size,
                             on_conflict=["user_id"],
-                            update_fields=["username", "last_seen"],
+                            update_fields=["username", "display_name", "avatar", "last_seen"],
                             using_db=conn,
                         )
             except BaseException:

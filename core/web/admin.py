@@ -10,16 +10,21 @@ page with the reason and a 400, changing nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from markupsafe import Markup
 
 from core.plugins.contracts import PanelList, ServerFields
 from core.services import audit, plugin_switches
+from core.web import setting_text
 from core.web.admin_request import AdminRequest
 from core.web.app import render
 from core.web.context import ctx
 from core.web.guards import AdminGuild, admin_form, admin_guild, my_servers, require_session
+from core.web.looks import faces
 from core.web.panels import PAGES, PANELS, SERVER_FIELDS
 from core.web.public_pages import PUBLIC_PAGES
 
@@ -53,6 +58,32 @@ async def _lists(lists: tuple[PanelList, ...], asked: AdminRequest) -> list[tupl
     return [(entry, await entry.rows(asked)) for entry in lists]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One row of "Recent changes", as a person reads it."""
+
+    when: datetime
+    who: str
+    source: str
+    setting: str
+    before: str | Markup
+    after: str | Markup
+
+
+async def _changes(guild_id: int, models: dict[str, Any], names: dict[int, str],
+                   titles: dict[str, str]) -> list[Change]:
+    rows = await audit.recent_changes(guild_id, 20)
+    people = await faces(row.actor_id for row in rows)
+    changes = []
+    for row in rows:
+        shown, key = setting_text.audit_label(row.setting, models, titles)
+        before, after = audit.values(row)
+        changes.append(Change(row.created_at, people[row.actor_id].name, row.source, shown,
+                              setting_text.value_text(key, before, names),
+                              setting_text.value_text(key, after, names)))
+    return changes
+
+
 async def page(
     request: web.Request, admin: AdminGuild, error: str | None = None, status: int = 200
 ) -> web.Response:
@@ -61,18 +92,22 @@ async def page(
     asked = AdminRequest(request, admin)
     objects = await asked.guild()
     server: list[ServerFields] = request.app[SERVER_FIELDS]
+    models = c.settings_models()
+    names = setting_text.names_of(objects.channels, objects.roles)
     panels = []
     for entry in request.app[PANELS].values():
         values = await entry.panel.load(admin.id) if entry.panel.load else {}
-        panels.append((entry, values, await _lists(entry.panel.lists, asked)))
+        fixed = setting_text.lines(models.get(entry.plugin), entry.panel.fixed, names)
+        panels.append((entry, values, await _lists(entry.panel.lists, asked), fixed))
     data: dict[str, Any] = {
-        "guild": admin.guild, "config": await c.guild_configs.get(admin.id),
+        "guild": admin.guild, "look": admin.look, "config": await c.guild_configs.get(admin.id),
         "objects": objects, "error": error, "done": _done(request), "tabs": tabs(request),
         "public_links": [(slug, p.page.title) for slug, p in request.app[PUBLIC_PAGES].items()],
         "switches": await plugin_switches.states(admin.id, c.enabled_plugins),
+        "plugin_titles": c.plugin_titles(),
         "server_fields": [(s, await s.load(asked)) for s in server],
         "panels": panels,
-        "changes": await audit.recent_changes(admin.id, 20),
+        "changes": await _changes(admin.id, models, names, c.plugin_titles()),
     }
     return render(request, "settings.html", data, status)
 

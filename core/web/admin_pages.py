@@ -24,7 +24,7 @@ async def plugin_page(
     except ValueError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
     session = request.get(SESSION)
-    common = {"guild": admin.guild, "csrf": getattr(session, "csrf_token", ""),
+    common = {"guild": admin.guild, "look": admin.look, "csrf": getattr(session, "csrf_token", ""),
               "error": error, "path": request.path_qs}
     body = Markup(found.template.render({**data, **common}))  # autoescaped output
     done = found.page.done.get(request.query.get("done", ""))

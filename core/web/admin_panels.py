@@ -44,9 +44,10 @@ async def _save(panel: WebPanel, asked: AdminRequest, form: Any) -> None:
 
 @routes.get("/dashboard/{guild_id}/{name}")
 async def show_page(request: web.Request) -> web.Response:
-    """A plugin's admin page of the guild (404 for a page no enabled plugin offers)."""
-    admin = await admin_guild(request)
+    """A plugin's page of the guild (404 for a page no enabled plugin offers), for its
+    audience (Manage Server unless the page names another)."""
     found = request.app[PAGES].get(request.match_info["name"])
+    admin = await admin_guild(request, found.page.audience if found is not None else None)
     if found is None:
         raise web.HTTPNotFound(text=NOT_FOUND)
     return await plugin_page(request, found, admin, AdminRequest(request, admin))
@@ -57,7 +58,7 @@ async def save_panel(request: web.Request) -> web.StreamResponse:
     """Save one plugin panel or page of the guild (404 for one no enabled plugin offers)."""
     name = request.match_info["name"]
     panel, found = request.app[PANELS].get(name), request.app[PAGES].get(name)
-    admin, form = await admin_form(request)
+    admin, form = await admin_form(request, found.page.audience if found is not None else None)
     asked = AdminRequest(request, admin, form)
     if panel is not None:
         try:
@@ -67,6 +68,8 @@ async def save_panel(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(f"/dashboard/{admin.id}?done={panel.panel.name}")
     if found is None:
         raise web.HTTPNotFound(text=NOT_FOUND)
+    if found.page.handle is None:
+        raise web.HTTPMethodNotAllowed("POST", ["GET"], text="This page changes nothing.")
     try:
         done = await found.page.handle(asked)
     except ValueError as exc:

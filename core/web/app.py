@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION = web.RequestKey("gh_session", object)
 HSTS = "max-age=31536000; includeSubDomains"
+CDN = "https://cdn.discordapp.com"  # avatars and server icons: images only
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' {auth}; "
+    f"default-src 'none'; style-src 'self'; img-src 'self' data: {CDN}; "
+    "form-action 'self' {auth}; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 

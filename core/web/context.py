@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from core.plugins.manager import PluginManager
 from core.runtime.config import Settings
 from core.services.guild_config import GuildConfigService
 from core.web.discord_api import DiscordApi, DiscordApiError
 from core.web.login_limits import LoginLimits
+from core.web.looks import GuildLook, guild_look
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,11 +34,34 @@ class WebContext:
     guild_configs: GuildConfigService
     login_limits: LoginLimits
     _bot_answers: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _titles: dict[str, str] | None = None
 
     @property
     def enabled_plugins(self) -> list[str]:
         """Plugins loaded in this deployment."""
         return list(self.settings.plugins.enabled)
+
+    def settings_models(self) -> dict[str, type[BaseModel]]:
+        """Each loaded plugin's settings model (for labels), by plugin name."""
+        return {name: type(model) for name, model in self.plugins.plugin_settings.items()
+                if model is not None}
+
+    def plugin_titles(self) -> dict[str, str]:
+        """Each loaded plugin's name as people read it: its help title ("Custom commands"),
+        else its name capitalised."""
+        if self._titles is None:
+            titles = {}
+            for name in self.enabled_plugins:
+                try:
+                    described = self.plugins.first_result(
+                        name, "guildhall_help", settings=self.plugins.plugin_settings.get(name))
+                except Exception:
+                    log.exception("plugin %s failed in guildhall_help", name)
+                    described = None
+                title = getattr(described, "title", "")
+                titles[name] = title if isinstance(title, str) and title else name.capitalize()
+            self._titles = titles
+        return self._titles
 
     def redirect_uri(self) -> str:
         """The OAuth2 redirect registered in the Developer Portal."""
@@ -51,18 +79,14 @@ class WebContext:
         self._bot_answers[path] = (now, data)
         return data
 
-    async def guild_name(self, guild_id: int) -> str:
-        """The guild's name from Discord (a generic name when Discord cannot say)."""
-        key = f"name:{guild_id}"
-        cached = self._bot_answers.get(key)
-        if cached is not None and time.monotonic() - cached[0] < 600.0:
-            return str(cached[1])
+    async def guild_look(self, guild_id: int) -> GuildLook:
+        """The guild's name and icon from Discord, reused for ten minutes (a generic
+        name and no icon when Discord cannot say)."""
         try:
-            name = str((await self.api.bot_call(f"/guilds/{guild_id}")).get("name") or "")
+            guild = await self.bot_get(f"/guilds/{guild_id}", ttl=600.0)
         except DiscordApiError:
-            name = ""
-        self._bot_answers[key] = (time.monotonic(), name or "this server")
-        return name or "this server"
+            guild = {}
+        return guild_look(guild_id, guild.get("name"), guild.get("icon"))
 
 
 CONTEXT = web.AppKey("guildhall_web", WebContext)

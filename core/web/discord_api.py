@@ -52,6 +52,7 @@ class UserGuild:
     name: str
     permissions: int
     owner: bool
+    icon: str | None = None
 
     @property
     def can_manage(self) -> bool:

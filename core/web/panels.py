@@ -24,6 +24,7 @@ from core.runtime.config import Settings
 from core.services.guild_overrides import GuildOverrides
 from core.web.guild_objects import GuildObjects
 from core.web.params import bounded
+from core.web.setting_text import label
 
 log = logging.getLogger(__name__)
 RESERVED = frozenset({"general", "plugins"})
@@ -167,5 +168,6 @@ def overrides_panel(
         await overrides.change(guild_id, defaults, values, actor_id=actor_id, source="web")
 
     fixed = {k: v for k, v in defaults.model_dump().items() if k not in overrides.fields}
-    fields = tuple(PanelField(f, labels.get(f, f.replace("_", " "))) for f in overrides.fields)
+    fields = tuple(PanelField(f, labels.get(f) or label(overrides.model, f))
+                   for f in overrides.fields)
     return WebPanel(overrides.name, title, fields, load, save, fixed)

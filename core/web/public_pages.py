@@ -93,12 +93,13 @@ async def public_page(request: web.Request) -> web.Response:
         data = await found.page.render(PageRequest(guild_id, request.query, viewer))
     except ValueError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
-    guild_name = await ctx(request).guild_name(guild_id)
+    look = await ctx(request).guild_look(guild_id)
     common = {"session": session, "csrf": getattr(session, "csrf_token", ""),
-              "path": request.path_qs, "guild_id": guild_id, "guild_name": guild_name}
+              "path": request.path_qs, "guild_id": guild_id, "guild_name": look.name}
     body = Markup(found.template.render({**data, **common}))  # autoescaped output
     return render(request, "public_page.html", {
-        **common, "title": found.page.title, "slug": found.page.slug, "body": body,
+        **common, "look": look, "title": found.page.title, "slug": found.page.slug,
+        "body": body,
         "pages": [(p.page.slug, p.page.title) for p in offered],
     })
 

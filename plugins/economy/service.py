@@ -217,9 +217,10 @@ async def transfer(
 ) -> tuple[int, int]:
     """Move ``amount`` from sender to recipient atomically; return both new balances.
 
-    Between known members: one statement on PostgreSQL, one short transaction on SQLite
-    (:mod:`plugins.economy.transfer_fast`). Otherwise one transaction: both rows locked
-    in a fixed order (created when missing), the guarded debit, then the credit, and two
+    Between known members: one call of ``economy_transfer()`` on PostgreSQL (one round
+    trip), one short transaction on SQLite (:mod:`plugins.economy.transfer_fast`); a
+    refusal there raises at once. Otherwise one transaction: both rows locked in
+    ``user_id`` order (created when missing), the guarded debit, then the credit, and two
     ``transfer`` ledger rows. If the credit cannot happen (the recipient's balance would
     overflow) the debit is rolled back too.
     """

@@ -14,21 +14,26 @@ class EconomySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    currency_name: str = Field(default="coins", min_length=1, max_length=32)
-    currency_symbol: str = Field(default="\N{COIN}", min_length=1, max_length=8)
-    daily_amount: int = Field(default=100, ge=1, le=1_000_000)
-    daily_cooldown_hours: float = Field(default=24.0, gt=0, le=168)
-    daily_streak_bonus: int = Field(default=10, ge=0, le=1_000_000)
-    daily_streak_max_days: int = Field(default=7, ge=1, le=60)
-    daily_streak_window_hours: float = Field(default=48.0, gt=0, le=336)
-    work_min: int = Field(default=20, ge=1, le=1_000_000)
-    work_max: int = Field(default=80, ge=1, le=1_000_000)
-    work_cooldown_hours: float = Field(default=1.0, gt=0, le=168)
-    gamble_win_chance: float = Field(default=0.5, gt=0, lt=1)
-    gamble_house_edge: float = Field(default=0.04, ge=0, lt=1)
-    gamble_max_bet: int = Field(default=100_000, ge=1, le=COINS_MAX)
-    shop_max_items: int = Field(default=25, ge=1, le=100)
-    richest_page_size: int = Field(default=10, ge=1, le=25)
+    currency_name: str = Field(default="coins", min_length=1, max_length=32, title="Currency name")
+    currency_symbol: str = Field(default="\N{COIN}", min_length=1, max_length=8,
+                                 title="Currency symbol")
+    daily_amount: int = Field(default=100, ge=1, le=1_000_000, title="Daily reward")
+    daily_cooldown_hours: float = Field(default=24.0, gt=0, le=168,
+                                        title="Time between daily rewards")
+    daily_streak_bonus: int = Field(default=10, ge=0, le=1_000_000,
+                                    title="Extra per day of a daily streak")
+    daily_streak_max_days: int = Field(default=7, ge=1, le=60,
+                                       title="Longest streak that adds a bonus")
+    daily_streak_window_hours: float = Field(default=48.0, gt=0, le=336,
+                                             title="A streak holds if the next daily comes within")
+    work_min: int = Field(default=20, ge=1, le=1_000_000, title="Work pays at least")
+    work_max: int = Field(default=80, ge=1, le=1_000_000, title="Work pays at most")
+    work_cooldown_hours: float = Field(default=1.0, gt=0, le=168, title="Time between work shifts")
+    gamble_win_chance: float = Field(default=0.5, gt=0, lt=1, title="Chance to win a bet")
+    gamble_house_edge: float = Field(default=0.04, ge=0, lt=1, title="House edge on bets")
+    gamble_max_bet: int = Field(default=100_000, ge=1, le=COINS_MAX, title="Highest bet")
+    shop_max_items: int = Field(default=25, ge=1, le=100, title="Most items in a server shop")
+    richest_page_size: int = Field(default=10, ge=1, le=25, title="Members per page of /richest")
 
     @model_validator(mode="after")
     def _consistent(self) -> EconomySettings:

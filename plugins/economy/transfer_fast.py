@@ -1,16 +1,21 @@
-"""The fast path of a transfer between two known members.
+"""The fast path of a transfer between two known members: one round trip on PostgreSQL.
 
-PostgreSQL: ONE statement, sent without BEGIN/COMMIT (one round trip). Its CTEs lock both
-member rows in id order (``FOR UPDATE``: concurrent A->B and B->A cannot deadlock, and the
-locked row is the newest version), check the sender's funds and the recipient's ceiling on
-those locked values, update both balances only when both checks pass, and insert both
-ledger rows from the updated rows - so the balances and the ledger change together or not
-at all. SQLite: one ``BEGIN IMMEDIATE`` transaction of three statements (two guarded
-``UPDATE ... RETURNING``, one two-row ledger ``INSERT``).
+PostgreSQL: ONE call of the server-side function ``economy_transfer()`` (created by the
+economy migration ``4_..._transfer_function``), sent without BEGIN/COMMIT through the
+connection's cached prepared statement. It applies the guarded debit and credit in
+``user_id`` order (the order :func:`core.services.coins.lock_members` locks in, so
+crossing transfers wait, never deadlock), undoes the first when the second is refused
+and writes both ledger rows only when both balances moved. SQLite: one
+``BEGIN IMMEDIATE`` transaction of three statements (two guarded ``UPDATE ... RETURNING``,
+one two-row ledger ``INSERT``), plus one read of both balances when refused.
 
-When a member row is missing or a check fails, nothing was written and the caller falls
-back to the general path (:func:`plugins.economy.service.transfer`'s transaction), which
-creates missing members and raises the precise error.
+A refusal raises the precise error from the balances the database reported
+(:class:`InsufficientFunds` for the sender first, then :class:`BalanceTooHigh` for the
+recipient), with nothing written. When a member row is missing, or the balances read
+after a refusal no longer explain it (another transfer changed them in between), this
+returns ``None`` and the caller falls back to the general path
+(:func:`plugins.economy.service.transfer`'s transaction, which creates missing members
+and decides under the row locks).
 """
 
 from __future__ import annotations
@@ -20,34 +25,19 @@ from datetime import datetime
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.plugins.api import COINS_MAX, CONNECTION, run_atomic, run_statement
-
-# Every value is a parameter: $1 guild, $2 sender, $3 recipient, $4 amount, $5 the
-# recipient's highest allowed balance before, $6 type, $7/$8 descriptions, $9 time.
-_POSTGRES_TRANSFER = """
-WITH locked AS MATERIALIZED (
-    SELECT id, user_id, coins FROM guild_members
-    WHERE guild_id = $1 AND user_id IN ($2, $3)
-    ORDER BY id FOR UPDATE
-), allowed AS (
-    SELECT count(*) = 2 AND bool_and(
-        CASE WHEN user_id = $2 THEN coins >= $4 ELSE coins <= $5 END) AS ok
-    FROM locked
-), moved AS (
-    UPDATE guild_members AS m
-    SET coins = m.coins + CASE WHEN m.user_id = $2 THEN -$4::int ELSE $4::int END
-    FROM locked AS l, allowed AS a
-    WHERE m.id = l.id AND a.ok
-    RETURNING m.user_id, m.coins
-), ledger AS (
-    INSERT INTO transactions
-        (user_id, guild_id, amount, transaction_type, description, created_at)
-    SELECT user_id, $1, CASE WHEN user_id = $2 THEN -$4::int ELSE $4::int END, $6,
-           CASE WHEN user_id = $2 THEN $7 ELSE $8 END, $9
-    FROM moved
+from core.plugins.api import (
+    COINS_MAX,
+    CONNECTION,
+    BalanceTooHigh,
+    InsufficientFunds,
+    run_atomic,
+    run_statement,
 )
-SELECT user_id, coins FROM moved
-"""
+
+# Every value is a parameter: guild, sender, recipient, amount, type, both descriptions, time.
+_POSTGRES_TRANSFER = "SELECT moved, sender_coins, recipient_coins FROM economy_transfer(" \
+    "$1::bigint, $2::bigint, $3::bigint, $4::int, $5::text, $6::text, $7::text, " \
+    "$8::timestamptz)"
 
 _SQLITE_DEBIT = (
     "UPDATE guild_members SET coins = coins - ? "
@@ -57,16 +47,22 @@ _SQLITE_CREDIT = (
     "UPDATE guild_members SET coins = coins + ? "
     "WHERE guild_id = ? AND user_id = ? AND coins <= ? RETURNING coins"
 )
-
 _SQLITE_LEDGER = (
     "INSERT INTO transactions "
     "(user_id, guild_id, amount, transaction_type, description, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)"
 )
+_SQLITE_BALANCES = (
+    "SELECT user_id, coins FROM guild_members WHERE guild_id = ? AND user_id IN (?, ?)"
+)
 
 
-class _NotMoved(Exception):
-    """Raised inside the SQLite transaction to roll it back: the general path decides."""
+class _Refused(Exception):
+    """Raised inside the SQLite transaction to roll it back, with both balances."""
+
+    def __init__(self, sender_coins: int | None, recipient_coins: int | None) -> None:
+        super().__init__("transfer refused")
+        self.balances = (sender_coins, recipient_coins)
 
 
 async def try_transfer(
@@ -75,44 +71,56 @@ async def try_transfer(
     recipient_id: int,
     amount: int,
     kind: str,
-    descriptions: tuple[str, str],
+    descriptions: tuple[str | None, str | None],
     now: datetime,
 ) -> tuple[int, int] | None:
-    """Both new balances, or ``None`` when nothing was written (a member row missing,
-    too few funds, or the recipient's balance would overflow)."""
+    """Both new balances; raises :class:`InsufficientFunds` or :class:`BalanceTooHigh`
+    with nothing written; ``None`` when the general path must decide (see the module)."""
     ceiling = COINS_MAX - amount
 
-    async def postgres(conn: BaseDBAsyncClient) -> tuple[int, int] | None:
-        rows = await conn.execute_query_dict(_POSTGRES_TRANSFER, [
-            guild_id, sender_id, recipient_id, amount, ceiling, kind,
+    async def postgres(conn: BaseDBAsyncClient) -> tuple[bool, int | None, int | None]:
+        _, rows = await conn.execute_query(_POSTGRES_TRANSFER, [
+            guild_id, sender_id, recipient_id, amount, kind,
             descriptions[0], descriptions[1], now,
         ])
-        after = {int(row["user_id"]): int(row["coins"]) for row in rows}
-        if len(after) != 2:
-            return None
-        return after[sender_id], after[recipient_id]
+        moved, sent, received = rows[0]
+        return bool(moved), sent, received
 
-    async def sqlite(conn: BaseDBAsyncClient) -> tuple[int, int]:
+    async def sqlite(conn: BaseDBAsyncClient) -> tuple[bool, int | None, int | None]:
         _, sent = await conn.execute_query(
             _SQLITE_DEBIT, [amount, guild_id, sender_id, amount])
-        if not sent:
-            raise _NotMoved
-        _, received = await conn.execute_query(
-            _SQLITE_CREDIT, [amount, guild_id, recipient_id, ceiling])
-        if not received:
-            raise _NotMoved
-        await conn.execute_query(_SQLITE_LEDGER, [
-            sender_id, guild_id, -amount, kind, descriptions[0], now,
-            recipient_id, guild_id, amount, kind, descriptions[1], now,
-        ])
-        return int(sent[0][0]), int(received[0][0])
+        if sent:
+            _, received = await conn.execute_query(
+                _SQLITE_CREDIT, [amount, guild_id, recipient_id, ceiling])
+            if received:
+                await conn.execute_query(_SQLITE_LEDGER, [
+                    sender_id, guild_id, -amount, kind, descriptions[0], now,
+                    recipient_id, guild_id, amount, kind, descriptions[1], now,
+                ])
+                return True, int(sent[0][0]), int(received[0][0])
+        _, rows = await conn.execute_query(_SQLITE_BALANCES, [guild_id, sender_id, recipient_id])
+        found = {int(row[0]): int(row[1]) for row in rows}
+        if sent:  # the debit is rolled back with the transaction: report the balance before
+            found[sender_id] += amount
+        raise _Refused(found.get(sender_id), found.get(recipient_id))
 
     if _is_postgres():
-        return await run_statement(postgres)
-    try:
-        return await run_atomic(sqlite)
-    except _NotMoved:
-        return None
+        moved, sender_coins, recipient_coins = await run_statement(postgres)
+    else:
+        try:
+            moved, sender_coins, recipient_coins = await run_atomic(sqlite)
+        except _Refused as refused:
+            moved = False
+            sender_coins, recipient_coins = refused.balances
+    if sender_coins is None or recipient_coins is None:
+        return None  # a member has no row yet: the general path creates it
+    if moved:
+        return int(sender_coins), int(recipient_coins)
+    if sender_coins < amount:
+        raise InsufficientFunds(int(sender_coins), amount)
+    if recipient_coins > ceiling:
+        raise BalanceTooHigh(int(recipient_coins), amount)
+    return None  # the balances changed since the refusal: decide under the locks
 
 
 def _is_postgres() -> bool:

@@ -10,10 +10,10 @@ class LevelingSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    flush_seconds: float = Field(2.0, gt=0, le=300)
-    xp_min: int = Field(15, ge=0, le=10_000)
-    xp_max: int = Field(25, ge=0, le=10_000)
-    cooldown_seconds: int = Field(60, ge=0, le=86_400)
+    flush_seconds: float = Field(2.0, gt=0, le=300, title="XP is written every")
+    xp_min: int = Field(15, ge=0, le=10_000, title="Least XP per message")
+    xp_max: int = Field(25, ge=0, le=10_000, title="Most XP per message")
+    cooldown_seconds: int = Field(60, ge=0, le=86_400, title="Time between messages that earn XP")
 
     @model_validator(mode="after")
     def _range(self) -> LevelingSettings:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.plugins.api import PageRequest, PublicPage, Settings, User, plugin_switches
+from core.plugins.api import PageRequest, PublicPage, Settings, plugin_switches
+from core.web.looks import faces
 from core.web.params import snowflake
 from plugins.leveling import global_board
 from plugins.leveling import web_board_data as board_data
@@ -53,10 +54,7 @@ async def _richest(guild_id: int) -> list[dict[str, Any]]:
     from plugins.economy.service import top_balances
 
     entries = await top_balances(guild_id, RICHEST)
-    names = dict(await User.filter(user_id__in=[e.user_id for e in entries]).values_list(
-        "user_id", "username"))
-    return [{"rank": e.rank, "user_id": e.user_id, "coins": e.coins,
-             "name": names.get(e.user_id, str(e.user_id))} for e in entries]
+    return [{"rank": e.rank, "user_id": e.user_id, "coins": e.coins} for e in entries]
 
 
 def public_pages(settings: Settings) -> list[PublicPage]:
@@ -71,8 +69,10 @@ def public_pages(settings: Settings) -> list[PublicPage]:
             direction, cursor = "from", jump
         page = await board_data.page(request.guild_id, direction, cursor)
         show_richest = economy and await plugin_switches.is_enabled(request.guild_id, "economy")
+        richest = await _richest(request.guild_id) if show_richest else []
+        shown = [line.user_id for line in page.lines] + [e["user_id"] for e in richest]
         return {"page": page, "note": note, "highlight": jump.user_id if jump else None,
-                "richest": await _richest(request.guild_id) if show_richest else []}
+                "richest": richest, "faces": await faces(shown)}
 
     async def render_global(request: PageRequest) -> dict[str, Any]:
         raw = request.query.get("page", "1")
@@ -80,7 +80,8 @@ def public_pages(settings: Settings) -> list[PublicPage]:
             raise ValueError("The page is a whole number.")
         number = int(raw)
         rows, pages = await global_board.page(number, GLOBAL_PAGE_SIZE)
-        return {"rows": rows, "number": number, "pages": pages}
+        return {"rows": rows, "number": number, "pages": pages,
+                "faces": await faces(row.user_id for row in rows)}
 
     here = Path(__file__).parent
     template = (here / "leaderboard.html").read_text(encoding="utf-8")

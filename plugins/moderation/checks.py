@@ -6,7 +6,7 @@ and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import disnake
 
@@ -22,13 +22,25 @@ def require_permission(author: disnake.abc.User, flag: str, bot: BotLike | None 
     that ``[plugins.moderation] permission_roles`` (of ``bot``'s plugins) maps to it."""
     if not isinstance(author, disnake.Member):
         raise Refusal(f"You need these permissions: {permission_names([flag])}.")
-    if getattr(author.guild_permissions, flag):
+    roles = permission_roles(bot)
+    if holds(author.guild_permissions, [r.name for r in author.roles], flag, roles):
         return
-    role_name = permission_roles(bot).get(flag)
-    if role_name and any(r.name.casefold() == role_name.casefold() for r in author.roles):
-        return
+    role_name = roles.get(flag)
     extra = f" (or the {role_name} role)" if role_name else ""
     raise Refusal(f"You need these permissions: {permission_names([flag])}{extra}.")
+
+
+def holds(
+    permissions: disnake.Permissions, role_names: Iterable[str], flag: str,
+    roles: Mapping[str, str],
+) -> bool:
+    """The rule of :func:`require_permission`: ``flag`` among ``permissions`` (the owner's
+    and an Administrator's include every flag), or a role named as ``roles[flag]``."""
+    if getattr(permissions, flag):
+        return True
+    role_name = roles.get(flag)
+    return bool(role_name) and any(
+        name.casefold() == str(role_name).casefold() for name in role_names)
 
 
 def permission_roles(bot: BotLike | None) -> Mapping[str, str]:

@@ -15,6 +15,7 @@ from core.plugins.api import (
     Settings,
     TablePlugin,
     TimerSource,
+    WebPage,
     WebPanel,
     hookimpl,
 )
@@ -98,6 +99,13 @@ class ModerationPlugin(TablePlugin):
         from plugins.moderation.web import panels
 
         return panels(settings)
+
+    @hookimpl
+    def guildhall_web_pages(self, settings: Settings) -> list[WebPage]:
+        """The "Cases" page: the case log with filters, for the guild's moderators."""
+        from plugins.moderation.web_cases import pages
+
+        return pages(settings)
 
     @hookimpl
     def guildhall_web_server_fields(self) -> list[ServerFields]:

@@ -19,15 +19,19 @@ class ModerationSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_ban_days: int = Field(365, ge=1, le=3650)
-    warning_expiry_days: int = Field(90, ge=1, le=3650)
-    dm_before_action: bool = True
-    escalate_mute_at: int = Field(0, ge=0, le=100)
-    escalate_mute_minutes: int = Field(60, ge=1, le=MAX_TIMEOUT_DAYS * 24 * 60)
-    escalate_kick_at: int = Field(0, ge=0, le=100)
-    escalate_ban_at: int = Field(0, ge=0, le=100)
+    max_ban_days: int = Field(365, ge=1, le=3650, title="Longest temporary ban")
+    warning_expiry_days: int = Field(90, ge=1, le=3650, title="Warnings expire after")
+    dm_before_action: bool = Field(True, title="Tell members by DM before acting")
+    escalate_mute_at: int = Field(0, ge=0, le=100,
+                                  title="Mute at this many active warnings (0: never)")
+    escalate_mute_minutes: int = Field(60, ge=1, le=MAX_TIMEOUT_DAYS * 24 * 60,
+                                       title="Escalation mute lasts")
+    escalate_kick_at: int = Field(0, ge=0, le=100,
+                                  title="Kick at this many active warnings (0: never)")
+    escalate_ban_at: int = Field(0, ge=0, le=100,
+                                 title="Ban at this many active warnings (0: never)")
     # A role (by name, case-insensitive) that grants a permission for moderation commands,
     # e.g. {moderate_members = "Moderator", ban_members = "Senior Moderator"}.
     permission_roles: dict[
         Literal["moderate_members", "kick_members", "ban_members", "manage_guild"], str
-    ] = Field(default_factory=dict)
+    ] = Field(default_factory=dict, title="Roles that grant moderation permissions")

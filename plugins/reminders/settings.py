@@ -10,6 +10,7 @@ class RemindersSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_active_per_user: int = Field(25, ge=1, le=1000)
-    min_repeat_seconds: int = Field(3600, ge=60, le=86_400 * 7)
-    late_notice_seconds: float = Field(60.0, ge=1, le=86_400)
+    max_active_per_user: int = Field(25, ge=1, le=1000, title="Most active reminders per member")
+    min_repeat_seconds: int = Field(3600, ge=60, le=86_400 * 7, title="Shortest repeat interval")
+    late_notice_seconds: float = Field(60.0, ge=1, le=86_400,
+                                       title="A reminder is marked late after")

@@ -8,8 +8,13 @@ Otherwise the handler posts in the original channel, pinging only the reminder's
 when that channel is gone or closed to the bot (404/403) it sends a DM instead. A user who
 also refuses DMs makes the reminder moot (logged, finished). Other errors (5xx, network)
 raise, so the scheduler retries with backoff. Finishing marks the row completed, or moves
-a repeating reminder to its next occurrence, inside the scheduler's fenced transaction:
-a reminder is sent again only when the leader dies between the send and that write.
+a repeating reminder to its next occurrence, inside the scheduler's fenced transaction.
+
+A leader that dies between the send and that write leaves the reminder due, and the next
+leader sends it again. Each send therefore carries Discord's ``nonce`` with
+``enforce_nonce: true``, derived from the reminder and its occurrence (:func:`delivery_nonce`):
+Discord answers a repeat within a few minutes with the message already posted instead of
+posting a second one (disnake's ``send`` cannot set ``enforce_nonce``, hence the raw route).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import logging
 
 import disnake
+from disnake.http import Route
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
@@ -28,6 +34,13 @@ from plugins.reminders.settings import RemindersSettings
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = "reminders.due"
+MAX_NONCE = 25  # Discord's limit on a message nonce, in characters
+
+
+def delivery_nonce(row: Reminder) -> str:
+    """The same nonce for every send of one occurrence of a reminder: ``r<id>t<due epoch>``,
+    at most 22 characters (a 32-bit id, a 10-digit epoch), within Discord's ``MAX_NONCE``."""
+    return f"r{row.id}t{int(row.remind_at.timestamp())}"
 
 
 class ReminderDelivery:
@@ -48,22 +61,30 @@ class ReminderDelivery:
             row.dropped_reason = reason.value  # written by finish()
             return True
         text = service.delivery_text(row, service.utcnow(), self.settings.late_notice_seconds)
-        allowed = only_user(disnake.Object(row.user_id))
         try:
-            await self.bot.get_partial_messageable(row.channel_id).send(
-                text, allowed_mentions=allowed
-            )
+            await self._post(row.channel_id, text, row)
             return True
         except (disnake.NotFound, disnake.Forbidden) as exc:
             log.info("reminder %s: channel %s unusable (%s); sending a DM",
                      row.id, row.channel_id, exc.status)
         try:
             dm = await self.bot.create_dm(disnake.Object(row.user_id))
-            await dm.send(text, allowed_mentions=allowed)
+            await self._post(dm.id, text, row)
         except (disnake.NotFound, disnake.Forbidden) as exc:
             log.warning("reminder %s: user %s unreachable by DM too (%s); dropped",
                         row.id, row.user_id, exc.status)
         return True
+
+    async def _post(self, channel_id: int, text: str, row: Reminder) -> None:
+        """Create the message once per occurrence (a repeat returns the first one)."""
+        payload = {
+            "content": text,
+            "allowed_mentions": only_user(disnake.Object(row.user_id)).to_dict(),
+            "nonce": delivery_nonce(row),
+            "enforce_nonce": True,
+        }
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
+        await self.bot.http.request(route, json=payload)
 
     async def finish(self, row: Model, conn: BaseDBAsyncClient) -> None:
         """Completed (with its drop reason when dropped), or a delivered repeat moved to

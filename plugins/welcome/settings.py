@@ -12,4 +12,5 @@ class WelcomeConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    default_template: str = Field(DEFAULT_TEMPLATE, min_length=1, max_length=2000)
+    default_template: str = Field(DEFAULT_TEMPLATE, min_length=1, max_length=2000,
+                                  title="Welcome message until a server sets its own")

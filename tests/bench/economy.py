@@ -5,13 +5,16 @@
 
 A fresh migrated database; 1,000 members get 1,000 coins each through the economy
 service (``deposit``). Two worker processes then run ``--transfers / 2`` transfers each
-(``plugins.economy.service.transfer``: on PostgreSQL one statement that locks both rows in
-id order, applies the guarded debit and credit and writes both ledger rows; on SQLite one
-short transaction), ``--concurrency`` at a time per process,
-between random members for random amounts (1-400, so some senders run dry). Reported:
-throughput, latency p50/p99, outcomes by reason, the service's retries, and the
-conservation check: total coins unchanged, no balance below zero, every balance equal
-to its ledger (the integrity check), ledger rows = seed deposits + 2 per transfer.
+(``plugins.economy.service.transfer``: on PostgreSQL one call of the server-side function
+``economy_transfer()``, one round trip; on SQLite one short transaction),
+``--concurrency`` at a time per process, each process with a connection pool of that size
+(``[database] pool_max_size``), between random members for random amounts (1-400, so
+some senders run dry). Reported: throughput, latency p50/p99, outcomes by reason, the
+service's retries, the CPU time per transfer of the client processes and of the
+PostgreSQL backends serving them (read from ``/proc`` when the server is local; on SQLite
+the database works inside the clients), the load average, and the conservation check:
+total coins unchanged, no balance below zero, every balance equal to its ledger (the
+integrity check), ledger rows = seed deposits + 2 per transfer.
 Goal: at least 3,000 transfers/s on PostgreSQL (SQLite's figure is reported beside it);
 exit codes as in ``tests/bench/common.py``.
 """
@@ -22,13 +25,16 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import random
 import sys
 import time
 from collections import Counter
 from typing import Any
 
-from core.db.database import close_database
+from tortoise import connections
+
+from core.db.database import CONNECTION, close_database
 from core.db.models import GuildMember
 from core.runtime.assembly import Runtime
 from core.testing.pytest_plugin import make_settings
@@ -50,16 +56,42 @@ PROCESSES = 2
 TARGET_PER_S = {"postgres": 3000.0}  # transfers/s goal per engine (SQLite: reported)
 
 
-async def open_db(url: str) -> None:
-    """Initialise the ORM on ``url`` for the economy plugin."""
-    await Runtime.from_settings(make_settings(url, PLUGINS)).open_database()
+async def open_db(url: str, pool: int = 10) -> None:
+    """Initialise the ORM on ``url`` for the economy plugin, ``pool`` connections at most."""
+    settings = make_settings(url, PLUGINS, database={"pool_max_size": pool})
+    await Runtime.from_settings(settings).open_database()
+
+
+def process_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by process ``pid``; None when unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def backend_seconds() -> dict[int, float] | None:
+    """CPU seconds of every PostgreSQL backend connected to this database, by pid (None
+    on SQLite, or when the server's processes are not readable here)."""
+    client = connections.get(CONNECTION)
+    if client.schema_generator.DIALECT != "postgres":
+        return None
+    _, rows = await client.execute_query(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    seconds = {int(row[0]): process_seconds(int(row[0])) for row in rows}
+    if any(value is None for value in seconds.values()):
+        return None
+    return {pid: value for pid, value in seconds.items() if value is not None}
 
 
 async def worker(url: str, transfers: int, concurrency: int, seed: int) -> None:
-    """Wait for a line on stdin, run the transfers, print one JSON summary line."""
+    """Wait for a line on stdin, run the transfers, print one JSON summary line, then
+    keep the connections open until the next line (the parent reads the backends' CPU)."""
     from core.services import coins
 
-    await open_db(url)
+    await open_db(url, pool=concurrency)
     await bank.balance(1, GUILD)  # a connection is open before the clock starts
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
@@ -84,12 +116,13 @@ async def worker(url: str, transfers: int, concurrency: int, seed: int) -> None:
                 outcomes[f"error {type(exc).__name__}"] += 1
             latencies.append((time.perf_counter() - started) * 1000)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one(*p) for p in plan))
-    seconds = time.perf_counter() - started
-    await close_database()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(json.dumps({"outcomes": outcomes, "seconds": seconds, "latencies": latencies,
-                      "retries": coins.retries}))
+                      "retries": coins.retries, "cpu": cpu}), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    await close_database()
 
 
 async def seed_members() -> None:
@@ -120,16 +153,26 @@ async def measure(engine: str, url: str, args: argparse.Namespace) -> dict[str, 
         for proc in procs:
             assert proc.stdout is not None
             assert (await proc.stdout.readline()).strip() == b"ready"
+        backends_before = await backend_seconds()
         started = time.perf_counter()
+        await tell(procs, b"go\n")
+        outputs = []
         for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write(b"go\n")
-            await proc.stdin.drain()
-        outputs = [json.loads((await p.communicate())[0]) for p in procs]
+            assert proc.stdout is not None
+            outputs.append(json.loads(await proc.stdout.readline()))
         wall = time.perf_counter() - started
+        backends_after = await backend_seconds()
+        await tell(procs, b"exit\n")
+        for proc in procs:
+            await proc.wait()
+        database_cpu = None
+        if backends_before is not None and backends_after is not None:
+            database_cpu = sum(after - backends_before.get(pid, 0.0)
+                               for pid, after in backends_after.items())
         balances = await GuildMember.filter(guild_id=GUILD).values_list("coins", flat=True)
         return {
-            "engine": engine, "wall": wall, "outputs": outputs,
+            "engine": engine, "wall": wall, "outputs": outputs, "database_cpu": database_cpu,
+            "load": os.getloadavg()[0],
             "total": sum(balances), "negative": sum(1 for b in balances if b < 0),
             "ledger_rows": await Transaction.filter(guild_id=GUILD).count(),
             "mismatches": await balance_mismatches(),
@@ -138,10 +181,37 @@ async def measure(engine: str, url: str, args: argparse.Namespace) -> dict[str, 
         await close_database()
 
 
+async def tell(procs: list[asyncio.subprocess.Process], line: bytes) -> None:
+    """Write ``line`` to every worker's stdin."""
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(line)
+        await proc.stdin.drain()
+
+
+def cpu_line(r: dict[str, Any], done: int) -> str:
+    """CPU time per transfer of the clients and of the database, and the ceiling they
+    imply on this machine's cores (if nothing else ran)."""
+    client = sum(out["cpu"] for out in r["outputs"])
+    parts = [f"client {client / done * 1e6:,.0f} us"]
+    total = client
+    if r["database_cpu"] is not None:
+        parts.append(f"PostgreSQL backends {r['database_cpu'] / done * 1e6:,.0f} us")
+        total += r["database_cpu"]
+    elif r["engine"] == "postgres":
+        parts.append("PostgreSQL backends not readable here")
+    cores = os.cpu_count() or 1
+    ceiling = f" -> at most {done / total * cores:,.0f}/s on {cores} idle cores" if total else ""
+    return (f"{'':<10} CPU per transfer: {', '.join(parts)}{ceiling} "
+            f"(load average {r['load']:.1f} at the end)")
+
+
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
     """The table and the summary line; the exit code (see :func:`bench_exit`)."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"economy: {args.transfers:,} transfers among {MEMBERS:,} members from {PROCESSES} "
-          f"processes x {args.concurrency} concurrent; 2-core machine shared with other work")
+          f"processes x {args.concurrency} concurrent; {os.cpu_count()} cores, "
+          f"load average {load}")
     print(f"{'engine':<10} {'transfers/s':>11} {'p50 ms':>7} {'p99 ms':>7} {'retries':>7}  "
           "outcomes")
     verdicts = []
@@ -164,6 +234,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
               f"negative balances {r['negative']}, ledger rows {r['ledger_rows']:,} "
               f"(expected {expected_rows:,}), balance/ledger mismatches "
               f"{len(r['mismatches'])} -> {'OK' if conserved else 'BROKEN'}")
+        print(cpu_line(r, max(done, 1)))
         verdicts.append((r["engine"], done / r["wall"], conserved and errors == 0))
     correct = all(v for *_, v in verdicts)
     fast = all(rate >= TARGET_PER_S.get(e, 0.0) for e, rate, _ in verdicts)

@@ -2,8 +2,9 @@
 
 The list is static: the disnake calls guildhall makes (``bot.http.<method>`` and the
 high-level calls that end in one HTTPClient method), mapped to routes by reading the
-``Route(...)`` in disnake's own HTTPClient source, plus the literal paths the dashboard asks
-the API for. Unserved routes are answered 404 as Discord does and recorded ``unserved``.
+``Route(...)`` in disnake's own HTTPClient source, the ``Route(...)`` guildhall builds itself
+for ``bot.http.request``, plus the literal paths the dashboard asks the API for. Unserved
+routes are answered 404 as Discord does and recorded ``unserved``.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def guildhall_routes() -> dict[tuple[str, str], str]:
     src = _source()
     reach: dict[tuple[str, str], str] = {}
     names: dict[str, str] = {name: f"bot.http.{name}" for name in _HTTP_CALL_RX.findall(src)}
+    names.pop("request", None)  # bot.http.request(Route(...)): its Route is read below
     for pattern, methods in HIGH_LEVEL.items():
         if re.search(pattern, src):
             names.update({m: pattern for m in methods})
@@ -90,6 +92,8 @@ def guildhall_routes() -> dict[tuple[str, str], str]:
     for name, why in names.items():
         for method, route in _routes_of(name):
             reach[(method, shape(route))] = why
+    for method, route in _ROUTE_RX.findall(src):  # routes guildhall builds itself
+        reach[(method, shape(route))] = "Route(...) in guildhall"
     for method, path in _WEB_PATH_RX.findall(src):
         template = re.sub(r"\{[^}]+\}", "{}", path.replace("{app['id']}", "{application_id}"))
         reach[(method or "GET", template)] = "dashboard"

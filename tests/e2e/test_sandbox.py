@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,29 @@ from core.runtime.config import Settings
 from core.testing.sandbox.script import builtin_scripts
 
 SCRIPTS = builtin_scripts()
+# scripts whose reminders must be delivered: a database named with --database runs no
+# timers, so they run on the sandbox's own throwaway database
+DELIVERING = {"demo", "reminders"}
+# the demo's tour: one line of its transcript per plugin step, as a person reads it
+DEMO_TOUR = {
+    "leveling": ["admin > /xp add member=@alice amount=150",
+                 "#general < GG @alice, you reached **level 2**!",
+                 "#general < **alice** is level **2** with 170 XP"],
+    "economy": ["#general < You claimed 100", "#general < Sent 40 🪙 to @bob.",
+                "#general < @alice has 60 🪙.", "#general < @bob has 40 🪙."],
+    "moderation": ["admin > /warn member=@carol reason=spamming links",
+                   "#general < You need these permissions: Timeout Members.",
+                   "mod > /warn member=@carol reason=spamming links",
+                   "#general < Case #1: warned **carol** (warning #1).",
+                   "#general < Case #1 · Warning of @carol by @mod: spamming links"],
+    "reminders": ["alice > /remind when=3s text=stretch your legs",
+                  "#general < @alice reminder: stretch your legs"],
+    "customcmds": ["#general < Created custom command `rules`.",
+                   "bob > !rules", "#general < Be kind, bob. Questions go to #general."],
+    "welcome": ["#general < New members will be welcomed in #general.",
+                "#general < Welcome to Guildhall Demo, @admin!"],
+    "analytics": ["admin > /stats me", "#general < You used "],
+}
 HIDDEN_ENV = ("DISCORD_TOKEN", "DATABASE_URL", "REDIS_URL", "GUILDHALL_CONFIG")
 
 
@@ -53,15 +77,17 @@ async def test_builtin_script_passes(
 ) -> None:
     # a database named with --database runs no timers, so reminders deliver only on the
     # sandbox's own throwaway database (tests/e2e/test_sandbox_isolation.py covers the rest)
-    named = script != "reminders"
+    named = script not in DELIVERING
     args = database_args(guildhall_engine, guildhall_settings) if named else []
     code, out, err, seconds = await guildhall(
-        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), *args
+        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), "--timeout", "60", *args
     )
     assert code == 0, out + err
     assert "Guildhall Demo" in out
     assert "alice > /ping" in out and "#general < Pong!" in out
     assert out.strip().splitlines()[-1].startswith("PASSED: ")
+    if script == "demo":
+        assert_demo_tour(out)
     if guildhall_engine == "sqlite" or not named:  # throwaway database: nothing beside config
         assert not (tmp_path / "data").exists()
     assert not (tmp_path / "data" / "guildhall.db").exists()
@@ -70,6 +96,20 @@ async def test_builtin_script_passes(
     if script == "economy":
         again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, *args)
         assert again == 0, out2 + err2
+
+
+def assert_demo_tour(out: str) -> None:
+    """Every plugin's step is in the demo's transcript, with names and dates, no markup."""
+    enabled = next(line for line in out.splitlines() if "plugins: " in line)
+    assert set(DEMO_TOUR) <= set(enabled.split("plugins: ")[1].split(", "))
+    for plugin, lines in DEMO_TOUR.items():
+        for line in lines:
+            assert line in out, f"{plugin}: {line!r} not in the demo transcript:\n{out}"
+    when = r"\d\d \w+ 20\d\d \d\d:\d\d \((in \d+ seconds?|now|\d+ seconds? ago)\)"
+    assert re.search(r"Reminder `#1` set for " + when, out), out
+    assert "<@" not in out and "<t:" not in out and "<#" not in out
+    pongs = re.findall(r"Pong! \(gateway latency (\d+) ms\)", out)
+    assert len(pongs) == 2 and "'warn' has no subcommand" not in out
 
 
 async def test_missing_reply_fails_with_transcript(tmp_path: Path) -> None:

@@ -3,6 +3,11 @@
 Shared by ``tests/reliability/test_leader_kills.py`` (scaled down) and
 ``python -m tests.bench.chaos_kills`` (10 kills, 2,000 reminders, 200 bans, 2 minutes).
 Everything is counted in the double: each reminder's messages, each ban's lifting.
+
+A leader killed between posting a reminder and its "completed" write leaves it due, and the
+next leader sends it again; the delivery's ``nonce`` (``enforce_nonce``) makes the double
+answer that re-send with the message already posted. So a reminder may be *sent* more than
+once across a kill (``resent``), but is *visible* in its channel once (``duplicated``).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ class KillFigures:
     takeovers: list[float] = field(default_factory=list)  # kill -> next leader, seconds
     reminders: int = 0
     delivered: int = 0
-    duplicated: int = 0
+    duplicated: int = 0  # extra messages visible in the channel
+    resent: int = 0  # extra successful sends (answered with the original message by nonce)
     duplicates_outside_kills: int = 0
     bans: int = 0
     lifted: int = 0
@@ -55,7 +61,8 @@ class KillFigures:
         return (f"kills {len(self.kills)}, slowest takeover {takeover:.2f} s; reminders "
                 f"{self.delivered}/{self.reminders} delivered, lost "
                 f"{self.reminders - self.delivered}, duplicated {self.duplicated} "
-                f"({self.duplicates_outside_kills} outside a kill), latest {self.max_late:.1f} "
+                f"({self.duplicates_outside_kills} outside a kill; {self.resent} re-sends "
+                f"answered by nonce), latest {self.max_late:.1f} "
                 f"s late; temp bans {self.lifted}/{self.bans} lifted ({self.unban_calls} "
                 "unban calls)")
 
@@ -94,6 +101,18 @@ def deliveries(double: DiscordDouble) -> dict[int, list[float]]:
         match = REMINDER.search(content)
         if match and request.status is not None and request.status < 300:
             out.setdefault(int(match.group(1)), []).append(request.wall_time)
+    return out
+
+
+def visible_deliveries(double: DiscordDouble) -> dict[int, list[float]]:
+    """Reminder number -> creation times of every message delivering it that the double
+    created (a re-send answered by its nonce with the original message creates none)."""
+    out: dict[int, list[float]] = {}
+    for message in double.bot_messages:
+        match = REMINDER.search(message.content)
+        if match and not message.deleted:
+            created = datetime.fromisoformat(message.timestamp).timestamp()
+            out.setdefault(int(match.group(1)), []).append(created)
     return out
 
 
@@ -148,7 +167,8 @@ async def leader_kill_chaos(
 def measure(figures: KillFigures, double: DiscordDouble, banned: set[int],
             start: datetime, spread: float) -> None:
     """Fill the delivery, duplicate, lateness and unban figures."""
-    sent = deliveries(double)
+    figures.resent = sum(len(times) - 1 for times in deliveries(double).values())
+    sent = visible_deliveries(double)
     figures.delivered = len(sent)
     figures.duplicated = sum(len(times) - 1 for times in sent.values())
     for times in sent.values():

@@ -2,8 +2,9 @@
 
 Three real worker processes (PostgreSQL, Redis lease) against the double; the killed
 leader is restarted at once, as the launcher would. Every reminder is delivered and every
-ban lifted (counted in the double); a reminder is sent twice only across a kill, at most
-once per kill. The full run: ``python -m tests.bench.chaos_kills``.
+ban lifted (counted in the double); a reminder may be sent again after a kill, but its
+nonce makes that re-send return the message already posted, so none shows twice in the
+channel. The full run: ``python -m tests.bench.chaos_kills``.
 """
 
 from __future__ import annotations
@@ -37,5 +38,5 @@ async def test_leader_killed_three_times_loses_nothing(
     assert figures.delivered == figures.reminders
     assert figures.lifted == figures.bans
     assert figures.duplicates_outside_kills == 0
-    assert figures.duplicated <= len(figures.kills)
+    assert figures.duplicated == 0  # re-sends (figures.resent) are answered by nonce
     assert max(figures.takeovers) < 10.0

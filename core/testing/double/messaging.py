@@ -57,6 +57,7 @@ def create_message(
         allowed_mentions=body.get("allowed_mentions"),
         message_reference=_reference(double, channel, body.get("message_reference")),
         attachments=list(body.get("attachments") or []),
+        nonce=body.get("nonce"),
         **extra,
     )
     if msg.message_reference is not None:

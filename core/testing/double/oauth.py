@@ -149,7 +149,7 @@ async def bearer_request(double: DiscordDouble, route: str, authorization: str) 
         if member is None:
             continue
         guilds.append({
-            "id": str(guild.id), "name": guild.name, "icon": None,
+            "id": str(guild.id), "name": guild.name, "icon": guild.icon,
             "owner": guild.owner_id == user.id,
             "permissions": str(base_permissions(guild, member)), "features": [],
         })

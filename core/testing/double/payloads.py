@@ -103,7 +103,7 @@ def guild_json(guild: Guild) -> dict[str, Any]:
     return {
         "id": str(guild.id),
         "name": guild.name,
-        "icon": None,
+        "icon": guild.icon,
         "splash": None,
         "discovery_splash": None,
         "banner": None,
@@ -203,6 +203,8 @@ def message_json(msg: Message, guild: Guild | None) -> dict[str, Any]:
         data["message_reference"] = msg.message_reference
     if msg.interaction is not None:
         data["interaction_metadata"] = msg.interaction
+    if msg.nonce is not None:
+        data["nonce"] = msg.nonce
     if guild is not None:
         _add_mentions(data, msg, guild)
         member = guild.members.get(msg.author.id)

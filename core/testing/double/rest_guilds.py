@@ -86,7 +86,7 @@ async def my_guilds(ctx: Ctx) -> Any:
         {
             "id": str(g.id),
             "name": g.name,
-            "icon": None,
+            "icon": g.icon,
             "banner": None,
             "owner": False,
             "permissions": "0",

@@ -51,7 +51,14 @@ async def send_message(ctx: Ctx) -> Any:
             raise ApiError(403, 50007, "Cannot send messages to this user")
     elif not _bot_perms(ctx, guild, channel) & P.SEND_MESSAGES:
         raise ApiError.missing_permissions()
-    msg = create_message(d, channel, d.bot_user, ctx.body or {})
+    body = ctx.body or {}
+    nonce = body.get("nonce")
+    if nonce is not None and body.get("enforce_nonce"):
+        original = d.nonces.original(channel.id, d.bot_user.id, nonce)
+        if original is not None:  # Discord returns it and creates nothing
+            return rest_message_json(original, guild)
+    msg = create_message(d, channel, d.bot_user, body)
+    d.nonces.remember(msg)
     return rest_message_json(msg, guild)
 
 

@@ -26,6 +26,7 @@ from .faults import Faults
 from .gateway import PRIVILEGED_INTENTS, Gateway
 from .ids import SnowflakeGenerator
 from .interactions import InteractionStore
+from .nonces import NonceRegistry
 from .oauth import OAuthState
 from .recording import RequestLog, Waiters
 from .rest import setup_rest
@@ -69,7 +70,11 @@ class DoubleConfig:
     # allows DISCORD_INTERACTION_DEADLINE (3 s); the default is 10x that so a busy CI machine
     # does not fail unrelated tests; a test about the deadline opts in to Discord's figure.
     interaction_timeout: float = GENEROUS_INTERACTION_DEADLINE
-    # the clock of interaction deadlines and token lifetimes (tests inject a manual one)
+    # seconds a create-message ``nonce`` sent with ``enforce_nonce: true`` is remembered: a
+    # repeat from the same author in the same channel returns the original message (Discord:
+    # "the past few minutes"; the double's reading is 2 minutes)
+    nonce_window: float = 120.0
+    # the clock of interaction deadlines, token lifetimes and nonces (tests inject a manual one)
     clock: Callable[[], float] = time.monotonic
     strict_shard_count: bool = True
     privileged_intents: int = PRIVILEGED_INTENTS
@@ -98,6 +103,7 @@ class DiscordDouble(ScenarioMixin):
         self.interactions = InteractionStore(self)
         self.oauth = OAuthState()
         self.uploads: dict[int, Upload] = {}  # files the bot sent, by attachment id
+        self.nonces = NonceRegistry(lambda: self.config.nonce_window, lambda: self.config.clock())
         # requests answered 400/50035 for breaking Discord's contract (fixtures assert none)
         self.contract_violations: list[str] = []
         self.application_id = self.ids.next()

@@ -133,6 +133,7 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     bans: dict[int, Ban] = field(default_factory=dict)
     bot_role_id: int | None = None
+    icon: str | None = None  # icon hash on the CDN
 
     @property
     def everyone_role(self) -> Role:
@@ -193,6 +194,7 @@ class Message:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     type: int = 0
+    nonce: int | str | None = None  # echoed back as sent (POST /channels/{id}/messages)
 
     @property
     def ephemeral(self) -> bool:

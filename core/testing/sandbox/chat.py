@@ -8,25 +8,37 @@ import contextlib
 from rich.console import Console
 from rich.markup import escape
 
+from core.testing.sandbox.catalog import listing
+from core.testing.sandbox.completion import Candidates, complete
+from core.testing.sandbox.prompt import LineReader, line_reader
 from core.testing.sandbox.replies import Reply
 from core.testing.sandbox.script import DEFAULT_ACTOR
-from core.testing.sandbox.session import Sandbox, SandboxError
+from core.testing.sandbox.session import GroupTyped, Sandbox, SandboxError
 
 HELP = """[bold]Type as a member of Guildhall Demo:[/bold]
   text                  a message in #general (prefix commands: !ping, !prefix ?)
-  /name option=value    a slash command (/ping, /prefix set prefix=?); @member and
-                        #channel work for user and channel options
+  /name option=value    a slash command: /warn member=@bob reason=spamming links
+                        (the last option takes the rest of the line; quotes work too;
+                        @member and #channel for member and channel options)
   @name                 act as another member ({members})
-  :help  :commands  :quit (or Ctrl-D)"""
+  :help  :commands  :quit (or Ctrl-D, Ctrl-C)   Tab completes, Up recalls"""
 
 
 class Chat:
     """The read-act-print loop; bot output is printed as it arrives, from a background task."""
 
-    def __init__(self, sandbox: Sandbox, console: Console) -> None:
+    def __init__(self, sandbox: Sandbox, console: Console,
+                 reader: LineReader | None = None) -> None:
         self.sandbox = sandbox
         self.console = console
         self.actor = DEFAULT_ACTOR
+        self.reader = reader or line_reader(self.complete)
+        self._actions: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+
+    def complete(self, text: str) -> Candidates:
+        """Tab completion of the line typed so far."""
+        channels = [c.name for c in self.sandbox.demo.guild.channels.values() if c.name]
+        return complete(text, self.sandbox.catalog(), self.sandbox.demo.people, channels)
 
     def show(self, replies: list[Reply]) -> None:
         """Print bot output."""
@@ -38,33 +50,54 @@ class Chat:
 
     async def _print_replies(self) -> None:
         while True:
-            replies = await self.sandbox.feed.next(3600)
-            if replies:
-                self.console.print()  # leave the prompt line the user is typing on
-                self.show(replies)
-                self.console.print(f"{self.actor}> ", end="")
+            self.show(await self.sandbox.feed.next(3600))
 
     async def run(self) -> None:
-        """Loop until ``:quit`` or end of input."""
+        """Loop until ``:quit``, Ctrl-D, Ctrl-C or end of input.
+
+        Lines are acted on in order by a background task, so the prompt is back at once
+        (keys typed meanwhile are edited, not echoed raw by the terminal).
+        """
         members = ", ".join(self.sandbox.demo.people)
         self.console.print(HELP.format(members=members))
-        printer = asyncio.create_task(self._print_replies())
-        try:
-            while True:
-                try:
-                    line = await asyncio.to_thread(self.console.input, f"{self.actor}> ")
-                except EOFError:
-                    break
-                if not await self.handle(line.strip()):
-                    break
-        finally:
-            printer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await printer
-            self.show(self.sandbox.feed.poll())
+        with self.reader.output():
+            tasks = [asyncio.create_task(self._print_replies()),
+                     asyncio.create_task(self._act_in_order())]
+            try:
+                while True:
+                    try:
+                        line = await self.reader.read(f"{self.actor}> ")
+                    except (EOFError, KeyboardInterrupt):
+                        break
+                    if not self.handle(line.strip()):
+                        break
+            finally:
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                self.show(self.sandbox.feed.poll())
 
-    async def handle(self, line: str) -> bool:
-        """Act on one input line; ``False`` ends the chat."""
+    async def _act_in_order(self) -> None:
+        while True:
+            actor, line = await self._actions.get()
+            try:
+                await self.sandbox.act(actor, line)
+            except GroupTyped as exc:
+                self.console.print(escape(str(exc)))
+            except SandboxError as exc:
+                self.console.print(f"[red]{escape(str(exc))}[/red]")
+            except Exception as exc:  # an unexpected failure: say so, keep the chat going
+                self.console.print(f"[red]{escape(type(exc).__name__)}: {escape(str(exc))}[/red]")
+
+    def _commands(self) -> None:
+        lines = listing(self.sandbox.catalog())
+        self.console.print("[bold]Slash commands:[/bold]")
+        for line in lines:
+            self.console.print(f"  {escape(line)}")
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line (messages and commands are queued); ``False`` ends the chat."""
         if not line:
             return True
         if line in (":quit", ":q", ":exit"):
@@ -72,7 +105,7 @@ class Chat:
         if line == ":help":
             self.console.print(HELP.format(members=", ".join(self.sandbox.demo.people)))
         elif line == ":commands":
-            self.console.print("slash commands: " + ", ".join(self.sandbox.commands()))
+            self._commands()
         elif line.startswith("@") and " " not in line:
             try:
                 self.sandbox.person(line[1:])
@@ -80,8 +113,5 @@ class Chat:
             except SandboxError as exc:
                 self.console.print(f"[red]{escape(str(exc))}[/red]")
         else:
-            try:
-                await self.sandbox.act(self.actor, line)
-            except SandboxError as exc:
-                self.console.print(f"[red]{escape(str(exc))}[/red]")
+            self._actions.put_nowait((self.actor, line))
         return True

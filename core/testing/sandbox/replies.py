@@ -9,6 +9,7 @@ from typing import Any
 
 from core.testing.double import DiscordDouble, InteractionHandle
 from core.testing.double.state import Message
+from core.testing.sandbox.markup import Names, humanize
 
 POLL_SECONDS = 0.02
 EDIT_KINDS = ("edit_original", "edit_followup", "update")
@@ -16,12 +17,21 @@ EDIT_KINDS = ("edit_original", "edit_followup", "update")
 
 @dataclass
 class Reply:
-    """One thing the bot showed: a message, or an edit of an interaction answer."""
+    """One thing the bot showed: a message, or an edit of an interaction answer.
+
+    ``text`` is what a person reads (mentions and timestamps rendered); ``raw`` is the
+    markup the bot sent (``<@123>``, ``<t:1700000000:f>``), empty when the same.
+    """
 
     channel: str
     text: str
     ephemeral: bool = False
     edited: bool = False
+    raw: str = ""
+
+    def contains(self, expected: str) -> bool:
+        """Whether the reply shows ``expected``, as read or as the raw markup."""
+        return expected in self.text or expected in self.raw
 
     def describe(self) -> str:
         """One line for the transcript (``(only you)`` marks ephemeral answers)."""
@@ -68,8 +78,11 @@ class ReplyFeed:
         return f"#{channel.name}" if channel is not None and channel.name else "DM"
 
     def _from_message(self, msg: Message, edited: bool = False) -> Reply:
-        text = render(msg.content, msg.embeds, msg.components)
-        return Reply(self._channel_name(msg.channel_id), text, msg.ephemeral, edited)
+        raw = render(msg.content, msg.embeds, msg.components)
+        guild = self.double.world.guilds.get(msg.guild_id) if msg.guild_id else None
+        text = humanize(raw, Names.of(self.double.world, guild), time.time)
+        return Reply(self._channel_name(msg.channel_id), text, msg.ephemeral, edited,
+                     raw if raw != text else "")
 
     def poll(self) -> list[Reply]:
         """Everything new since the last poll."""

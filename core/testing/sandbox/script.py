@@ -208,7 +208,7 @@ class ScriptRunner:
             while self._pending:
                 reply = self._pending.pop(0)
                 self._show([reply])
-                if expected in reply.text:
+                if reply.contains(expected):
                     return True
             left = deadline - time.monotonic()
             if left <= 0:

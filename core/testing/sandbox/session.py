@@ -6,7 +6,6 @@ each under the cluster supervisor, exactly as ``guildhall run`` starts them.
 
 from __future__ import annotations
 
-import shlex
 import shutil
 from typing import Any
 
@@ -21,9 +20,12 @@ from core.runtime.config import DiscordSettings, Settings
 from core.testing.double import DiscordDouble
 from core.testing.double.invoke import BOOLEAN, CHANNEL, MENTIONABLE, USER
 from core.testing.double.state import Member
+from core.testing.sandbox.catalog import Catalog, command_catalog, listing
 from core.testing.sandbox.cluster import SHARDS_PER_WORKER, WORKERS, sandbox_cluster, sandbox_plan
 from core.testing.sandbox.replies import ReplyFeed
-from core.testing.sandbox.world import DemoWorld, build_demo_world
+from core.testing.sandbox.slash_line import SlashLineError
+from core.testing.sandbox.slash_line import split_slash as read_slash
+from core.testing.sandbox.world import DemoWorld, add_moderator, build_demo_world
 
 SANDBOX_DOUBLE: dict[str, Any] = {
     "shard_count": WORKERS * SHARDS_PER_WORKER,
@@ -37,6 +39,10 @@ class SandboxError(Exception):
     """A sandbox input cannot be acted on (unknown member, command or option)."""
 
 
+class GroupTyped(SandboxError):
+    """A command group was typed without a subcommand; the message lists them."""
+
+
 def settings_for_double(settings: Settings, double: DiscordDouble) -> Settings:
     """``settings`` with a default ``[discord]`` section aimed at ``double``.
 
@@ -47,17 +53,20 @@ def settings_for_double(settings: Settings, double: DiscordDouble) -> Settings:
     return settings.model_copy(update={"discord": discord})
 
 
-def split_slash(line: str) -> tuple[str, dict[str, str]]:
-    """``/prefix set prefix=?`` -> ``("prefix set", {"prefix": "?"})`` (shell-style quoting)."""
+def split_slash(
+    line: str, catalog: Catalog | None = None
+) -> tuple[str, dict[str, str]]:
+    """``/warn member=@bob reason=spamming links`` -> ``("warn", {"member": "@bob",
+    "reason": "spamming links"})`` (rules: :mod:`core.testing.sandbox.slash_line`)."""
+
+    def option_names(path: str) -> set[str] | None:
+        entry = catalog.get(path) if catalog is not None else None
+        return {o.name for o in entry.options} if entry is not None else None
+
     try:
-        words = shlex.split(line.removeprefix("/"))
-    except ValueError as exc:
+        return read_slash(line, option_names)
+    except SlashLineError as exc:
         raise SandboxError(f"cannot read {line!r}: {exc}") from None
-    path = [w for w in words if "=" not in w]
-    options = dict(w.split("=", 1) for w in words if "=" in w)
-    if not path:
-        raise SandboxError("write a command name after '/', e.g. /ping")
-    return " ".join(path), options
 
 
 class Sandbox:
@@ -92,6 +101,7 @@ class Sandbox:
         await self.runtime.open_database()
         await self.double.start()
         self.world = build_demo_world(self.double)
+        add_moderator(self.double, self.world)
         purger = GuildhallBot(settings_for_double(self.runtime.settings, self.double),
                               self.runtime.plugins)
         for guild_id in self.world.guild_ids:  # each run starts from a clean demo guild
@@ -136,7 +146,12 @@ class Sandbox:
         if not line.startswith("/"):
             await self.double.send_message(demo.general, member, line)
             return
-        path, raw = split_slash(line)
+        catalog = self.catalog()
+        path, raw = split_slash(line, catalog)
+        entry = catalog.get(path)
+        if entry is not None and entry.is_group:
+            raise GroupTyped(f"/{path} needs a subcommand:\n" + "\n".join(
+                "  " + usage for usage in listing(catalog, path)))
         options = {key: self._option(path, key, value) for key, value in raw.items()}
         try:
             handle = await self.double.invoke_slash(
@@ -176,3 +191,10 @@ class Sandbox:
         """Names of the slash commands the bot registered."""
         app = self.double.application_id
         return sorted(c.name for c in self.double.world.commands_for(app, None))
+
+    def catalog(self) -> Catalog:
+        """Every registered command path (global and the demo guild's), with its options."""
+        app, world = self.double.application_id, self.double.world
+        scopes = (None, self.demo.guild.id)
+        return command_catalog(c.data | {"name": c.name, "type": c.type}
+                               for scope in scopes for c in world.commands_for(app, scope))

@@ -16,6 +16,9 @@ from core.testing.double.state import Channel, Guild, Member, Role
 DEMO_GUILD = "Guildhall Demo"
 ANNEX_GUILD = "Guildhall Annex"
 MEMBER_NAMES = ("alice", "bob", "carol")
+MODERATOR = "mod"
+MODERATOR_PERMISSIONS = (permissions.DEFAULT_EVERYONE | permissions.KICK_MEMBERS
+                         | permissions.BAN_MEMBERS | permissions.MODERATE_MEMBERS)
 
 
 def demo_id(n: int) -> int:
@@ -81,3 +84,13 @@ def build_demo_world(double: DiscordDouble) -> DemoWorld:
     for member in (admin, *members.values()):
         double.add_member(annex, member.user)
     return DemoWorld(guild, general, admin, admin_role, members, annex, annex_general)
+
+
+def add_moderator(double: DiscordDouble, world: DemoWorld) -> Member:
+    """Give the demo guild a "Moderator" role (timeout, kick, ban) and a member ``mod``
+    holding it, who can act as ``@mod`` (the sandbox's world; test fixtures add their own)."""
+    role = double.create_role(world.guild, "Moderator", id=demo_id(21),
+                              permissions=MODERATOR_PERMISSIONS)
+    moderator = double.add_member(world.guild, MODERATOR, id=demo_id(110), roles=[role])
+    world.people[MODERATOR] = moderator
+    return moderator

@@ -33,6 +33,18 @@ def test_run_without_token_says_exactly_what_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()  # nothing was created
 
 
+def test_run_with_dashboard_warns_when_login_is_not_configured(tmp_path: Path) -> None:
+    env = clean_env(DISCORD_TOKEN="tok-123", GUILDHALL_WEB__ENABLED="true",
+                    GUILDHALL_WEB__CLIENT_ID="123456",
+                    GUILDHALL_DISCORD__API_BASE="http://127.0.0.1:9/api/v10")
+    result = guildhall("run", env=env, cwd=tmp_path)
+    assert result.returncode != 0  # Discord is unreachable: it stops after the warning
+    warning = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and "dashboard login is not configured" in warning[0]
+    assert "GUILDHALL_WEB__CLIENT_SECRET" in warning[0] and "[web] public_url" in warning[0]
+    assert "[web] client_id" not in warning[0]  # that one is set
+
+
 def test_config_check_masks_secrets() -> None:
     env = clean_env(DISCORD_TOKEN="tok-123-secret", DATABASE_URL="postgres://u:pw-xyz@h/db",
                     GUILDHALL_BOT__DEFAULT_PREFIX="?")

@@ -27,6 +27,14 @@ async def test_flush_creates_and_updates_users(guildhall_db) -> None:
     assert user.last_seen == later + timedelta(seconds=5)
     assert (await User.get(user_id=1)).last_seen == early
     assert await buffer.flush() == 0
+    avatar = "a_" + "0f" * 16
+    buffer.record(2, "renamed-again", later, display_name="Renée", avatar=avatar)
+    assert await buffer.flush() == 1
+    faced = await User.get(user_id=2)
+    assert (faced.display_name, faced.avatar) == ("Renée", avatar)
+    buffer.record(2, "renamed-again", later, display_name=None, avatar=None)  # both removed
+    await buffer.flush()
+    assert (await User.get(user_id=2)).avatar is None
 
 
 async def test_one_flush_of_many_users_is_a_few_statements(guildhall_db, monkeypatch) -> None:

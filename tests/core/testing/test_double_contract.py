@@ -10,6 +10,7 @@ from disnake.ext import commands
 
 from core.testing.bot_fixtures import assert_contract_kept
 from core.testing.double import DiscordDouble, RunningClient, bot_intents
+from core.testing.double.contract import contract
 from core.testing.double.invoke import InvalidInvocation
 from core.testing.double.state import Command
 
@@ -105,3 +106,30 @@ async def test_required_option_and_channel_types_are_enforced(double: DiscordDou
         await double.invoke_slash(guild, chan, alice, "pick", {"where": voice, "n": 1})
     handle = await double.invoke_slash(guild, chan, alice, "pick", {"where": chan, "n": 1})
     assert handle.payload["data"]["options"][1] == {"name": "n", "type": 4, "value": 1}
+
+
+def test_an_identical_body_is_walked_once_and_keeps_its_verdict() -> None:
+    """The per-process verdict cache: a repeated body costs one digest, never a wrong answer."""
+    from core.testing.double.errors import ApiError
+    from core.testing.double.request_rules import VerdictCache, check_request
+
+    cache = VerdictCache(size=2)
+    route = "/applications/{application_id}/commands"
+    op = contract().operation("PUT", route)
+    assert op is not None
+    validator = op.request_validator()
+    good = [{"name": "ping", "description": "Ping.", "type": 1}]
+    bad = [{"name": "ping", "description": "x" * 101, "type": 1}]
+    assert cache.problems(op, validator, good) == ()
+    assert cache.problems(op, validator, [dict(good[0])]) == ()  # equal body: a hit
+    assert (cache.hits, cache.misses) == (1, 1)
+    [(path, code, _)] = cache.problems(op, validator, bad)
+    assert (path, code) == ([0, "description"], "BASE_TYPE_MAX_LENGTH")
+    assert cache.problems(op, validator, bad)[0][1] == "BASE_TYPE_MAX_LENGTH"  # cached refusal
+    assert (cache.hits, cache.misses) == (2, 2)
+    cache.problems(op, validator, [{**good[0], "name": "pong"}])  # third body evicts the oldest
+    assert cache.problems(op, validator, good) == () and cache.misses == 4
+    for _ in range(2):  # the process-wide cache, through the real entry: refused both times
+        with pytest.raises(ApiError) as refused:
+            check_request("PUT", route, bad, {})
+        assert refused.value.code == 50035

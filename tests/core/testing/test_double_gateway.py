@@ -9,6 +9,7 @@ import disnake
 import pytest
 from disnake.ext import commands
 
+from core.testing.bot_fixtures import eventually
 from core.testing.double import (
     DiscordDouble,
     RunningClient,
@@ -217,3 +218,19 @@ async def test_unsharded_prefix_bot_sees_all_guilds(
     await double.send_message(guilds[1].text_channels[0], alice, "!hello")
     reply = await double.wait_for_message(guilds[1].text_channels[0])
     assert reply.content == "hello alice"
+
+
+async def test_disnake_answers_a_heartbeat_the_server_requests(
+    make_double: Callable[..., Awaitable[DiscordDouble]], start_bot: StartBot
+) -> None:
+    """Discord may send op 1; the client must heartbeat at once (the bot under test does)."""
+    double = await make_double(shard_count=1, heartbeat_interval_ms=3_600_000)  # no own beats
+    double.create_guild("g")
+    await start_bot(commands.InteractionBot(intents=bot_intents(), guild_ready_timeout=0.1),
+                    double)
+    [conn] = [c for c in double.gateway.connections if c.session is not None]
+    before = conn.heartbeats
+    assert double.gateway.send_op(0, 1) == 1
+    await eventually(lambda: conn.heartbeats > before, timeout=60,
+                     message="the bot did not answer the server's op 1")
+    assert conn.heartbeats == before + 1

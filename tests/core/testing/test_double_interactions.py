@@ -170,3 +170,37 @@ async def test_callback_errors(double: DiscordDouble, start_bot: StartBot) -> No
     async with aiohttp.ClientSession() as session:
         async with session.post(url, json={"type": 5}) as resp:
             assert (resp.status, (await resp.json())["code"]) == (404, 10062)
+
+
+async def test_autocomplete_answers_are_checked_as_discord_does(double: DiscordDouble) -> None:
+    """At most 25 choices, each name 1-100 characters: else 400 50035 and nothing shown."""
+    guild = double.create_guild("g")
+    alice = double.add_member(guild, "alice")
+    handle = double.interactions.create(  # type 4: an autocomplete while typing
+        type=4,
+        data={"id": "1", "name": "x", "type": 1,
+              "options": [{"name": "q", "type": 3, "value": "a", "focused": True}]},
+        guild=guild,
+        channel=guild.text_channels[0],
+        user=alice.user,
+    )
+    url = f"{double.api_base}/interactions/{handle.id}/{handle.token}/callback"
+
+    def answer(names: list[str]) -> dict[str, object]:
+        return {"type": 8, "data": {"choices": [{"name": n, "value": n[:100]} for n in names]}}
+
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json=answer([f"c{i}" for i in range(26)])) as resp:
+            body = await resp.json()
+            assert (resp.status, body["code"]) == (400, 50035)
+            [error] = body["errors"]["data"]["choices"]["_errors"]
+            assert error["code"] == "BASE_TYPE_MAX_LENGTH"
+        async with session.post(url, json=answer(["n" * 101])) as resp:
+            body = await resp.json()
+            assert (resp.status, body["code"]) == (400, 50035)
+            [error] = body["errors"]["data"]["choices"]["0"]["name"]["_errors"]
+            assert error["code"] == "BASE_TYPE_MAX_LENGTH"
+        async with session.post(url, json=answer([f"c{i}" for i in range(25)])) as resp:
+            assert resp.status == 204
+    assert len(double.contract_violations) == 2
+    double.contract_violations.clear()  # sent on purpose

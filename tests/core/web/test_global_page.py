@@ -12,7 +12,8 @@ from tests.core.web.support import WebEnv
 
 def names(page: str) -> list[str]:
     """The user names of the board, in order."""
-    rows = re.findall(r"<tr>\s*<td class=\"num\">#[\d,]+</td>\s*<td>(.*?)</td>", page, re.S)
+    rows = re.findall(r"<tr>\s*<td class=\"num\">#[\d,]+</td>\s*<td><img class=\"avatar\"[^>]*>"
+                      r"</td>\s*<td>(.*?)</td>", page, re.S)
     return [name.strip() for name in rows]
 
 

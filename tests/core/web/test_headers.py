@@ -37,6 +37,15 @@ async def test_plain_http_has_frame_denial_and_plain_cookie_names(web_env: WebEn
     assert (await web_env.client.get("/dashboard")).status == 200  # local use keeps working
 
 
+async def test_csp_allows_discords_cdn_for_images_only(web_env: WebEnv) -> None:
+    policy = (await web_env.client.get("/")).headers["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
+    assert directives["img-src"] == ["'self'", "data:", "https://cdn.discordapp.com"]
+    others = [d for name, d in directives.items() if name != "img-src"]
+    assert not any("cdn.discordapp.com" in source for sources in others for source in sources)
+    assert directives["default-src"] == ["'none'"] and "script-src" not in directives
+
+
 async def test_https_through_a_trusted_proxy(web_env: WebEnv) -> None:
     home = await web_env.client.get("/", headers=HTTPS)
     assert home.headers["Strict-Transport-Security"].startswith("max-age=")

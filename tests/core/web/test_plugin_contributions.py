@@ -159,7 +159,7 @@ async def test_plugin_page_renders_in_the_layout_and_handles_its_form(
     await env.login(env.demo.admin.id)
     shown = await env.client.get(path, params={"page": "3"})
     text = await shown.text()
-    assert shown.status == 200 and "<title>Pin board of" in text and "<p>page 3</p>" in text
+    assert shown.status == 200 and "<title>Pin board · " in text and "<p>page 3</p>" in text
     assert "<strong>Pin board</strong>" in text
     bad_query = await env.client.get(path, params={"page": "x"})
     assert bad_query.status == 400 and "must be a number" in await bad_query.text()

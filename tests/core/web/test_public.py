@@ -69,6 +69,25 @@ async def test_leaderboard_keyset_pages_ranks_and_jump(web_env: WebEnv) -> None:
     assert broken.status == 400
 
 
+async def test_leaderboard_shows_server_name_icon_avatars_and_display_names(
+    web_env: WebEnv,
+) -> None:
+    guild = web_env.guild_id
+    await GuildConfig.filter(guild_id=guild).update(public_pages=True)
+    await _members(guild, 3)
+    avatar = "a_" + "1f" * 16
+    await User.filter(user_id=1000).update(display_name="Ada <Lovelace>", avatar=avatar)
+    web_env.double.world.guilds[guild].icon = "2e" * 16
+    text = await (await web_env.client.get(f"/g/{guild}/leaderboard")).text()
+    name = web_env.demo.guild.name
+    assert f"<title>Leaderboard · {name} · guildhall</title>" in text and "this server" not in text
+    assert f'src="https://cdn.discordapp.com/icons/{guild}/{"2e" * 16}.png?size=64"' in text
+    assert f'src="https://cdn.discordapp.com/avatars/1000/{avatar}.png?size=64"' in text
+    assert "Ada &lt;Lovelace&gt;" in text and ">member0<" not in text  # the display name
+    assert f'src="https://cdn.discordapp.com/embed/avatars/{(1001 >> 22) % 6}.png"' in text
+    assert ">member1<" in text  # no display name: the username
+
+
 async def test_stats_page_charts_and_top_commands(web_env: WebEnv) -> None:
     guild = web_env.guild_id
     await GuildConfig.filter(guild_id=guild).update(public_pages=True)

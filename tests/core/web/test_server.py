@@ -1,4 +1,5 @@
-"""``guildhall web`` as a real process: migrates, serves, stops cleanly on SIGTERM."""
+"""``guildhall web`` as a real process: warns that login is not configured, migrates,
+serves, stops cleanly on SIGTERM; a configured login gives no warning."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from pydantic import SecretStr
+
+from core.web.login_config import login_warning, missing_login
+from core.web.settings import WebSettings
 
 
 def _free_port() -> int:
@@ -56,8 +62,22 @@ def test_guildhall_web_serves_and_stops(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=20)
         assert process.returncode == 0, err
         assert f"http://127.0.0.1:{port}" in out
+        assert "warning: dashboard login is not configured" in err
+        assert err.count("dashboard login is not configured") == 1  # said once
+        assert "[web] client_id" in err and "GUILDHALL_WEB__CLIENT_SECRET" in err
+        assert "[web] public_url" in err
         assert (tmp_path / "gh.db").exists()
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_configured_login_gives_no_warning() -> None:
+    configured = WebSettings(client_id="123", client_secret=SecretStr("s3cret"),
+                             public_url="https://bot.example.org")
+    assert login_warning(configured) is None
+    partly = configured.model_copy(update={"public_url": ""})
+    assert missing_login(partly) == [
+        "[web] public_url (the address users open; register <public_url>/auth/callback "
+        "as the OAuth2 redirect)"]
