@@ -2,7 +2,7 @@
 
 ``guild_xp_buckets`` counts a guild's members per XP range, kept by triggers on
 ``guild_members`` in the writing statement's own transaction (migration
-``core/7_..._xp_buckets``), so every path that changes XP (the flush, ``/xp``, a privacy
+``core/8_..._rank_counts``), so every path that changes XP (the flush, ``/xp``, a privacy
 delete, a guild purge, a restore) keeps it exact. Two tiers:
 
 - **fine** (tier 0): log-linear ranges, 128 per power of two. XP below 256 has one range

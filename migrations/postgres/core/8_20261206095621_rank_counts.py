@@ -1,7 +1,9 @@
-"""Partly hand-written: ``guild_xp_buckets`` (aerich) and the triggers on ``guild_members``
-that keep its counts (aerich cannot express triggers), then the counts of the rows already
+"""Partly hand-written: ``guild_xp_buckets`` (aerich), then the triggers on ``guild_members``
+that keep its counts (aerich cannot express triggers) and the counts of the rows already
 there. The bucket expression is ``core.services.xp_ranks.bucket_sql`` written out; a test
-checks the two agree.
+checks the two agree. The leaderboard index becomes ``(guild_id, xp DESC, user_id)``, the
+board's own order, so a page skip, a tie count and a keyset page read the index alone
+(aerich writes index columns ascending; the model lists the same three columns).
 """
 
 from tortoise import BaseDBAsyncClient
@@ -84,6 +86,7 @@ BACKFILL = """
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
+        DROP INDEX IF EXISTS "idx_guild_members_guild_xp";
         CREATE TABLE IF NOT EXISTS "guild_xp_buckets" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "guild_id" BIGINT NOT NULL,
@@ -92,7 +95,8 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "members" INT NOT NULL DEFAULT 0,
     CONSTRAINT "uid_guild_xp_bu_guild_i_d1ab46" UNIQUE ("guild_id", "tier", "bucket")
 );
-COMMENT ON TABLE "guild_xp_buckets" IS 'How many members of a guild hold XP in one range: the counts behind ranks and page jumps.';""" + TRIGGERS + BACKFILL
+COMMENT ON TABLE "guild_xp_buckets" IS 'How many members of a guild hold XP in one range: the counts behind ranks and page jumps.';
+        CREATE INDEX IF NOT EXISTS "idx_guild_members_guild_xp" ON "guild_members" ("guild_id", "xp" DESC, "user_id");""" + TRIGGERS + BACKFILL
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
@@ -103,64 +107,68 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
         DROP FUNCTION IF EXISTS guildhall_xp_buckets_count();
         DROP FUNCTION IF EXISTS guildhall_xp_buckets_move();
         DROP FUNCTION IF EXISTS guildhall_xp_bucket(integer);
-        DROP TABLE IF EXISTS "guild_xp_buckets";"""
+
+        DROP INDEX IF EXISTS "idx_guild_members_guild_xp";
+        DROP TABLE IF EXISTS "guild_xp_buckets";
+        CREATE INDEX IF NOT EXISTS "idx_guild_members_guild_xp" ON "guild_members" ("guild_id", "xp");"""
 
 
 MODELS_STATE = (
-    "eJztXVlz2zgS/isYvaxcpUk5jmNnPbUP8pGMZ3ykYs8mNUmKgkhIQkwBHBCMrMr6v28DvC"
-    "+JlC2bVviSiAAaAL8G0Qe64R8dkwvy4p1HbeuIsxEddw7Qjw7DUwI/8pU91MGOE1apR4mH"
-    "tm47Vs0MM243dKXApoS6EbZdAkUWcU1BHUk5UxTvifhVUyGXSEnZ2D1AnBEk+Aw5RCC/Tk"
-    "4IGnKJqIsoe6F6trgJXUP7+3TiMfqPRwzJxwQqBXT1+SsUU2aRW+KGj86NMaLEtlKo+G9K"
-    "LdWNrjXk3NE1h3R8yuRbTaEmOgQ8bG/KslTOXE44i8gok6p0TBgRWBIrARnzbDtAOCzyZw"
-    "4FUngkmrIVF1hkhD1bAa+o/XnEZR3DuLi8Nq5Org2jk2NKSJGAOCgCziqGwlxdjcZYTeHX"
-    "f+/svHq1v7P9au/N6939/ddvtt9AWz3ffNX+nT+ZGDS/Kw3d6bvTi2s1IQ6rxl9SquBO02"
-    "CJfSrNmZgVjiAjeptnxDW5LWFDTJFhArzcKkwIC2IuxKs9gvyXTo4Lv9wD+wUwXp980iBO"
-    "XfcfWxVc/Lf/4ej3/ofuef/Tlq6ZBzVnlxfvwuYx5hdHZ5eHGvUY5RmxTT4lhjnBjBG79t"
-    "Ivpl/pIwiWeC34N+QriPlh8/HKvMjTtnxYlQ9TTxJDcJvU5kKWsuXBqjzAnuSr8SBL2fJg"
-    "VR7cOgZhCpAiDnBAGLNiFqQJMwwYAuW6JHKoKSVZEGlPDy2TDy8vz1Iy+fA0K3T/Oj88+d"
-    "B9qQU0NKKyBGnHG9rUNBw8hv7rYZ0lfUS0o5Ik3MVGQcPwNgVRWBhY5tE+hhpJp6QY7jRl"
-    "BmwrIH0R/lgX8oVbzQWfdbfus8nAq1mXzJ4HH80idfT0/OTqun/+PsWP4/71iarZSemjYW"
-    "l3byvNragT9PH0+nekHtHflxcnGljuyrHQI8btrv/uqDnpDZ7xmYGthHUUloZ4pfjtOdaK"
-    "/E5Ttvx+en6H6CQYrmev7PrRTcKcVAVDbN7MsLCMXA3f4WVt81XTnWm2BDPYca0A3Lte0q"
-    "lyTBwspCdIp9jpEtf3lvldrLCpW833ch04RGwykgj7XpIDRKWLlK2t/CSOJ2DeCEs0GOjf"
-    "Bh5JIgYD5DGbuC40Rsqqc5HCI++YWcsIy702Pzox/p1Erx3VjtyC+e+6gEHEnxB1at0aWS"
-    "gNy/OxDj7jju4CkNUPd62DqCmqaLmDSK2+FXbzBFmjtvKHYc3z3cDzEjv5iddkcoa0ZXTj"
-    "GN0cUX1OpkMtb4rkdFC5VEhPdbuKEvqSEeS5RPwLBKXg40BuIcwsEIc2ZiZBlLnUIvq4Qw"
-    "+QF8KrdlIgZz93VEeBfIpk1ddF4jduVVX2Bgj5TwtEr9oBEgOFM6s9jiKsPkxSQt86K76V"
-    "AZQrjWhyYNWqg/rEK+gyRVpMqQpTVXkJ9JCm6y47L3f3d9+82tuNVJaoZJGmslwraYqC+J"
-    "N6K2usaL/x46G9nYV6+6lXcVKX/k7sGthF7R8PvpdZ+F42B75oC64IX9S+XX2q5BvAsZJn"
-    "LkXYKCX/J3XMVXLExrpmdQGZIGrlYy35mDO00pzIs+EtWDh0zP4kc82KU5i3siYKoNdm0l"
-    "9BJ8+MAXfhCgtL49Ur8CzSlpMLD97cIjbxD5SO+ldH/eMTX71+Erv1ve2NKbuaUWlOOsXW"
-    "a6pJb5kN6+jWFW3Yvm9SgvUJJotNTeXQnXAKVqfkyD/5RVwgi7r+T7BB/f5RFzonTOowvv"
-    "8ETa2tvIG7lhEKrd+U9q27yBm/rRHVGlEbLCRSblf/C8hBfzTBosTbGlE8XuDlOmGf4lvD"
-    "Jmws1b66t7sA0TACc283o0+FsZk7uioN8GoBNW00zUGN6I7wzH44r6lnpujauLFVN5E22m"
-    "JzjLrmR1t8cg4984bIEjU4ql6qAt86xlA3ragF/w4aJkxsjgKXPOKjMCACTTj88+k9AoVU"
-    "Z61gNiYHOl3F5B6sCDQkE1iCquLG1ec2KoAPffOmjpvXhtc20hf2BWw9R6LhXIdvDLELGr"
-    "ag47EehaHBIHXqMBigLvlOxFwdLxEhe2pkFXYOPaqufROpB7VfmJrCTFCVu4PAipRkCmo5"
-    "KPR8xmAIzFwAF5Dc+g0G0eyCDr+Dhu++AEbo2cJo8AFSRlz9PvrV3GqavKS+YeoztNXoW4"
-    "3+ZxXG4ZeQBv5qim27FPqQZpNgf7WzvxcBrR4WQXt13j87y2M5jCRJxR0iJtgkKB/M958I"
-    "nKgIaILi5z0+aYTudQbqLBFvifIO5zSvZOUCvcvWzYxR1K5SfOuEjifEVRGoihoRh5sTUB"
-    "CwRBPsapVDEvYbAr0orAW9R4D+QL4RE1YG6qoBgUkFfsc19H+PjGT9f+7jKPfFhO0fxhPz"
-    "tDrJWvww5TqK5mM9BSUiedY70SOrIxP92eSBLs/sjilWWtYN88g8do5364tpfTGPog+cK3"
-    "QJU6fFHzyWVwky9Qu0gmnc0hBe1TNJFRILrZVrRPlBEp2gb3yIulzodBPP2eqhETwI2L6F"
-    "dHtoSmCxmL5rBNsEyorjbR+y85r5LjCG9nlLLIIvskK4aBZGI+iljRRtgEsk4EVVxS5ovo"
-    "EnbC+3tyuodtCqVLfTdWmhl/hQagq9NGWjhF6bOpINJhtRRt3JSnzOkD4Ao5+Rnvnc+Mxv"
-    "ah6X+wTtTQgVzsoFnxXdOLHA7A0pWqu3U9nqtYjEtCDGvtzqjSlaq7ea1dsIK+gquKyw71"
-    "m04EQ6Xd0rt4HCSw8NHLWsZAEFZ7GJ8+GgpwM0m3AwTgSfwi8igH42wbKHhgQMFv/0VqfM"
-    "Fhs/D9RvTbsnlSYXX7xSwfhJ47c077CW8bNoc9ww++eJs/zbg+MnlFmw1/D6uRpJqhb8lc"
-    "F3uSfMWmc/McUmegn2qjgJsjZKwkewl3MR+AKiFsIxySZCvA5HjK8E1NF7Y4pW761/2lNy"
-    "X0o53GW3pLRoV0C7vUVwc87WypJXG2FV6jTLnDEZJl+W2ZAqe7FyQt8xdaEDS98qE12rr+"
-    "JdXEKYCi5W4ce+5ddV1WObD7GNBBlT6HxemML3IH3eI3ymGcnGrR2nMS2OZSqXTEmajVC3"
-    "Hls6+V+TUetalBTNs3bwPliMagBJ3UtSsmTtXSmtxvRzaEypq4WwKw0l7euyO0XYcru53K"
-    "6hH+fi/ifUKTp7DIjf/vmB2FjDm18DRZc0Pk99IHcJyd167YhjlaLnT7XAnohql9gV/mUo"
-    "+vSlooGhjYDZhAc5gvpvd1HhXxrdxcgR9Ds256D8A3NcueWnMOrMADT0RiMigETF3hMX8S"
-    "GZF9kbDz2Eyo78yMUN9OrXu6j76X0PqcTF71TOe+oa66k64VL5jWCzUNPdQpbgjj4DU92r"
-    "0ZQNBD2ruEA5oa6e5hcWnI8NBsFkQbINBiqtUsL+oA7awtxJKlE3myGpWaBnPhi0ZtKmmE"
-    "nxSqgrLtOUjZKXbThTY9xIH8nwyj8zz2/+iboFW/+MDEErC47dK278FnYnQw5TRzYfU3YA"
-    "mya/oUQ5gia9lI+oh9QGp7ZZvXMGb6H+kICmRF3GkeQ3hBV6m9Y2Ts2gBXLrUPVHBqoFKi"
-    "QRNQJSDXlxoMLqFySnBlpyP3KtcIjyA7NC8dAmoy1PRmuGRH7q48mnubumdVU+vqvS34EV"
-    "GH6kVoFVWI5+IfEj/hHYz187G8IG0xUjQwu+Ort8mmoj1v+6L4Fr3aCb7xhLXfoXq4Q1+Z"
-    "2mbBS/W8OuMYZdnwhadA9wUN4rN+hw3GKZKVfO0nv4ntrk0jUklyrTNjDkqwrxBMkGSvCd"
-    "168riHBoVSrDdV0m1s4pOFkvRzhovoHoriVyFEaUhBXIyz+uLi9KdKOYJCsoqSnR/5BN3e"
-    "doCC8AV4Gx2AzIavwZsac6ePLkqbv/A07j3qI="
+    "eJztXetT27gW/1e0+bJhJtuhlEIvO/dDeLRll0ensLedbTuOYiuJiiN5ZZmQ6eV/3yP5/Q"
+    "p2IGBSf2ljSUeSf0fWeegc8aNjckFevPOobR1wNqLjzh760WF4SuBHvrKHOthxwir1KPHQ"
+    "1m3Hqplhxu2GrhTYlFA3wrZLoMgirimoIylniuIDEb9pKuQSKSkbu3uIM4IEnyGHCOTXyQ"
+    "lBQy4RdRFlL1TPFjeha2h/n048Rv/xiCH5mEClgK6+fINiyixyQ9zw0bkyRpTYVgoV/02p"
+    "pbrRtYacO7pmn46PmXyrKdREh4CH7U1ZlsqZywlnERllUpWOCSMCS2IlIGOebQcIh0X+zK"
+    "FACo9EU7biAouMsGcr4BW1P4+4rGMYZ+eXxsXRpWF0ckwJKRIQB0XAWcVQmKur0RirKfz2"
+    "n62tV692tzZf7bx5vb27+/rN5htoq+ebr9q99ScTg+Z3paE7fnd8dqkmxGHV+EtKFdxqGi"
+    "yxT6U5E7PCEWREb/KMuCQ3JWyIKTJMgJdbhglhQcyFeLVHkP/SyXHhl3tgvwDGy6PPGsSp"
+    "6/5jq4Kz//U/Hrzvf+ye9j9v6Jp5UHNyfvYubB5jfnZwcr6vUY9RnhHb5FNimBPMGLFrL/"
+    "1i+qU+gmCJ14J/Tb6CmB82Hy/Nizxty4dl+TD1JDEEt0ltLmQpWx4sywPsSb4cD7KULQ+W"
+    "5cGNYxCmACniAAeEMStmQZoww4AhUK5KIoeaUpIFkfb00DJ5//z8JCWT94+zQvev0/2jj9"
+    "2XWkBDIypLkHa8oU1Nw8Fj6L8e1lnSR0Q7KknCXWwUNAxvUxCFhYFlHu1DqJF0SorhTlNm"
+    "wLYC0hfhj1UhX7jVnPFZd+M+mwy8mnXO7Hnw0SxSR49Pjy4u+6cfUvw47F8eqZqtlD4aln"
+    "Z3NtLcijpBn44v3yP1iP4+PzvSwHJXjoUeMW53+XdHzUlv8IzPDGwlrKOwNMQrxW/PsZbk"
+    "d5qy5ffT8ztEJ8FwPXtl14+uEuakKhhi82qGhWXkavgWL2ubr5puTbMlmMGOawXg3vaSTp"
+    "VD4mAhPUE6xU6XuL53l9/FCpu61Xwvl4FDxCYjibDvJdlDVLpI2drKT+J4AuaNsESDgf5t"
+    "4JEkYjBAHrOJ60JjpKw6Fyk88o6ZlYxwt9fmRyfGv5PotaPakRsw/10XMIj4E6JOrRsjC6"
+    "VheT7WwWfc0V0AsvrhtnUQNUUVLXcQqdW3xG6eIGvUVv4wrHm+G3heYic/8ZpMzpC2jG4c"
+    "o5sjqk/JdKjlTZGcDirvFNJT3a6ihD5nBHkuEb+CoBR8HMgthJkF4tDGzCSIMpdaRB936A"
+    "HyQnjZTgrk7JeO6iiQT5Gs+rZI/MatqsreACH/aYHoVTtAYqBwZrXHUYTVh0lK6BtH47Ts"
+    "wP6T30n9wU0OXFt2UJ94CbWmSKEp1Waq6jGBStJ0NWbr5fbu9ptXO9uR9hKVLFJa7lZQmq"
+    "Ir/qSOyxor2m/8eGhvZqHefOpVnFSrr4ldA7uo/ePB9zIL38vmwBdtwRXhi9q3q0+VfAc4"
+    "lnLSpQgbpe//pD66Sj7ZWO2sLiATRK18rCUfczZXmhN5NrwFY4eO2Z9krllxDPNWhkUB9N"
+    "pi+ivo5Jkx4DZcYWFpvHoFnkXacnLhwZtbxCb+2dJB/+Kgf3jkq9dPYsJ+sL0xZRczKs1J"
+    "p9iQTTXp3WXOOrp1RXO271uXYIiCyWJTU/l2J5yCASo58g+BERfIoq7/E8xRv3/Uhc4Jkz"
+    "qi779BU2sjb+uuZIRCQzilfesucnZwa0S1RtQaC4mUB9b/AnLQH0ywKHG8RhSPF4O5Stin"
+    "+MawCRtLta/ubC9ANAzG3NnO6FNhmOaWrkoDvFxsTRtYs1cj0CM8vh/Oa+qZKbo2hGzZTa"
+    "QNvFgfo675gRefnX3PvCKyRA2Oqu9UgW8cY6ibVtSC34OGCRObo8Alj/gojI1AEw7/fP6A"
+    "QCHVCSyYjcmezlwxuQcrAg3JBJagqrhy9RGOiuVD372p4+a14ZWN9JV9BVvPkWg415EcQ+"
+    "yChi3oeKxHYWgwSJ06DAaoS66JmKuTJiJkT42sItChR9W1byL1oPYrU1OYCarSeBBYkZJM"
+    "QS0HhZ7PGAyBmQvgApIbv8Mgml3Q4TVo+O4LYISeLYwGHyBlxNXvo1/NrabJS+obpj5DW4"
+    "2+1eh/VmEcfglp4C+m2LZLoQ9p1gn2V1u7OxHQ6mERtBen/ZOTPJbDSJJU3CFignWC8sF8"
+    "/4kYioqAJih+3uOTRuheJ6DOEvGWKO9wTvNKVi7Qu2zdzBhF7SqFuk7oeEJcFYyqqBFxuD"
+    "kBBQFLNMGuVjkkYb8j0IvCWtB7BOgP5DsxYWWgrhoQmFTgd1xB//dITtb/5z6Ocl9M2P5h"
+    "PDFPq5OsxA9TrqNoPtZTUCKSZ70TPbI6MtGfTR7o8iTvmGKpZd0wj8xjp3u3vpjWF/Mo+s"
+    "CpQpcwdVr80WN5lSBTv0ArmMYtDeFVPZNU0bHQWrlGlB8k0Qn6zoeoy4XOPPGcjR4awYOA"
+    "7VtIt4emBBaL6btGsE2grDj09iE7r5n6AmNon7fEIvgiK4SLZmE0gl7aSNEGuEQCXlRV7I"
+    "Lma3jC9nJzs4JqB61KdTtdlxZ6iQ+lptBLUzZK6LVZJNlgshFl1J0sxecM6QMw+hnpmc+N"
+    "z/yq5nG5T9BeilDhrFzwWdHlEwvM3pCitXo7la1ei0hMC2Lsy63emKK1eqtZvY2wgi6Cew"
+    "v7nkULTqTT1b1yGyi8/9DAUctKFlBwFps4Hw562kOzCQfjRPAp/CIC6GcTLHtoSMBg8U9v"
+    "dfZssfHzQP3WtHtSaXLxHSwVjJ80fnemINYyfhZtjmtm/zxxwn97cPyEMgv2Gl4/VyNJ1Y"
+    "K/NPgu94RZ6+wnplhHL8FOFSdB1kZJ+Ah2ci4CX0DUQjgmWUeIV+GI8ZWAOnpvTNHqvfVP"
+    "e0quTimHu+zClBbtCmi3Fwquz9laWfJqI6xKnWaZMybD5MsyG1JlL1ZO6DukLnRg6Qtmoh"
+    "v2VbyLSwhTwcUq/Ni3/LqqemzzIbaRIGMKnc8LU/gepM97hM80I9m4teM0psWxTOWSKUmz"
+    "FurWY0sni7qOjedGXeCzdK1msIQedg2fQj1FLKJo8a6Pty85jFpXAKVonvVhxoPFYweQ1L"
+    "0QKEvW3gvUaa2Dn8I6SF2jhV1pKM22LrtThC23m8vtGrZgLsdlQp2ic/aA+O2fH4mNNbz5"
+    "NVB0N+nz1H1zF+7crtZmPlTpqP5UC2znqLa32Ib2L/7RJ429asa0NnhnEx7kw+o/WUeFf1"
+    "d6FyNH0GtszsHQBea4csNP19VZMGjojUZEAInKMyEu4kMyL7KtH3oIlQn8iYsr6NWvd1H3"
+    "84ceUkm611TOe+r29qk6zVW5vGCfU9PdQJbgjj7vVd2r0ZS9Dz2rGFg5oa6e5lcWnAUPBs"
+    "FkQbINBiqFWML+oA6VwzxhKlE3mw2sWaBnPhi0LoF1cQnEK6GuuExTNkpetqF7jXGZfiLD"
+    "Cz8+JL/5J+oWbP0zMgStLAgxqbjxW9idDDlMHdl8TNkebJr8ihLl9Jz0Uv7QHlIbnNpm9c"
+    "4ZvIX6+xmaEnUZR5JfEVboWV3ZODUDdMiNQ9Xf1qgWlJNE1AhINeTFQTnL3wueGuiOa8Fr"
+    "hf6UHw4Xioc28fLuxMtmSOSnPop/mnuaWrf847sq/R1YgeFHJRZYheXoFxI/4t8+/vKtsy"
+    "ZsMF0xMrTgq7PLp6nWYv2v+sLD1g26/o6x1AWXsUpYk99pykbxuzXsGmPY9YmgRXdeB+W9"
+    "coMOxy3uMuXKWXoP31ObSL2CRGpl2gaGfFUhniBZQwm+9fp1BREOrUpluK7LxDM4BSfr5Q"
+    "gHzdcQ3ZVEScOIkrACefnHxflZiW4Uk2QFJTUl+j+yqfscDeEF4CowFpsBWY0/I/ZUB0+e"
+    "KHj7L6sUz4Q="
 )
