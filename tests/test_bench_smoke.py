@@ -87,6 +87,21 @@ async def test_leaderboard_exits_non_zero_when_it_misses_its_goal(
     assert code == GOAL_MISSED and "-> FAIL" in capsys.readouterr().out
 
 
+async def test_leaderboard_exits_1_when_a_position_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = leaderboard.xp.member_position
+
+    async def off_by_one(guild_id: int, total: int, user_id: int) -> int:
+        return await real(guild_id, total, user_id) + 1
+
+    monkeypatch.setattr(leaderboard.xp, "member_position", off_by_one)
+    code = await leaderboard.main(leaderboard.parse(["--members", "100", "--runs", "1",
+                                                     "--engines", "sqlite"]))
+    out = capsys.readouterr().out
+    assert code == 1 and "WRONG position" in out and "exact: NO" in out
+
+
 async def test_dashboard_exits_non_zero_when_it_misses_its_goal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -37,6 +37,7 @@ from core.maintenance.jobs import (
     RunStopped,
     policy_job,
 )
+from core.maintenance.rank_counts import repair_rank_counts
 from core.maintenance.schedule import is_due, next_window_start, window_start
 from core.plugins.contracts import RetentionKind, RetentionPolicy, Schedule
 from core.plugins.manager import PluginManager
@@ -121,6 +122,8 @@ class MaintenanceEngine:
                 "core.purge_departed_guilds", Schedule.HOURLY, self._purge_departed_job
             ),
             MaintenanceJob("core.integrity", Schedule.WEEKLY, self._integrity_job),
+            MaintenanceJob("core.rank_counts", Schedule.WEEKLY, repair_rank_counts,
+                           after=("core.integrity",)),
             MaintenanceJob("core.db_care", Schedule.DAILY, self._db_care_job),
         ]
 
