@@ -16,10 +16,11 @@ Guarantees:
   coins <= :max - :delta``) and its affected-row count is checked, so concurrent writers
   in any number of processes cannot overdraw (PostgreSQL re-checks the condition on the
   newest row version after waiting for its lock; SQLite serialises writers).
-- :func:`run_atomic` starts SQLite transactions with ``BEGIN IMMEDIATE`` (Tortoise's plain
-  ``BEGIN`` is deferred: a read-then-write transaction could fail with "database is
-  locked" without waiting) and retries transient failures: SQLite busy/locked after the
-  busy timeout, PostgreSQL deadlocks and serialization failures.
+- :func:`run_atomic` runs one transaction (on SQLite begun with ``BEGIN IMMEDIATE`` by the
+  engine, :mod:`core.db.sqlite_writer`: Tortoise's plain ``BEGIN`` is deferred, and a
+  read-then-write transaction could fail with "database is locked" without waiting) and
+  retries transient failures: SQLite busy/locked after the busy timeout, PostgreSQL
+  deadlocks and serialization failures.
 """
 
 from __future__ import annotations
@@ -29,22 +30,15 @@ import logging
 import random
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.backends.sqlite.client import (
-    SqliteClient,
-    SqliteTransactionContext,
-    SqliteTransactionWrapper,
-)
-from tortoise.connection import get_connections
 from tortoise.expressions import F
 
 from core.db.database import CONNECTION
 from core.db.models import GuildMember
-from core.db.sqlite_writer import SerialisedSqliteClient
 from core.services.members import ensure_member
 
 log = logging.getLogger(__name__)
@@ -100,34 +94,6 @@ def validate_amount(amount: object, *, allow_negative: bool = False) -> int:
 # -- transactions -----------------------------------------------------------------------
 
 
-class _ImmediateSqliteTransaction(SqliteTransactionContext):
-    """Tortoise's SQLite transaction, begun with ``BEGIN IMMEDIATE`` (takes the write lock
-    at once, waiting up to the busy timeout) and safe when that BEGIN fails."""
-
-    async def __aenter__(self) -> TransactionalDBClient:
-        await self._trxlock.acquire()
-        try:
-            await self.ensure_connection()
-            self.token = get_connections().set(self.connection_name, self.connection)
-            try:
-                await self.connection._connection.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                get_connections().reset(self.token)
-                raise
-        except BaseException:
-            self._trxlock.release()
-            raise
-        return self.connection
-
-
-def _transaction(client: BaseDBAsyncClient) -> Any:
-    if isinstance(client, SerialisedSqliteClient):
-        return client.immediate_transaction()
-    if isinstance(client, SqliteClient) and not isinstance(client, TransactionalDBClient):
-        return _ImmediateSqliteTransaction(SqliteTransactionWrapper(client), client._lock)
-    return client._in_transaction()
-
-
 def is_transient(exc: BaseException) -> bool:
     """True for errors that a retry of the whole transaction can cure."""
     seen: BaseException | None = exc
@@ -157,7 +123,7 @@ async def run_atomic(
     client = connections.get(CONNECTION)
 
     async def in_transaction(_: BaseDBAsyncClient) -> T:
-        async with _transaction(client) as conn:
+        async with client._in_transaction() as conn:
             return await work(conn)
 
     return await _retried(client, in_transaction, attempts)
