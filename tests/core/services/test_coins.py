@@ -9,6 +9,7 @@ retried, and which member rows a transfer's transaction locks.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from typing import Any
 
@@ -93,7 +94,7 @@ class Flaky:
 
 @pytest.fixture
 def delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The pauses between retries, recorded instead of slept, with the least jitter."""
+    """The pauses between retries, recorded instead of slept, with a fixed jitter."""
     recorded: list[float] = []
     real_sleep = asyncio.sleep
 
@@ -102,18 +103,21 @@ def delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         await real_sleep(0)
 
     monkeypatch.setattr(coins.asyncio, "sleep", record)
-    monkeypatch.setattr(coins.random, "random", lambda: 0.0)  # jitter factor 0.5
+    monkeypatch.setattr(coins.random, "random", lambda: 0.25)  # jitter factor 0.75
     return recorded
 
 
 async def test_transient_failures_are_retried_with_doubling_pauses(
-    guildhall_db: Any, delays: list[float]
+    guildhall_db: Any, delays: list[float], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger=coins.__name__)
     work, before = Flaky(fails=3), coins.retries
     assert await coins.run_statement(work) == "done"
     assert work.calls == 4 and coins.retries - before == 3
-    base = coins.RETRY_BASE_DELAY * 0.5
+    base = coins.RETRY_BASE_DELAY * 0.75
     assert delays == pytest.approx([base, 2 * base, 4 * base])
+    assert [r.getMessage() for r in caplog.records if r.name == coins.__name__] == [
+        f"coins transaction retried ({n}): database is locked" for n in (1, 2, 3)]
 
 
 async def test_the_last_attempt_raises_the_transient_error_itself(
