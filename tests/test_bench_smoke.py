@@ -25,7 +25,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "archive": (["--rows", "2000", "--rate", "50", "--baseline", "0.5", "--engines", "sqlite",
                  "--batch-size", "250"], True),
     "chaos_kills": (["--kills", "1", "--reminders", "10", "--bans", "2", "--spread", "5",
-                     "--workers", "2"], False),
+                     "--workers", "2"], True),
     "chaos_postgres": (["--downtime", "2"], True),
     "chaos_redis": (["--outage", "2"], False),
     "chaos_rest": (["--reminders", "10", "--bans", "2", "--spread", "3", "--engine",
@@ -44,7 +44,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
                  "--chunk", "150"], True),
     "leaderboard": (["--members", "200", "--runs", "2", "--engines", "sqlite"], True),
-    "memory": (["--guilds", "10,20", "--members", "5"], False),
+    "memory": (["--guilds", "10,20", "--members", "5"], True),
     "moderation_cases": (["--actions", "20", "--concurrent", "5", "--engines", "sqlite"],
                          False),
     "speed_profile": (["--messages", "300", "--pairs", "1"], True),
@@ -109,6 +109,43 @@ async def test_dashboard_exits_non_zero_when_it_misses_its_goal(
     code = await dashboard.main(dashboard.parse(["--members", "100", "--runs", "2",
                                                  "--engines", "sqlite"]))
     assert code == GOAL_MISSED and "-> FAIL" in capsys.readouterr().out
+
+
+def test_chaos_kills_judges_takeover_lateness_and_losses() -> None:
+    from tests.bench import chaos_kills
+    from tests.reliability.kills import KillFigures
+
+    def figures(takeover: float, late: float, delivered: int = 10) -> KillFigures:
+        return KillFigures(kills=[1.0], takeovers=[takeover], reminders=10,
+                           delivered=delivered, bans=2, lifted=2, max_late=late)
+
+    goal = chaos_kills.TAKEOVER_GOAL
+    assert goal == 2.5  # the fast-takeover lease: ttl 2.0 s + renew 0.5 s
+    assert chaos_kills.verdict(figures(goal, chaos_kills.LATE_GOAL)) == 0
+    assert chaos_kills.verdict(figures(goal + 0.01, 0.5)) == GOAL_MISSED
+    assert chaos_kills.verdict(figures(1.0, chaos_kills.LATE_GOAL + 0.01)) == GOAL_MISSED
+    assert chaos_kills.verdict(figures(goal + 1, 9.0, delivered=9)) == 1  # wrong beats slow
+
+
+def test_memory_judges_what_guildhall_adds_over_bare_disnake(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.bench import memory
+
+    args = memory.parse_args(["--guilds", "1000,2000"])
+
+    def rows(bare: float, guildhall: float) -> list[dict[str, object]]:
+        return [{"kind": kind, "guilds": guilds, "members": guilds * 50, "ready_s": 1.0,
+                 "rss_mb": 100.0 + slope * guilds / 1000}
+                for kind, slope in (("bare", bare), ("guildhall", guildhall))
+                for guilds in (1000, 2000)]
+
+    assert memory.report(rows(50.0, 52.0), args) == 0
+    assert "guildhall adds 4% (goal at most 10%) -> PASS" in capsys.readouterr().out
+    assert memory.report(rows(50.0, 55.0), args) == 0  # exactly the goal
+    assert memory.report(rows(50.0, 56.0), args) == GOAL_MISSED
+    assert "guildhall adds 12% (goal at most 10%) -> FAIL" in capsys.readouterr().out
+    assert memory.extra_memory({"guildhall": 5.0}) is None  # one size: no slope to judge
 
 
 def test_options_are_validated() -> None:

@@ -12,6 +12,9 @@ also its per-guild settings cache), collects garbage and reports its resident se
 (``VmRSS``). The table shows RSS per size and
 MB per 1,000 guilds (the slope between the sizes, so the interpreter and imports do not
 count).
+
+Goal: guildhall's slope at most ``GOAL_EXTRA`` (10%) above bare disnake's; exit codes as in
+``tests/bench/common.py`` (3 when the goal is missed).
 """
 
 from __future__ import annotations
@@ -36,10 +39,11 @@ from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble, run_client
 from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.session import settings_for_double
-from tests.bench.common import database_factory
+from tests.bench.common import bench_exit, database_factory
 
 SHARDS = 4
 KINDS = ("bare", "guildhall")
+GOAL_EXTRA = 0.10  # guildhall's MB per 1,000 guilds at most 10% above bare disnake's
 
 
 def rss_mb() -> float:
@@ -140,10 +144,22 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
         by_size = {r["guilds"]: r["rss_mb"] for r in rows if r["kind"] == kind}
         if high != low and low in by_size and high in by_size:
             slopes[kind] = (by_size[high] - by_size[low]) / ((high - low) / 1000)
+    extra = extra_memory(slopes)
+    met = extra is None or round(extra, 4) <= GOAL_EXTRA  # a slope is good to 0.1 MB
+    verdict = ("" if extra is None else f"; guildhall adds {extra:.0%} (goal at most "
+               f"{GOAL_EXTRA:.0%}) -> {'PASS' if met else 'FAIL'}")
     print("summary: " + "; ".join(
         f"{kind} {mb:.1f} MB per 1,000 guilds" for kind, mb in slopes.items())
-        + f" (slope {low:,} -> {high:,} guilds of {args.members} members)")
-    return 0
+        + f" (slope {low:,} -> {high:,} guilds of {args.members} members){verdict}")
+    return bench_exit(correct=True, goals_met=met)
+
+
+def extra_memory(slopes: dict[str, float]) -> float | None:
+    """How much more memory per guild guildhall takes than bare disnake (0.04 = 4%);
+    ``None`` without both slopes (a single size) or with a bare slope of zero or less."""
+    if "guildhall" not in slopes or slopes.get("bare", 0.0) <= 0:
+        return None
+    return slopes["guildhall"] / slopes["bare"] - 1
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
