@@ -31,6 +31,7 @@ from typing import Protocol
 import redis.asyncio as aioredis
 
 Clock = Callable[[], float]
+EPSILON = 1e-6
 
 _TAKE = """
 local rate = tonumber(ARGV[1])
@@ -49,7 +50,7 @@ if state[1] and state[2] then
   tokens = math.min(capacity, tonumber(state[1]) + elapsed * rate)
 end
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+if tokens >= 1 - 1e-6 then tokens = math.max(tokens - 1, 0) else wait = (1 - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens),
            'at', string.format('%.6f', now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
@@ -80,8 +81,8 @@ def take(
     tokens = capacity
     if state is not None:
         tokens = min(capacity, state.tokens + max(now - state.at, 0.0) * rate)
-    if tokens >= 1:
-        return BucketState(tokens - 1, now), 0.0
+    if tokens >= 1 - EPSILON:  # stored with 6 decimals: a refilled token may read 0.999999
+        return BucketState(max(tokens - 1, 0.0), now), 0.0
     return BucketState(tokens, now), (1 - tokens) / rate
 
 
