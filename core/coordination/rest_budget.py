@@ -10,18 +10,28 @@
 * every other request takes a token of the shared global bucket.
 
 Answers 401, 403 and 429 (but 429s scoped ``shared``) are added to the shared count.
+When the backend cannot be reached (Redis down), requests go out unpaced and uncounted,
+with a warning at most once a minute: the bot keeps working, Discord's own 429s still
+pace it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from redis.exceptions import RedisError
+
 from core.coordination.invalid_requests import InvalidCounter
 from core.coordination.rate_bucket import Clock, RateBucket
+
+log = logging.getLogger(__name__)
+_UNREACHABLE = (RedisError, OSError)
+_WARN_EVERY = 60.0
 
 _URGENT: contextvars.ContextVar[bool] = contextvars.ContextVar("rest_urgent", default=True)
 
@@ -69,6 +79,8 @@ class RestBudget:
         self.known_invalid = 0  # the count last read, at ``_read_at`` (clock seconds)
         self._read_at: float | None = None
         self.held = 0  # non-urgent requests waiting on the breaker now
+        self.unreachable = 0  # requests sent without the backend's answer
+        self._warned_at: float | None = None
 
     async def invalid_count(self) -> int:
         """The shared invalid count, read at most once per ``recheck_seconds``."""
@@ -82,10 +94,13 @@ class RestBudget:
         """Wait until the request may be sent."""
         if exempt:
             return
-        if not is_urgent():
-            await self._breaker_closed()
-        if self.bucket is not None:
-            await self.bucket.acquire()
+        try:
+            if not is_urgent():
+                await self._breaker_closed()
+            if self.bucket is not None:
+                await self.bucket.acquire()
+        except _UNREACHABLE as exc:
+            self._unreachable(exc)
 
     async def _breaker_closed(self) -> None:
         if await self.invalid_count() < self.slow_at:
@@ -99,9 +114,22 @@ class RestBudget:
 
     async def answered(self, status: int, scope: str | None) -> None:
         """Count an answer Discord counts as invalid."""
-        if is_invalid(status, scope):
+        if not is_invalid(status, scope):
+            return
+        try:
             self.known_invalid = await self.invalid.add(1)
             self._read_at = self.clock()
+        except _UNREACHABLE as exc:
+            self._unreachable(exc)
+
+    def _unreachable(self, exc: BaseException) -> None:
+        """Let the request go on; warn at most once a minute."""
+        self.unreachable += 1
+        now = self.clock()
+        if self._warned_at is None or now - self._warned_at >= _WARN_EVERY:
+            self._warned_at = now
+            log.warning("the shared REST budget is unreachable (%s); sending unpaced",
+                        type(exc).__name__)
 
     async def close(self) -> None:
         """Release the bucket's and the counter's connections."""

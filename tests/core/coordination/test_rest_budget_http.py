@@ -17,8 +17,12 @@ import pytest
 from disnake.http import HTTPClient, Route
 
 from core.bot.rest_budget import install_rest_budget, is_exempt
-from core.coordination.invalid_requests import WINDOW_SECONDS, FileInvalidCounter
-from core.coordination.rate_bucket import FileRateBucket
+from core.coordination.invalid_requests import (
+    WINDOW_SECONDS,
+    FileInvalidCounter,
+    RedisInvalidCounter,
+)
+from core.coordination.rate_bucket import FileRateBucket, RedisRateBucket
 from core.coordination.rest_budget import RestBudget, non_urgent
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble, disnake_pointed_at
@@ -120,3 +124,20 @@ async def test_shared_scope_429s_are_not_invalid_and_others_are(client: Client) 
     await client.http.request(me())
     assert await client.budget.invalid.add(0) == 1
     assert client.double.rest_limits.invalid_count() == 1
+
+
+async def test_requests_go_on_when_the_shared_budget_is_unreachable(tmp_path: Path) -> None:
+    closed = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    budget = RestBudget(RedisRateBucket(closed, "k", 2.0), RedisInvalidCounter(closed, "k"),
+                        invalid_limit=1)
+    async with DiscordDouble() as double:
+        double.faults.fail("/users/{user_id}", "GET", status=403)
+        with disnake_pointed_at(double):
+            http = HTTPClient(loop=asyncio.get_running_loop())
+            install_rest_budget(http, budget)
+            await http.static_login(double.token)
+            with non_urgent(), pytest.raises(disnake.Forbidden):
+                await http.get_user(double.bot_user.id)
+            await http.close()
+    assert budget.unreachable == 3  # login; the 403's breaker check and its count
+    await budget.close()
