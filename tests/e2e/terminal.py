@@ -73,6 +73,19 @@ class Terminal:
                                      f"screen:\n{self.screen[-4000:]}")
             self._read(0.1)
 
+    def expect_prompt_after(self, text: str, prompt: str, timeout: float = WAIT) -> None:
+        """Wait until ``prompt`` is drawn again after the last ``text``: the program is
+        reading keys again. (While prompt_toolkit prints output above its prompt, the
+        terminal is briefly in its normal mode, where it echoes keys itself and handles
+        Backspace and Ctrl-C as a line editor would; a person's keys may land there too,
+        a test's keys should not.)"""
+        deadline = time.monotonic() + timeout
+        while prompt not in self.screen.rpartition(text)[2]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {prompt!r} after {text!r} within {timeout} s; "
+                                     f"screen:\n{self.screen[-4000:]}")
+            self._read(0.1)
+
     def type(self, keys: str) -> None:
         """Send keystrokes (escape sequences for special keys)."""
         os.write(self.master, keys.encode())

@@ -38,42 +38,52 @@ def test_editing_history_completion_quoting_and_rendering(sandbox_terminal: Term
     term = sandbox_terminal
     term.type("/ping" + ENTER)
     term.expect("Pong! (gateway latency")
+    term.expect_prompt_after("Pong! (gateway latency", PROMPT)
 
     # Up recalls the previous line, which runs again (no "^[[A" typed into the line)
     term.type(UP + ENTER)
     term.expect("Pong! (gateway latency", count=2)
+    term.expect_prompt_after("Pong! (gateway latency", PROMPT)
     # editing: "/pXing", three steps left, the X deleted: "/ping"
     term.type("/pXing" + LEFT * 3 + BACKSPACE + ENTER)
     term.expect("Pong! (gateway latency", count=3)
+    term.expect_prompt_after("Pong! (gateway latency", PROMPT)
     assert "^[[A" not in term.screen and "no command 'pXing'" not in term.screen
 
     # Tab completes a command, an option name and a member
     term.type("/bala" + TAB + " mem" + TAB + "@bo" + TAB + ENTER)
     term.expect("@bob has 0")
+    term.expect_prompt_after("@bob has 0", PROMPT)
     # ... and a subcommand
     term.type("/stats m" + TAB + ENTER)
     term.expect("You used")
+    term.expect_prompt_after("You used", PROMPT)
 
     # a group alone lists its subcommands; :commands lists every runnable path
     term.type("/customcmd" + ENTER)
     term.expect("/customcmd needs a subcommand:")
     term.expect("/customcmd create name=… response=…")
+    term.expect_prompt_after("/customcmd create name=… response=…", PROMPT)
     term.type(":commands" + ENTER)
     term.expect("/warn member=… reason=…")
     term.expect("/customcmd delete name=…")
+    term.expect_prompt_after("/customcmd delete name=…", PROMPT)
 
     # the last option takes the rest of the line; mentions read as names
     term.type("@mod" + ENTER)
     term.expect("mod>")
     term.type("/warn member=@carol reason=spamming links" + ENTER)
     term.expect("Case #1: warned **carol**")
+    term.expect_prompt_after("Case #1: warned **carol**", "mod>")
     term.type("/case number=1" + ENTER)
     term.expect("Warning of @carol by @mod: spamming links")
+    term.expect_prompt_after("Warning of @carol by @mod: spamming links", "mod>")
     # timestamps read as dates and relative times
     term.type('/remind when=1h text="stretch"' + ENTER)
     term.expect(re.compile(r"Reminder `#1` set for \d\d \w+ 20\d\d \d\d:\d\d "
                            r"\(in (59 minutes|1 hour)\)"))
     term.expect("Recorded ")
+    term.expect_prompt_after("Recorded ", "mod>")
     assert "<t:" not in term.screen and "<@" not in term.screen
     assert "has no subcommand" not in term.screen
 

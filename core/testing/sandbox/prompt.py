@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from core.testing.sandbox.completion import Candidates
@@ -113,10 +113,40 @@ class ToolkitReader:
         return str(await self.session.prompt_async(prompt))
 
     def output(self) -> contextlib.AbstractContextManager[Any]:
-        """Print above the prompt while it is shown (ANSI colours kept)."""
+        """Print above the prompt while it is shown (ANSI colours kept), with the terminal's
+        echo off between two prompts (see :func:`no_echo_between_prompts`)."""
         from prompt_toolkit.patch_stdout import patch_stdout
 
-        return patch_stdout(raw=True)
+        stack = contextlib.ExitStack()
+        stack.enter_context(no_echo_between_prompts())
+        stack.enter_context(patch_stdout(raw=True))
+        return stack
+
+
+@contextlib.contextmanager
+def no_echo_between_prompts() -> Iterator[None]:
+    """Turn the terminal's own echo off for the chat, restored at the end.
+
+    prompt_toolkit draws what is typed while a prompt is shown, and between two prompts
+    (a line just accepted, the next prompt not yet drawn) the terminal is back in its
+    normal mode: keys typed then were echoed by the terminal itself, an Up arrow as
+    ``^[[A`` on the screen, although the next prompt still received them as keys.
+    """
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        before = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):  # not a terminal, or not POSIX
+        yield
+        return
+    quiet = list(before)
+    quiet[3] &= ~(termios.ECHO | termios.ECHONL)
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, before)
 
 
 def toolkit_available() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 import pytest
@@ -28,3 +29,31 @@ async def test_plain_lines_then_end_of_input(monkeypatch: pytest.MonkeyPatch,
             with pytest.raises(EOFError):
                 await reader.read("bob> ")
     assert capsys.readouterr().out == "alice> alice> bob> bob> "
+
+
+QUIET_CHILD = """
+from core.testing.sandbox.prompt import no_echo_between_prompts
+with no_echo_between_prompts():
+    print("ready", flush=True)
+    print("got", input().strip().encode(), flush=True)
+print("after", input().strip(), flush=True)
+"""
+
+
+def test_keys_typed_between_two_prompts_are_not_echoed_by_the_terminal(tmp_path) -> None:
+    """Between two prompts the terminal is in its normal mode: its own echo is off for the
+    chat (an Up arrow typed then would show as ``^[[A``) and back on afterwards."""
+    from tests.e2e.terminal import ENTER, UP, Terminal
+
+    term = Terminal([sys.executable, "-c", QUIET_CHILD], tmp_path, dict(os.environ))
+    try:
+        term.expect("ready")
+        term.type(UP + "secret" + ENTER)
+        term.expect("got b'\\x1b[Asecret'")
+        term.type("shown" + ENTER)
+        term.expect("after shown")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()
+    assert "^[[A" not in term.screen and term.screen.count("secret") == 1
+    assert term.screen.count("shown") == 2  # echoed by the terminal, then printed
