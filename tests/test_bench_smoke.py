@@ -44,7 +44,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
                  "--chunk", "150"], True),
     "leaderboard": (["--members", "200", "--runs", "2", "--engines", "sqlite"], True),
-    "memory": (["--guilds", "10,20", "--members", "5"], False),
+    "memory": (["--guilds", "10,20", "--members", "5"], True),
     "moderation_cases": (["--actions", "20", "--concurrent", "5", "--engines", "sqlite"],
                          False),
     "speed_profile": (["--messages", "300", "--pairs", "1"], True),

@@ -1,17 +1,19 @@
-"""Worker memory: RSS of a bot holding 1,000 and 10,000 guilds of 50 members in its cache.
+"""Worker memory: RSS of a bot in 1,000 and 10,000 guilds of 50 members, per profile.
 
     python -m tests.bench.memory                        # 1,000 and 10,000 guilds
     python -m tests.bench.memory --guilds 500,2000 --members 20
 
 The Discord double (this process) serves ``N`` guilds of ``--members`` members, spread
-over 4 shards. For each size, a fresh process starts either a GuildhallBot with all six
-plugins (default intents and cache settings from ``config.toml``: members and message
-content on, disnake's default member cache) or a bare disnake ``AutoShardedBot`` with the
-same intents, waits until every shard is ready and every guild is cached (for guildhall
-also its per-guild settings cache), collects garbage and reports its resident set size
-(``VmRSS``). The table shows RSS per size and
-MB per 1,000 guilds (the slope between the sizes, so the interpreter and imports do not
-count).
+over 4 shards. For each size, a fresh process starts one of three bots side by side:
+``bare`` (a disnake ``AutoShardedBot`` with disnake's default caches and guildhall's
+default intents), ``guildhall`` (a GuildhallBot with every built-in plugin under the
+default profile: members and message content on, every member cached) and ``large`` (the
+same GuildhallBot under ``[bot] profile = "large"``: no member cache, no chunking, the
+plugins' intents). Each waits until every shard is ready and every guild arrived (members
+cached where the profile caches them; for guildhall also its per-guild settings cache),
+collects garbage and reports its resident set size (``VmRSS``). The table shows RSS per
+size and MB per 1,000 guilds (the slope between the sizes, so the interpreter and imports
+do not count). Goal: the large profile at most 15 MB per 1,000 guilds (exit 3 if missed).
 """
 
 from __future__ import annotations
@@ -32,14 +34,15 @@ from core.bot.guildhall_bot import GuildhallBot, build_intents
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import BUILTIN_PLUGINS
-from core.testing.bot_fixtures import eventually
+from core.testing.bot_fixtures import eventually, with_profile
 from core.testing.double import DiscordDouble, run_client
 from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.session import settings_for_double
-from tests.bench.common import database_factory
+from tests.bench.common import bench_exit, database_factory
 
 SHARDS = 4
-KINDS = ("bare", "guildhall")
+KINDS = ("bare", "guildhall", "large")
+LARGE_GOAL_MB = 15.0  # per 1,000 guilds, issue #23
 
 
 def rss_mb() -> float:
@@ -61,16 +64,19 @@ async def child(kind: str, url: str, api_base: str, token: str, guilds: int,
     bot_settings = settings_for_double(settings, double)
     options: dict[str, Any] = {"guild_ready_timeout": 0.5, "shard_count": SHARDS}
     bot: commands.AutoShardedBot
-    if kind == "guildhall":
-        bot = GuildhallBot(bot_settings, runtime.plugins, **options)
+    if kind in ("guildhall", "large"):
+        profile = "large" if kind == "large" else "default"
+        bot = GuildhallBot(with_profile(bot_settings, profile), runtime.plugins, **options)
     else:
         bot = commands.AutoShardedBot(command_prefix="!", intents=build_intents(bot_settings),
                                       **options)
     started = time.perf_counter()
     running = await run_client(bot, double, timeout=600)
+    cached = members if kind != "large" else 1  # the large profile caches only the bot
+
     def complete() -> bool:  # READY lists guilds as unavailable: wait for their GUILD_CREATE
         return len(bot.guilds) >= guilds and all(
-            not g.unavailable and len(g.members) >= members for g in bot.guilds) and (
+            not g.unavailable and len(g.members) >= cached for g in bot.guilds) and (
             not isinstance(bot, GuildhallBot)  # and for the settings caches to be warm
             or all(bot.guild_configs.peek(g.id) is not None for g in bot.guilds))
 
@@ -128,8 +134,9 @@ async def bench(args: argparse.Namespace) -> int:
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
     """Print the table and the summary line."""
-    print(f"memory: guilds of {args.members} members on {SHARDS} shards, default intents and "
-          "cache settings; RSS after every guild was cached and a gc.collect()")
+    print(f"memory: guilds of {args.members} members on {SHARDS} shards; bare = disnake's "
+          "defaults, guildhall = default profile, large = [bot] profile \"large\"; RSS after "
+          "every guild arrived and a gc.collect()")
     print(f"{'bot':<10} {'guilds':>7} {'members':>9} {'RSS MB':>8} {'ready s':>8}")
     for r in rows:
         print(f"{r['kind']:<10} {r['guilds']:>7,} {r['members']:>9,} {r['rss_mb']:>8.1f} "
@@ -140,10 +147,14 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
         by_size = {r["guilds"]: r["rss_mb"] for r in rows if r["kind"] == kind}
         if high != low and low in by_size and high in by_size:
             slopes[kind] = (by_size[high] - by_size[low]) / ((high - low) / 1000)
+    large = slopes.get("large")
+    met = large is not None and large <= LARGE_GOAL_MB
+    verdict = "PASS" if met else "FAIL"
     print("summary: " + "; ".join(
         f"{kind} {mb:.1f} MB per 1,000 guilds" for kind, mb in slopes.items())
-        + f" (slope {low:,} -> {high:,} guilds of {args.members} members)")
-    return 0
+        + f" (slope {low:,} -> {high:,} guilds of {args.members} members); "
+        f"large <= {LARGE_GOAL_MB:g} MB: {verdict}")
+    return bench_exit(True, met)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
