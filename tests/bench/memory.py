@@ -4,7 +4,8 @@
     python -m tests.bench.memory --guilds 500,2000 --members 20
 
 The Discord double (this process) serves ``N`` guilds of ``--members`` members, spread
-over 4 shards. For each size, a fresh process starts one of three bots side by side:
+over 4 shards (more above 8,000 guilds: at most 2,000 per shard, the same count for
+every size). For each size, a fresh process starts one of three bots side by side:
 ``bare`` (a disnake ``AutoShardedBot`` with disnake's default caches and guildhall's
 default intents), ``guildhall`` (a GuildhallBot with every built-in plugin under the
 default profile: members and message content on, every member cached) and ``large`` (the
@@ -40,7 +41,8 @@ from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.session import settings_for_double
 from tests.bench.common import bench_exit, database_factory
 
-SHARDS = 4
+SHARDS = 4  # at least; more when the largest size needs them
+GUILDS_PER_SHARD = 2000  # below Discord's (and the double's) 2,500, ids do not split evenly
 KINDS = ("bare", "guildhall", "large")
 LARGE_GOAL_MB = 15.0  # per 1,000 guilds, issue #23
 
@@ -53,16 +55,21 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
+def shard_count(sizes: list[int]) -> int:
+    """Shards for every run: 4, or enough for the largest size."""
+    return max(SHARDS, -(-max(sizes) // GUILDS_PER_SHARD))
+
+
 async def child(kind: str, url: str, api_base: str, token: str, guilds: int,
-                members: int) -> None:
+                members: int, shards: int) -> None:
     """Connect one bot of ``kind`` to the double, wait for every guild, print its RSS."""
     settings = make_settings(url, list(BUILTIN_PLUGINS), leader={"duties": []})
     runtime = Runtime.from_settings(settings)
     await runtime.open_database()
-    double = DiscordDouble(token=token, shard_count=SHARDS, identify_window=0.05)
+    double = DiscordDouble(token=token, shard_count=shards, identify_window=0.05)
     double.port = int(api_base.rsplit(":", 1)[1].split("/")[0])  # only for the URLs
     bot_settings = settings_for_double(settings, double)
-    options: dict[str, Any] = {"guild_ready_timeout": 0.5, "shard_count": SHARDS}
+    options: dict[str, Any] = {"guild_ready_timeout": 0.5, "shard_count": shards}
     bot: commands.AutoShardedBot
     if kind in ("guildhall", "large"):
         profile = "large" if kind == "large" else "default"
@@ -98,13 +105,14 @@ def build(double: DiscordDouble, guilds: int, members: int) -> None:
             double.add_member(guild, f"g{g}m{i}")
 
 
-async def measure(kind: str, guilds: int, members: int, url: str, double: DiscordDouble
-                  ) -> dict[str, Any]:
+async def measure(kind: str, guilds: int, members: int, url: str, double: DiscordDouble,
+                  shards: int) -> dict[str, Any]:
     """Run one child process and return its report."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.bench.memory", "--child", kind, "--url", url,
         "--api-base", double.api_base, "--token", double.token, "--guilds", str(guilds),
-        "--members", str(members), stdout=asyncio.subprocess.PIPE,
+        "--members", str(members), "--shards", str(shards),
+        stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await proc.communicate()
     if proc.returncode != 0:
@@ -120,13 +128,14 @@ async def bench(args: argparse.Namespace) -> int:
         url = await factory.create_migrated(
             "sqlite", make_settings("sqlite://:memory:", list(BUILTIN_PLUGINS)))
         for guilds in args.sizes:
-            double = await DiscordDouble(shard_count=SHARDS, identify_window=0.05,
+            double = await DiscordDouble(shard_count=args.shards, identify_window=0.05,
                                          heartbeat_interval_ms=30_000).start()
             try:
                 build(double, guilds, args.members)
                 for kind in KINDS:
                     print(f"{kind}: {guilds:,} guilds...", file=sys.stderr, flush=True)
-                    rows.append(await measure(kind, guilds, args.members, url, double))
+                    rows.append(await measure(kind, guilds, args.members, url, double,
+                                               args.shards))
             finally:
                 await double.close()
     return report(rows, args)
@@ -134,7 +143,7 @@ async def bench(args: argparse.Namespace) -> int:
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
     """Print the table and the summary line."""
-    print(f"memory: guilds of {args.members} members on {SHARDS} shards; bare = disnake's "
+    print(f"memory: guilds of {args.members} members on {args.shards} shards; bare = disnake's "
           "defaults, guildhall = default profile, large = [bot] profile \"large\"; RSS after "
           "every guild arrived and a gc.collect()")
     print(f"{'bot':<10} {'guilds':>7} {'members':>9} {'RSS MB':>8} {'ready s':>8}")
@@ -165,6 +174,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=50, help="members per guild")
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--shards", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-base", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -174,6 +184,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--guilds takes numbers, comma-separated")
     if not args.sizes or min(args.sizes) < 1 or args.members < 2:
         parser.error("--guilds must be >= 1 and --members >= 2")
+    if args.shards is None:
+        args.shards = shard_count(args.sizes)
     return args
 
 
@@ -181,7 +193,7 @@ async def main(args: argparse.Namespace) -> int:
     """Child mode or the bench."""
     if args.child:
         await child(args.child, args.url, args.api_base, args.token, args.sizes[0],
-                    args.members)
+                    args.members, args.shards)
         return 0
     return await bench(args)
 
