@@ -40,7 +40,6 @@ class WorkerBot(GuildhallBot):
         self.limiter = limiter
         self.cluster_index = cluster_index
         self.http.user_agent += f" guildhall-cluster/{cluster_index}"  # who called, in logs
-        self.events_seen = 0
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait for the shard's identify bucket (first connects and re-identifies alike)."""
@@ -52,8 +51,7 @@ class WorkerBot(GuildhallBot):
         """Connect this worker's shards (the launcher checked the session budget)."""
         await super().connect(reconnect=reconnect, ignore_session_start_limit=True)
 
-    def dispatch(self, event_name: str, *args: Any, **kwargs: Any) -> None:
-        """Count gateway events, then dispatch as usual."""
-        if event_name == "socket_event_type":
-            self.events_seen += 1
-        super().dispatch(event_name, *args, **kwargs)
+    @property
+    def events_seen(self) -> int:
+        """Gateway events received so far (counted by type in ``gateway_events``)."""
+        return sum(self.gateway_events.values())

@@ -57,9 +57,15 @@ TARGETS: dict[str, Target] = {
         "tests/core/services/test_privacy.py", "tests/core/services/test_privacy_export.py")),
     "buffer": Target("plugins/leveling/buffer.py", (
         "tests/plugins/leveling/test_buffer.py", "tests/plugins/leveling/test_buffer_details.py")),
-    "coins": Target("core/services/coins.py", ("tests/plugins/economy/test_service.py",)),
-    "bank": Target("plugins/economy/service.py", ("tests/plugins/economy/test_service.py",)),
     "scheduler": Target("core/timers/scheduler.py", ("tests/core/timers/test_scheduler.py",)),
+    "coins": Target("core/services/coins.py", (
+        "tests/core/services/test_coins.py", "tests/plugins/economy/test_service.py",
+        "tests/plugins/economy/test_sqlite_locking.py",
+        "tests/plugins/economy/test_transfer_fast.py")),
+    "bank": Target("plugins/economy/service.py", (
+        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_transfer_fast.py")),
+    "transfer_fast": Target("plugins/economy/transfer_fast.py", (
+        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_transfer_fast.py")),
 }
 
 

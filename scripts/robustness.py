@@ -31,6 +31,8 @@ TIMING_SENSITIVE = (
     "tests/cluster/test_identify.py",
     "tests/core/leader/test_fencing_interleaved.py",
     "tests/core/timers/test_claims.py",
+    "tests/e2e/plugins/test_moderation_expiry.py",
+    "tests/cluster/test_leader_sigterm.py",
 )
 
 

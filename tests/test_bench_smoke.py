@@ -25,7 +25,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "archive": (["--rows", "2000", "--rate", "50", "--baseline", "0.5", "--engines", "sqlite",
                  "--batch-size", "250"], True),
     "chaos_kills": (["--kills", "1", "--reminders", "10", "--bans", "2", "--spread", "5",
-                     "--workers", "2"], False),
+                     "--workers", "2"], True),
     "chaos_postgres": (["--downtime", "2"], True),
     "chaos_redis": (["--outage", "2"], False),
     "chaos_rest": (["--reminders", "10", "--bans", "2", "--spread", "3", "--engine",
@@ -87,6 +87,21 @@ async def test_leaderboard_exits_non_zero_when_it_misses_its_goal(
     assert code == GOAL_MISSED and "-> FAIL" in capsys.readouterr().out
 
 
+async def test_leaderboard_exits_1_when_a_position_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = leaderboard.xp.member_position
+
+    async def off_by_one(guild_id: int, total: int, user_id: int) -> int:
+        return await real(guild_id, total, user_id) + 1
+
+    monkeypatch.setattr(leaderboard.xp, "member_position", off_by_one)
+    code = await leaderboard.main(leaderboard.parse(["--members", "100", "--runs", "1",
+                                                     "--engines", "sqlite"]))
+    out = capsys.readouterr().out
+    assert code == 1 and "WRONG position" in out and "exact: NO" in out
+
+
 async def test_dashboard_exits_non_zero_when_it_misses_its_goal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,6 +109,43 @@ async def test_dashboard_exits_non_zero_when_it_misses_its_goal(
     code = await dashboard.main(dashboard.parse(["--members", "100", "--runs", "2",
                                                  "--engines", "sqlite"]))
     assert code == GOAL_MISSED and "-> FAIL" in capsys.readouterr().out
+
+
+def test_chaos_kills_judges_takeover_lateness_and_losses() -> None:
+    from tests.bench import chaos_kills
+    from tests.reliability.kills import KillFigures
+
+    def figures(takeover: float, late: float, delivered: int = 10) -> KillFigures:
+        return KillFigures(kills=[1.0], takeovers=[takeover], reminders=10,
+                           delivered=delivered, bans=2, lifted=2, max_late=late)
+
+    goal = chaos_kills.TAKEOVER_GOAL
+    assert goal == 2.5  # the fast-takeover lease: ttl 2.0 s + renew 0.5 s
+    assert chaos_kills.verdict(figures(goal, chaos_kills.LATE_GOAL)) == 0
+    assert chaos_kills.verdict(figures(goal + 0.01, 0.5)) == GOAL_MISSED
+    assert chaos_kills.verdict(figures(1.0, chaos_kills.LATE_GOAL + 0.01)) == GOAL_MISSED
+    assert chaos_kills.verdict(figures(goal + 1, 9.0, delivered=9)) == 1  # wrong beats slow
+
+
+def test_memory_judges_what_guildhall_adds_over_bare_disnake(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.bench import memory
+
+    args = memory.parse_args(["--guilds", "1000,2000"])
+
+    def rows(bare: float, guildhall: float) -> list[dict[str, object]]:
+        return [{"kind": kind, "guilds": guilds, "members": guilds * 50, "ready_s": 1.0,
+                 "rss_mb": 100.0 + slope * guilds / 1000}
+                for kind, slope in (("bare", bare), ("guildhall", guildhall))
+                for guilds in (1000, 2000)]
+
+    assert memory.report(rows(50.0, 52.0), args) == 0
+    assert "guildhall adds 4% (goal at most 10%) -> PASS" in capsys.readouterr().out
+    assert memory.report(rows(50.0, 55.0), args) == 0  # exactly the goal
+    assert memory.report(rows(50.0, 56.0), args) == GOAL_MISSED
+    assert "guildhall adds 12% (goal at most 10%) -> FAIL" in capsys.readouterr().out
+    assert memory.extra_memory({"guildhall": 5.0}) is None  # one size: no slope to judge
 
 
 def test_options_are_validated() -> None:

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,20 +36,12 @@ NOT_BACKED_UP = frozenset({"web_sessions"})
 """Tables whose rows no backup holds (their schema is kept, so a restore leaves them empty)."""
 
 
-ProgressReport = Callable[[str, int | None, int | None], None]
-"""``report(stage, done, total)``: what a long operation is doing (counts may be None)."""
-
-
 class BackupError(Exception):
     """A backup or restore cannot be done; the message says what and what to do."""
 
 
 class DatabaseUnreachable(BackupError):
     """The database to back up or restore into cannot be connected to (CLI exit code 3)."""
-
-
-def no_report(stage: str, done: int | None = None, total: int | None = None) -> None:
-    """A :data:`ProgressReport` that shows nothing."""
 
 
 @dataclass

@@ -25,11 +25,11 @@ from core.backup.files import (
     NOT_BACKED_UP,
     BackupError,
     DatabaseUnreachable,
-    ProgressReport,
     create_private,
     require_counts,
 )
 from core.backup.sqlite import MIGRATION_TABLES, quote_identifier
+from core.runtime.progress import ProgressReport
 
 TOOL_DIRS = "/usr/lib/postgresql/*/bin"
 CLOSE_SECONDS = 2.0

@@ -13,20 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from core.backup.files import (
-    BackupError,
-    Manifest,
-    ProgressReport,
-    no_report,
-    read_manifest,
-    sha256_of,
-)
+from core.backup.files import BackupError, Manifest, read_manifest, sha256_of
 from core.backup.postgres import PgTarget, restore_postgres
 from core.backup.postgres import first_table_with_rows as pg_table_with_rows
 from core.backup.sqlite import first_table_with_rows as sqlite_table_with_rows
 from core.backup.sqlite import restore_sqlite
 from core.db.database import sqlite_path
 from core.runtime.config import mask_url
+from core.runtime.progress import ProgressReport, no_report
 
 ENGINE_BY_SCHEME = {"sqlite": "sqlite", "postgres": "postgres", "postgresql": "postgres"}
 

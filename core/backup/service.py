@@ -25,13 +25,14 @@ from typing import Any, Protocol, TypeVar
 from tortoise import Tortoise
 
 from core.backup import files
-from core.backup.files import BackupError, Manifest, ProgressReport, no_report
+from core.backup.files import BackupError, Manifest
 from core.backup.postgres import create_postgres_backup, verify_postgres_backup
 from core.backup.sqlite import create_sqlite_backup, verify_sqlite_backup
 from core.db.database import sqlite_path
 from core.db.models import MaintenanceRun
 from core.leader.fencing import FencedOut, fenced
 from core.runtime.config import Settings
+from core.runtime.progress import ProgressReport, logged_progress, no_report
 
 log = logging.getLogger(__name__)
 JOB = "backup"
@@ -231,7 +232,8 @@ async def run_backup_loop(settings: Settings, term: LeaderTerm) -> None:
         if await _sleep_unless_lost(term.lost, (due - files.utc_now()).total_seconds()):
             return
         try:
-            await backup_now(settings, epoch=term.epoch, holder=term.identity)
+            await backup_now(settings, epoch=term.epoch, holder=term.identity,
+                             report=logged_progress("backup", log, unit="bytes"))
             retry_at = None
         except FencedOut:
             log.warning("backup loop stops: epoch %s was fenced out", term.epoch)

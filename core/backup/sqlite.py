@@ -24,7 +24,6 @@ from typing import IO
 from core.backup.files import (
     NOT_BACKED_UP,
     BackupError,
-    ProgressReport,
     create_private,
     describe_os_error,
     fsync_path,
@@ -32,6 +31,7 @@ from core.backup.files import (
     remove_quietly,
     require_counts,
 )
+from core.runtime.progress import ProgressReport
 
 PAGES_PER_STEP = 1024
 STEP_SLEEP_SECONDS = 0.005
@@ -133,6 +133,7 @@ def _paged_backup(src: sqlite3.Connection, dst: sqlite3.Connection,
                   report: ProgressReport) -> None:
     restarts = 0
     last_remaining: int | None = None
+    page_size = int(src.execute("PRAGMA page_size").fetchone()[0])  # reported in bytes
 
     def progress(status: int, remaining: int, total: int) -> None:
         nonlocal restarts, last_remaining
@@ -141,7 +142,7 @@ def _paged_backup(src: sqlite3.Connection, dst: sqlite3.Connection,
             if restarts > MAX_RESTARTS:
                 raise _TooManyRestarts
         last_remaining = remaining
-        report("snapshot", total - remaining, total)
+        report("snapshot", (total - remaining) * page_size, total * page_size)
 
     try:
         src.backup(dst, pages=PAGES_PER_STEP, progress=progress, sleep=STEP_SLEEP_SECONDS)

@@ -16,7 +16,12 @@ event for a ``socket_event_type`` listener - more than the rest of the message c
   one message should start its own task rather than hold up the ones after it.
 - The bot's own message work is :meth:`BatchedDispatch.message_seen`, run inline the same
   way; so a message that needs nothing asynchronous starts no task at all.
+- A plugin's hooks (guarded by ``core.plugins.gate``) are called directly after one
+  lookup of the guild's switched-off plugins per message; only a guild whose switches are
+  not cached goes through the guard, which loads them.
 - Gateway event types are counted synchronously in ``gateway_events``.
+- Every other event goes to :meth:`BatchedDispatch._dispatch_event` (which a mixin
+  before this one may override, as ``core.bot.observed`` does), then disnake.
 """
 
 from __future__ import annotations
@@ -30,14 +35,19 @@ from typing import Any, TypeVar
 
 from disnake.ext import commands
 
+from core.services.plugin_switches import cached_disabled
+
 log = logging.getLogger(__name__)
 Listener = Callable[..., Coroutine[Any, Any, Any]]
 MessageHook = Callable[[Any], Awaitable[Any] | None]
 F = TypeVar("F", bound=Callable[..., Any])
 BATCHED_EVENTS = frozenset({"message"})
-_CLASS_HAS: dict[tuple[type, str], bool] = {}
-_METHOD_NAMES: dict[str, str] = {}
+SOCKET_EVENT = "socket_event_type"
+_SOCKET_METHOD = "on_socket_event_type"
+_CLASS_LISTENS_TO_SOCKET: dict[type, bool] = {}
 HOOK_MARK = "__guildhall_message_hook__"
+HOOK_PLUGIN = "__guildhall_hook_plugin__"  # on a hook guarded by core.plugins.gate
+_NONE_DISABLED: frozenset[str] = frozenset()
 
 
 def message_hook(func: F) -> F:
@@ -53,7 +63,8 @@ class BatchedDispatch:
 
     gateway_events: Counter[str]
     _batch: list[Listener] | None = None
-    _message_hooks: tuple[tuple[commands.Cog, MessageHook], ...] = ()
+    # (cog, its plugin or None, the hook, the hook as guarded by the plugin's switch)
+    _message_hooks: tuple[tuple[commands.Cog, str | None, MessageHook, MessageHook], ...] = ()
 
     def add_cog(self, cog: commands.Cog, *, override: bool = False) -> None:
         """Add the cog (disnake) and register its :func:`message_hook` methods."""
@@ -62,7 +73,10 @@ class BatchedDispatch:
             getattr(cog, name) for name, member in inspect.getmembers(type(cog))
             if getattr(member, HOOK_MARK, False)
         ]
-        self._message_hooks += tuple((cog, hook) for hook in hooks)
+        for hook in hooks:
+            plugin = getattr(hook, HOOK_PLUGIN, None)
+            bare = hook.__wrapped__ if plugin is not None else hook
+            self._message_hooks += ((cog, plugin, bare, hook),)
 
     def remove_cog(self, name: str) -> commands.Cog | None:
         """Remove the cog (disnake) and its message hooks."""
@@ -72,16 +86,24 @@ class BatchedDispatch:
 
     def dispatch(self, event: str, *args: Any, **kwargs: Any) -> None:
         """Count gateway event types; run a batched event's listeners in one task."""
+        if event == SOCKET_EVENT:  # every gateway event: counted, usually nothing more
+            self.gateway_events[args[0]] += 1
+            on_class = _CLASS_LISTENS_TO_SOCKET.get(type(self))
+            if (  # the listener test inline: this runs for every gateway event
+                on_class
+                or self._listeners.get(event)  # type: ignore[attr-defined]
+                or self.extra_events.get(_SOCKET_METHOD)  # type: ignore[attr-defined]
+                or on_class is None and self._socket_method_on_class()
+                or _SOCKET_METHOD in self.__dict__
+            ):  # no log scope for it (not a guild's event)
+                super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
+            return
         if event not in BATCHED_EVENTS:
-            if event == "socket_event_type":
-                self.gateway_events[args[0]] += 1
-                if not self._has_listeners(event):  # the common case: nothing else to do
-                    return
-            super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
+            self._dispatch_event(event, *args, **kwargs)
             return
         batch: list[Listener] = []
-        rest = self._run_hooks(args[0]) if event == "message" else None
-        if not self._has_listeners(event, own_method=False):
+        rest = self._run_hooks(args[0])
+        if not self._message_listened():
             if rest:  # only the hooks' follow-ups: no need for disnake's dispatch at all
                 self._spawn_batch(self._run_batch(f"on_{event}", [], args, kwargs, rest),
                                   f"disnake: on_{event}", args)
@@ -99,21 +121,23 @@ class BatchedDispatch:
         """Start the task of a batched event (override to give it a context)."""
         asyncio.create_task(coro, name=name)
 
-    def _has_listeners(self, event: str, own_method: bool = True) -> bool:
-        """Whether dispatching ``event`` would reach anything (``own_method``: count the
-        class's ``on_<event>``; the bot's own ``on_message`` runs as ``message_seen``)."""
-        method = _METHOD_NAMES.get(event) or _METHOD_NAMES.setdefault(event, f"on_{event}")
-        if own_method:
-            cls = type(self)
-            on_class = _CLASS_HAS.get((cls, method))
-            if on_class is None:
-                on_class = _CLASS_HAS[(cls, method)] = hasattr(cls, method)
-            if on_class:
-                return True
+    def _dispatch_event(self, event: str, *args: Any, **kwargs: Any) -> None:
+        """disnake's dispatch of an event that is not batched (a mixin may wrap it)."""
+        super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
+
+    def _socket_method_on_class(self) -> bool:
+        """Whether the class has ``on_socket_event_type`` (looked up once per class)."""
+        cls = type(self)
+        on_class = _CLASS_LISTENS_TO_SOCKET[cls] = hasattr(cls, _SOCKET_METHOD)
+        return on_class
+
+    def _message_listened(self) -> bool:
+        """Whether a message reaches any ``on_message`` listener or ``wait_for`` (the bot's
+        own ``on_message`` runs as :meth:`message_seen`)."""
         return bool(
-            self._listeners.get(event)  # type: ignore[attr-defined]
-            or self.extra_events.get(method)  # type: ignore[attr-defined]
-            or method in self.__dict__
+            self._listeners.get("message")  # type: ignore[attr-defined]
+            or self.extra_events.get("on_message")  # type: ignore[attr-defined]
+            or "on_message" in self.__dict__
         )
 
     def message_seen(self, message: Any) -> Awaitable[Any] | None:
@@ -129,9 +153,16 @@ class BatchedDispatch:
         first = self.message_seen(message)
         if first is not None:
             rest = [first]
-        for _cog, hook in self._message_hooks:
+        guild = message.guild
+        disabled = _NONE_DISABLED if guild is None else cached_disabled(guild.id)
+        for _cog, plugin, hook, guarded in self._message_hooks:
             try:
-                more = hook(message)
+                if plugin is None or (disabled is not None and plugin not in disabled):
+                    more = hook(message)
+                elif disabled is None:
+                    more = guarded(message)  # switches not cached: the guard loads them
+                else:
+                    continue  # the plugin is switched off in this guild
             except Exception:
                 log.exception("message hook %s failed", hook.__qualname__)
                 continue

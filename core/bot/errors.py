@@ -14,10 +14,13 @@ from disnake.ext import commands
 from disnake.interactions import Interaction
 
 from core.bot.mentions import NO_MENTIONS
+from core.bot.texts import TEXTS
 from core.db.errors import database_message
+from core.i18n.texts import Speaker
+from core.plugins.gate import PluginDisabled
 
 log = logging.getLogger(__name__)
-GENERIC_FAILURE = "Something went wrong while running that command (reference `{ref}`)."
+GENERIC_FAILURE = TEXTS.files.template("en-US", "errors.generic")  # English, with ``{ref}``
 MAX_MESSAGE = 2000  # Discord's limit for a message's content
 # Discord's UI names where they differ from the API flag names.
 PERMISSION_NAMES = {"manage_guild": "Manage Server", "moderate_members": "Timeout Members"}
@@ -30,27 +33,31 @@ def permission_names(flags: list[str]) -> str:
     )
 
 
-def user_message(error: BaseException) -> str | None:
-    """The message for an expected error, or ``None`` when it is a bug to log."""
+def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
+    """The message for an expected error in ``t``'s locale (English without one), or
+    ``None`` when it is a bug to log."""
+    t = t or TEXTS.english()
     error = getattr(error, "original", error) if isinstance(
         error, commands.CommandInvokeError
     ) else error
     if isinstance(error, commands.MissingPermissions):
-        return f"You need these permissions: {permission_names(error.missing_permissions)}."
+        return t("errors.you_need", permissions=permission_names(error.missing_permissions))
     if isinstance(error, commands.BotMissingPermissions):
-        return f"I need these permissions here: {permission_names(error.missing_permissions)}."
+        return t("errors.i_need", permissions=permission_names(error.missing_permissions))
     if isinstance(error, commands.NoPrivateMessage):
-        return "This command only works in a server."
+        return t("errors.server_only")
     if isinstance(error, commands.CommandOnCooldown):
-        return f"Slow down: try again in {error.retry_after:.0f} s."
+        return t("errors.cooldown", seconds=f"{error.retry_after:.0f}")
+    if isinstance(error, PluginDisabled):
+        return t("errors.plugin_disabled", plugin=error.plugin)
     if getattr(error, "user_facing", False):
-        return str(error)  # explains itself (a plugin switched off here, a refused role)
+        return str(error)  # explains itself (a refused role)
     if isinstance(error, commands.CheckFailure):
-        return "You are not allowed to use this command here."
+        return t("errors.not_allowed")
     if isinstance(error, commands.UserInputError):
-        return f"That input was not valid: {error}"
+        return t("errors.invalid_input", error=str(error))
     if isinstance(error, disnake.Forbidden):
-        return "Discord refused: I lack a permission for that here."
+        return t("errors.forbidden")
     return database_message(error)  # unreachable, full, read-only; text it cannot store
 
 
@@ -58,7 +65,8 @@ async def report(
     target: disnake.abc.Messageable | Interaction, error: BaseException, where: str
 ) -> str | None:
     """Answer the user about ``error``; log unexpected ones. Returns the reference if any."""
-    message = user_message(error)
+    t = TEXTS.to(target)
+    message = user_message(error, t)
     reference = None
     if database_message(getattr(error, "original", error)) is not None:
         log.warning("command %s: database problem: %r", where, getattr(error, "original", error))
@@ -69,7 +77,7 @@ async def report(
             "command %s failed (reference %s)", where, reference,
             exc_info=(type(original), original, original.__traceback__),
         )
-        message = GENERIC_FAILURE.format(ref=reference)
+        message = t("errors.generic", ref=reference)
     if len(message) > MAX_MESSAGE:  # user input echoed in an error must not make it undeliverable
         message = message[: MAX_MESSAGE - 1] + "…"
     try:

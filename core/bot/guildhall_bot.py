@@ -20,7 +20,9 @@ from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
 from core.bot.profile import build_intents, client_options
+from core.bot.texts import TEXTS
 from core.coordination import Coordination, bus, coordination_for
+from core.i18n.commands import CommandLocalizations, assign_keys
 from core.leader.duties import LeaderDuties
 from core.metrics import flush_timer
 from core.plugins.gate import guard_cog, install_checks
@@ -81,6 +83,10 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         )
         if settings.discord.test_guilds:
             options.setdefault("test_guilds", settings.discord.test_guilds)
+        options.setdefault(  # bot.i18n: command names and descriptions per locale
+            "localization_provider",
+            CommandLocalizations({"core": TEXTS.directory, **plugins.locale_dirs()}),
+        )
         super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
         self.plugin_help: dict[str, PluginHelp] = {}  # by plugin, for /help and prefix twins
         for cog in core_cogs(self):
@@ -88,6 +94,12 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self._load_plugin_cogs()
         self._add_prefix_twins()
         install_checks(self)
+
+    def add_cog(self, cog: commands.Cog, *, override: bool = False) -> None:
+        """Add ``cog``, its slash commands given their localization keys (localization.md)."""
+        for command in cog.get_slash_commands():
+            assign_keys(command.body)
+        super().add_cog(cog, override=override)
 
     async def _prefix_for(self, bot: commands.Bot, message: disnake.Message) -> list[str]:
         guild_id = message.guild.id if message.guild else None
@@ -203,8 +215,13 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             return None
         self.user_activity.record_author(author)
         content = message.content
-        if not content or (content[0] != "<" and not self._may_be_command(message)):
+        if not content:
             return None
+        if content[0] != "<":  # not a mention of the bot: a command only with the prefix
+            guild = message.guild
+            config = self.guild_configs.peek(guild.id) if guild is not None else None
+            if config is not None and not content.startswith(config.prefix):
+                return None  # surely not a command (an unknown guild's prefix: maybe)
         return self.process_commands(message)
 
     async def on_message(self, message: disnake.Message) -> None:
@@ -212,18 +229,6 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         more = self.message_seen(message)
         if more is not None:
             await more
-
-    def _may_be_command(self, message: disnake.Message) -> bool:
-        """Cheap test before command parsing: ``False`` only when surely not a command."""
-        content = message.content
-        if not content:
-            return False
-        if content.startswith("<@") and self.user is not None:  # a mention of the bot
-            me = self.user.id
-            if content.startswith((f"<@{me}>", f"<@!{me}>")):
-                return True
-        config = self.guild_configs.peek(message.guild.id) if message.guild else None
-        return config is None or content.startswith(config.prefix)
 
     async def on_application_command(
         self, interaction: ApplicationCommandInteraction

@@ -20,7 +20,6 @@ from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction
 
 from core import metrics
-from core.bot.dispatch import BATCHED_EVENTS
 from core.metrics import health
 from core.runtime import log_context
 from core.runtime.log_context import SCOPE
@@ -74,14 +73,15 @@ class ObservedBot:
 
     cluster_index: int = 0  # a cluster worker's bot sets its index
 
-    def dispatch(self, event_name: str, *args: Any, **kwargs: Any) -> None:
+    def _dispatch_event(self, event_name: str, *args: Any, **kwargs: Any) -> None:
         """Count command outcomes; dispatch with the event's subject as log scope.
 
-        Batched events (messages: the hottest path) get their scope only when their task
-        starts (:meth:`_spawn_batch`): most messages start none.
+        Only events that are not batched come here (``core.bot.dispatch``); batched ones
+        (messages: the hottest path) get their scope only when their task starts
+        (:meth:`_spawn_batch`): most messages start none.
         """
-        if event_name in BATCHED_EVENTS or event_name == "socket_event_type" or not args:
-            super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+        if not args:
+            super()._dispatch_event(event_name, *args, **kwargs)  # type: ignore[misc]
             return
         kind = OUTCOMES.get(event_name)
         if kind is not None:
@@ -89,7 +89,7 @@ class ObservedBot:
         outer = SCOPE.get()  # a command's error event keeps the command's plugin
         token = SCOPE.set((outer[0] if outer else None, args[0], self))
         try:
-            super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+            super()._dispatch_event(event_name, *args, **kwargs)  # type: ignore[misc]
         finally:
             SCOPE.reset(token)
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table
 
-from core.backup.files import BackupError, DatabaseUnreachable, ProgressReport
+from core.backup.files import BackupError, DatabaseUnreachable
 from core.backup.restore import engine_of_url, restore_backup
 from core.backup.service import BackupResult, backup_now
 from core.cli.common import (
@@ -23,31 +20,12 @@ from core.cli.common import (
     pass_options,
 )
 from core.cli.failures import EXIT_DATABASE, EXIT_FAILED
+from core.cli.progress_view import cli_progress
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
-
-
-@contextmanager
-def progress_report(console: Console) -> Iterator[ProgressReport]:
-    """A rich progress bar fed by ``report(stage, done, total)`` calls (thread-safe);
-    nothing at all when ``console`` is not a terminal (logs and pipes stay clean)."""
-    if not console.is_terminal:
-
-        def silent(stage: str, done: int | None = None, total: int | None = None) -> None:
-            return None
-
-        yield silent
-        return
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
-        TaskProgressColumn(), console=console, transient=True,
-    ) as progress:
-        task = progress.add_task("starting", total=None)
-
-        def report(stage: str, done: int | None = None, total: int | None = None) -> None:
-            progress.update(task, description=stage, completed=done or 0, total=total)
-
-        yield report
+from core.runtime.config import ConfigError, LoggingSettings, load_settings
+from core.runtime.logging_setup import setup_logging
+from core.runtime.progress import ProgressReport
 
 
 def _exit_code(error: BackupError) -> int:
@@ -78,9 +56,8 @@ async def _backup(runtime: Runtime, report: ProgressReport) -> BackupResult:
 def backup(options: dict) -> None:
     """Take a verified backup of the configured database now, then rotate old ones."""
     runtime = load_runtime(options)
-    console = Console(stderr=True)
     try:
-        with progress_report(console) as report:
+        with cli_progress("backup", unit="bytes") as report:
             result = asyncio.run(_backup(runtime, report))
     except BackupError as exc:
         raise CliError(f"backup failed: {exc}", _exit_code(exc)) from None
@@ -106,11 +83,15 @@ def restore(options: dict, file: Path, to_url: str | None, force: bool) -> None:
     """Restore backup FILE (checksum, engine and emptiness are checked first)."""
     if to_url is None:
         to_url = load_runtime(options).settings.database.url.get_secret_value()
+    else:  # progress lines in a pipe go to the log, as [logging] says
+        try:
+            setup_logging(load_settings(options.get("config_path")).logging)
+        except ConfigError:
+            setup_logging(LoggingSettings())
     name_services(options, to_url)
-    console = Console(stderr=True)
     try:
         engine_of_url(to_url)
-        with progress_report(console) as report:
+        with cli_progress("restore", unit="bytes") as report:
             result = asyncio.run(restore_backup(file, to_url, force=force, report=report))
     except BackupError as exc:
         raise CliError(f"restore failed: {exc}", _exit_code(exc)) from None

@@ -8,6 +8,7 @@ import click
 
 from core.cli.common import CliError, load_runtime, pass_options
 from core.cli.failures import describe_failure
+from core.cli.progress_view import cli_progress
 from core.db.migration_lock import MigrationLockTimeout
 from core.db.migrations import MigrationError
 
@@ -23,7 +24,8 @@ def upgrade(options: dict) -> None:
     """Apply pending migrations (under a lock; safe to run from several launchers)."""
     runtime = load_runtime(options)
     try:
-        applied = asyncio.run(runtime.upgrade())
+        with cli_progress("db upgrade", unit="migrations") as report:
+            applied = asyncio.run(runtime.upgrade(report))
     except MigrationLockTimeout as exc:
         raise CliError(str(exc)) from exc
     except MigrationError as exc:

@@ -9,10 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from core.cli.common import CliError, load_runtime, open_checked_database, pass_options
+from core.cli.progress_view import cli_progress
 from core.db.database import close_database
 from core.maintenance.engine import JobReport, MaintenanceEngine, UnknownJobError
 from core.maintenance.integrity import CheckOutcome, collect_checks, run_checks
 from core.runtime.assembly import Runtime
+from core.runtime.progress import ProgressReport, no_report
 
 
 def _console() -> Console:
@@ -30,7 +32,7 @@ def maintenance() -> None:
 @click.option("--dry-run", is_flag=True, help="Count what would change; change nothing.")
 @pass_options
 def run_maintenance(options: dict, jobs: tuple[str, ...], dry_run: bool) -> None:
-    """Run maintenance jobs now, whatever their schedule.
+    """Run maintenance jobs now, whatever their schedule, showing each job's progress.
 
     A manual run is not fenced by the leader's epoch (it never deposes the leader);
     each batch is still one transaction. Its runs are recorded in maintenance_runs
@@ -42,18 +44,23 @@ def run_maintenance(options: dict, jobs: tuple[str, ...], dry_run: bool) -> None
         engine.select(list(jobs))
     except UnknownJobError as exc:
         raise CliError(str(exc), exit_code=2) from None
-    reports = asyncio.run(_run_jobs(runtime, engine, list(jobs), dry_run))
+    if dry_run:  # counts only: quick, and its results are the table alone
+        reports = asyncio.run(_run_jobs(runtime, engine, list(jobs), dry_run, no_report))
+    else:
+        with cli_progress("maintenance") as report:
+            reports = asyncio.run(_run_jobs(runtime, engine, list(jobs), dry_run, report))
     _print_reports(reports, dry_run)
     if not all(report.ok for report in reports):
         raise CliError("some maintenance jobs failed (see the table above)")
 
 
 async def _run_jobs(
-    runtime: Runtime, engine: MaintenanceEngine, jobs: list[str], dry_run: bool
+    runtime: Runtime, engine: MaintenanceEngine, jobs: list[str], dry_run: bool,
+    report: ProgressReport,
 ) -> list[JobReport]:
     await open_checked_database(runtime)
     try:
-        return await engine.run_jobs(jobs, dry_run=dry_run)
+        return await engine.run_jobs(jobs, dry_run=dry_run, report=report)
     finally:
         await close_database()
 

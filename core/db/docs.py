@@ -53,6 +53,8 @@ CORE_JOB_ACTIONS: dict[str, tuple[str, str]] = {
     "core.purge_departed_guilds": (
         "purge the data of guilds whose grace period after removal ended", "guild_departures"),
     "core.integrity": ("run the plugins' integrity checks (read-only; logs problems)", ""),
+    "core.rank_counts": (
+        "rebuild the rank counts of guilds that differ from a full count", "guild_xp_buckets"),
     "core.db_care": ("VACUUM / ANALYZE when enough space is free", ""),
 }
 

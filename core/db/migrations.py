@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from core.db.database import CONNECTION, CORE_APP, close_database, init_database, tortoise_config
 from core.db.migration_lock import migration_lock
 from core.runtime.config import DatabaseSettings
+from core.runtime.progress import ProgressReport, logged_progress
 
 log = logging.getLogger(__name__)
 DIALECTS = ("sqlite", "postgres")
@@ -123,19 +124,24 @@ async def _apply_one(app: MigrationApp, path: Path, dialect: str) -> None:
 
 
 async def upgrade(
-    database: DatabaseSettings, apps: list[MigrationApp], plugin_models: dict[str, str]
+    database: DatabaseSettings, apps: list[MigrationApp], plugin_models: dict[str, str],
+    report: ProgressReport | None = None,
 ) -> list[str]:
     """Apply every pending migration under the migration lock; return what was applied.
 
     Each file is applied in its own transaction together with its ``aerich`` row, so a
-    failing file leaves the database exactly as the previous file left it.
+    failing file leaves the database exactly as the previous file left it. ``report``
+    (default: a log line per file) gets ``(file, files applied, files pending)`` before
+    each file.
     """
+    report = report or logged_progress("db upgrade", log, unit="migrations")
     await init_database(database, plugin_models)
     applied: list[str] = []
     try:
         async with migration_lock(database):
-            for app, path in await pending(apps, database.dialect):
-                log.info("applying migration %s/%s", app.name, path.name)
+            todo = await pending(apps, database.dialect)
+            for number, (app, path) in enumerate(todo):
+                report(f"{app.name}/{path.name}", number, len(todo))
                 try:
                     await _apply_one(app, path, database.dialect)
                 except Exception as exc:
@@ -143,6 +149,8 @@ async def upgrade(
                         f"migration {app.name}/{path.name} failed and was rolled back: {exc}"
                     ) from exc
                 applied.append(f"{app.name}/{path.name}")
+            if todo:
+                report("migrations", len(todo), len(todo))
     finally:
         await close_database()
     return applied

@@ -72,10 +72,38 @@ class GuildMember(Model):
         indexes = (
             Index(fields=("guild_id",), name="idx_guild_members_guild"),
             Index(fields=("user_id",), name="idx_guild_members_user"),
-            # leaderboards and /rank positions: top-N and COUNT(xp > ?) within a guild
-            Index(fields=("guild_id", "xp"), name="idx_guild_members_guild_xp"),
+            # leaderboards and /rank positions: top-N, COUNT(xp > ?) within a guild, and ties
+            # and page skips read from the index alone (migration 8 makes it xp DESC: the
+            # board's own order, which aerich cannot write)
+            Index(fields=("guild_id", "xp", "user_id"), name="idx_guild_members_guild_xp"),
             Index(fields=("guild_id", "coins"), name="idx_guild_members_guild_coins"),
         )
+
+
+class GuildXpBucket(Model):
+    """How many members of a guild hold XP in one range: the counts behind ranks and page jumps.
+
+    Kept by database triggers on ``guild_members`` (every insert, XP change and delete, in
+    the writing statement's own transaction); ``core.services.xp_ranks`` defines the ranges.
+    """
+
+    id = fields.IntField(primary_key=True)
+    guild_id = fields.BigIntField()
+    tier = fields.SmallIntField()  # 0: a fine range of XP; 1: 64 consecutive fine ranges
+    bucket = fields.IntField()
+    members = fields.IntField(default=0, db_default=0)
+
+    LIFECYCLE: ClassVar[Lifecycle] = Lifecycle(
+        represents="The number of a guild's members whose XP falls in one range (no user ids).",
+        grows="When a member's XP first enters a range (at most a few thousand rows per guild).",
+        cleaned="Follows guild_members through triggers; deleted with the guild.",
+        owner="core (triggers on guild_members; read by core.services.xp_ranks)",
+        retention="Kept while the guild keeps the bot.",
+    )
+
+    class Meta:
+        table = "guild_xp_buckets"
+        unique_together = (("guild_id", "tier", "bucket"),)
 
 
 class LeaderFence(Model):

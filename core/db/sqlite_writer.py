@@ -12,12 +12,21 @@ broke that in Tortoise 1.1 was cancellation (a flush, a leader's fence claim und
 - a cancelled ``executemany`` (custom command uses) released the lock with its
   ``BEGIN`` open and uncommitted.
 
+- a plain statement cancelled (or failing) while it opened the connection - the first
+  statement of a process, typically the leader's fence read under ``wait_for`` on a
+  loaded machine - never released the lock: every later statement waited for ever. The
+  connection could also be left open without its PRAGMAs (``busy_timeout``,
+  ``foreign_keys``).
+
 Either way the next writer found a transaction already open on the shared connection
-(``cannot start a transaction within a transaction``) or silently wrote into it. This
-client keeps the lock until the connection is back in autocommit: when a transaction
+(``cannot start a transaction within a transaction``), silently wrote into it, or hung.
+This client keeps the lock until the connection is back in autocommit: when a transaction
 fails to start or a batch is cancelled, the rollback is queued on the connection (its
 thread runs statements in order, so it follows the interrupted one) and the lock is
 released only after it. A transaction that finds one open anyway rolls it back and logs.
+Opening the connection runs to its end (PRAGMAs included) even when the caller is
+cancelled meanwhile; when it fails, no half-open connection is kept, and the lock is
+released either way.
 
 Selected by ``core.db.database.connection_config`` as the SQLite engine
 (``engine = "core.db.sqlite_writer"``). PostgreSQL keeps its pool and its concurrency.
@@ -26,12 +35,17 @@ Selected by ``core.db.database.connection_config`` as the SQLite engine
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from tortoise.backends.base.client import TransactionalDBClient, TransactionContext
+from tortoise.backends.base.client import (
+    ConnectionWrapper,
+    TransactionalDBClient,
+    TransactionContext,
+)
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -139,8 +153,46 @@ class SerialisedTransaction(SqliteTransactionContext):
         self._trxlock.release()
 
 
+class SerialisedConnectionWrapper(ConnectionWrapper[Any]):
+    """Tortoise's lock for one plain statement, released when opening the connection is
+    cancelled or fails (Tortoise keeps it held then)."""
+
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()  # nothing ran on the connection: nothing to roll back
+            raise
+        return self.connection
+
+
 class SerialisedSqliteClient(SqliteClient):
-    """Tortoise's SQLite client whose transactions and batches are cancellation-safe."""
+    """Tortoise's SQLite client whose statements, transactions and batches are
+    cancellation-safe."""
+
+    def acquire_connection(self) -> ConnectionWrapper[Any]:
+        return SerialisedConnectionWrapper(self._lock, self)
+
+    async def create_connection(self, with_db: bool) -> None:
+        """Open the connection and apply every PRAGMA, to the end even when cancelled
+        meanwhile (the cancellation follows); when opening fails, keep no connection."""
+        opened = False
+
+        async def open_fully() -> None:
+            nonlocal opened
+            await SqliteClient.create_connection(self, with_db)
+            opened = True
+
+        try:
+            await uninterrupted(open_fully())
+        except BaseException:
+            if not opened:
+                half_open, self._connection = self._connection, None
+                if half_open is not None:
+                    with contextlib.suppress(Exception):
+                        await uninterrupted(half_open.close())
+            raise
 
     def _in_transaction(self) -> TransactionContext:
         # BEGIN IMMEDIATE: a transaction takes the file's write lock up front, waiting up to

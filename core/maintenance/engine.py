@@ -37,11 +37,13 @@ from core.maintenance.jobs import (
     RunStopped,
     policy_job,
 )
+from core.maintenance.rank_counts import repair_rank_counts
 from core.maintenance.schedule import is_due, next_window_start, window_start
 from core.plugins.contracts import RetentionKind, RetentionPolicy, Schedule
 from core.plugins.manager import PluginManager
 from core.runtime import log_context
 from core.runtime.config import Settings
+from core.runtime.progress import ProgressReport, logged_progress, no_report
 from core.services.guild_purge import purge_departed_guilds
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,8 @@ class MaintenanceEngine:
                 "core.purge_departed_guilds", Schedule.HOURLY, self._purge_departed_job
             ),
             MaintenanceJob("core.integrity", Schedule.WEEKLY, self._integrity_job),
+            MaintenanceJob("core.rank_counts", Schedule.WEEKLY, repair_rank_counts,
+                           after=("core.integrity",)),
             MaintenanceJob("core.db_care", Schedule.DAILY, self._db_care_job),
         ]
 
@@ -166,10 +170,13 @@ class MaintenanceEngine:
         dry_run: bool = False,
         now: datetime | None = None,
         term: Term | None = None,
+        report: ProgressReport = no_report,
     ) -> list[JobReport]:
         """Run the named jobs (all when ``names`` is empty) now, regardless of schedule.
 
-        A job whose dependency failed in this call is reported as skipped, not run.
+        A job whose dependency failed in this call is reported as skipped, not run. The
+        caller shows the reports (they are not logged); ``report`` gets each job's progress
+        as ``report(job, rows done, rows in all)``.
         """
         now = now or utcnow()
         reports: list[JobReport] = []
@@ -183,17 +190,19 @@ class MaintenanceEngine:
                               f"skipped: {', '.join(blocked)} failed", dry_run)
                 )
                 continue
-            report = await self._run_one(job, now, dry_run, term)
-            reports.append(report)
-            if not report.ok:
+            outcome = await self._run_one(job, now, dry_run, term, report)
+            reports.append(outcome)
+            if not outcome.ok:
                 failed.add(job.name)
         return reports
 
     async def run_due_jobs(self, now: datetime, term: Term | None = None) -> list[JobReport]:
-        """Run every job due at ``now`` (see module docstring); return their reports.
+        """Run every job due at ``now`` (see module docstring); log and return their reports.
 
-        Raises ``FencedOut`` when a newer leader has written (stop leading).
+        Progress of a long job is logged every 10 s or 10% of its rows. Raises
+        ``FencedOut`` when a newer leader has written (stop leading).
         """
+        progress = logged_progress("maintenance", log)
         reports = []
         for job in self.jobs():
             if term is not None and term.lost.is_set():
@@ -203,7 +212,10 @@ class MaintenanceEngine:
             if not await self._dependencies_done(job, now):
                 log.info("maintenance job %s waits for %s", job.name, ", ".join(job.after))
                 continue
-            reports.append(await self._run_one(job, now, False, term))
+            report = await self._run_one(job, now, False, term, progress)
+            log.info("maintenance %s: ok=%s rows=%d %.2fs %s",
+                     job.name, report.ok, report.rows, report.seconds, report.detail)
+            reports.append(report)
         return reports
 
     async def run(self, term: Term, now: Callable[[], datetime] = utcnow) -> None:
@@ -246,10 +258,12 @@ class MaintenanceEngine:
         return True
 
     async def _run_one(
-        self, job: MaintenanceJob, now: datetime, dry_run: bool, term: Term | None
+        self, job: MaintenanceJob, now: datetime, dry_run: bool, term: Term | None,
+        report: ProgressReport,
     ) -> JobReport:
         ctx = JobContext(
-            now, job.cutoff(now), dry_run, self.settings.maintenance.batch_size, term
+            now, job.cutoff(now), dry_run, self.settings.maintenance.batch_size, term,
+            job=job.name, report=report,
         )
         record = None if dry_run else await MaintenanceRun.create(job=job.name, started_at=now)
         started = time.perf_counter()
@@ -280,7 +294,6 @@ class MaintenanceEngine:
             record.finished_at = now + timedelta(seconds=seconds)
             record.ok, record.rows, record.detail = ok, rows, detail
             await record.save(update_fields=["finished_at", "ok", "rows", "detail"])
-        log.info("maintenance %s: ok=%s rows=%d %.2fs %s", job.name, ok, rows, seconds, detail)
         if fenced_out is not None:
             raise fenced_out
         return JobReport(job.name, job.owner, ok, rows, seconds, detail, dry_run)

@@ -1,7 +1,8 @@
 """Integrity checks: read-only queries that find data which breaks an invariant.
 
 Plugins contribute checks through ``guildhall_integrity_checks``; core adds its own (no
-``guild_members`` row without its ``users`` row). The weekly ``core.integrity`` job logs
+``guild_members`` row without its ``users`` row; the leaderboard's bucket counts equal a
+full count). The weekly ``core.integrity`` job logs
 the report; ``guildhall db check-integrity`` prints it and exits 1 on any problem. A
 check that raises counts as failed: a broken check must not look like clean data.
 """
@@ -16,6 +17,7 @@ from tortoise import connections
 
 from core.db.database import CONNECTION
 from core.plugins.contracts import IntegrityCheck
+from core.services import xp_ranks
 
 if TYPE_CHECKING:
     from core.plugins.manager import PluginManager
@@ -70,9 +72,27 @@ async def orphan_guild_members() -> list[str]:
     )
 
 
+async def xp_bucket_problems() -> list[str]:
+    """Every ``guild_xp_buckets`` row that differs from a full count of ``guild_members``."""
+    rows = await fetch_limited(
+        f'SELECT * FROM ({xp_ranks.mismatch_sql()}) m '  # noqa: S608
+        'ORDER BY "guild_id", "tier", "bucket", "side"'
+    )
+    tiers = {xp_ranks.FINE: "fine", xp_ranks.COARSE: "coarse"}
+    return limit_problems([
+        f"guild {r['guild_id']}: {tiers.get(int(r['tier']), r['tier'])} XP range "
+        f"{r['bucket']} "
+        + (f"stores {r['members']} members, a full count differs" if r["side"] == "stored"
+           else f"should count {r['members']} members")
+        + " (the maintenance job core.rank_counts rebuilds it)"
+        for r in rows
+    ])
+
+
 def core_checks() -> list[IntegrityCheck]:
     """Core's own checks."""
-    return [IntegrityCheck("core.orphan_guild_members", orphan_guild_members)]
+    return [IntegrityCheck("core.orphan_guild_members", orphan_guild_members),
+            IntegrityCheck("core.xp_buckets", xp_bucket_problems)]
 
 
 def collect_checks(

@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 from core.db.database import CONNECTION, dialect, placeholders
 from core.leader.election import Term, fenced_write
 from core.plugins.contracts import RetentionKind, RetentionPolicy, Schedule
+from core.runtime.progress import ProgressReport, no_report
 
 ID_CHUNK = 5000  # ids per statement: under SQLite's and asyncpg's parameter limits
 
@@ -39,7 +40,8 @@ class JobContext:
     With a ``term`` every write transaction is ``core.leader.election.fenced_write(term)``
     (``fenced(term.epoch)``): a stale leader's batch is rolled back with ``FencedOut``.
     Without one (a manual CLI run) transactions are not fenced; they start with a write
-    so SQLite takes its write lock up front.
+    so SQLite takes its write lock up front. ``report`` receives the job's progress
+    (:meth:`progress`) as ``report(job, done, total)``.
     """
 
     now: datetime
@@ -48,6 +50,8 @@ class JobContext:
     batch_size: int
     term: Term | None = None
     rows: int = 0  # rows handled so far (reported when a job fails half-way)
+    job: str = ""
+    report: ProgressReport = no_report
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[BaseDBAsyncClient]:
@@ -62,6 +66,10 @@ class JobContext:
                 # later could fail with SQLITE_BUSY when another connection commits.
                 await conn.execute_query('UPDATE "leader_fence" SET "epoch" = "epoch" WHERE 1 = 0')
             yield conn
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Report that the job has handled ``done`` of ``total`` rows (shown to the operator)."""
+        self.report(self.job, done, total)
 
     def check_running(self) -> None:
         """Raise :class:`RunStopped` when the leader's term is lost."""
@@ -145,6 +153,8 @@ async def run_policy(policy: RetentionPolicy, ctx: JobContext) -> JobResult:
         _check_archive_columns(policy)
     last_id: Any = None
     share_lock = dialect() == "sqlite"
+    total = await policy.model.filter(**where).count()  # for the progress shown
+    ctx.progress(0, total)
     while True:
         ctx.check_running()
         started = time.monotonic()
@@ -152,6 +162,7 @@ async def run_policy(policy: RetentionPolicy, ctx: JobContext) -> JobResult:
             ids = await _select_batch(policy.model, where, last_id, ctx.batch_size, conn)
             handled = await _apply(policy, kind, ids, ctx.now, conn) if ids else 0
         ctx.rows += handled
+        ctx.progress(ctx.rows, max(total, ctx.rows))
         if len(ids) < ctx.batch_size:
             return JobResult(ctx.rows, detail)
         last_id = ids[-1]

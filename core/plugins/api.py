@@ -9,7 +9,7 @@ everything else under ``core`` is internal and may move. The names come in group
 - **Contracts**: the value types a plugin hands to core through hooks (timers, retention,
   integrity checks, dashboard panels and public pages, help).
 - **Commands and replies**: command checks, allowed-mentions helpers, the hot-path
-  ``message_hook`` and the configuration type.
+  ``message_hook``, the configuration type and ``Texts`` (replies in the reader's locale).
 - **Data**: table documentation, timer columns, the shared connection and core's tables.
 - **Per-guild settings**: overrides of a plugin's defaults, with their command helpers.
 - **Services**: core's shared logic (coins, XP, the role rule, guild facts, caches, the
@@ -26,6 +26,7 @@ from core.coordination import bus, wakeups
 from core.db.database import CONNECTION, placeholders
 from core.db.lifecycle import Lifecycle
 from core.db.models import GuildMember, User
+from core.i18n.texts import Speaker, Texts
 from core.maintenance.integrity import PROBLEM_LIMIT, fetch_limited, limit_problems
 from core.maintenance.schedule import start_of_week
 from core.metrics import flush_timer
@@ -117,6 +118,9 @@ __all__ = [
     "only_user",
     "permission_names",
     "require_manage_guild",
+    # Localization: a plugin's reply texts from its locale files (docs/localization.md)
+    "Speaker",
+    "Texts",
     # Data
     "CONNECTION",
     "GuildMember",

@@ -140,6 +140,11 @@ class MaintenanceContext(Protocol):
         """Raise when the leader's term was lost (call between batches)."""
         ...
 
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Report rows handled so far (of ``total``): a bar on the operator's terminal,
+        periodic log lines otherwise (call between batches)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RetentionPolicy:

@@ -25,7 +25,7 @@ import disnake
 from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction
 
-from core.bot.dispatch import HOOK_MARK
+from core.bot.dispatch import HOOK_MARK, HOOK_PLUGIN
 from core.services import plugin_switches
 
 COG_PLUGIN_ATTR = "__guildhall_plugin__"
@@ -95,6 +95,7 @@ def _guard_hook(plugin: str, hook: Callable[[Any], Awaitable[Any] | None]) -> Ca
             return after_loading(message, guild.id)
         return None if plugin in disabled else hook(message)
 
+    setattr(guarded, HOOK_PLUGIN, plugin)  # the dispatch checks the switch itself
     return guarded
 
 

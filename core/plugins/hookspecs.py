@@ -70,6 +70,18 @@ def guildhall_cogs(bot: BotLike, settings: BaseModel | None) -> list[commands.Co
     """
 
 
+@hookspec(firstresult=True)
+def guildhall_locales() -> Path | None:
+    """Return the directory of this plugin's locale files (``<locale>.json`` each).
+
+    Read when a bot is built: the ``commands`` sections localize the plugin's slash
+    command and option names and descriptions (through disnake's ``bot.i18n``); the
+    ``texts`` sections are the plugin's replies, read through a ``Texts`` made for the
+    same directory (``core.plugins.api``). Ship the files as package data, e.g. ``return
+    Path(__file__).parent / "locales"``. Format and rules: docs/localization.md.
+    """
+
+
 @hookspec
 def guildhall_help(settings: BaseModel | None) -> PluginHelp | None:
     """Return this plugin's section of ``/help``: title, summary and per-command help.
@@ -297,7 +309,7 @@ def guildhall_sandbox_scripts() -> dict[str, Path]:
 PHASES: dict[str, tuple[str, ...]] = {
     "registration": (
         "guildhall_settings_model", "guildhall_cogs", "guildhall_help",
-        "guildhall_intents", "guildhall_sandbox_scripts",
+        "guildhall_locales", "guildhall_intents", "guildhall_sandbox_scripts",
     ),
     "data and migrations": ("guildhall_models", "guildhall_migrations_location"),
     "runtime and events": ("guildhall_flush", "guildhall_buffer_sizes"),

@@ -142,6 +142,15 @@ class PluginManager:
         location = self.first_result(name, "guildhall_migrations_location")
         return Path(location) if location else PROJECT_MIGRATIONS
 
+    def locale_dirs(self) -> dict[str, Path]:
+        """``{plugin: directory of its locale files}`` for every enabled plugin that has one."""
+        dirs = {}
+        for name in self.enabled:
+            location = self.first_result(name, "guildhall_locales")
+            if location:
+                dirs[name] = Path(location)
+        return dirs
+
     def _impls(self, hook: str) -> Iterable[pluggy.HookImpl]:
         return reversed(getattr(self.pm.hook, hook).get_hookimpls())
 

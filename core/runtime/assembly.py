@@ -11,6 +11,7 @@ from core.db import migrations
 from core.db.database import close_database, init_database
 from core.plugins.manager import PROJECT_MIGRATIONS, PluginManager
 from core.runtime.config import Settings, load_settings
+from core.runtime.progress import ProgressReport
 
 
 @dataclass
@@ -49,10 +50,11 @@ class Runtime:
             apps.append(migrations.MigrationApp(name, module, self.plugins.migrations_root(name)))
         return apps
 
-    async def upgrade(self) -> list[str]:
-        """Apply pending migrations to the configured database (under the lock)."""
+    async def upgrade(self, report: ProgressReport | None = None) -> list[str]:
+        """Apply pending migrations to the configured database (under the lock); ``report``
+        gets each file's progress (default: a log line per file)."""
         return await migrations.upgrade(
-            self.settings.database, self.migration_apps(), self.plugin_models
+            self.settings.database, self.migration_apps(), self.plugin_models, report
         )
 
     async def pending(self) -> list[str]:

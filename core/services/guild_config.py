@@ -24,9 +24,10 @@ from tortoise.transactions import in_transaction
 
 from core.coordination import bus
 from core.db.errors import database_message, is_database_error
-from core.db.models import GuildConfig, GuildMember
+from core.db.models import GuildConfig, GuildXpBucket
 from core.services import audit, plugin_switches
 from core.services.cache import TtlCache
+from core.services.members import delete_members
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,9 @@ class GuildConfigService:
     async def purge(self, guild_id: int) -> int:
         """Delete core's data of a guild the bot was removed from; return rows deleted."""
         self.invalidate(guild_id)
-        deleted = await GuildMember.filter(guild_id=guild_id).delete()
+        deleted = await delete_members(guild_id=guild_id)
+        # the triggers left the guild's rank counts at zero: drop those rows too
+        deleted += await GuildXpBucket.filter(guild_id=guild_id).delete()
         deleted += await GuildConfig.filter(guild_id=guild_id).delete()
         deleted += await plugin_switches.purge(guild_id)
         deleted += await audit.purge(guild_id)

@@ -28,3 +28,17 @@ async def ensure_member(
         user_id=user_id, guild_id=guild_id, using_db=using_db
     )
     return member
+
+
+async def delete_members(**where: int) -> int:
+    """Delete the ``guild_members`` rows matching ``where`` (``user_id=`` or ``guild_id=``);
+    return how many.
+
+    Counted before deleting: on SQLite the ORM's count of a DELETE also includes the rows
+    the rank-count triggers change (``core.services.xp_ranks``), which are no members.
+    """
+    rows = GuildMember.filter(**where)
+    count = await rows.count()
+    if count:
+        await rows.delete()
+    return count

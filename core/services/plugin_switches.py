@@ -99,7 +99,8 @@ async def _load(guild_id: int) -> frozenset[str]:
 
 def cached_disabled(guild_id: int) -> frozenset[str] | None:
     """From memory only: the plugins switched off in the guild, ``None`` when not cached."""
-    _watch()
+    if _watched is not bus.current():  # (read for every message: no call when unchanged)
+        _watch()
     return _cache.peek(guild_id)
 
 

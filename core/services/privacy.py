@@ -25,6 +25,7 @@ from core.db.models import GuildMember, SettingsAudit, User, WebSession
 from core.plugins.data import delete_user_rows, export_user_rows
 from core.plugins.manager import PluginManager
 from core.services import privacy_bus, user_fence
+from core.services.members import delete_members
 
 log = logging.getLogger(__name__)
 EXPORT_FORMAT = "guildhall-user-export/1"
@@ -129,8 +130,9 @@ async def delete_user(plugins: PluginManager, user_id: int) -> DeletionReport:
     if report.failed:  # keep core's rows: the retry needs no less than this attempt had
         return report
     # guild_members rows go with the users row (ON DELETE CASCADE) but are counted first
-    report.rows["core"] = await delete_user_rows(
-        user_id, {WebSession: "user_id", GuildMember: "user_id", User: "user_id"}
+    members = await delete_members(user_id=user_id)
+    report.rows["core"] = members + await delete_user_rows(
+        user_id, {WebSession: "user_id", User: "user_id"}
     )
     return report
 

@@ -21,6 +21,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.db.database import placeholders
+from core.services import xp_ranks
 
 CONNECTION = "default"
 MAX_XP = 1_000_000_000  # far below the INTEGER column's limit; admin input is capped here
@@ -304,41 +305,46 @@ async def global_xp(user_id: int) -> tuple[int, int]:
 
 
 async def rank_position(guild_id: int, xp: int) -> int:
-    """1 + the number of members of the guild with more XP (ties share a position)."""
-    conn = connections.get(CONNECTION)
-    a, b = placeholders(conn, 2, 1)
-    rows = await conn.execute_query_dict(
-        f'SELECT COUNT(*) AS "n" FROM "guild_members" WHERE "guild_id" = {a} '  # noqa: S608
-        f'AND "xp" > {b}',
-        [guild_id, xp],
-    )
-    return int(rows[0]["n"]) + 1
+    """1 + the number of members of the guild with more XP (ties share a position).
+
+    Constant time from the bucket counts (:mod:`core.services.xp_ranks`)."""
+    return await xp_ranks.count_ahead(connections.get(CONNECTION), guild_id, xp) + 1
+
+
+async def member_position(guild_id: int, xp: int, user_id: int) -> int:
+    """The 1-based line of the member at ``(xp, user_id)`` on the leaderboard (ties: lower
+    user id first), from the bucket counts."""
+    return await xp_ranks.count_ahead(connections.get(CONNECTION), guild_id, xp, user_id) + 1
 
 
 async def ranked_members(guild_id: int) -> int:
     """How many members of the guild have a row (the leaderboard's length)."""
-    conn = connections.get(CONNECTION)
-    (a,) = placeholders(conn, 1, 1)
-    rows = await conn.execute_query_dict(
-        f'SELECT COUNT(*) AS "n" FROM "guild_members" WHERE "guild_id" = {a}',  # noqa: S608
-        [guild_id],
-    )
-    return int(rows[0]["n"])
+    return await xp_ranks.total(connections.get(CONNECTION), guild_id)
 
 
 async def leaderboard(guild_id: int, offset: int, limit: int = 10) -> list[BoardRow]:
-    """Members of a guild by XP, highest first (ties: lower user id first)."""
+    """Members of a guild by XP, highest first (ties: lower user id first).
+
+    Any ``offset`` costs the same: the bucket counts find the XP range holding that row
+    (:func:`core.services.xp_ranks.locate`), and the page is read from there, skipping
+    only rows inside that one range."""
     if offset < 0 or limit < 1:
         raise ValueError("offset must be >= 0 and limit >= 1")
     conn = connections.get(CONNECTION)
-    a, b, c = placeholders(conn, 3, 1)
+    start = await xp_ranks.locate(conn, guild_id, offset) if offset else None
+    if offset and start is None:
+        return []
+    a, b, c, d, e = placeholders(conn, 5, 1)
+    highest, skip = (start.highest_xp, start.skip) if start else (xp_ranks.TOP_XP, 0)
     rows = await conn.execute_query_dict(
-        # page first, then join: the skipped rows never touch ``users``
+        # skip inside the index (guild_id, xp, user_id) alone; read only the page's rows
         'SELECT gm."user_id", gm."xp", gm."level", u."username" FROM ('  # noqa: S608
-        'SELECT "user_id", "xp", "level" FROM "guild_members" '
-        f'WHERE "guild_id" = {a} ORDER BY "xp" DESC, "user_id" LIMIT {b} OFFSET {c}'
-        ') gm JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
-        [guild_id, limit, offset],
+        'SELECT "user_id" FROM "guild_members" '
+        f'WHERE "guild_id" = {a} AND "xp" <= {b} ORDER BY "xp" DESC, "user_id" '
+        f'LIMIT {c} OFFSET {d}'
+        f') p JOIN "guild_members" gm ON gm."guild_id" = {e} AND gm."user_id" = p."user_id" '
+        'JOIN "users" u ON u."user_id" = gm."user_id" ORDER BY gm."xp" DESC, gm."user_id"',
+        [guild_id, highest, limit, skip, guild_id],
     )
     return _board_rows(rows)
 

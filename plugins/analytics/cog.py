@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import flush_timer
+from core.plugins.api import Speaker, flush_timer
 from plugins.analytics import service
 from plugins.analytics.recorder import StatsRecorder
 from plugins.analytics.settings import AnalyticsSettings
+from plugins.analytics.texts import TEXTS
 
 if TYPE_CHECKING:
     from core.plugins.api import BotLike
@@ -43,10 +44,11 @@ def slash_name(inter: Inter) -> str:
     return " ".join(parts)
 
 
-def ranking(rows: list[tuple[str, int]]) -> str:
+def ranking(rows: list[tuple[str, int]], t: Speaker) -> str:
     """``1. `name`: 12 uses`` lines."""
     return "\n".join(
-        f"{i}. `{name.replace('`', '')}`: {count:,} use{'s' * (count != 1)}"
+        t("ranking.one" if count == 1 else "ranking.many", position=str(i),
+          name=name.replace("`", ""), count=count)
         for i, (name, count) in enumerate(rows, 1)
     )
 
@@ -136,51 +138,44 @@ class Analytics(commands.Cog):
         days: int | None = commands.Param(None, description="Period in days (default 30)"),
     ) -> None:
         """Top commands of the guild over ``days``."""
+        t = TEXTS.to(inter)
         if inter.guild_id is None:
-            await inter.response.send_message("This command only works in a server.",
-                                              ephemeral=True)
+            await inter.response.send_message(t("server_only"), ephemeral=True)
             return
         period = self.settings.default_days if days is None else days
         if not 1 <= period <= MAX_DAYS:
-            await inter.response.send_message(
-                f"The period is between 1 and {MAX_DAYS:,} days.", ephemeral=True
-            )
+            await inter.response.send_message(t("period", max=MAX_DAYS), ephemeral=True)
             return
         await self.flush()
         rows = await service.top_commands(inter.guild_id, period)
         if not rows:
-            await inter.response.send_message(f"No commands used here in the last {period} days.")
+            await inter.response.send_message(t("top.none", days=period))
             return
         await inter.response.send_message(
-            f"**Top commands in the last {period} days**\n{ranking(rows)}"
+            t("top.title", days=period) + "\n" + ranking(rows, t)
         )
 
     @stats.sub_command(name="me", description="Your command usage in this server")
     async def stats_me(self, inter: Inter) -> None:
         """The invoker's uses and favourite commands in this guild."""
+        t = TEXTS.to(inter)
         if inter.guild_id is None:
-            await inter.response.send_message("This command only works in a server.",
-                                              ephemeral=True)
+            await inter.response.send_message(t("server_only"), ephemeral=True)
             return
         await self.flush()
         total, top = await service.user_summary(inter.guild_id, inter.author.id)
         if not total:
-            await inter.response.send_message("You have not used any command here yet.",
-                                              ephemeral=True)
+            await inter.response.send_message(t("me.none"), ephemeral=True)
             return
-        await inter.response.send_message(
-            f"You used {total:,} command{'s' * (total != 1)} here "
-            f"(last {self.bot.settings.maintenance.command_stats_retention_days} days).\n"
-            f"{ranking(top)}",
-            ephemeral=True,
-        )
+        days = self.bot.settings.maintenance.command_stats_retention_days
+        head = t("me.one" if total == 1 else "me.many", count=total, days=days)
+        await inter.response.send_message(head + "\n" + ranking(top, t), ephemeral=True)
 
     @stats.sub_command(name="bot", description="Uptime, shards and gateway events (owner)")
     async def stats_bot(self, inter: Inter) -> None:
         """Process-wide figures for the bot owner."""
         if not await self.bot.is_owner(inter.author):
-            await inter.response.send_message("Only the bot owner can use this.",
-                                              ephemeral=True)
+            await inter.response.send_message(TEXTS.to(inter)("owner_only"), ephemeral=True)
             return
         await inter.response.send_message(self.bot_report(), ephemeral=True)
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import TtlCache, flush_timer, message_hook, only_user
+from core.plugins.api import Speaker, TtlCache, flush_timer, message_hook, only_user
 from plugins.customcmds import service
 from plugins.customcmds.render import Invocation, render
 from plugins.customcmds.service import CustomCommandError, UsesBuffer
 from plugins.customcmds.settings import CustomCommandsSettings
+from plugins.customcmds.texts import TEXTS
 
 if TYPE_CHECKING:
     from core.plugins.api import BotLike
@@ -67,19 +68,17 @@ class CustomCommands(commands.Cog):
         names.update(cmd.name.lower() for cmd in self.bot.slash_commands)
         return names
 
-    def require_manager(self, author: disnake.abc.User) -> None:
+    def require_manager(self, author: disnake.abc.User, t: Speaker) -> None:
         """Raise unless ``author`` has Manage Server or the configured manager role."""
         if not isinstance(author, disnake.Member):
-            raise Denied("This command only works in a server.")
+            raise Denied(t("server_only"))
         if author.guild_permissions.manage_guild:
             return
         wanted = self.settings.manager_role.lower()
         if any(role.name.lower() == wanted for role in author.roles):
             return
-        raise Denied(
-            f"You need the Manage Server permission or the "
-            f"{disnake.utils.escape_markdown(self.settings.manager_role)} role."
-        )
+        raise Denied(t("manager_needed",
+                       role=disnake.utils.escape_markdown(self.settings.manager_role)))
 
     async def flush(self) -> None:
         """Write buffered use counts."""
@@ -110,15 +109,16 @@ class CustomCommands(commands.Cog):
     ) -> None:
         """Run ``action`` after the permission check; bad input gets an ephemeral reason."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         try:
             if manager:
-                self.require_manager(inter.author)
+                self.require_manager(inter.author, t)
             text = await action(inter.guild)
             if manager:  # create, edit or delete: the next message sees the change
                 self.names.invalidate(inter.guild.id)
         except (CustomCommandError, Denied) as exc:
-            prefix = "" if isinstance(exc, Denied) else "That did not work: "
-            await inter.response.send_message(f"{prefix}{exc}", ephemeral=True)
+            text = str(exc) if isinstance(exc, Denied) else t("failed", error=str(exc))
+            await inter.response.send_message(text, ephemeral=True)
             return
         await inter.response.send_message(text, ephemeral=ephemeral)
 
@@ -185,12 +185,14 @@ class CustomCommands(commands.Cog):
         response: str = commands.Param(description="Up to 2,000 characters; {user} etc."),
     ) -> None:
         """Create a command."""
+        t = TEXTS.to(inter)
+
         async def action(guild: disnake.Guild) -> str:
             command = await service.create(
                 guild.id, name, response, inter.author.id,
                 reserved=self.reserved(), limit=self.settings.max_per_guild,
             )
-            return f"Created custom command `{command.command_name}`."
+            return t("created", name=command.command_name)
         await self.answer(inter, action)
 
     @customcmd.sub_command(name="edit", description="Change a custom command's response")
@@ -200,9 +202,11 @@ class CustomCommands(commands.Cog):
         response: str = commands.Param(description="The new response"),
     ) -> None:
         """Replace a command's response."""
+        t = TEXTS.to(inter)
+
         async def action(guild: disnake.Guild) -> str:
             command = await service.edit(guild.id, name, response)
-            return f"Updated `{command.command_name}`."
+            return t("updated", name=command.command_name)
         await self.answer(inter, action)
 
     @customcmd.sub_command(name="delete", description="Delete a custom command")
@@ -210,9 +214,11 @@ class CustomCommands(commands.Cog):
         self, inter: Inter, name: str = commands.Param(description="The command")
     ) -> None:
         """Delete a command."""
+        t = TEXTS.to(inter)
+
         async def action(guild: disnake.Guild) -> str:
             command = await service.delete(guild.id, name)
-            return f"Deleted `{command.command_name}`."
+            return t("deleted", name=command.command_name)
         await self.answer(inter, action)
 
     @customcmd.sub_command(name="list", description="List this server's custom commands")
@@ -220,16 +226,18 @@ class CustomCommands(commands.Cog):
         self, inter: Inter, page: int = commands.Param(1, description="Page number")
     ) -> None:
         """One page of the guild's commands, by name."""
+        t = TEXTS.to(inter)
+
         async def action(guild: disnake.Guild) -> str:
             if page < 1:
-                raise CustomCommandError("the page number starts at 1.")
+                raise CustomCommandError(t("list.first_page"))
             rows, pages = await service.page(guild.id, page, self.settings.page_size)
             if not rows and page == 1:
-                return "This server has no custom commands yet."
+                return t("list.none")
             if not rows:
-                raise CustomCommandError(f"there is no page {page} (there are {pages}).")
+                raise CustomCommandError(t("list.no_page", page=page, pages=pages))
             names = ", ".join(f"`{row.command_name}`" for row in rows)
-            return f"**Custom commands** (page {page} of {pages}): {names}"
+            return t("list.page", page=page, pages=pages, names=names)
         await self.answer(inter, action, manager=False)
 
     @customcmd.sub_command(name="info", description="Who made a custom command, and its uses")
@@ -237,18 +245,16 @@ class CustomCommands(commands.Cog):
         self, inter: Inter, name: str = commands.Param(description="The command")
     ) -> None:
         """Creator, uses and creation time of a command."""
+        t = TEXTS.to(inter)
+
         async def action(guild: disnake.Guild) -> str:
             command = await service.get(guild.id, name)
             if command is None:
-                raise CustomCommandError(
-                    f"there is no custom command `{name.strip().lower()[:32]}`."
-                )
+                raise CustomCommandError(t("info.unknown", name=name.strip().lower()[:32]))
             uses = command.uses + self.uses.pending(command.id)
             created = int(command.created_at.timestamp())
             # creator_id 0: the creator had their data deleted (/privacy delete)
-            creator = f"<@{command.creator_id}>" if command.creator_id else "a deleted user"
-            return (
-                f"`{command.command_name}`: created by {creator} "
-                f"<t:{created}:R>, used {uses:,} times."
-            )
+            creator = f"<@{command.creator_id}>" if command.creator_id else t("info.deleted_user")
+            return t("info.text", name=command.command_name, creator=creator,
+                     when=f"<t:{created}:R>", uses=uses)
         await self.answer(inter, action, manager=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -43,6 +44,13 @@ class CustomCommandsPlugin(TablePlugin):
         from plugins.customcmds.help import HELP
 
         return HELP
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.customcmds.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(

@@ -12,12 +12,20 @@ from collections.abc import Awaitable, Callable
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, overrides, require_manage_guild
+from core.plugins.api import (
+    GUILD_ONLY,
+    NO_MENTIONS,
+    BotLike,
+    Speaker,
+    overrides,
+    require_manage_guild,
+)
 from plugins.economy import service as bank
 from plugins.economy.guild_settings import AMOUNTS
 from plugins.economy.models import Transaction
-from plugins.economy.replies import Reply, answer, safe_text
+from plugins.economy.replies import Reply, answer, money, safe_text
 from plugins.economy.settings import EconomySettings
+from plugins.economy.texts import TEXTS
 
 AMOUNT_HELP = "A whole number of coins, like 250"
 HISTORY_LIMIT = 20
@@ -31,18 +39,19 @@ def economy_cogs(bot: BotLike, settings: EconomySettings) -> list[commands.Cog]:
     return [Bank(bot, settings), Games(bot, settings), Shop(bot, settings)]
 
 
-def history_line(row: Transaction, settings: EconomySettings) -> str:
+def history_line(row: Transaction, settings: EconomySettings, t: Speaker) -> str:
     """One ledger row for display."""
     sign = "+" if row.amount > 0 else "-"
     note = f" — {row.description}" if row.description else ""
     when = disnake.utils.format_dt(row.created_at, "R")
-    return f"`{sign}{abs(row.amount):,}` {row.transaction_type}{note} · {when}"
+    return f"`{sign}{t.number(abs(row.amount))}` {row.transaction_type}{note} · {when}"
 
 
-def refuse_bot(member: disnake.abc.User, what: str) -> None:
-    """Raise a refusal when ``member`` is a bot (bots hold no coins)."""
+def refuse_bot(member: disnake.abc.User, what: str, t: Speaker) -> None:
+    """Raise a refusal when ``member`` is a bot (bots hold no coins); ``what`` names the
+    text (``bots.receive``, ``bots.hold``)."""
     if member.bot:
-        raise bank.InvalidAmount(f"bots cannot {what}")
+        raise bank.InvalidAmount(t(what))
 
 
 class Bank(commands.Cog):
@@ -64,8 +73,9 @@ class Bank(commands.Cog):
         assert inter.guild is not None
         target = member or inter.author
         coins = await bank.balance(target.id, inter.guild.id)
+        t = TEXTS.to(inter)
         await answer(inter, self.settings, _const(
-            f"{target.mention} has {self.settings.money(coins)}."
+            t("balance", member=target.mention, amount=money(t, self.settings, coins))
         ))
 
     # -- /transfer --------------------------------------------------------------------------
@@ -81,19 +91,20 @@ class Bank(commands.Cog):
         """Move coins from the invoker to ``member`` atomically."""
         assert inter.guild is not None
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
-            refuse_bot(member, "receive coins")
+            refuse_bot(member, "bots.receive", t)
             if member.id == inter.author.id:
-                raise bank.SelfTransfer("you cannot transfer to yourself")
+                raise bank.SelfTransfer(t("transfer.self"))
             value = bank.parse_amount(amount)
             sent, _ = await bank.transfer(
                 guild_id, inter.author.id, member.id, value,
                 sender_name=inter.author.name, recipient_name=member.name,
             )
-            return (
-                f"Sent {self.settings.money(value)} to {member.mention}. "
-                f"Your balance: {self.settings.money(sent)}."
+            return t(
+                "transfer.sent", amount=money(t, self.settings, value), member=member.mention,
+                balance=money(t, self.settings, sent),
             )
 
         await answer(inter, self.settings, work)
@@ -112,12 +123,17 @@ class Bank(commands.Cog):
         entries, pages = await bank.richest(
             inter.guild.id, page, self.settings.richest_page_size
         )
+        t = TEXTS.to(inter)
         if not entries:
-            await answer(inter, self.settings, _const("Nobody here has any coins yet."))
+            await answer(inter, self.settings, _const(t("richest.empty")))
             return
         shown = (entries[0].rank - 1) // self.settings.richest_page_size + 1
-        lines = [f"**Richest members** (page {shown}/{pages})"]
-        lines += [f"{e.rank}. <@{e.user_id}> — {self.settings.money(e.coins)}" for e in entries]
+        lines = [t("richest.title", page=shown, pages=pages)]
+        lines += [
+            t("richest.row", rank=str(e.rank), member=f"<@{e.user_id}>",
+              amount=money(t, self.settings, e.coins))
+            for e in entries
+        ]
         await answer(inter, self.settings, _const("\n".join(lines)))
 
     # -- /transactions ----------------------------------------------------------------------
@@ -137,11 +153,12 @@ class Bank(commands.Cog):
         if target.id != inter.author.id:
             require_manage_guild(inter.author)
         rows = await bank.history(target.id, inter.guild.id, HISTORY_LIMIT)
+        t = TEXTS.to(inter)
         if not rows:
-            text = f"{target.mention} has no transactions yet."
+            text = t("transactions.none", member=target.mention)
         else:
-            head = f"**Latest transactions of** {target.mention}"
-            text = "\n".join([head, *(history_line(r, self.settings) for r in rows)])
+            head = t("transactions.title", member=target.mention)
+            text = "\n".join([head, *(history_line(r, self.settings, t) for r in rows)])
         await answer(inter, self.settings, _const(text[:2000]), ephemeral=True)
 
     # -- /economy give|take (Manage Server) ---------------------------------------------
@@ -185,9 +202,10 @@ class Bank(commands.Cog):
         assert inter.guild is not None
         require_manage_guild(inter.author)
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
-            refuse_bot(member, "hold coins")
+            refuse_bot(member, "bots.hold", t)
             value = bank.parse_amount(amount)
             why = f": {safe_text(reason)}" if reason and reason.strip() else ""
             verb = "gave" if sign > 0 else "took"
@@ -195,11 +213,9 @@ class Bank(commands.Cog):
                 member.id, guild_id, sign * value, bank.TransactionType.ADMIN,
                 f"{verb} by <@{inter.author.id}>{why}", username=member.name,
             )
-            done = "Gave" if sign > 0 else "Took"
-            direction = "to" if sign > 0 else "from"
-            return (
-                f"{done} {self.settings.money(value)} {direction} {member.mention}. "
-                f"New balance: {self.settings.money(new)}."
+            return t(
+                "admin.gave" if sign > 0 else "admin.took", member=member.mention,
+                amount=money(t, self.settings, value), balance=money(t, self.settings, new),
             )
 
         await answer(inter, self.settings, work)

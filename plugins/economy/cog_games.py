@@ -15,8 +15,9 @@ from core.plugins.api import GUILD_ONLY, BotLike
 from plugins.economy import rewards
 from plugins.economy import service as bank
 from plugins.economy.guild_settings import amounts_cache
-from plugins.economy.replies import Reply, answer
+from plugins.economy.replies import Reply, answer, money
 from plugins.economy.settings import EconomySettings
+from plugins.economy.texts import TEXTS
 
 
 class Games(commands.Cog):
@@ -41,16 +42,17 @@ class Games(commands.Cog):
         """Pay the daily reward (24 h cooldown; consecutive days add a streak bonus)."""
         assert inter.guild is not None
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
             reward = await rewards.claim_daily(
                 inter.author.id, guild_id, await self.amounts.get(guild_id),
                 username=inter.author.name,
             )
-            streak = f" (streak day {reward.streak})" if reward.streak > 1 else ""
-            return (
-                f"You claimed {self.settings.money(reward.amount)}{streak}. "
-                f"Balance: {self.settings.money(reward.balance)}."
+            streak = t("daily.streak", day=reward.streak) if reward.streak > 1 else ""
+            return t(
+                "daily.claimed", amount=money(t, self.settings, reward.amount), streak=streak,
+                balance=money(t, self.settings, reward.balance),
             )
 
         await answer(inter, self.settings, work)
@@ -61,15 +63,16 @@ class Games(commands.Cog):
         """Pay a random amount in the configured range (1 h cooldown)."""
         assert inter.guild is not None
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def pay() -> Reply:
             reward = await rewards.do_work(
                 inter.author.id, guild_id, await self.amounts.get(guild_id),
                 username=inter.author.name, rng=self.rng,
             )
-            return (
-                f"You worked and earned {self.settings.money(reward.amount)}. "
-                f"Balance: {self.settings.money(reward.balance)}."
+            return t(
+                "work.earned", amount=money(t, self.settings, reward.amount),
+                balance=money(t, self.settings, reward.balance),
             )
 
         await answer(inter, self.settings, pay)
@@ -84,6 +87,7 @@ class Games(commands.Cog):
         """Win ``amount * payout`` with the configured chance, or lose the bet."""
         assert inter.guild is not None
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
             current = await bank.balance(inter.author.id, guild_id)
@@ -92,9 +96,10 @@ class Games(commands.Cog):
                 inter.author.id, guild_id, bet, await self.amounts.get(guild_id),
                 username=inter.author.name, rng=self.rng,
             )
-            money = self.settings.money
+            balance = money(t, self.settings, result.balance)
             if result.won:
-                return f"You won {money(result.delta)}! Balance: {money(result.balance)}."
-            return f"You lost {money(result.bet)}. Balance: {money(result.balance)}."
+                return t("gamble.won", amount=money(t, self.settings, result.delta),
+                         balance=balance)
+            return t("gamble.lost", amount=money(t, self.settings, result.bet), balance=balance)
 
         await answer(inter, self.settings, work)

@@ -15,6 +15,7 @@ from disnake.ext import commands
 from core.plugins.api import (
     GUILD_ONLY,
     BotLike,
+    Speaker,
     actor_facts,
     bot_facts,
     require_manage_guild,
@@ -23,18 +24,19 @@ from core.plugins.api import (
 )
 from plugins.economy import shop
 from plugins.economy.models import ShopItem
-from plugins.economy.replies import Reply, answer, safe_text
+from plugins.economy.replies import Reply, answer, money, safe_text
 from plugins.economy.service import parse_amount
 from plugins.economy.settings import EconomySettings
+from plugins.economy.texts import TEXTS
 
 log = logging.getLogger(__name__)
 
 
-def item_line(item: ShopItem, settings: EconomySettings) -> str:
+def item_line(item: ShopItem, settings: EconomySettings, t: Speaker) -> str:
     """One shop item for display."""
-    role = f" — gives <@&{item.role_id}>" if item.role_id else ""
+    role = t("shop.gives", role=f"<@&{item.role_id}>") if item.role_id else ""
     about = f"\n  {item.description}" if item.description else ""
-    return f"**{item.name}** — {settings.money(item.price)}{role}{about}"
+    return f"**{item.name}** — {money(t, settings, item.price)}{role}{about}"
 
 
 class Shop(commands.Cog):
@@ -53,12 +55,13 @@ class Shop(commands.Cog):
         """List the items, cheapest first."""
         assert inter.guild is not None
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
             items = await shop.list_items(guild_id)
             if not items:
-                return "The shop is empty."
-            lines = ["**Shop**", *(item_line(i, self.settings) for i in items)]
+                return t("shop.empty")
+            lines = [t("shop.title"), *(item_line(i, self.settings, t) for i in items)]
             return "\n".join(lines)[:2000]
 
         await answer(inter, self.settings, work)
@@ -79,9 +82,10 @@ class Shop(commands.Cog):
         require_manage_guild(inter.author)
         assert isinstance(inter.author, disnake.Member)
         guild_id, actor = guild.id, actor_facts(inter.author)
+        t = TEXTS.to(inter)
         own = guild.get_role(role.id) if role is not None else None
         if role is not None and own is None:
-            raise role_rule.RoleRefused("Pick a normal role of this server.")
+            raise role_rule.RoleRefused(t("shop.normal_role"))
         if own is not None:  # the rule of every role the bot gives; nothing written if not
             role_rule.check_configurable(role_facts(own), actor, bot_facts(guild))
 
@@ -89,7 +93,7 @@ class Shop(commands.Cog):
             try:
                 value = parse_amount(price)
             except ValueError as exc:
-                raise shop.ShopError(f"bad price: {exc}") from exc
+                raise shop.ShopError(t("shop.bad_price", error=str(exc))) from exc
             item = await shop.add_item(
                 guild_id, safe_text(name, shop.NAME_MAX), value, created_by=inter.author.id,
                 role_id=role.id if role else None,
@@ -98,7 +102,7 @@ class Shop(commands.Cog):
             )
             if own is not None:
                 await role_rule.record_approval(guild_id, role_facts(own), actor, "slash")
-            return f"Added {item_line(item, self.settings)}"
+            return t("shop.added", item=item_line(item, self.settings, t))
 
         await answer(inter, self.settings, work)
 
@@ -112,10 +116,11 @@ class Shop(commands.Cog):
         assert inter.guild is not None
         require_manage_guild(inter.author)
         guild_id = inter.guild.id
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
             item = await shop.remove_item(guild_id, safe_text(name, shop.NAME_MAX))
-            return f"Removed **{item.name}** from the shop."
+            return t("shop.removed", item=item.name)
 
         await answer(inter, self.settings, work)
 
@@ -130,21 +135,22 @@ class Shop(commands.Cog):
         assert inter.guild is not None
         guild = inter.guild
         buyer = inter.author
+        t = TEXTS.to(inter)
 
         async def work() -> Reply:
             found = await shop.find_item(guild.id, safe_text(item, shop.NAME_MAX))
             role = guild.get_role(found.role_id) if found.role_id else None
             if found.role_id and role is None:
-                raise shop.ShopError("that item's role no longer exists; ask an admin")
+                raise shop.ShopError(t("buy.role_gone"))
             if role is not None and isinstance(buyer, disnake.Member) and role in buyer.roles:
-                raise shop.ShopError("you already have that item's role")
+                raise shop.ShopError(t("buy.has_role"))
             if role is not None:  # checked again now: the role may have changed since
                 refused = await role_rule.may_grant(
                     self.bot, guild, role, f"a shop item's role for <@{buyer.id}>")
                 if refused is not None:
-                    raise shop.ShopError(f"I cannot give that item's role: {refused}")
+                    raise shop.ShopError(t("buy.refused", reason=refused))
             balance = await shop.pay_for(found, buyer.id, buyer.name)
-            money = self.settings.money
+            price = money(t, self.settings, found.price)
             if role is not None:
                 try:
                     assert isinstance(buyer, disnake.Member)
@@ -152,13 +158,9 @@ class Shop(commands.Cog):
                 except disnake.HTTPException as exc:
                     log.warning("shop role %s not given in guild %s: %s", role.id, guild.id, exc)
                     balance = await shop.refund(found, buyer.id, "the role could not be given")
-                    return (
-                        f"I could not give you the role of **{found.name}** (Discord refused), "
-                        f"so your {money(found.price)} were refunded. Balance: {money(balance)}."
-                    )
-            return (
-                f"You bought **{found.name}** for {money(found.price)}. "
-                f"Balance: {money(balance)}."
-            )
+                    return t("buy.refunded", item=found.name, price=price,
+                             balance=money(t, self.settings, balance))
+            return t("buy.bought", item=found.name, price=price,
+                     balance=money(t, self.settings, balance))
 
         await answer(inter, self.settings, work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from disnake.ext import commands
@@ -52,6 +53,13 @@ class EconomyPlugin(TablePlugin):
         from plugins.economy.help import HELP
 
         return HELP
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.economy.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:

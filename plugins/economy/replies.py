@@ -12,10 +12,12 @@ from core.plugins.api import (
     CoinsError,
     InsufficientFunds,
     InvalidAmount,
+    Speaker,
 )
 from plugins.economy.rewards import OnCooldown
 from plugins.economy.settings import EconomySettings
 from plugins.economy.shop import ShopError
+from plugins.economy.texts import TEXTS
 
 Reply = str | disnake.Embed
 REASON_MAX = 100
@@ -27,26 +29,27 @@ def safe_text(text: str, limit: int = REASON_MAX) -> str:
     return disnake.utils.escape_markdown(disnake.utils.escape_mentions(flat))
 
 
-def refusal(error: Exception, settings: EconomySettings) -> str:
+def money(t: Speaker, settings: EconomySettings, amount: int) -> str:
+    """``1,250 🪙`` (``1.250 🪙`` in German): an amount in the reader's locale."""
+    return f"{t.number(amount)} {settings.currency_symbol}"
+
+
+def refusal(error: Exception, settings: EconomySettings, t: Speaker) -> str:
     """The sentence telling the user why nothing happened."""
     if isinstance(error, InsufficientFunds):
-        return (
-            f"Not enough {settings.currency_name}: the balance is "
-            f"{settings.money(error.balance)} and this needs {settings.money(error.amount)}. "
-            "Nothing was changed."
+        return t(
+            "refusal.insufficient", currency=settings.currency_name,
+            balance=money(t, settings, error.balance), needed=money(t, settings, error.amount),
         )
     if isinstance(error, BalanceTooHigh):
-        return (
-            f"That would take the balance past the maximum of {settings.money(2**31 - 1)}. "
-            "Nothing was changed."
-        )
+        return t("refusal.too_high", maximum=money(t, settings, 2**31 - 1))
     if isinstance(error, OnCooldown):
         when = disnake.utils.format_dt(error.ready_at, "R")
-        return f"You already used {error.kind} recently; it is available again {when}."
+        return t("refusal.cooldown", kind=error.kind, when=when)
     if isinstance(error, InvalidAmount | ShopError):
         text = str(error)
-        return f"{text[:1].upper()}{text[1:]}. Nothing was changed."
-    return f"That did not work: {error}. Nothing was changed."
+        return t("refusal.invalid", reason=f"{text[:1].upper()}{text[1:]}")
+    return t("refusal.other", error=str(error))
 
 
 async def answer(
@@ -64,7 +67,7 @@ async def answer(
         reply = await work()
     except (CoinsError, ShopError) as exc:
         await inter.response.send_message(
-            refusal(exc, settings), ephemeral=True, allowed_mentions=NO_MENTIONS
+            refusal(exc, settings, TEXTS.to(inter)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     if isinstance(reply, disnake.Embed):

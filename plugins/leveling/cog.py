@@ -24,6 +24,7 @@ from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.guild_settings import GuildLevelConfig, GuildLevelConfigs
 from plugins.leveling.settings import LevelingSettings
+from plugins.leveling.texts import TEXTS
 
 if TYPE_CHECKING:
     from core.plugins.api import BotLike
@@ -188,7 +189,7 @@ class Leveling(commands.Cog):
         if not isinstance(channel, disnake.abc.Messageable):
             return
         await channel.send(
-            f"GG {member.mention}, you reached **level {up.change.new_level}**!",
+            TEXTS.to(guild)("level_up", member=member.mention, level=up.change.new_level),
             allowed_mentions=only_user(member),
         )
 
@@ -218,6 +219,7 @@ class Leveling(commands.Cog):
                 await action(*roles, reason=f"level {level} rewards")
             except disnake.HTTPException as exc:
                 names = ", ".join(disnake.utils.escape_markdown(r.name) for r in roles)
-                problems.append(f"could not update {names}: {exc.text or exc.status}")
+                problems.append(TEXTS.to(guild)(
+                    "rewards.update_failed", roles=names, error=exc.text or str(exc.status)))
                 log.warning("reward roles for %s in %s: %s", member.id, guild.id, exc)
         return problems

@@ -12,6 +12,7 @@ from disnake.ext import commands
 from core.plugins.api import (
     GUILD_ONLY,
     NO_MENTIONS,
+    Speaker,
     actor_facts,
     bot_facts,
     require_manage_guild,
@@ -22,28 +23,34 @@ from plugins.leveling import service
 from plugins.leveling.cog import Leveling
 from plugins.leveling.cog_board import display_name
 from plugins.leveling.guild_settings import GuildLevelConfig
+from plugins.leveling.texts import TEXTS
 
 ANNOUNCE_CHOICES = {"same channel": "same", "a fixed channel": "channel", "off": "off"}
 
 
-def announce_text(config: GuildLevelConfig) -> str:
+def announce_text(config: GuildLevelConfig, t: Speaker) -> str:
     """Where level-ups are announced, in words."""
     if config.announce_mode == "channel":
-        return f"in <#{config.announce_channel_id}>"
-    return {"same": "in the member's channel", "off": "off"}[config.announce_mode]
+        return t("announce.channel", channel=f"<#{config.announce_channel_id}>")
+    return t(f"announce.{config.announce_mode}")
 
 
-def settings_text(guild: disnake.Guild, enabled: bool, config: GuildLevelConfig) -> str:
+def stacking_text(keep_lower: bool, t: Speaker) -> str:
+    """Whether lower reward roles are kept, in words."""
+    return t("stacking.kept") if keep_lower else t("stacking.replaced")
+
+
+def settings_text(
+    guild: disnake.Guild, enabled: bool, config: GuildLevelConfig, t: Speaker
+) -> str:
     """A summary of a guild's leveling settings."""
-    announce = announce_text(config)
-    channels = ", ".join(f"<#{c}>" for c in sorted(config.excluded_channels)) or "none"
-    roles = ", ".join(f"<@&{r}>" for r in sorted(config.excluded_roles)) or "none"
-    return (
-        f"Leveling is **{'on' if enabled else 'off'}**. "
-        f"{config.xp_min}-{config.xp_max} XP per message, once every "
-        f"{config.cooldown_seconds} s. Level-up announcements: {announce}. "
-        f"Lower reward roles are {'kept' if config.keep_lower_rewards else 'replaced'}.\n"
-        f"Excluded channels: {channels}. Excluded roles: {roles}."
+    channels = ", ".join(f"<#{c}>" for c in sorted(config.excluded_channels)) or t("none")
+    roles = ", ".join(f"<@&{r}>" for r in sorted(config.excluded_roles)) or t("none")
+    return t(
+        "settings", state=t("state.on") if enabled else t("state.off"),
+        xp_min=config.xp_min, xp_max=config.xp_max, cooldown=config.cooldown_seconds,
+        announce=announce_text(config, t),
+        stacking=stacking_text(config.keep_lower_rewards, t), channels=channels, roles=roles,
     )
 
 
@@ -79,7 +86,7 @@ class LevelsAdmin(commands.Cog):
         assert inter.guild is not None
         config = await self.configs.get(inter.guild.id)
         enabled = await self.leveling.enabled(inter.guild.id)
-        await self._reply(inter, settings_text(inter.guild, enabled, config))
+        await self._reply(inter, settings_text(inter.guild, enabled, config, TEXTS.to(inter)))
 
     @levels.sub_command(name="toggle", description="Turn XP earning on or off here")
     async def toggle(
@@ -91,7 +98,8 @@ class LevelsAdmin(commands.Cog):
         await self.leveling.bot.guild_configs.update(
             inter.guild.id, actor_id=inter.author.id, source="slash", xp_enabled=enabled
         )
-        await self._reply(inter, f"Leveling is now **{'on' if enabled else 'off'}**.")
+        t = TEXTS.to(inter)
+        await self._reply(inter, t("toggled", state=t("state.on") if enabled else t("state.off")))
 
     @levels.sub_command(name="announce", description="Where level-ups are announced")
     async def announce(
@@ -110,7 +118,8 @@ class LevelsAdmin(commands.Cog):
             )
         except ValueError as exc:
             raise _invalid(exc) from exc
-        await self._reply(inter, f"Level-up announcements: {announce_text(config)}.")
+        t = TEXTS.to(inter)
+        await self._reply(inter, t("announce.done", announce=announce_text(config, t)))
 
     @levels.sub_command(name="rates", description="XP per message and the cooldown")
     async def rates(
@@ -125,10 +134,10 @@ class LevelsAdmin(commands.Cog):
             config = await self.configs.set_rates(inter.guild.id, xp_min, xp_max, cooldown)
         except ValueError as exc:
             raise _invalid(exc) from exc
-        await self._reply(
-            inter, f"Members now earn {config.xp_min}-{config.xp_max} XP per message, "
-            f"once every {config.cooldown_seconds} s.",
-        )
+        await self._reply(inter, TEXTS.to(inter)(
+            "rates.done", xp_min=config.xp_min, xp_max=config.xp_max,
+            cooldown=config.cooldown_seconds,
+        ))
 
     @levels.sub_command_group(name="reward", description="Level role rewards")
     async def reward(self, inter: disnake.ApplicationCommandInteraction) -> None:
@@ -145,7 +154,7 @@ class LevelsAdmin(commands.Cog):
         assert guild is not None and isinstance(inter.author, disnake.Member)
         own = guild.get_role(role.id)
         if own is None:
-            raise role_rule.RoleRefused("Pick a normal role of this server.")
+            raise role_rule.RoleRefused(TEXTS.to(inter)("reward.normal_role"))
         try:
             await service.set_reward(guild.id, level, role_facts(own),
                                      actor_facts(inter.author), bot_facts(guild), "slash")
@@ -153,7 +162,7 @@ class LevelsAdmin(commands.Cog):
             raise
         except ValueError as exc:
             raise _invalid(exc) from exc
-        await self._reply(inter, f"Members reaching level {level} now get {role.mention}.")
+        await self._reply(inter, TEXTS.to(inter)("reward.added", level=level, role=role.mention))
 
     @reward.sub_command(name="remove", description="Stop rewarding a level")
     async def reward_remove(
@@ -162,9 +171,10 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Remove the reward of a level (members keep roles already given)."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if not await service.remove_reward(inter.guild.id, level):
-            raise commands.BadArgument(f"level {level} has no reward")
-        await self._reply(inter, f"Level {level} no longer gives a role.")
+            raise commands.BadArgument(t("reward.missing", level=level))
+        await self._reply(inter, t("reward.removed", level=level))
 
     @reward.sub_command(name="list", description="List the level rewards")
     async def reward_list(self, inter: disnake.ApplicationCommandInteraction) -> None:
@@ -172,12 +182,13 @@ class LevelsAdmin(commands.Cog):
         assert inter.guild is not None
         rows = await service.rewards(inter.guild.id)
         config = await self.configs.get(inter.guild.id)
+        t = TEXTS.to(inter)
         if not rows:
-            await self._reply(inter, "No level rewards yet: add one with `/levels reward add`.")
+            await self._reply(inter, t("reward.none"))
             return
-        mode = "kept" if config.keep_lower_rewards else "replaced"
-        lines = [f"Level {level}: <@&{role}>" for level, role in rows]
-        await self._reply(inter, "\n".join([*lines, f"Lower reward roles are {mode}."]))
+        mode = stacking_text(config.keep_lower_rewards, t)
+        lines = [t("reward.row", level=level, role=f"<@&{role}>") for level, role in rows]
+        await self._reply(inter, "\n".join([*lines, t("reward.stacking", stacking=mode)]))
 
     @reward.sub_command(name="stacking", description="Keep or replace lower reward roles")
     async def reward_stacking(
@@ -187,9 +198,8 @@ class LevelsAdmin(commands.Cog):
         """Choose whether members keep lower reward roles."""
         assert inter.guild is not None
         await self.configs.set_keep_lower_rewards(inter.guild.id, keep_lower)
-        await self._reply(
-            inter, f"Lower reward roles are now {'kept' if keep_lower else 'replaced'}."
-        )
+        t = TEXTS.to(inter)
+        await self._reply(inter, t("reward.stacking_now", stacking=stacking_text(keep_lower, t)))
 
     @levels.sub_command(name="exclude", description="Stop a channel or role from earning XP")
     async def exclude(
@@ -199,8 +209,9 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Exclude a channel and/or a role."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if channel is None and role is None:
-            raise commands.BadArgument("choose a channel or a role")
+            raise commands.BadArgument(t("exclusion.choose"))
         done = []
         if channel is not None:
             await self.configs.exclude(inter.guild.id, "channel", channel.id)
@@ -208,7 +219,7 @@ class LevelsAdmin(commands.Cog):
         if role is not None:
             await self.configs.exclude(inter.guild.id, "role", role.id)
             done.append(role.mention)
-        await self._reply(inter, f"No XP is earned any more by {' and '.join(done)}.")
+        await self._reply(inter, t("exclusion.excluded", targets=t("and").join(done)))
 
     @levels.sub_command(name="include", description="Let an excluded channel or role earn XP")
     async def include(
@@ -218,13 +229,15 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         """Undo an exclusion."""
         assert inter.guild is not None
-        targets = [t for t in (channel, role) if t is not None]
+        t = TEXTS.to(inter)
+        targets = [x for x in (channel, role) if x is not None]
         if not targets:
-            raise commands.BadArgument("choose a channel or a role")
-        changed = [t for t in targets if await self.configs.include(inter.guild.id, t.id)]
+            raise commands.BadArgument(t("exclusion.choose"))
+        changed = [x for x in targets if await self.configs.include(inter.guild.id, x.id)]
         if not changed:
-            raise commands.BadArgument("that was not excluded")
-        await self._reply(inter, f"{' and '.join(t.mention for t in changed)} earn XP again.")
+            raise commands.BadArgument(t("exclusion.not_excluded"))
+        mentions = t("and").join(x.mention for x in changed)
+        await self._reply(inter, t("exclusion.included", targets=mentions))
 
     # -- /xp ------------------------------------------------------------------------------
 
@@ -239,8 +252,9 @@ class LevelsAdmin(commands.Cog):
     ) -> None:
         guild = inter.guild
         assert guild is not None
+        t = TEXTS.to(inter)
         if member.bot:
-            raise commands.BadArgument("bots do not earn XP")
+            raise commands.BadArgument(t("bots_earn_nothing"))
         await self.leveling.flush()  # awards already earned land before the change
         try:
             change = await service.adjust_xp(
@@ -251,12 +265,12 @@ class LevelsAdmin(commands.Cog):
         config = await self.configs.get(guild.id)
         problems = await self.leveling.sync_rewards(member, change.new_level, config)
         name = display_name(guild, member.id, member.name)
-        text = (
-            f"{name}: {change.old_xp:,} → {change.new_xp:,} XP "
-            f"(level {change.old_level} → {change.new_level})."
+        text = t(
+            "xp.changed", name=name, old_xp=change.old_xp, new_xp=change.new_xp,
+            old_level=change.old_level, new_level=change.new_level,
         )
         if problems:
-            text += "\nReward roles: " + "; ".join(problems)
+            text += "\n" + t("xp.reward_problems", problems="; ".join(problems))
         await self._reply(inter, text)
         await self._log(guild, inter.author, name, change.delta, reason)
 
@@ -268,10 +282,12 @@ class LevelsAdmin(commands.Cog):
         channel = guild.get_channel(log_id) if log_id else None
         if not isinstance(channel, disnake.TextChannel):
             return
+        t = TEXTS.to(guild)
         why = f" ({disnake.utils.escape_markdown(reason)})" if reason else ""
         admin_name = display_name(guild, admin.id, admin.name)
+        signed = ("+" if delta >= 0 else "-") + t.number(abs(delta))
         try:
-            await channel.send(f"XP: {admin_name} changed {name}'s XP by {delta:+,}{why}.",
+            await channel.send(t("xp.log", admin=admin_name, name=name, delta=signed, why=why),
                                allowed_mentions=NO_MENTIONS)
         except disnake.HTTPException:
             pass

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import GUILD_ONLY, xp
+from core.plugins.api import GUILD_ONLY, Speaker, xp
 from plugins.leveling.cog import Leveling
+from plugins.leveling.texts import TEXTS
 
 PAGE_SIZE = 10
 MAX_PAGE = 100_000
 BUTTON_PREFIX = "lvl:lb:"
-DISABLED_TEXT = "Leveling is turned off in this server."
 Anchor = tuple[int, int, bool]  # (xp, user id, forward) of the row a page starts after
 
 
@@ -35,18 +35,20 @@ def display_name(guild: disnake.Guild, user_id: int, fallback: str) -> str:
 
 
 def page_buttons(
-    page: int, owner_id: int, has_next: bool, rows: Sequence[xp.BoardRow] = ()
+    page: int, owner_id: int, has_next: bool, rows: Sequence[xp.BoardRow] = (),
+    labels: tuple[str, str] = ("Previous", "Next"),
 ) -> list[disnake.ui.Button]:
-    """Previous/Next buttons for ``page`` (showing ``rows``) opened by ``owner_id``."""
+    """Previous/Next buttons (``labels``) for ``page`` (showing ``rows``) opened by
+    ``owner_id``."""
     before = f":{rows[0].xp}:{rows[0].user_id}:p" if rows else ""
     after = f":{rows[-1].xp}:{rows[-1].user_id}:n" if rows else ""
     return [
         disnake.ui.Button(
-            label="Previous", style=disnake.ButtonStyle.secondary,
+            label=labels[0], style=disnake.ButtonStyle.secondary,
             custom_id=f"{BUTTON_PREFIX}{page - 1}:{owner_id}{before}", disabled=page <= 1,
         ),
         disnake.ui.Button(
-            label="Next", style=disnake.ButtonStyle.secondary,
+            label=labels[1], style=disnake.ButtonStyle.secondary,
             custom_id=f"{BUTTON_PREFIX}{page + 1}:{owner_id}{after}", disabled=not has_next,
         ),
     ]
@@ -77,38 +79,39 @@ class Board(commands.Cog):
     def __init__(self, leveling: Leveling) -> None:
         self.leveling = leveling
 
-    async def rank_text(self, guild: disnake.Guild, member: disnake.Member) -> str:
-        """The ``/rank`` answer for ``member``."""
+    async def rank_text(self, guild: disnake.Guild, member: disnake.Member, t: Speaker) -> str:
+        """The ``/rank`` answer for ``member``, in ``t``'s locale."""
         await self.leveling.flush()
         total, _ = await xp.member_xp(guild.id, member.id)
         p = xp.progress(total)
         position = await xp.rank_position(guild.id, total)
         _, global_level = await xp.global_xp(member.id)
         name = display_name(guild, member.id, member.name)
-        return (
-            f"**{name}** is level **{p.level}** with {total:,} XP: "
-            f"{p.into_level:,}/{p.level_span:,} XP into level {p.level}, "
-            f"{p.remaining:,} XP to level {p.level + 1}. "
-            f"Rank **#{position:,}** in this server. Global level {global_level}."
+        return t(
+            "rank.text", name=name, level=p.level, total=total, into=p.into_level,
+            span=p.level_span, remaining=p.remaining, next_level=p.level + 1,
+            position=position, global_level=global_level,
         )
 
     async def board_page(
-        self, guild: disnake.Guild, page: int, owner_id: int, anchor: Anchor | None = None
+        self, guild: disnake.Guild, page: int, owner_id: int, anchor: Anchor | None = None,
+        t: Speaker | None = None,
     ) -> tuple[str, list[disnake.ui.Button]]:
         """The text and buttons of leaderboard ``page`` (1-based), by keyset from
-        ``anchor`` when given (a button), else by OFFSET."""
+        ``anchor`` when given (a button), else by OFFSET; in ``t``'s locale (English)."""
+        t = t or TEXTS.english()
         await self.leveling.flush()
         rows, has_next = await self._page_rows(guild.id, page, anchor)
         if not rows:
             if page == 1:
-                return "Nobody has earned XP here yet.", []
-            raise commands.BadArgument(f"there is no page {page}; the leaderboard is shorter")
-        title = f"**Leaderboard of {disnake.utils.escape_markdown(guild.name)}** (page {page})"
-        lines = [title]
+                return t("board.empty"), []
+            raise commands.BadArgument(t("board.no_page", page=page))
+        lines = [t("board.title", guild=disnake.utils.escape_markdown(guild.name), page=page)]
         for i, row in enumerate(rows, start=(page - 1) * PAGE_SIZE + 1):
             name = display_name(guild, row.user_id, row.username)
-            lines.append(f"`#{i}` {name}: level {row.level} ({row.xp:,} XP)")
-        return "\n".join(lines), page_buttons(page, owner_id, has_next, rows)
+            lines.append(t("board.row", position=str(i), name=name, level=row.level, xp=row.xp))
+        labels = (t("board.previous"), t("board.next"))
+        return "\n".join(lines), page_buttons(page, owner_id, has_next, rows, labels)
 
     async def _page_rows(
         self, guild_id: int, page: int, anchor: Anchor | None
@@ -137,14 +140,15 @@ class Board(commands.Cog):
     ) -> None:
         """Show a member's level, progress, position in the guild and global level."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if not await self.leveling.enabled(inter.guild.id):
-            await inter.response.send_message(DISABLED_TEXT, ephemeral=True)
+            await inter.response.send_message(t("disabled"), ephemeral=True)
             return
         target = member or inter.author
         assert isinstance(target, disnake.Member)
         if target.bot:
-            raise commands.BadArgument("bots do not earn XP")
-        await inter.response.send_message(await self.rank_text(inter.guild, target))
+            raise commands.BadArgument(t("bots_earn_nothing"))
+        await inter.response.send_message(await self.rank_text(inter.guild, target, t))
 
     @commands.slash_command(name="leaderboard", description="Members with the most XP",
                             contexts=GUILD_ONLY)
@@ -155,12 +159,13 @@ class Board(commands.Cog):
     ) -> None:
         """Show a page of the guild's leaderboard with buttons to turn pages."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if not await self.leveling.enabled(inter.guild.id):
-            await inter.response.send_message(DISABLED_TEXT, ephemeral=True)
+            await inter.response.send_message(t("disabled"), ephemeral=True)
             return
         if not 1 <= page <= MAX_PAGE:
-            raise commands.BadArgument(f"the page must be between 1 and {MAX_PAGE:,}")
-        text, buttons = await self.board_page(inter.guild, page, inter.author.id)
+            raise commands.BadArgument(t("board.page_range", max=MAX_PAGE))
+        text, buttons = await self.board_page(inter.guild, page, inter.author.id, t=t)
         await inter.response.send_message(text, components=buttons)
 
     @commands.Cog.listener("on_button_click")
@@ -170,21 +175,18 @@ class Board(commands.Cog):
         if parsed is None or inter.guild is None:
             return
         page, owner_id, anchor = parsed
+        t = TEXTS.to(inter)
         if inter.author.id != owner_id:
-            await inter.response.send_message(
-                "Only the member who ran this leaderboard can turn its pages; "
-                "run `/leaderboard` to browse it yourself.",
-                ephemeral=True,
-            )
+            await inter.response.send_message(t("board.not_owner"), ephemeral=True)
             return
         if not await self.leveling.enabled(inter.guild.id):
-            await inter.response.send_message(DISABLED_TEXT, ephemeral=True)
+            await inter.response.send_message(t("disabled"), ephemeral=True)
             return
         if not 1 <= page <= MAX_PAGE:
-            await inter.response.send_message("That page does not exist.", ephemeral=True)
+            await inter.response.send_message(t("board.no_such_page"), ephemeral=True)
             return
         try:
-            text, buttons = await self.board_page(inter.guild, page, owner_id, anchor)
+            text, buttons = await self.board_page(inter.guild, page, owner_id, anchor, t)
         except commands.BadArgument:
-            text, buttons = await self.board_page(inter.guild, 1, owner_id)
+            text, buttons = await self.board_page(inter.guild, 1, owner_id, t=t)
         await inter.response.edit_message(text, components=buttons)

@@ -6,22 +6,24 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import GUILD_ONLY, neutralise
+from core.plugins.api import GUILD_ONLY, Speaker, neutralise
 from plugins.leveling import global_board
+from plugins.leveling.texts import TEXTS
 
 Inter = disnake.ApplicationCommandInteraction
 NO_MENTIONS = disnake.AllowedMentions.none()
 
 
-def board_text(rows: list[global_board.GlobalRow], number: int, pages: int) -> str:
+def board_text(rows: list[global_board.GlobalRow], number: int, pages: int, t: Speaker) -> str:
     """The board as a message (names escaped for Markdown and mentions)."""
     if not rows:
-        return "Nobody is on the global leaderboard yet."
-    lines = [f"**Global leaderboard** (page {number} of {pages})"]
+        return t("global.empty")
+    lines = [t("global.title", page=number, pages=pages)]
     for row in rows:
         name = neutralise(disnake.utils.escape_mentions(
             disnake.utils.escape_markdown(row.username)))
-        lines.append(f"{row.position}. {name}: level {row.level} ({row.xp:,} XP)")
+        lines.append(t("global.row", position=str(row.position), name=name, level=row.level,
+                       xp=row.xp))
     return "\n".join(lines)
 
 
@@ -42,7 +44,7 @@ class GlobalBoard(commands.Cog):
             rows, pages = await global_board.page(page)
         except ValueError as exc:
             raise commands.BadArgument(str(exc)) from None
-        await inter.response.send_message(board_text(rows, page, pages),
+        await inter.response.send_message(board_text(rows, page, pages, TEXTS.to(inter)),
                                           allowed_mentions=NO_MENTIONS)
 
     @global_.sub_command(name="optout", description="Hide or show yourself on the global board")
@@ -52,9 +54,9 @@ class GlobalBoard(commands.Cog):
                                     description="on: hide me; off: show me"),
     ) -> None:
         """Store the caller's choice (it applies to the command and the public page)."""
+        t = TEXTS.to(inter)
         if state not in ("on", "off"):
-            raise commands.BadArgument("choose on or off")
+            raise commands.BadArgument(t("global.choose"))
         await global_board.set_opt_out(inter.author.id, state == "on")
-        text = ("You are hidden from the global leaderboard." if state == "on"
-                else "You are shown on the global leaderboard again.")
+        text = t("global.hidden") if state == "on" else t("global.shown")
         await inter.response.send_message(text, ephemeral=True)

@@ -9,7 +9,7 @@ net for a lost bus message. Invalid input raises ``ValueError`` and writes nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +49,14 @@ class GuildLevelConfigs:
         self.ttl = ttl
         # served up to one TTL past expiry while refresh_due() reloads it in bulk
         self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl, ttl)
+        # the cached settings of a guild, or ``None`` when not cached (never awaits); the
+        # cache's own method, bound once: the message hook calls it for every message
+        self.peek: Callable[[int], GuildLevelConfig | None] = self._cache.peek
 
     async def get(self, guild_id: int) -> GuildLevelConfig:
         """The guild's settings (defaults when it never changed any); cached, never past
         the TTL (the hot path's :meth:`peek` may answer a little longer)."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
-
-    def peek(self, guild_id: int) -> GuildLevelConfig | None:
-        """The cached settings of a guild, or ``None`` when not cached (never awaits)."""
-        return self._cache.peek(guild_id)
 
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached settings of a guild."""

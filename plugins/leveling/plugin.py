@@ -8,6 +8,7 @@ audit trail of admin XP changes.
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -64,6 +65,13 @@ class LevelingPlugin(TablePlugin):
         from plugins.leveling.help import HELP
 
         return HELP
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.leveling.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(

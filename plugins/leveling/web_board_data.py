@@ -5,7 +5,7 @@ A page is addressed by a cursor of a neighbouring row instead of an OFFSET, so p
 Lines are numbered by position, ties ordered by user id, as ``/leaderboard`` numbers
 them. A cursor carries the position of its row (``xp.user_id.position``), so turning
 pages counts nothing; a hand-edited link can only misnumber the editor's own view.
-Jumping to a member counts the rows ahead of them once (one index-only count).
+Jumping to a member reads their position from the bucket counts (``xp.member_position``).
 """
 
 from __future__ import annotations
@@ -151,11 +151,4 @@ async def member_cursor(guild_id: int, user_id: int) -> Cursor | None:
     if not rows:
         return None
     total = int(rows[0]["xp"])
-    a, b, a2, b2, c = placeholders(conn, 5, 1)
-    ahead = await conn.execute_query_dict(
-        'SELECT (SELECT COUNT(*) FROM "guild_members" WHERE "guild_id" = '  # noqa: S608
-        f'{a} AND "xp" > {b}) + (SELECT COUNT(*) FROM "guild_members" WHERE '
-        f'"guild_id" = {a2} AND "xp" = {b2} AND "user_id" < {c}) AS "n"',
-        [guild_id, total, guild_id, total, user_id],
-    )
-    return Cursor(total, user_id, int(ahead[0]["n"]) + 1)
+    return Cursor(total, user_id, await xp.member_position(guild_id, total, user_id))

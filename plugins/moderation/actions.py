@@ -15,6 +15,7 @@ from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import ModAction
 from plugins.moderation.settings import MAX_TIMEOUT_DAYS, ModerationSettings
+from plugins.moderation.texts import TEXTS
 
 log = logging.getLogger(__name__)
 MAX_TIMEOUT = timedelta(days=MAX_TIMEOUT_DAYS)
@@ -28,10 +29,12 @@ def audit_reason(moderator: disnake.abc.User, reason: str | None) -> str:
 async def dm_before(
     settings: ModerationSettings, member: disnake.Member, verb: str, reason: str | None
 ) -> bool:
-    """Tell the member before a kick or ban; a failed DM never blocks the action."""
+    """Tell the member before a kick or ban (``verb``: ``kicked`` or ``banned``), in the
+    guild's language; a failed DM never blocks the action."""
     if not settings.dm_before_action:
         return False
-    text = f"You are being {verb} from {member.guild.name}: {reason or 'no reason given'}"
+    t = TEXTS.to(member.guild)
+    text = t(f"dm.{verb}", guild=member.guild.name, reason=reason or t("no_reason"))
     try:
         await member.send(text[:2000], allowed_mentions=NO_MENTIONS)
     except disnake.HTTPException:

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 import disnake
 
 from core.plugins.api import BotLike, permission_names
+from plugins.moderation.texts import Explained
 
 
-class Refusal(Exception):
+class Refusal(Explained):
     """A moderation command that must not run; the message is shown to the invoker."""
 
 
@@ -21,13 +22,15 @@ def require_permission(author: disnake.abc.User, flag: str, bot: BotLike | None 
     """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild, or the role
     that ``[plugins.moderation] permission_roles`` (of ``bot``'s plugins) maps to it."""
     if not isinstance(author, disnake.Member):
-        raise Refusal(f"You need these permissions: {permission_names([flag])}.")
+        raise Refusal("refusal.you_need", permissions=permission_names([flag]))
     roles = permission_roles(bot)
     if holds(author.guild_permissions, [r.name for r in author.roles], flag, roles):
         return
     role_name = roles.get(flag)
-    extra = f" (or the {role_name} role)" if role_name else ""
-    raise Refusal(f"You need these permissions: {permission_names([flag])}{extra}.")
+    if role_name:
+        raise Refusal("refusal.you_need_or_role", permissions=permission_names([flag]),
+                      role=role_name)
+    raise Refusal("refusal.you_need", permissions=permission_names([flag]))
 
 
 def holds(
@@ -53,7 +56,7 @@ def guild_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.Memb
     """``target`` as a member of ``guild`` (a user of another guild is refused)."""
     member = as_member(guild, target)
     if member is None:
-        raise Refusal(f"{_name(target)} is not a member of this server.")
+        raise Refusal("refusal.not_member", name=_name(target))
     return member
 
 
@@ -80,44 +83,39 @@ def check_target(guild: disnake.Guild, author: disnake.Member, target: disnake.a
     """Nobody acts on themselves, the owner, the bot, or a member ranked at or above them."""
     me = guild.me
     if target.id == author.id:
-        raise Refusal("You cannot do that to yourself.")
+        raise Refusal("refusal.yourself")
     if target.id == guild.owner_id:
-        raise Refusal("You cannot do that to the server owner.")
+        raise Refusal("refusal.owner")
     if target.id == me.id:
-        raise Refusal("You cannot do that to me.")
+        raise Refusal("refusal.me")
     member = as_member(guild, target)
     if member is None or author.id == guild.owner_id:
         return
     if member.top_role >= author.top_role:
-        raise Refusal(
-            f"{_name(member)}'s highest role is equal to or above yours, so you cannot "
-            "do that to them."
-        )
+        raise Refusal("refusal.ranked_above_you", name=_name(member))
 
 
 def check_bot(guild: disnake.Guild, flag: str, target: disnake.abc.User | None) -> None:
     """The bot must hold ``flag`` and rank above ``target``'s highest role."""
     me = guild.me
     if not getattr(me.guild_permissions, flag):
-        raise Refusal(f"I need these permissions here: {permission_names([flag])}.")
+        raise Refusal("refusal.i_need", permissions=permission_names([flag]))
     member = as_member(guild, target) if target is not None else None
     if member is not None and member.top_role >= me.top_role:
-        raise Refusal(
-            f"My highest role ({me.top_role.name}) must be above {_name(member)}'s highest "
-            f"role ({member.top_role.name}); move my role up in the server settings."
-        )
+        raise Refusal("refusal.ranked_above_me", my_role=me.top_role.name, name=_name(member),
+                      their_role=member.top_role.name)
 
 
 def check_mute_role(guild: disnake.Guild, role_id: int) -> disnake.Role:
     """The configured mute role must exist and sit below the bot's highest role."""
     role = guild.get_role(role_id)
     if role is None:
-        raise Refusal("The configured mute role no longer exists; ask an admin to set it again.")
+        raise Refusal("refusal.mute_role_gone")
     me = guild.me
     if not me.guild_permissions.manage_roles:
-        raise Refusal(f"I need these permissions here: {permission_names(['manage_roles'])}.")
+        raise Refusal("refusal.i_need", permissions=permission_names(["manage_roles"]))
     if role >= me.top_role:
-        raise Refusal(f"My highest role must be above the mute role ({role.name}).")
+        raise Refusal("refusal.mute_role_above_me", role=role.name)
     return role
 
 

@@ -21,6 +21,7 @@ from plugins.moderation.durations import DurationError, format_duration, parse_d
 from plugins.moderation.guild_settings import rules_cache
 from plugins.moderation.logpost import post_case
 from plugins.moderation.settings import ModerationSettings
+from plugins.moderation.texts import TEXTS
 
 REASON = commands.Param(default=None, max_length=500, description="Why (shown in the log)")
 
@@ -51,7 +52,7 @@ class Moderation(commands.Cog):
         try:
             text = await work
         except (Refusal, DurationError) as exc:
-            await inter.response.send_message(str(exc), ephemeral=True,
+            await inter.response.send_message(exc.in_locale(TEXTS.to(inter)), ephemeral=True,
                                               allowed_mentions=NO_MENTIONS)
             return
         await inter.response.send_message(text[:2000], allowed_mentions=NO_MENTIONS)
@@ -92,14 +93,14 @@ class Moderation(commands.Cog):
         role_id = (await self.bot.guild_configs.get(guild.id)).mute_role_id
         if role_id is None:
             if needed:
-                raise Refusal("Mutes longer than 28 days need a mute role; none is configured.")
+                raise Refusal("refusal.long_mute_needs_role")
             return None
         role = checks.check_mute_role(guild, role_id)
         if not grant:
             return role
         refused = await role_rule.may_grant(self.bot, guild, role, "the mute role")
         if refused is not None:
-            raise Refusal(f"The mute role was not given: {refused}")
+            raise Refusal("refusal.mute_role_refused", reason=refused)
         return role
 
     # -- warnings ----------------------------------------------------------------------
@@ -121,7 +122,9 @@ class Moderation(commands.Cog):
             target.guild.id, target.id, inter.author.id, reason, rules.warning_expiry_days,
         )
         await post_case(self.bot, action)
-        text = f"Case #{action.case_number}: warned **{name_of(target)}** (warning #{warning.id})."
+        t = TEXTS.to(inter)
+        text = t("case.warned", case=str(action.case_number), name=name_of(target),
+                 warning=str(warning.id))
         role = None
         if rules.escalate_mute_at:
             try:
@@ -130,7 +133,8 @@ class Moderation(commands.Cog):
                 role = None
         step = await actions.escalate(self.bot, rules, target, role)
         if step is not None:
-            text += f"\nCase #{step.case_number}: {step.action_type} ({step.reason})."
+            text += "\n" + t("case.escalated", case=str(step.case_number),
+                             action=t(f"action.{step.action_type}"), reason=step.reason)
         return text
 
     @commands.slash_command(name="warnings", description="A member's active warnings",
@@ -147,11 +151,13 @@ class Moderation(commands.Cog):
         assert inter.guild is not None
         checks.require_permission(inter.author, "moderate_members", self.bot)
         rows = await service.active_warnings(inter.guild.id, user.id)
+        t = TEXTS.to(inter)
         if not rows:
-            return f"**{name_of(user)}** has no active warnings."
-        lines = [f"**{name_of(user)}** has {len(rows)} active warning(s):"]
+            return t("warnings.none", name=name_of(user))
+        lines = [t("warnings.title", name=name_of(user), count=len(rows))]
         lines += [
-            f"`#{w.id}` {w.created_at:%Y-%m-%d} by <@{w.moderator_id}>: {w.reason}"
+            t("warnings.row", id=str(w.id), date=f"{w.created_at:%Y-%m-%d}",
+              moderator=f"<@{w.moderator_id}>", reason=w.reason)
             for w in rows[:20]
         ]
         return "\n".join(lines)
@@ -169,9 +175,10 @@ class Moderation(commands.Cog):
         checks.require_permission(inter.author, "moderate_members", self.bot)
         done = await service.pardon(inter.guild.id, warning_id, inter.author.id)
         if done is None:
-            raise Refusal(f"There is no active warning #{warning_id} in this server.")
+            raise Refusal("refusal.no_warning", warning=str(warning_id))
         await post_case(self.bot, done[1])
-        return f"Case #{done[1].case_number}: warning #{warning_id} pardoned."
+        return TEXTS.to(inter)("case.pardoned", case=str(done[1].case_number),
+                               warning=str(warning_id))
 
     # -- kick and bans -------------------------------------------------------------------
 
@@ -188,7 +195,7 @@ class Moderation(commands.Cog):
     ) -> str:
         target = await self.member_target(inter, "kick_members", user)
         action = await actions.kick(self.bot, self.settings, inter.author, target, reason)
-        return f"Case #{action.case_number}: kicked **{name_of(target)}**."
+        return TEXTS.to(inter)("case.kicked", case=str(action.case_number), name=name_of(target))
 
     @commands.slash_command(name="ban", description="Ban a member", contexts=GUILD_ONLY)
     async def ban(
@@ -221,8 +228,11 @@ class Moderation(commands.Cog):
             self.bot, self.settings, inter.author, target, reason,
             delete_days=delete_days, duration=duration,
         )
-        length = f" for {format_duration(duration)}" if duration else ""
-        return f"Case #{action.case_number}: banned **{name_of(target)}**{length}."
+        t = TEXTS.to(inter)
+        if duration:
+            return t("case.tempbanned", case=str(action.case_number), name=name_of(target),
+                     duration=format_duration(duration))
+        return t("case.banned", case=str(action.case_number), name=name_of(target))
 
     @commands.slash_command(name="unban", description="Lift a ban", contexts=GUILD_ONLY)
     async def unban(
@@ -241,12 +251,12 @@ class Moderation(commands.Cog):
         try:
             await guild.unban(user, reason=actions.audit_reason(inter.author, reason))
         except disnake.NotFound:
-            raise Refusal(f"**{name_of(user)}** is not banned here.") from None
+            raise Refusal("refusal.not_banned", name=name_of(user)) from None
         await service.clear_temp_punishment(guild.id, user.id, service.BAN)
         action = await actions.record(
             self.bot, guild.id, inter.author.id, user.id, "unban", reason
         )
-        return f"Case #{action.case_number}: unbanned **{name_of(user)}**."
+        return TEXTS.to(inter)("case.unbanned", case=str(action.case_number), name=name_of(user))
 
     # -- mutes ---------------------------------------------------------------------------
 
@@ -269,9 +279,10 @@ class Moderation(commands.Cog):
         duration = parse_duration(duration_text, max(limit, actions.MAX_TIMEOUT))
         role = await self.mute_role(target.guild, duration > actions.MAX_TIMEOUT)
         action = await actions.mute(self.bot, inter.author, target, duration, reason, role)
-        how = "with the mute role" if role is not None else "with a timeout"
-        return (f"Case #{action.case_number}: muted **{name_of(target)}** for "
-                f"{format_duration(duration)} ({how}).")
+        t = TEXTS.to(inter)
+        how = t("mute.with_role") if role is not None else t("mute.with_timeout")
+        return t("case.muted", case=str(action.case_number), name=name_of(target),
+                 duration=format_duration(duration), how=how)
 
     @commands.slash_command(name="unmute", description="Lift a mute", contexts=GUILD_ONLY)
     async def unmute(
@@ -287,7 +298,7 @@ class Moderation(commands.Cog):
         role_id = (await self.bot.guild_configs.get(target.guild.id)).mute_role_id
         role = checks.check_mute_role(target.guild, role_id) if role_id else None
         action = await actions.unmute(self.bot, inter.author, target, role)
-        return f"Case #{action.case_number}: unmuted **{name_of(target)}**."
+        return TEXTS.to(inter)("case.unmuted", case=str(action.case_number), name=name_of(target))
 
     @commands.Cog.listener()
     async def on_member_join(self, member: disnake.Member) -> None:

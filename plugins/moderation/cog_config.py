@@ -21,6 +21,7 @@ from plugins.moderation import checks, guild_settings
 from plugins.moderation.checks import Refusal
 from plugins.moderation.guild_settings import RULES
 from plugins.moderation.settings import ModerationSettings
+from plugins.moderation.texts import TEXTS
 
 RULES_TITLE = "Warnings and escalation"
 
@@ -59,10 +60,11 @@ class ModConfig(commands.Cog):
                 {c.id for c in inter.guild.channels}, actor_id=inter.author.id, source="slash",
             )
         except Refusal as exc:
-            await self.answer(inter, str(exc), ephemeral=True)
+            await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return
-        where = f"<#{channel.id}>" if channel else "nowhere (off)"
-        await self.answer(inter, f"Moderation cases are now posted {where}.")
+        t = TEXTS.to(inter)
+        where = t("config.log_in", channel=f"<#{channel.id}>") if channel else t("config.log_off")
+        await self.answer(inter, t("config.log_set", where=where))
 
     @modconfig.sub_command(name="muterole", description="The role used for mutes")
     async def muterole(
@@ -76,17 +78,20 @@ class ModConfig(commands.Cog):
             checks.require_permission(inter.author, "manage_guild", self.bot)
             own = guild.get_role(role.id) if role is not None else None
             if role is not None and own is None:
-                raise Refusal("Pick a normal role of this server.")
+                raise Refusal("refusal.normal_role")
             assert isinstance(inter.author, disnake.Member)
             await guild_settings.set_mute_role(
                 self.bot.guild_configs, guild.id, role_facts(own) if own else None,
                 actor_facts(inter.author), bot_facts(guild), source="slash",
             )
         except (Refusal, RoleRefused) as exc:
-            await self.answer(inter, str(exc), ephemeral=True)
+            t = TEXTS.to(inter)
+            await self.answer(inter, exc.in_locale(t) if isinstance(exc, Refusal) else str(exc),
+                              ephemeral=True)
             return
-        text = f"Mutes now use the role **{disnake.utils.escape_markdown(role.name)}**." if role \
-            else "Mutes now use Discord timeouts (up to 28 days)."
+        t = TEXTS.to(inter)
+        text = (t("config.mute_role", role=disnake.utils.escape_markdown(role.name)) if role
+                else t("config.mute_timeouts"))
         await self.answer(inter, text)
 
     @modconfig.sub_command_group(name="rules", description="Warning expiry and escalation")
@@ -100,7 +105,7 @@ class ModConfig(commands.Cog):
         try:
             checks.require_permission(inter.author, "manage_guild", self.bot)
         except Refusal as exc:
-            await self.answer(inter, str(exc), ephemeral=True)
+            await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return
         text = await overrides.show(RULES, inter.guild.id, self.settings, RULES_TITLE)
         await self.answer(inter, text, ephemeral=True)
@@ -124,7 +129,7 @@ class ModConfig(commands.Cog):
         try:
             checks.require_permission(inter.author, "manage_guild", self.bot)
         except Refusal as exc:
-            await self.answer(inter, str(exc), ephemeral=True)
+            await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return
         outcome = await overrides.change(RULES, inter.guild.id, self.settings, {
             "warning_expiry_days": warning_expiry_days, "escalate_mute_at": escalate_mute_at,

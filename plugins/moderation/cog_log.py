@@ -9,11 +9,12 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike
+from core.plugins.api import GUILD_ONLY, NO_MENTIONS, BotLike, Speaker
 from plugins.moderation import cases, checks
 from plugins.moderation.checks import Refusal
 from plugins.moderation.logpost import LABELS, case_line
 from plugins.moderation.models import ModAction
+from plugins.moderation.texts import TEXTS
 
 PER_PAGE = 10
 CASE_NUMBER = commands.Param(ge=1, le=2**31 - 1, description="The case number")
@@ -37,13 +38,13 @@ class ModLog(commands.Cog):
         try:
             checks.require_permission(inter.author, "moderate_members", self.bot)
         except Refusal as exc:
-            await self.answer(inter, str(exc), ephemeral=True)
+            await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return False
         return True
 
-    async def lines(self, rows: list[ModAction]) -> list[str]:
+    async def lines(self, rows: list[ModAction], t: Speaker) -> list[str]:
         """One line per case, with its current (amended) reason."""
-        return [case_line(row, await cases.current_reason(row)) for row in rows]
+        return [case_line(row, await cases.current_reason(row), t) for row in rows]
 
     @commands.slash_command(name="modlog", description="Moderation history",
                             contexts=GUILD_ONLY)
@@ -60,14 +61,15 @@ class ModLog(commands.Cog):
             inter.guild.id, member.id if member else None, page, PER_PAGE
         )
         pages = max(1, -(-total // PER_PAGE))
+        t = TEXTS.to(inter)
         if page > pages:
-            await self.answer(inter, f"There are only {pages} page(s).", ephemeral=True)
+            await self.answer(inter, t("log.only_pages", pages=pages), ephemeral=True)
             return
         if not rows:
-            await self.answer(inter, "No moderation actions recorded.")
+            await self.answer(inter, t("log.empty"))
             return
-        head = f"**Moderation log** (page {page}/{pages}, {total} case(s))"
-        await self.answer(inter, "\n".join([head, *await self.lines(rows)]))
+        head = t("log.title", page=page, pages=pages, total=total)
+        await self.answer(inter, "\n".join([head, *await self.lines(rows, t)]))
 
     @commands.slash_command(name="case", description="Show one case", contexts=GUILD_ONLY)
     async def case(
@@ -78,12 +80,15 @@ class ModLog(commands.Cog):
             return
         assert inter.guild is not None
         action = await cases.get_case(inter.guild.id, number)
+        t = TEXTS.to(inter)
         if action is None:
-            await self.answer(inter, f"There is no case #{number} in this server.", True)
+            await self.answer(inter, t("log.no_case", case=str(number)), True)
             return
-        lines = [case_line(action), f"Recorded <t:{int(action.created_at.timestamp())}:f>."]
+        when = f"<t:{int(action.created_at.timestamp())}:f>"
+        lines = [case_line(action, t=t), t("log.recorded", when=when)]
         for amendment in await cases.amendments(inter.guild.id, number):
-            lines.append(f"Amended by <@{amendment.moderator_id}>: {amendment.reason}")
+            lines.append(t("log.amended_by", moderator=f"<@{amendment.moderator_id}>",
+                           reason=amendment.reason))
         await self.answer(inter, "\n".join(lines))
 
     @commands.slash_command(name="reason", description="Amend a case's reason",
@@ -96,10 +101,11 @@ class ModLog(commands.Cog):
         if not await self.allowed(inter):
             return
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if not await cases.amend(inter.guild.id, number, inter.author.id, text):
-            await self.answer(inter, f"There is no case #{number} in this server.", True)
+            await self.answer(inter, t("log.no_case", case=str(number)), True)
             return
-        await self.answer(inter, f"Case #{number} amended: {text}")
+        await self.answer(inter, t("log.amended", case=str(number), reason=text))
 
     @commands.slash_command(name="modstats", description="Moderation over the last 30 days",
                             contexts=GUILD_ONLY)
@@ -109,11 +115,15 @@ class ModLog(commands.Cog):
             return
         assert inter.guild is not None
         stats = await cases.modstats(inter.guild.id)
+        t = TEXTS.to(inter)
         if not stats.actions:
-            await self.answer(inter, "No moderation actions in the last 30 days.")
+            await self.answer(inter, t("stats.empty"))
             return
-        lines = ["**Most active moderators** (30 days)"]
-        lines += [f"<@{m}>: {n}" for m, n in stats.moderators]
-        lines.append("**Actions**")
-        lines += [f"{LABELS.get(kind, kind)}: {n}" for kind, n in stats.actions]
+        lines = [t("stats.moderators")]
+        lines += [f"<@{m}>: {t.number(n)}" for m, n in stats.moderators]
+        lines.append(t("stats.actions"))
+        lines += [
+            f"{t(f'label.{kind}') if kind in LABELS else kind}: {t.number(n)}"
+            for kind, n in stats.actions
+        ]
         await self.answer(inter, "\n".join(lines))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from plugins.moderation.texts import Explained
+
 UNITS = {"w": 7 * 86_400, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _ORDER = "wdhms"
 _PART = re.compile(r"(\d{1,6})([wdhms])")
-EXAMPLES = "Examples: `10m`, `1h30m`, `7d`, `2w`."
 
 
-class DurationError(ValueError):
+class DurationError(Explained, ValueError):
     """A duration that is malformed or out of bounds; the message is shown to the user."""
 
 
@@ -23,19 +24,16 @@ def parse_duration(text: str, maximum: timedelta) -> timedelta:
     compact = text.strip().lower()
     parts = _PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
-        raise DurationError(f"`{_shown(text)}` is not a duration. {EXAMPLES}")
+        raise DurationError("duration.malformed", text=_shown(text))
     units = [u for _, u in parts]
     if len(set(units)) != len(units) or units != sorted(units, key=_ORDER.index):
-        raise DurationError(
-            f"`{_shown(text)}`: give each unit once, largest first. {EXAMPLES}"
-        )
+        raise DurationError("duration.unit_order", text=_shown(text))
     total = timedelta(seconds=sum(int(n) * UNITS[u] for n, u in parts))
     if total <= timedelta(0):
-        raise DurationError(f"The duration must be longer than zero. {EXAMPLES}")
+        raise DurationError("duration.zero")
     if total > maximum:
-        raise DurationError(
-            f"`{_shown(text)}` is longer than the maximum of {format_duration(maximum)}."
-        )
+        raise DurationError("duration.too_long", text=_shown(text),
+                            maximum=format_duration(maximum))
     return total
 
 

@@ -55,7 +55,7 @@ async def set_log_channel(
 ) -> None:
     """Post cases in ``channel_id`` (``None``: nowhere); it must be one of the guild's."""
     if channel_id is not None and channel_id not in guild_channels:
-        raise Refusal("That channel is not in this server.")
+        raise Refusal("refusal.channel_elsewhere")
     await configs.update(guild_id, actor_id=actor_id, source=source, log_channel_id=channel_id)
 
 

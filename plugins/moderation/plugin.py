@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -70,6 +71,13 @@ class ModerationPlugin(TablePlugin):
         from plugins.moderation.help import HELP
 
         return HELP
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.moderation.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(

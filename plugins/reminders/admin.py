@@ -11,6 +11,7 @@ from __future__ import annotations
 import disnake
 from disnake.ext import commands
 
+from core.plugins.api import Speaker
 from plugins.reminders.models import Reminder
 from plugins.reminders.parsing import format_duration
 
@@ -36,26 +37,28 @@ def preview(text: str) -> str:
     return disnake.utils.escape_mentions(disnake.utils.escape_markdown(flat))
 
 
-def member_list_text(user: disnake.abc.User, rows: list[Reminder]) -> str:
+def member_list_text(user: disnake.abc.User, rows: list[Reminder], t: Speaker) -> str:
     """The ``/reminders admin list`` answer for ``user``, cut to fit one message."""
     if not rows:
-        return f"<@{user.id}> has no active reminders set in this server."
-    lines = [f"**Reminders of <@{user.id}> set in this server** ({len(rows)})"]
+        return t("admin.none", member=f"<@{user.id}>")
+    lines = [t("admin.title", member=f"<@{user.id}>", count=len(rows))]
     for shown, row in enumerate(rows):
         stamp = int(row.remind_at.timestamp())
-        repeat = f" (every {format_duration(row.repeat_seconds)})" if row.repeat_seconds else ""
-        line = f"`#{row.id}` <t:{stamp}:f> in <#{row.channel_id}>{repeat}: {preview(row.message)}"
+        repeat = (t("list.every", every=format_duration(row.repeat_seconds))
+                  if row.repeat_seconds else "")
+        where = t("admin.in_channel", channel=f"<#{row.channel_id}>")
+        line = f"`#{row.id}` <t:{stamp}:f> {where}{repeat}: {preview(row.message)}"
         if sum(len(x) + 1 for x in lines) + len(line) > LIST_BUDGET:
-            lines.append(f"…and {len(rows) - shown} more.")
+            lines.append(t("list.more", count=len(rows) - shown))
             break
         lines.append(line)
-    lines.append("Cancel with /reminders admin cancel (one id, or all without an id).")
+    lines.append(t("admin.how_to_cancel"))
     return "\n".join(lines)
 
 
-def cancelled_text(user: disnake.abc.User, rows: list[Reminder]) -> str:
+def cancelled_text(user: disnake.abc.User, rows: list[Reminder], t: Speaker) -> str:
     """The ``/reminders admin cancel`` confirmation."""
     ids = ", ".join(f"`#{row.id}`" for row in rows[:20])
-    more = f" and {len(rows) - 20} more" if len(rows) > 20 else ""
-    noun = "reminder" if len(rows) == 1 else "reminders"
-    return f"Cancelled {len(rows)} {noun} of <@{user.id}>: {ids}{more}."
+    more = t("admin.and_more", count=len(rows) - 20) if len(rows) > 20 else ""
+    key = "admin.cancelled_one" if len(rows) == 1 else "admin.cancelled_many"
+    return t(key, count=len(rows), member=f"<@{user.id}>", ids=ids, more=more)

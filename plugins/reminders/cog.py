@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
+from core.plugins.api import Speaker
 from plugins.reminders import admin, service
 from plugins.reminders.models import Reminder
 from plugins.reminders.parsing import format_duration
 from plugins.reminders.service import NewReminder, ReminderError
 from plugins.reminders.settings import RemindersSettings
+from plugins.reminders.texts import TEXTS
 
 if TYPE_CHECKING:
     from core.plugins.api import BotLike
@@ -42,20 +44,21 @@ def preview(text: str) -> str:
     return disnake.utils.escape_markdown(flat)
 
 
-def list_text(rows: list[Reminder], zone: str) -> str:
+def list_text(rows: list[Reminder], zone: str, t: Speaker) -> str:
     """The ``/reminders list`` answer, cut to fit one message."""
     if not rows:
-        return "You have no active reminders. Set one with /remind."
-    lines = [f"**Your reminders** ({len(rows)}; times shown in your Discord time zone)"]
+        return t("list.none")
+    lines = [t("list.title", count=len(rows))]
     for shown, row in enumerate(rows):
         stamp = int(row.remind_at.timestamp())
-        repeat = f" (every {format_duration(row.repeat_seconds)})" if row.repeat_seconds else ""
+        repeat = (t("list.every", every=format_duration(row.repeat_seconds))
+                  if row.repeat_seconds else "")
         line = f"`#{row.id}` <t:{stamp}:f>{repeat}: {preview(row.message)}"
         if sum(len(x) + 1 for x in lines) + len(line) > LIST_BUDGET:
-            lines.append(f"…and {len(rows) - shown} more.")
+            lines.append(t("list.more", count=len(rows) - shown))
             break
         lines.append(line)
-    lines.append(f"Relative times like 10m are from now; dates are read in {zone}.")
+    lines.append(t("list.zone", zone=zone))
     return "\n".join(lines)
 
 
@@ -91,11 +94,14 @@ class Reminders(commands.Cog):
             row = await service.create(request, self.settings)
         except ReminderError as exc:
             raise commands.BadArgument(str(exc)) from None
+        t = TEXTS.to(inter)
         stamp = int(row.remind_at.timestamp())
-        repeat = f", then every {format_duration(row.repeat_seconds)}" if row.repeat_seconds else ""
-        await inter.response.send_message(
-            f"Reminder `#{row.id}` set for <t:{stamp}:f> (<t:{stamp}:R>){repeat}."
-        )
+        repeat = (t("set.then_every", every=format_duration(row.repeat_seconds))
+                  if row.repeat_seconds else "")
+        await inter.response.send_message(t(
+            "set.done", id=str(row.id), at=f"<t:{stamp}:f>", relative=f"<t:{stamp}:R>",
+            repeat=repeat,
+        ))
         try:
             message = await inter.original_response()
             await service.set_jump_url(row.id, message.jump_url)
@@ -112,7 +118,7 @@ class Reminders(commands.Cog):
         """Only the invoker's, soonest first (ephemeral)."""
         rows = await service.active(inter.author.id)
         zone = await service.timezone_name(inter.author.id)
-        await inter.response.send_message(list_text(rows, zone), ephemeral=True)
+        await inter.response.send_message(list_text(rows, zone, TEXTS.to(inter)), ephemeral=True)
 
     @reminders.sub_command(name="cancel", description="Cancel one of your reminders")
     async def reminders_cancel(
@@ -127,7 +133,8 @@ class Reminders(commands.Cog):
         except ReminderError as exc:
             raise commands.BadArgument(str(exc)) from None
         await inter.response.send_message(
-            f"Cancelled reminder `#{row.id}`: {preview(row.message)}", ephemeral=True
+            TEXTS.to(inter)("cancel.done", id=str(row.id), text=preview(row.message)),
+            ephemeral=True,
         )
 
     @reminders.sub_command_group(name="admin", description="Moderators: a member's reminders")
@@ -147,7 +154,7 @@ class Reminders(commands.Cog):
         assert inter.guild_id is not None
         rows = await service.active_in_guild(inter.guild_id, member.id)
         await inter.response.send_message(
-            admin.member_list_text(member, rows), ephemeral=True,
+            admin.member_list_text(member, rows, TEXTS.to(inter)), ephemeral=True,
             allowed_mentions=admin.NO_MENTIONS,
         )
 
@@ -173,7 +180,7 @@ class Reminders(commands.Cog):
         log.info("moderator %s cancelled reminders %s of user %s in guild %s",
                  inter.author.id, [row.id for row in rows], member.id, inter.guild_id)
         await inter.response.send_message(
-            admin.cancelled_text(member, rows), ephemeral=True,
+            admin.cancelled_text(member, rows, TEXTS.to(inter)), ephemeral=True,
             allowed_mentions=admin.NO_MENTIONS,
         )
 
@@ -193,13 +200,10 @@ class Reminders(commands.Cog):
             zone = await service.set_timezone(inter.author.id, name)
         except ReminderError as exc:
             raise commands.BadArgument(str(exc)) from None
-        await inter.response.send_message(
-            f"Your time zone is now {zone}: absolute reminder times are read in it.",
-            ephemeral=True,
-        )
+        await inter.response.send_message(TEXTS.to(inter)("zone.set", zone=zone), ephemeral=True)
 
     @timezone.sub_command(name="show", description="Show your time zone")
     async def timezone_show(self, inter: disnake.ApplicationCommandInteraction) -> None:
         """The stored zone, or UTC."""
         zone = await service.timezone_name(inter.author.id)
-        await inter.response.send_message(f"Your time zone is {zone}.", ephemeral=True)
+        await inter.response.send_message(TEXTS.to(inter)("zone.show", zone=zone), ephemeral=True)

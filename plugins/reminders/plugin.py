@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from disnake.ext import commands
@@ -48,6 +49,13 @@ class RemindersPlugin(TablePlugin):
         from plugins.reminders.help import HELP
 
         return HELP
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.reminders.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(self, bot: BotLike, settings: Any) -> list[commands.Cog]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.plugins.api import wakeups
+from core.plugins.api import Speaker, wakeups
 from plugins.reminders.models import Reminder, UserTimezone
 from plugins.reminders.parsing import (
     TimeParseError,
@@ -24,6 +24,7 @@ from plugins.reminders.parsing import (
     parse_when,
 )
 from plugins.reminders.settings import RemindersSettings
+from plugins.reminders.texts import TEXTS
 
 MAX_TEXT = 1500
 MAX_AHEAD = timedelta(days=5 * 365)
@@ -189,14 +190,19 @@ def next_occurrence(remind_at: datetime, every_seconds: int, now: datetime) -> d
     return remind_at + step * (skipped + 1)
 
 
-def delivery_text(row: Reminder, now: datetime, late_notice_seconds: float) -> str:
-    """The delivered message: mention, text, where it was set, and lateness when late."""
-    lines = [f"<@{row.user_id}> reminder: {row.message}"]
+def delivery_text(
+    row: Reminder, now: datetime, late_notice_seconds: float, t: Speaker | None = None
+) -> str:
+    """The delivered message: mention, text, where it was set, and lateness when late; in
+    ``t``'s locale (English without one)."""
+    t = t or TEXTS.english()
+    lines = [t("delivery.reminder", user=f"<@{row.user_id}>", text=row.message)]
     late = (now - row.remind_at).total_seconds()
     if late > late_notice_seconds:
-        lines.append(f"(delivered {format_duration(late)} late: the bot was unavailable)")
+        lines.append(t("delivery.late", late=format_duration(late)))
     if row.jump_url:
-        lines.append(f"Set here: {row.jump_url}")
+        lines.append(t("delivery.set_here", url=row.jump_url))
     if row.repeat_seconds:
-        lines.append(f"Repeats every {format_duration(row.repeat_seconds)} (#{row.id}).")
+        lines.append(t("delivery.repeats", every=format_duration(row.repeat_seconds),
+                       id=str(row.id)))
     return "\n".join(lines)

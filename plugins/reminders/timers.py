@@ -31,6 +31,7 @@ from plugins.reminders import service
 from plugins.reminders.context import ReminderContext
 from plugins.reminders.models import Reminder
 from plugins.reminders.settings import RemindersSettings
+from plugins.reminders.texts import TEXTS
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = "reminders.due"
@@ -60,7 +61,9 @@ class ReminderDelivery:
                      row.id, reason.value, row.guild_id, row.user_id)
             row.dropped_reason = reason.value  # written by finish()
             return True
-        text = service.delivery_text(row, service.utcnow(), self.settings.late_notice_seconds)
+        guild = self.bot.get_guild(row.guild_id) if row.guild_id else None
+        text = service.delivery_text(row, service.utcnow(), self.settings.late_notice_seconds,
+                                     TEXTS.to(guild) if guild is not None else None)
         try:
             await self._post(row.channel_id, text, row)
             return True

@@ -16,6 +16,7 @@ from disnake.ext import commands
 from core.plugins.api import (
     GUILD_ONLY,
     BotLike,
+    Speaker,
     actor_facts,
     bot_facts,
     neutralise,
@@ -27,6 +28,7 @@ from core.plugins.api import (
 from plugins.welcome import service
 from plugins.welcome.service import Newcomer, Welcome
 from plugins.welcome.settings import WelcomeConfig
+from plugins.welcome.texts import TEXTS
 
 log = logging.getLogger(__name__)
 Inter = disnake.ApplicationCommandInteraction
@@ -75,8 +77,11 @@ class WelcomeCog(commands.Cog, name="Welcome"):
 
     # -- sending -------------------------------------------------------------------------
 
-    async def greet(self, member: disnake.Member, welcome: Welcome) -> list[str]:
-        """Post and/or DM the welcome for ``member``; return where it went."""
+    async def greet(
+        self, member: disnake.Member, welcome: Welcome, t: Speaker | None = None
+    ) -> list[str]:
+        """Post and/or DM the welcome for ``member``; return where it went (in ``t``'s
+        locale, English without one)."""
         text = service.render(welcome.template, newcomer(member))
         sent: list[str] = []
         if welcome.channel_id is not None:
@@ -90,7 +95,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         if welcome.dm:
             try:
                 await member.send(text, allowed_mentions=only_user(member))
-                sent.append("a direct message")
+                sent.append((t or TEXTS.english())("direct_message"))
             except (disnake.NotFound, disnake.Forbidden) as exc:
                 log.info("welcome DM to %s refused (%s)", member.id, exc.status)
         return sent
@@ -146,7 +151,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         await service.set_channel(
             self.bot.guild_configs, inter.guild.id, channel.id,
             {c.id for c in inter.guild.channels}, actor_id=inter.author.id, source="slash")
-        await self._reply(inter, f"New members will be welcomed in <#{channel.id}>.")
+        await self._reply(inter, TEXTS.to(inter)("channel_set", channel=f"<#{channel.id}>"))
 
     @welcome.sub_command(name="message", description="The welcome text")
     async def message(
@@ -159,7 +164,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         row = await service.set_template(inter.guild.id, text, inter.author.id, "slash",
                                          self.settings.default_template)
         preview = service.render(row.template, newcomer(inter.author))
-        await self._reply(inter, fit("Welcome text saved. Preview:\n", preview))
+        await self._reply(inter, fit(TEXTS.to(inter)("saved") + "\n", preview))
 
     @welcome.sub_command(name="dm", description="Also send the welcome by direct message")
     async def dm(
@@ -168,25 +173,25 @@ class WelcomeCog(commands.Cog, name="Welcome"):
     ) -> None:
         """Turn the DM copy on or off."""
         assert inter.guild is not None
+        t = TEXTS.to(inter)
         if state not in ("on", "off"):
-            raise service.WelcomeError("Choose on or off.")
+            raise service.WelcomeError(t("choose_on_off"))
         await service.set_dm(inter.guild.id, state == "on", inter.author.id, "slash",
                              self.settings.default_template)
-        await self._reply(inter, f"Welcome by direct message: **{state}**.")
+        await self._reply(inter, t("dm_set", state=t(f"state.{state}")))
 
     @welcome.sub_command(name="test", description="Send the welcome for yourself")
     async def test(self, inter: Inter) -> None:
         """Send the welcome as if the invoker had just joined (channel and/or DM)."""
         assert inter.guild is not None and isinstance(inter.author, disnake.Member)
         welcome = await self.setup(inter.guild.id)
+        t = TEXTS.to(inter)
         if not welcome.active:
-            await self._reply(inter, "No welcome is set up: choose a channel with "
-                                     "`/welcome set` or turn on `/welcome dm`.")
+            await self._reply(inter, t("not_set_up"))
             return
         await inter.response.defer(ephemeral=True)
-        sent = await self.greet(inter.author, welcome)
-        text = (f"Test welcome sent to {' and '.join(sent)}." if sent
-                else "The test welcome could not be sent (check my permissions there).")
+        sent = await self.greet(inter.author, welcome, t)
+        text = (t("test_sent", places=t("and").join(sent)) if sent else t("test_failed"))
         await inter.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @welcome.sub_command(name="show", description="Show the welcome settings")
@@ -194,11 +199,12 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         """Channel, DM switch, join role and the template."""
         assert inter.guild is not None
         welcome = await self.setup(inter.guild.id)
-        channel = f"<#{welcome.channel_id}>" if welcome.channel_id else "no channel"
+        t = TEXTS.to(inter)
+        channel = f"<#{welcome.channel_id}>" if welcome.channel_id else t("no_channel")
         role = inter.guild.get_role(welcome.role_id) if welcome.role_id else None
-        role_text = shown(role.name) if role else "none"
-        head = (f"Welcome: {channel}; by direct message: {'on' if welcome.dm else 'off'}.\n"
-                f"Join role: {role_text}.\nText:\n")
+        role_text = shown(role.name) if role else t("none")
+        head = t("show", channel=channel, dm=t("state.on") if welcome.dm else t("state.off"),
+                 role=role_text) + "\n"
         await self._reply(inter, fit(head, shown(welcome.template)))
 
     @welcome.sub_command(name="off", description="Stop welcome messages (channel and DM)")
@@ -207,7 +213,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         assert inter.guild is not None
         await service.turn_off(self.bot.guild_configs, inter.guild.id, inter.author.id,
                                "slash", self.settings.default_template)
-        await self._reply(inter, "Welcome messages are off.")
+        await self._reply(inter, TEXTS.to(inter)("off"))
 
     @welcome.sub_command_group(name="autorole", description="The role given on join")
     async def autorole(self, inter: Inter) -> None:
@@ -222,8 +228,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         await service.set_auto_role(
             self.bot.guild_configs, inter.guild.id, role_facts(role),
             actor_facts(inter.author), bot_facts(inter.guild), source="slash")
-        await self._reply(inter, f"New members will get {shown(role.name)} "
-                                 "(after membership screening where it is on).")
+        await self._reply(inter, TEXTS.to(inter)("role_set", role=shown(role.name)))
 
     @autorole.sub_command(name="clear", description="Give no role on join")
     async def autorole_clear(self, inter: Inter) -> None:
@@ -232,4 +237,4 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         await service.set_auto_role(
             self.bot.guild_configs, inter.guild.id, None, actor_facts(inter.author),
             bot_facts(inter.guild), source="slash")
-        await self._reply(inter, "New members get no role on join.")
+        await self._reply(inter, TEXTS.to(inter)("role_cleared"))

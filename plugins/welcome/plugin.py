@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from disnake.ext import commands
 from pydantic import BaseModel
 
@@ -26,6 +28,13 @@ class WelcomePlugin(TablePlugin):
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.welcome]``: the default template."""
         return WelcomeConfig
+
+    @hookimpl
+    def guildhall_locales(self) -> Path:
+        """``locales/``: command localizations and reply texts per locale."""
+        from plugins.welcome.texts import TEXTS
+
+        return TEXTS.directory
 
     @hookimpl
     def guildhall_cogs(

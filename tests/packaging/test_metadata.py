@@ -48,3 +48,15 @@ def test_every_scaffold_template_is_shipped() -> None:
                for path in glob.glob(pattern, root_dir=folder, recursive=True)}
     templates = {str(p.relative_to(folder)) for p in (folder / "template").rglob("*.tmpl")}
     assert templates and templates <= shipped, templates - shipped
+
+
+def test_every_locale_file_is_shipped() -> None:
+    """Core's and the built-in plugins' ``locales/*.json`` are package data of their package."""
+    data = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = data["package-data"]["*"]
+    files = [*ROOT.glob("core/**/locales/*.json"), *ROOT.glob("plugins/*/locales/*.json")]
+    assert len(files) >= 40
+    for path in files:
+        package = path.parent.parent
+        shipped = {p for pattern in patterns for p in glob.glob(pattern, root_dir=package)}
+        assert str(path.relative_to(package)) in shipped, path

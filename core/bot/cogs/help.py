@@ -21,6 +21,9 @@ from disnake.interactions import ApplicationCommandInteraction
 from core.bot.cogs.meta import GUILD_ONLY
 from core.bot.errors import permission_names
 from core.bot.mentions import NO_MENTIONS
+from core.bot.texts import TEXTS
+from core.i18n.commands import localized
+from core.i18n.texts import Speaker, Texts
 from core.plugins.gate import plugin_of
 from core.plugins.help_types import CommandHelp, PluginHelp
 from core.services import plugin_switches
@@ -52,10 +55,18 @@ class Entry:
     body: disnake.Option
     help: CommandHelp
 
-    @property
-    def summary(self) -> str:
-        """The plugin's summary, else the registered description."""
-        return self.help.summary or self.body.description
+    def description(self, t: Speaker) -> str:
+        """The registered description in ``t``'s locale."""
+        return localized(self.body.description_localizations, self.body.description, t.locale)
+
+    def path(self, t: Speaker) -> str:
+        """The command as typed in ``t``'s locale (``/rang`` for ``/rank`` in German)."""
+        node: Any = self.command.body
+        words = [localized(node.name_localizations, node.name, t.locale)]
+        for word in self.name.split()[1:]:
+            node = next(o for o in node.options if o.name == word)
+            words.append(localized(node.name_localizations, word, t.locale))
+        return " ".join(words)
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -89,6 +100,20 @@ class HelpCatalogue:
 
     def __init__(self, bot: GuildhallBot) -> None:
         self.bot = bot
+        self.texts = {name: Texts(d) for name, d in bot.plugins.locale_dirs().items()}
+
+    def plugin_text(self, entry: Entry, key: str, default: str, t: Speaker) -> str:
+        """``section.<key>`` of the entry's plugin in ``t``'s locale, else ``default``."""
+        texts = TEXTS if entry.plugin == plugin_switches.CORE else self.texts.get(entry.plugin)
+        if texts is None or not default:
+            return default
+        return texts.to(t.locale).get(f"section.{key}", default)
+
+    def summary(self, entry: Entry, t: Speaker) -> str:
+        """The plugin's summary of the command, else its registered description."""
+        if entry.help.summary:
+            return self.plugin_text(entry, f"commands.{entry.name}", entry.help.summary, t)
+        return entry.description(t)
 
     def section(self, plugin: str) -> PluginHelp:
         """The plugin's help (a plain section when it describes nothing)."""
@@ -144,71 +169,80 @@ class HelpCatalogue:
         parts += [f"<{o.name}>" if o.required else f"[{o.name}]" for o in entry.body.options]
         return " ".join(parts)
 
-    def overview(self, entries: list[Entry], prefix: str) -> list[disnake.Embed]:
+    def overview(self, entries: list[Entry], prefix: str, t: Speaker) -> list[disnake.Embed]:
         """Embeds listing ``entries`` by plugin, within Discord's limits."""
         blocks: list[str] = []
         current = None
         for entry in entries:
             if entry.plugin != current:
                 current = entry.plugin
-                head = f"**{entry.section.title}**"
+                head = f"**{self.plugin_text(entry, 'title', entry.section.title, t)}**"
                 if entry.section.summary:
-                    head += f" — {entry.section.summary}"
+                    head += f" — {self.plugin_text(entry, 'summary', entry.section.summary, t)}"
                 blocks.append(trim(head, 300))
-            line = f"`/{entry.name}` — {trim(entry.body.description, 100)}"
+            line = f"`/{entry.path(t)}` — {trim(entry.description(t), 100)}"
             if self.prefix_form(entry, prefix) is not None:
                 line += f" · `{prefix}{entry.name}`"
             blocks.append(line)
-        footer = "/help <command> shows options and examples."
+        footer = t("help.footer")
         if self.bot.settings.discord.message_content_intent:
-            footer = f"/help <command> (or {prefix}help <command>) shows options and examples."
-        return paginate(blocks, "What you can use here", footer)
+            footer = t("help.footer_prefix", prefix=prefix)
+        return paginate(blocks, t("help.title"), footer, t)
 
-    def detail(self, entry: Entry, prefix: str) -> disnake.Embed:
+    def detail(self, entry: Entry, prefix: str, t: Speaker) -> disnake.Embed:
         """One command: summary, options, examples, permissions and prefix form."""
-        embed = disnake.Embed(title=f"/{entry.name}", colour=COLOUR,
-                              description=trim(entry.summary or "No description.", 1000))
+        embed = disnake.Embed(title=f"/{entry.path(t)}", colour=COLOUR,
+                              description=trim(self.summary(entry, t) or t("help.no_description"),
+                                               1000))
         if entry.body.options:
             lines = []
             for option in entry.body.options:
-                need = "required" if option.required else "optional"
-                lines.append(f"`{option.name}` ({need}) — {option.description}")
-            embed.add_field("Options", trim("\n".join(lines), FIELD_LIMIT), inline=False)
+                need = t("help.required") if option.required else t("help.optional")
+                name = localized(option.name_localizations, option.name, t.locale)
+                about = localized(option.description_localizations, option.description, t.locale)
+                lines.append(f"`{name}` ({need}) — {about}")
+            embed.add_field(t("help.options"), trim("\n".join(lines), FIELD_LIMIT), inline=False)
         if entry.help.examples:
             examples = "\n".join(f"`{e}`" for e in entry.help.examples)
-            embed.add_field("Examples", trim(examples, FIELD_LIMIT), inline=False)
+            embed.add_field(t("help.examples"), trim(examples, FIELD_LIMIT), inline=False)
         required = self.required(entry)
         if required:
-            embed.add_field("Needs", permission_names(required), inline=False)
+            embed.add_field(t("help.needs"), permission_names(required), inline=False)
         form = self.prefix_form(entry, prefix)
         if form is not None:
-            embed.add_field("Prefix form", f"`{trim(form, 200)}`", inline=False)
+            embed.add_field(t("help.prefix_form"), f"`{trim(form, 200)}`", inline=False)
         return embed
 
     async def answer(
-        self, guild: disnake.Guild, member: disnake.abc.User, wanted: str | None
+        self, guild: disnake.Guild, member: disnake.abc.User, wanted: str | None,
+        reader: object = None,
     ) -> list[disnake.Embed]:
-        """The embeds answering ``help`` (``wanted``: a command name, or ``None``)."""
+        """The embeds answering ``help`` (``wanted``: a command name, or ``None``) in the
+        locale of ``reader`` (the interaction or prefix context; the guild's without one)."""
+        t = TEXTS.to(reader if reader is not None else guild)
         prefix = await self.bot.guild_configs.prefix(guild.id)
         entries = await self.visible(member, guild)
         if not wanted or not wanted.strip():
-            return self.overview(entries, prefix)
+            return self.overview(entries, prefix, t)
         name = " ".join(wanted.strip().lower().split())
         for start in ("/", prefix.lower()):
             if start and name.startswith(start):
                 name = name[len(start):]
-        matches = [e for e in entries if e.name == name]
+        matches = [e for e in entries if name in (e.name, e.path(t))]
         if not matches:
-            matches = [e for e in entries if e.name.startswith(name + " ")]
+            matches = [e for e in entries if e.name.startswith(name + " ")
+                       or e.path(t).startswith(name + " ")]
             if matches:
-                blocks = [f"`/{e.name}` — {trim(e.body.description, 100)}" for e in matches]
-                return paginate(blocks, f"/{shown(name)}", "/help <command> shows one of them.")
-            text = f"There is no command called `{shown(wanted)}` that you can use here."
+                blocks = [f"`/{e.path(t)}` — {trim(e.description(t), 100)}" for e in matches]
+                return paginate(blocks, f"/{shown(name)}", t("help.footer_one"), t)
+            text = t("help.unknown", name=shown(wanted))
             return [disnake.Embed(description=text, colour=COLOUR)]
-        return [self.detail(matches[0], prefix)]
+        return [self.detail(matches[0], prefix, t)]
 
 
-def paginate(blocks: list[str], title: str, footer: str) -> list[disnake.Embed]:
+def paginate(
+    blocks: list[str], title: str, footer: str, t: Speaker | None = None
+) -> list[disnake.Embed]:
     """Embeds holding ``blocks`` in order: each description within 4,000 characters, all of
     them within 5,800; what does not fit is counted in a last line."""
     embeds: list[disnake.Embed] = []
@@ -217,14 +251,15 @@ def paginate(blocks: list[str], title: str, footer: str) -> list[disnake.Embed]:
     for index, block in enumerate(blocks):
         block = trim(block, 500)
         if size + len(block) + 1 > TOTAL_LIMIT - 100 or len(embeds) >= 9:
-            lines.append(f"… and {len(blocks) - index} more: ask /help <command>.")
+            lines.append((t or TEXTS.english())("help.more", count=len(blocks) - index))
             break
         if sum(len(line) + 1 for line in lines) + len(block) > DESCRIPTION_LIMIT:
             embeds.append(disnake.Embed(description="\n".join(lines), colour=COLOUR))
             lines = []
         lines.append(block)
         size += len(block) + 1
-    embeds.append(disnake.Embed(description="\n".join(lines) or "Nothing.", colour=COLOUR))
+    nothing = (t or TEXTS.english())("help.nothing")
+    embeds.append(disnake.Embed(description="\n".join(lines) or nothing, colour=COLOUR))
     embeds[0].title = title
     embeds[-1].set_footer(text=footer)
     return embeds
@@ -248,7 +283,7 @@ class Help(commands.Cog):
     ) -> None:
         """List what the invoker may run, or show one command (ephemeral)."""
         assert inter.guild is not None
-        embeds = await self.catalogue.answer(inter.guild, inter.author, command)
+        embeds = await self.catalogue.answer(inter.guild, inter.author, command, inter)
         await inter.response.send_message(embeds=embeds, ephemeral=True,
                                           allowed_mentions=NO_MENTIONS)
 
@@ -265,5 +300,5 @@ class PrefixHelp(commands.Cog):
     async def help_prefix(self, ctx: commands.Context, *, command: str | None = None) -> None:
         """List what the invoker may run, or show one command."""
         assert ctx.guild is not None
-        embeds = await self.catalogue.answer(ctx.guild, ctx.author, command)
+        embeds = await self.catalogue.answer(ctx.guild, ctx.author, command, ctx)
         await ctx.send(embeds=embeds, allowed_mentions=NO_MENTIONS)

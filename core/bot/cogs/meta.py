@@ -15,19 +15,22 @@ import disnake
 from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction
 
+from core.bot.texts import TEXTS
+from core.i18n.texts import Speaker
+
 if TYPE_CHECKING:
     from core.bot.guildhall_bot import GuildhallBot
 
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
 
 
-def pong(bot: commands.AutoShardedBot, guild: disnake.Guild | None) -> str:
+def pong(bot: commands.AutoShardedBot, guild: disnake.Guild | None, t: Speaker) -> str:
     """``Pong`` with the gateway latency of the shard serving ``guild`` (shard 0 in DMs)."""
     shard = bot.get_shard(guild.shard_id if guild else 0)
     latency = shard.latency if shard is not None else bot.latency
     if not math.isfinite(latency):
-        return "Pong! (gateway latency not measured yet)"
-    return f"Pong! (gateway latency {latency * 1000:.0f} ms)"
+        return t("ping.unmeasured")
+    return t("ping.latency", ms=f"{latency * 1000:.0f}")
 
 
 def show_prefix(prefix: str) -> str:
@@ -50,7 +53,7 @@ class Meta(commands.Cog):
         self.bot = bot
 
     async def change_prefix(
-        self, guild: disnake.Guild, author: disnake.abc.User, new: str, source: str
+        self, guild: disnake.Guild, author: disnake.abc.User, new: str, source: str, t: Speaker
     ) -> str:
         """Set ``guild``'s prefix after the permission check (audited as coming from
         ``source``, ``slash`` or ``prefix``); return the confirmation text."""
@@ -60,25 +63,27 @@ class Meta(commands.Cog):
                 guild.id, actor_id=author.id, source=source, prefix=new
             )
         except ValueError as exc:
-            raise commands.BadArgument(f"{show_prefix(new)} is not a valid prefix: {exc}.") from exc
-        return f"Prefix set to {show_prefix(new)}."
+            raise commands.BadArgument(
+                t("prefix.invalid", prefix=show_prefix(new), reason=str(exc))
+            ) from exc
+        return t("prefix.set", prefix=show_prefix(new))
 
-    async def current_prefix(self, guild: disnake.Guild) -> str:
+    async def current_prefix(self, guild: disnake.Guild, t: Speaker) -> str:
         """The text answering "what is the prefix here"."""
         prefix = await self.bot.guild_configs.prefix(guild.id)
-        return f"The prefix here is {show_prefix(prefix)} (mentioning me works too)."
+        return t("prefix.current", prefix=show_prefix(prefix))
 
     # -- /ping, !ping -------------------------------------------------------------------
 
     @commands.slash_command(name="ping", description="Check that the bot answers")
     async def ping_slash(self, inter: ApplicationCommandInteraction) -> None:
         """Answer with the gateway latency."""
-        await inter.response.send_message(pong(self.bot, inter.guild))
+        await inter.response.send_message(pong(self.bot, inter.guild, TEXTS.to(inter)))
 
     @commands.command(name="ping", help="Check that the bot answers")
     async def ping_prefix(self, ctx: commands.Context) -> None:
         """Answer with the gateway latency."""
-        await ctx.send(pong(self.bot, ctx.guild))
+        await ctx.send(pong(self.bot, ctx.guild, TEXTS.to(ctx)))
 
     # -- /prefix show|set, !prefix [new] ---------------------------------------------------
 
@@ -91,7 +96,7 @@ class Meta(commands.Cog):
     async def prefix_show(self, inter: ApplicationCommandInteraction) -> None:
         """Show this server's prefix."""
         assert inter.guild is not None
-        await inter.response.send_message(await self.current_prefix(inter.guild))
+        await inter.response.send_message(await self.current_prefix(inter.guild, TEXTS.to(inter)))
 
     @prefix_slash.sub_command(name="set", description="Change the prefix (Manage Server)")
     async def prefix_set(
@@ -102,7 +107,7 @@ class Meta(commands.Cog):
         """Change this server's prefix."""
         assert inter.guild is not None
         await inter.response.send_message(
-            await self.change_prefix(inter.guild, inter.author, prefix, "slash")
+            await self.change_prefix(inter.guild, inter.author, prefix, "slash", TEXTS.to(inter))
         )
 
     @commands.command(name="prefix", help="Show the prefix, or change it (Manage Server)")
@@ -110,7 +115,8 @@ class Meta(commands.Cog):
     async def prefix_prefix(self, ctx: commands.Context, new: str | None = None) -> None:
         """``!prefix`` shows the prefix; ``!prefix NEW`` changes it."""
         assert ctx.guild is not None
+        t = TEXTS.to(ctx)
         if new is None:
-            await ctx.send(await self.current_prefix(ctx.guild))
+            await ctx.send(await self.current_prefix(ctx.guild, t))
         else:
-            await ctx.send(await self.change_prefix(ctx.guild, ctx.author, new, "prefix"))
+            await ctx.send(await self.change_prefix(ctx.guild, ctx.author, new, "prefix", t))

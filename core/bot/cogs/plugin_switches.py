@@ -15,6 +15,8 @@ from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
+from core.bot.texts import TEXTS
+from core.i18n.texts import Speaker
 from core.services import plugin_switches
 
 if TYPE_CHECKING:
@@ -23,12 +25,13 @@ if TYPE_CHECKING:
 MAX_CHOICES = 25  # Discord's limit for autocomplete suggestions
 
 
-def listing(states: dict[str, bool]) -> str:
+def listing(states: dict[str, bool], t: Speaker) -> str:
     """The ``/plugins list`` answer for ``{plugin: enabled}``."""
     if not states:
-        return "No plugins are installed on this bot."
-    lines = [f"- **{name}**: {'on' if on else 'off'}" for name, on in states.items()]
-    return "**Plugins in this server**\n" + "\n".join(lines)
+        return t("plugins.none_installed")
+    lines = [f"- **{name}**: {t('plugins.on') if on else t('plugins.off')}"
+             for name, on in states.items()]
+    return t("plugins.title") + "\n" + "\n".join(lines)
 
 
 class PluginSwitches(commands.Cog):
@@ -56,12 +59,10 @@ class PluginSwitches(commands.Cog):
             )
         except ValueError as exc:
             raise commands.BadArgument(disnake.utils.escape_markdown(str(exc))) from exc
-        state = "enabled" if enabled else "disabled"
-        if changed:
-            text = f"The **{name}** plugin is now {state} in this server."
-        else:
-            text = f"The **{name}** plugin was already {state} in this server."
-        await inter.response.send_message(text)
+        t = TEXTS.to(inter)
+        key = ("plugins.now_" if changed else "plugins.already_") + (
+            "enabled" if enabled else "disabled")
+        await inter.response.send_message(t(key, name=name))
 
     async def suggest(
         self, inter: ApplicationCommandInteraction, typed: str, enabled: bool
@@ -87,7 +88,7 @@ class PluginSwitches(commands.Cog):
         """Show every plugin and whether it is on here."""
         assert inter.guild is not None
         states = await plugin_switches.states(inter.guild.id, self.known)
-        await inter.response.send_message(listing(states))
+        await inter.response.send_message(listing(states, TEXTS.to(inter)))
 
     @plugins_slash.sub_command(name="enable", description="Turn a plugin on (Manage Server)")
     async def enable(

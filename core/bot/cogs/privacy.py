@@ -19,6 +19,8 @@ from disnake.ext import commands
 from disnake.interactions import ApplicationCommandInteraction, MessageInteraction
 
 from core.bot.mentions import NO_MENTIONS
+from core.bot.texts import TEXTS
+from core.i18n.texts import Speaker
 from core.services import privacy
 
 if TYPE_CHECKING:
@@ -27,25 +29,19 @@ if TYPE_CHECKING:
 CONFIRM_SECONDS = 120
 MAX_REMEMBERED = 10_000  # cooldown entries kept before expired ones are dropped
 PREFIX = "privacy:"
-DELETE_PROMPT = (
-    "This deletes everything this bot stores about you in every server: your XP and "
-    "levels, coins and transactions, reminders and time zone, command statistics. It "
-    "cannot be undone.\n" + privacy.KEPT_RECORDS + "\nThe buttons work for "
-    f"{CONFIRM_SECONDS // 60} minutes."
-)
 
 
-def deletion_text(report: privacy.DeletionReport) -> str:
+def deletion_text(report: privacy.DeletionReport, t: Speaker | None = None) -> str:
     """The reply after a deletion: counts per part, what was kept, or what to retry."""
-    parts = ", ".join(f"{name} {count}" for name, count in sorted(report.rows.items()) if count)
+    t = t or TEXTS.english()
+    parts = ", ".join(
+        f"{name} {t.number(count)}" for name, count in sorted(report.rows.items()) if count
+    )
     if not report.complete:
-        return (
-            f"Part of your data could not be deleted right now ({', '.join(report.failed)} "
-            f"failed; {report.total} rows done). Run /privacy delete again later to finish."
-        )
+        return t("privacy.partial", failed=", ".join(report.failed), total=report.total)
     if report.total == 0:
-        return "There was nothing left to delete. " + privacy.KEPT_RECORDS
-    return f"Deleted {report.total} rows ({parts}). " + privacy.KEPT_RECORDS
+        return t("privacy.nothing_left") + " " + t("privacy.kept")
+    return t("privacy.deleted", total=report.total, parts=parts) + " " + t("privacy.kept")
 
 
 class Privacy(commands.Cog):
@@ -80,34 +76,32 @@ class Privacy(commands.Cog):
     async def export(self, inter: ApplicationCommandInteraction) -> None:
         """Send the invoker their data as a JSON file (DM, else an ephemeral reply)."""
         self._check_cooldown("export", inter.author.id)
+        t = TEXTS.to(inter)
         await inter.response.defer(ephemeral=True)
         await self.bot.flush()
         data = await privacy.export_user(self.bot.plugins, inter.author.id)
         try:
             name, content = privacy.export_file(data)
         except privacy.ExportTooLarge:
-            await inter.edit_original_response(
-                "Your data is too large for one Discord file; please ask the bot's operator."
-            )
+            await inter.edit_original_response(t("privacy.too_large"))
             return
         note = ""
         if data["incomplete"]:
-            note = f" Missing (failed, try again later): {', '.join(data['incomplete'])}."
+            note = " " + t("privacy.missing", parts=", ".join(data["incomplete"]))
         try:
             await inter.author.send(
-                "Here is everything this bot stores about you." + note,
+                t("privacy.export_dm") + note,
                 file=disnake.File(io.BytesIO(content), filename=name),
                 allowed_mentions=NO_MENTIONS,
             )
         except disnake.HTTPException:
             await inter.edit_original_response(
-                "I could not DM you, so here is your data file (only you can see this)."
-                + note,
+                t("privacy.export_here") + note,
                 file=disnake.File(io.BytesIO(content), filename=name),
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await inter.edit_original_response("I sent you a DM with your data file." + note)
+        await inter.edit_original_response(t("privacy.export_sent") + note)
 
     @privacy_slash.sub_command(
         name="delete", description="Delete everything stored about you (asks first)"
@@ -115,14 +109,17 @@ class Privacy(commands.Cog):
     async def delete(self, inter: ApplicationCommandInteraction) -> None:
         """Ask for confirmation with buttons only the invoker sees."""
         user_id, expires = inter.author.id, int(time.time()) + CONFIRM_SECONDS
+        t = TEXTS.to(inter)
         buttons = [
-            disnake.ui.Button(style=disnake.ButtonStyle.danger, label="Delete my data",
+            disnake.ui.Button(style=disnake.ButtonStyle.danger, label=t("privacy.delete_button"),
                               custom_id=f"{PREFIX}delete:{user_id}:{expires}"),
-            disnake.ui.Button(style=disnake.ButtonStyle.secondary, label="Cancel",
+            disnake.ui.Button(style=disnake.ButtonStyle.secondary, label=t("privacy.cancel"),
                               custom_id=f"{PREFIX}cancel:{user_id}:{expires}"),
         ]
+        prompt = "\n".join([t("privacy.prompt"), t("privacy.kept"),
+                            t("privacy.prompt_time", minutes=CONFIRM_SECONDS // 60)])
         await inter.response.send_message(
-            DELETE_PROMPT, components=buttons, ephemeral=True, allowed_mentions=NO_MENTIONS
+            prompt, components=buttons, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @commands.Cog.listener("on_button_click")
@@ -135,30 +132,25 @@ class Privacy(commands.Cog):
         owner, _, expires = rest.partition(":")
         if not owner.isdigit() or not expires.isdigit() or action not in ("delete", "cancel"):
             return
+        t = TEXTS.to(inter)
         if inter.author.id != int(owner):
-            await inter.response.send_message(
-                "These buttons belong to someone else's request.", ephemeral=True
-            )
+            await inter.response.send_message(t("privacy.not_yours"), ephemeral=True)
             return
         if action == "cancel":
-            await inter.response.edit_message("Cancelled: nothing was deleted.", components=[])
+            await inter.response.edit_message(t("privacy.cancelled"), components=[])
             return
         if time.time() > int(expires):
-            await inter.response.edit_message(
-                "This confirmation expired; nothing was deleted. Run /privacy delete again.",
-                components=[],
-            )
+            await inter.response.edit_message(t("privacy.expired"), components=[])
             return
         try:
             self._check_cooldown("delete", inter.author.id)
         except commands.CommandOnCooldown as exc:
             await inter.response.edit_message(
-                f"You deleted your data moments ago; try again in {exc.retry_after:.0f} s.",
-                components=[],
+                t("privacy.too_soon", seconds=f"{exc.retry_after:.0f}"), components=[]
             )
             return
-        await inter.response.edit_message("Deleting your data...", components=[])
+        await inter.response.edit_message(t("privacy.deleting"), components=[])
         await self.bot.flush()
         report = await privacy.delete_user(self.bot.plugins, inter.author.id)
-        await inter.followup.send(deletion_text(report), ephemeral=True,
+        await inter.followup.send(deletion_text(report, t), ephemeral=True,
                                   allowed_mentions=NO_MENTIONS)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import permissions as P
 from .ids import SnowflakeGenerator
-from .payloads import channel_json, member_json, role_json, user_json
+from .payloads import channel_json, guild_json, member_json, role_json, user_json
 from .state import TEXT_CHANNEL, Channel, Guild, Member, Overwrite, Role, User, World
 
 if TYPE_CHECKING:
@@ -33,14 +33,17 @@ class WorldBuilderMixin:
         bot: bool = False,
         accepts_dms: bool = True,
         global_name: str | None = None,
+        locale: str = "en-US",
     ) -> User:
-        """Create a user that is not (yet) in any guild."""
+        """Create a user that is not (yet) in any guild; ``locale`` is their client's
+        language (Discord's name: ``de``, ``pt-BR``), sent in their interactions."""
         user = User(
             id=id or self.ids.next(),
             username=username,
             bot=bot,
             accepts_dms=accepts_dms,
             global_name=global_name,
+            locale=locale,
         )
         self.world.users[user.id] = user
         return user
@@ -56,6 +59,7 @@ class WorldBuilderMixin:
         everyone_permissions: int = P.DEFAULT_EVERYONE,
         with_bot: bool = True,
         channels: Iterable[str] = ("general",),
+        preferred_locale: str = "en-US",
     ) -> Guild:
         """Create a guild with an @everyone role, an owner, text channels and (by default) the bot.
 
@@ -72,7 +76,9 @@ class WorldBuilderMixin:
         owner_user = (
             owner if isinstance(owner, User) else self.create_user(owner or f"{name}-owner")
         )
-        guild = Guild(id=id, name=name, owner_id=owner_user.id)
+        guild = Guild(
+            id=id, name=name, owner_id=owner_user.id, preferred_locale=preferred_locale
+        )
         guild.roles[id] = Role(
             id=id, guild_id=id, name="@everyone", permissions=everyone_permissions, position=0
         )
@@ -211,6 +217,16 @@ class WorldBuilderMixin:
             self.gateway.dispatch(
                 "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role_json(role)}, guild.id
             )
+
+    def set_user_locale(self, user: User, locale: str) -> None:
+        """The user switches their client's language (seen in their next interaction)."""
+        user.locale = locale
+
+    def set_guild_locale(self, guild: Guild, locale: str) -> None:
+        """Change the guild's preferred locale (dispatches GUILD_UPDATE)."""
+        guild.preferred_locale = locale
+        if self._visible(guild):
+            self.gateway.dispatch("GUILD_UPDATE", guild_json(guild), guild.id)
 
     def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
         """Change the permissions of the bot's managed role."""

@@ -166,7 +166,7 @@ class InteractionStore:
             "data": data,
             "token": handle.token,
             "version": 1,
-            "locale": "en-US",
+            "locale": user.locale,
             "entitlements": [],
             "attachment_size_limit": 26_214_400,
             "channel": interaction_channel_json(channel, guild, member),
@@ -177,8 +177,10 @@ class InteractionStore:
             payload.update(
                 {
                     "guild_id": str(guild.id),
-                    "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
-                    "guild_locale": "en-US",
+                    "guild": {
+                        "id": str(guild.id), "locale": guild.preferred_locale, "features": [],
+                    },
+                    "guild_locale": guild.preferred_locale,
                     "member": interaction_member_json(guild, member, channel),
                     "authorizing_integration_owners": {"0": str(guild.id)},
                     "context": 0,

@@ -142,7 +142,7 @@ async def bearer_request(double: DiscordDouble, route: str, authorization: str) 
         raise ApiError.unauthorized()
     user = double.world.user(grant[0])
     if route == "/users/@me":
-        return {**user_json(user), "locale": "en-US", "mfa_enabled": False}
+        return {**user_json(user), "locale": user.locale, "mfa_enabled": False}
     guilds: list[dict[str, Any]] = []
     for guild in double.world.guilds.values():
         member = guild.members.get(user.id)

@@ -30,6 +30,7 @@ class User:
     bot: bool = False
     avatar: str | None = None
     accepts_dms: bool = True
+    locale: str = "en-US"  # the client's language, sent in the user's interactions
 
     @property
     def mention(self) -> str:
@@ -134,6 +135,7 @@ class Guild:
     bans: dict[int, Ban] = field(default_factory=dict)
     bot_role_id: int | None = None
     icon: str | None = None  # icon hash on the CDN
+    preferred_locale: str = "en-US"  # the community's language (GUILD_UPDATE on change)
 
     @property
     def everyone_role(self) -> Role:

@@ -12,6 +12,8 @@ from disnake.ext import commands
 
 from core.bot.dispatch import message_hook
 from core.bot.guildhall_bot import GuildhallBot
+from core.plugins.gate import guard_cog
+from core.services import plugin_switches
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
@@ -133,3 +135,35 @@ def test_message_hooks_must_be_plain_functions() -> None:
 
     with pytest.raises(TypeError, match="plain function"):
         message_hook(coroutine)
+
+
+async def test_a_plugins_hooks_follow_its_switch_cached_or_not(
+    guildhall_start_bot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    probe = guard_cog(Probe(), "leveling")  # hooks of the leveling plugin, as the bot guards them
+    bot = await guildhall_start_bot(cogs=[probe])
+    message = await first_message(bot, guildhall_double, guildhall_demo, probe)
+    guild_id = guildhall_demo.guild.id
+
+    async def switch(enabled: bool) -> None:
+        await plugin_switches.set_enabled(guild_id, "leveling", enabled, actor_id=1,
+                                          source="slash", known=["leveling"])
+
+    await switch(False)  # drops the cached switches: the next message loads them
+    message.content = "while off, not cached"
+    bot.dispatch("message", message)
+    await eventually(lambda: plugin_switches.cached_disabled(guild_id) is not None)
+    await eventually(lambda: not message_tasks())
+    message.content = "while off, cached"
+    bot.dispatch("message", message)  # skipped inline: no task, no call
+    assert message_tasks() == []
+    assert probe.seen[-1] == "hello" and not any("off" in seen for seen in probe.seen)
+
+    await switch(True)
+    message.content = "on again, not cached"
+    bot.dispatch("message", message)
+    await eventually(lambda: probe.seen[-1] == "on again, not cached")
+    await eventually(lambda: not message_tasks())
+    message.content = "on again, cached"
+    bot.dispatch("message", message)
+    assert probe.seen[-1] == "on again, cached"  # inline, inside dispatch

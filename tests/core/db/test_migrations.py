@@ -14,6 +14,7 @@ from core.db import migrations
 from core.db.database import close_database, init_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import Settings
+from core.runtime.progress import Progress, ProgressEvent
 from tests.helpers import NOTES_DIST, ROOT, execute, fetch, guildhall
 
 SEED_INDEXES = {
@@ -48,10 +49,15 @@ async def tables_and_indexes(engine: str) -> tuple[set[str], set[str]]:
 async def test_empty_database_upgrades_to_head(guildhall_engine, guildhall_database_factory):
     url = await guildhall_database_factory.create_empty(guildhall_engine)
     runtime = Runtime.from_settings(settings_for(url, list(Settings().plugins.enabled)))
-    applied = await runtime.upgrade()
+    events: list[ProgressEvent] = []
+    applied = await runtime.upgrade(Progress("db upgrade", events.append, unit="migrations"))
     expected = [f"{app.name}/{path.name}" for app in runtime.migration_apps()
                 for path in app.files(guildhall_engine)]
     assert applied == expected
+    # progress: each file before it is applied, counting up, then the whole count
+    assert [e.stage for e in events] == [*expected, "migrations"]
+    assert [e.done for e in events] == list(range(len(expected) + 1))
+    assert {e.total for e in events} == {len(expected)} and events[-1].fraction == 1.0
     assert {a.split("/")[0] for a in applied} == {app.name for app in runtime.migration_apps()}
     assert await runtime.upgrade() == []
     await runtime.open_database()

@@ -103,6 +103,7 @@ async def plant_orphan_member(user_id: int, guild_id: int) -> None:
     from tortoise.transactions import in_transaction
 
     from core.db.database import dialect
+    from core.services import xp_ranks
 
     insert = 'INSERT INTO "guild_members" ("user_id", "guild_id") VALUES ({0}, {1})'
     if dialect() == "sqlite":
@@ -116,3 +117,5 @@ async def plant_orphan_member(user_id: int, guild_id: int) -> None:
     async with in_transaction("default") as conn:
         await conn.execute_script("SET LOCAL session_replication_role = replica")
         await conn.execute_query(insert.format("$1", "$2"), [user_id, guild_id])
+        # replica mode skipped the rank-count triggers too: count the row as they would
+        await xp_ranks.rebuild(conn, guild_id)

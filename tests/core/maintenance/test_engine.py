@@ -27,7 +27,7 @@ DAILY = {"reminders.completed.delete", "moderation.warnings.expire",
          "economy.transactions.archive", "core.maintenance_runs.delete",
          "core.web_sessions.delete", "core.db_care"}
 WEEKLY = {"analytics.command_stats.rollup", "analytics.command_stats.delete",
-          "moderation.warnings.delete", "core.integrity"}
+          "moderation.warnings.delete", "core.integrity", "core.rank_counts"}
 HOURLY = {"core.purge_departed_guilds"}
 ALL = DAILY | WEEKLY | HOURLY
 

@@ -16,7 +16,8 @@ EXPECTED_FILES = {
     "pyproject.toml", "README.md", ".gitignore", ".github/workflows/tests.yml",
     "guildhall_trivia/__init__.py", "guildhall_trivia/plugin.py", "guildhall_trivia/cog.py",
     "guildhall_trivia/models.py", "guildhall_trivia/service.py", "guildhall_trivia/settings.py",
-    "guildhall_trivia/texts.py", "guildhall_trivia/locale/en.toml",
+    "guildhall_trivia/texts.py", *(f"guildhall_trivia/locales/{locale}.json"
+                                   for locale in ("en-US", "de", "fr", "es-ES", "pt-BR")),
     "guildhall_trivia/sandbox/tour.txt", "tests/conftest.py", "tests/test_service.py",
     "tests/test_commands.py", "tests/test_sandbox_script.py",
 }
@@ -65,8 +66,8 @@ def test_its_own_tests_pass_on_both_engines(installed: tuple[Path, dict[str, str
     result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
                   package, env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # 2 service tests + 1 command test on SQLite and PostgreSQL, + the script test
-    assert "7 passed" in result.stdout and "skipped" not in result.stdout, result.stdout
+    # 2 service tests + 2 command tests (one in German) on both engines, + the script test
+    assert "9 passed" in result.stdout and "skipped" not in result.stdout, result.stdout
 
 
 def test_migrations_agree_and_the_sandbox_script_plays(

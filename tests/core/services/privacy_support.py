@@ -100,7 +100,8 @@ async def seed_guild(guild_id: int, user_id: int, other_id: int) -> set[str]:
                                        command_name="ping", uses=3, unique_users=1),
         await WelcomeSettings.create(guild_id=guild_id, template="Hi {user}", set_by=other_id),
     ]
-    return {row._meta.db_table for row in rows}
+    # the member's rank counts (guild_xp_buckets) are written by triggers with its row
+    return {row._meta.db_table for row in rows} | {"guild_xp_buckets"}
 
 
 async def seed_user_extras(user_id: int) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from core.db.models import GuildConfig, GuildMember, User
+from core.db.models import GuildConfig, GuildMember, GuildXpBucket, User
 from core.services.guild_config import GuildConfigService
 from tests.helpers import execute
 
@@ -60,9 +60,12 @@ async def test_purge_removes_only_that_guild(guildhall_db) -> None:
     for guild in (10, 11):
         await service.get(guild)
         await GuildMember.create(user_id=1, guild_id=guild)
-    assert await service.purge(10) == 2
+    # its settings, its member, and that member's two rank-count rows (fine and coarse)
+    assert await service.purge(10) == 4
     assert await GuildConfig.filter(guild_id=10).count() == 0
+    assert await GuildXpBucket.filter(guild_id=10).count() == 0
     assert await GuildMember.filter(guild_id=11).count() == 1
+    assert await GuildXpBucket.filter(guild_id=11).count() == 2
     assert await GuildConfig.filter(guild_id=11).count() == 1
 
 

@@ -1,0 +1,57 @@
+"""Reply texts for a reader: ``TEXTS.to(inter)("rank.disabled")``.
+
+Core and each plugin make one :class:`Texts` for their ``locales`` directory. ``to``
+picks the reader's locale (the user's, else the guild's, else English); the
+:class:`Speaker` it returns fills a key's template with values formatted for that locale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.i18n.catalog import LocaleFiles
+from core.i18n.formatting import format_value, render
+from core.i18n.locale_choice import ChosenLocale, choose_locale, reader_locales
+
+
+class Speaker:
+    """Texts of one owner in one reader's locale."""
+
+    def __init__(self, files: LocaleFiles, chosen: ChosenLocale) -> None:
+        self._files = files
+        self.locale = chosen.texts
+        self.format_locale = chosen.formats
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        """The text of ``key`` with its ``{placeholders}`` filled from ``values``."""
+        return render(self._files.template(self.locale, key), self.format_locale, values)
+
+    def get(self, key: str, default: str, /, **values: object) -> str:
+        """As calling, but ``default`` (used as is) when no locale file has ``key``."""
+        template = self._files.find(self.locale, key)
+        return default if template is None else render(template, self.format_locale, values)
+
+    def number(self, value: int | float) -> str:
+        """``value`` with the locale's digit grouping and decimal sign."""
+        return format_value(value, self.format_locale)
+
+
+class Texts:
+    """An owner's reply texts, from ``<directory>/<locale>.json``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.files = LocaleFiles(directory)
+
+    @property
+    def directory(self) -> Path:
+        """Where the locale files are (what ``guildhall_locales`` returns)."""
+        return self.files.directory
+
+    def to(self, reader: Any) -> Speaker:
+        """Texts for ``reader``: an interaction, a prefix context, a guild or a locale name."""
+        return Speaker(self.files, choose_locale(self.files.locales(), *reader_locales(reader)))
+
+    def english(self) -> Speaker:
+        """Texts in English (logs, audit reasons, places without a reader)."""
+        return self.to(None)

@@ -1,0 +1,98 @@
+"""Replies in the reader's language through the double: the user's locale, else the
+guild's preferred locale, else English; commands registered with their localizations."""
+
+from __future__ import annotations
+
+from core.bot.guildhall_bot import GuildhallBot
+from core.testing.bot_fixtures import channel_reply, eventually
+from core.testing.double import DiscordDouble
+from core.testing.sandbox.world import DemoWorld
+from tests.e2e.plugins.leveling_support import TIMEOUT, manual_flushes, slash
+from tests.e2e.test_help import text_of
+
+
+async def test_a_german_user_is_answered_in_german(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    manual_flushes(guildhall_bot)
+    rank = await double.wait_for_command("rank", timeout=TIMEOUT)
+    assert rank.data["name_localizations"]["de"] == "rang"
+    assert rank.data["description_localizations"]["de"] == (
+        "Dein Level und Rang oder der eines Mitglieds")
+
+    await slash(double, demo.guild, demo.general, demo.admin, "xp set",
+                {"member": demo.member, "amount": 1234})
+    double.set_user_locale(demo.member.user, "de")
+    reply = await slash(double, demo.guild, demo.general, demo.member, "rank")
+    assert reply.content.startswith("**alice** ist Level **")
+    assert "mit 1.234 XP" in reply.content  # German digit grouping
+    assert "Rang **#1** auf diesem Server" in reply.content
+
+    english = await slash(double, demo.guild, demo.general, demo.admin, "rank",
+                          {"member": demo.member})
+    assert english.content.startswith("**alice** is level **") and "1,234 XP" in english.content
+
+
+async def test_unknown_user_locale_falls_back_to_the_guild_then_english(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.member.user, "ja")  # no Japanese files
+    double.set_guild_locale(demo.guild, "fr")
+    await eventually(
+        lambda: str(guildhall_bot.get_guild(demo.guild.id).preferred_locale) == "fr",
+        timeout=TIMEOUT, message="the guild's new locale did not reach the bot",
+    )
+    reply = await slash(double, demo.guild, demo.general, demo.member, "ping")
+    assert reply.content.startswith("Pong ! (latence de la gateway")
+
+    double.set_user_locale(demo.member.user, "es-419")  # Latin American Spanish: es-ES texts
+    reply = await slash(double, demo.guild, demo.general, demo.member, "ping")
+    assert reply.content.startswith("¡Pong! (latencia del gateway")
+
+    double.set_user_locale(demo.member.user, "ja")
+    double.set_guild_locale(demo.guild, "ko")  # neither has files: English
+    await eventually(
+        lambda: str(guildhall_bot.get_guild(demo.guild.id).preferred_locale) == "ko",
+        timeout=TIMEOUT, message="the guild's new locale did not reach the bot",
+    )
+    reply = await slash(double, demo.guild, demo.general, demo.member, "ping")
+    assert reply.content.startswith("Pong! (gateway latency")
+
+
+async def test_prefix_commands_and_errors_use_the_guilds_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_guild_locale(demo.guild, "pt-BR")
+    await eventually(
+        lambda: str(guildhall_bot.get_guild(demo.guild.id).preferred_locale) == "pt-BR",
+        timeout=TIMEOUT, message="the guild's new locale did not reach the bot",
+    )
+    await double.send_message(demo.general, demo.member, "!prefix")
+    reply = await channel_reply(double, demo.general, timeout=TIMEOUT)
+    assert reply.content == "O prefixo aqui é `!` (me mencionar também funciona)."
+
+    double.set_user_locale(demo.member.user, "de")
+    denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
+                         {"prefix": "?"})
+    assert denied.content == "Du brauchst diese Berechtigungen: Manage Server."
+
+
+async def test_help_speaks_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.member.user, "de")
+    overview = await slash(double, demo.guild, demo.general, demo.member, "help")
+    text = text_of(overview.embeds)
+    assert "Was du hier nutzen kannst" in text
+    assert "**Level** — XP fürs Chatten, Level und Belohnungsrollen." in text
+    assert "`/rang` — Dein Level und Rang oder der eines Mitglieds" in text
+
+    detail = await slash(double, demo.guild, demo.general, demo.member, "help",
+                         {"command": "rang"})  # the German name finds the command
+    shown = text_of(detail.embeds)
+    assert "/rang" in shown and "`mitglied` (optional) — Wessen Rang" in shown
+    assert "Beispiele" in shown and "`/rank member:@bob`" in shown
