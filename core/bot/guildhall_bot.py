@@ -20,6 +20,7 @@ from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
 from core.bot.profile import build_intents, client_options
+from core.bot.rest_budget import install_rest_budget
 from core.bot.texts import TEXTS
 from core.coordination import Coordination, bus, coordination_for
 from core.i18n.commands import CommandLocalizations, assign_keys
@@ -88,6 +89,9 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             CommandLocalizations({"core": TEXTS.directory, **plugins.locale_dirs()}),
         )
         super().__init__(command_prefix=self._prefix_for, help_command=None, **options)
+        # the bot's global REST bucket and invalid-request breaker, shared by every process
+        self.rest_budget = self.coordination.make_rest_budget()
+        install_rest_budget(self.http, self.rest_budget)
         self.plugin_help: dict[str, PluginHelp] = {}  # by plugin, for /help and prefix twins
         for cog in core_cogs(self):
             self.add_cog(cog)
@@ -189,6 +193,7 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
             await self.bus.stop()
             self.bus = None
         await super().close()
+        await self.rest_budget.close()
 
     async def stop_receiving(self) -> None:
         """Close every shard's gateway socket (REST stays open for the final flush).

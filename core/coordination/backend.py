@@ -11,6 +11,10 @@ process needs, each a new, unstarted object that its owner starts and closes:
 - :meth:`~Coordination.make_wakeups`: "a timer row falls due at T" for the leader's
   scheduler (:mod:`core.coordination.wakeups`); it travels on the same engine as the bus,
   on a channel of its own.
+- :meth:`~Coordination.make_rate_bucket` and :meth:`~Coordination.make_invalid_counter`:
+  the bot's global REST bucket (:mod:`core.coordination.rate_bucket`) and its count of
+  invalid answers (:mod:`core.coordination.invalid_requests`), which
+  :meth:`~Coordination.make_rest_budget` combines from ``[discord]``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from abc import ABC, abstractmethod
 
 from core.coordination.bus import Bus
 from core.coordination.identify import IdentifyLimiter
+from core.coordination.invalid_requests import InvalidCounter
 from core.coordination.lease import LeaseBackend
+from core.coordination.rate_bucket import RateBucket
+from core.coordination.rest_budget import RestBudget
 from core.coordination.wakeups import Wakeups
 from core.runtime.config import Settings
 
@@ -50,6 +57,25 @@ class Coordination(ABC):
     @abstractmethod
     def make_wakeups(self) -> Wakeups:
         """The wake-up channel from any process to the leader's scheduler."""
+
+    @abstractmethod
+    def make_rate_bucket(self, rate: float) -> RateBucket:
+        """The bot's one global token bucket of ``rate`` requests per second."""
+
+    @abstractmethod
+    def make_invalid_counter(self) -> InvalidCounter:
+        """The bot's one count of invalid REST answers in Discord's 10-minute window."""
+
+    def make_rest_budget(self) -> RestBudget:
+        """The REST budget ``[discord]`` asks for (no bucket when the rate is 0)."""
+        discord = self.settings.discord
+        rate = discord.global_rate_per_second
+        return RestBudget(
+            self.make_rate_bucket(rate) if rate > 0 else None,
+            self.make_invalid_counter(),
+            invalid_limit=discord.invalid_request_limit,
+            slow_share=discord.invalid_slow_share,
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} engine={self.engine}>"

@@ -1,7 +1,8 @@
 """The local backend: files and Unix sockets of one machine (SQLite, no Redis).
 
 Lease: an ``flock`` on ``<database>.leader.lock``; identify slots: lock files
-``<database>.identify-<bucket>.lock``; bus: one datagram socket per process in
+``<database>.identify-<bucket>.lock``; REST budget: ``<database>.rest-global.lock`` and
+``<database>.rest-invalid.lock``; bus: one datagram socket per process in
 ``<database>.bus/``; wake-ups: the datagram socket ``<database>.wakeup`` the leader
 binds. A ``sqlite://:memory:`` database is private to its process, so its bus and
 wake-ups stay in the process and its lock files are per process in the temp directory.
@@ -14,8 +15,10 @@ from pathlib import Path
 from core.coordination.backend import Coordination
 from core.coordination.bus import Bus, LocalBus, SocketBus, bus_directory_for
 from core.coordination.identify import FileIdentifyLimiter, IdentifyLimiter, lock_location
+from core.coordination.invalid_requests import FileInvalidCounter, InvalidCounter
 from core.coordination.lease import LeaseBackend
 from core.coordination.lease_file import FileLease, lock_path
+from core.coordination.rate_bucket import FileRateBucket, RateBucket
 from core.coordination.wakeups import LocalWakeups, SocketWakeups, Wakeups, socket_path_for
 from core.db.database import sqlite_path
 
@@ -36,6 +39,16 @@ class LocalCoordination(Coordination):
         database)."""
         directory, stem = lock_location(self.settings)
         return FileIdentifyLimiter(directory, stem, window, max_concurrency, margin)
+
+    def make_rate_bucket(self, rate: float) -> RateBucket:
+        """A locked file ``<database>.rest-global.lock`` next to the database."""
+        directory, stem = lock_location(self.settings)
+        return FileRateBucket(directory / f"{stem}.rest-global.lock", rate)
+
+    def make_invalid_counter(self) -> InvalidCounter:
+        """A locked file ``<database>.rest-invalid.lock`` next to the database."""
+        directory, stem = lock_location(self.settings)
+        return FileInvalidCounter(directory / f"{stem}.rest-invalid.lock")
 
     def database_file(self) -> Path | None:
         """The SQLite database file, or ``None`` for a private ``:memory:`` database."""

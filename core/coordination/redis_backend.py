@@ -1,7 +1,8 @@
 """The Redis backend: every piece on the Redis server of ``[redis] url`` (many machines).
 
 Lease: ``SET NX PX`` on ``[leader] key`` with its fencing counter; identify slots:
-expiring keys under the cluster's identify key; bus and wake-ups: pub/sub on
+expiring keys under the cluster's identify key; REST budget: ``<leader key>:rest:global``
+and ``<leader key>:rest:invalid:<minute>``; bus and wake-ups: pub/sub on
 ``<leader key>:bus`` and ``<leader key>:wakeup``.
 """
 
@@ -10,8 +11,10 @@ from __future__ import annotations
 from core.coordination.backend import Coordination
 from core.coordination.bus import Bus, RedisBus
 from core.coordination.identify import IdentifyLimiter, RedisIdentifyLimiter
+from core.coordination.invalid_requests import InvalidCounter, RedisInvalidCounter
 from core.coordination.lease import LeaseBackend
 from core.coordination.lease_redis import RedisLease
+from core.coordination.rate_bucket import RateBucket, RedisRateBucket
 from core.coordination.wakeups import RedisWakeups, Wakeups
 
 
@@ -36,6 +39,14 @@ class RedisCoordination(Coordination):
     ) -> IdentifyLimiter:
         """Buckets as Redis keys ``<key>:<bucket>``."""
         return RedisIdentifyLimiter(self.url, key, window, max_concurrency, margin)
+
+    def make_rate_bucket(self, rate: float) -> RateBucket:
+        """A Redis hash ``<leader key>:rest:global`` on the server's clock."""
+        return RedisRateBucket(self.url, f"{self.settings.leader.key}:rest:global", rate)
+
+    def make_invalid_counter(self) -> InvalidCounter:
+        """Minute keys ``<leader key>:rest:invalid:<minute>``."""
+        return RedisInvalidCounter(self.url, f"{self.settings.leader.key}:rest:invalid")
 
     def make_bus(self) -> Bus:
         """Pub/sub on ``<leader key>:bus``."""

@@ -13,7 +13,8 @@ everything else under ``core`` is internal and may move. The names come in group
 - **Data**: table documentation, timer columns, the shared connection and core's tables.
 - **Per-guild settings**: overrides of a plugin's defaults, with their command helpers.
 - **Services**: core's shared logic (coins, XP, the role rule, guild facts, caches, the
-  bus and timer wake-ups, plugin switches, audit, metrics, maintenance helpers).
+  bus and timer wake-ups, plugin switches, audit, metrics, maintenance helpers, and
+  ``non_urgent()`` for bulk REST work the invalid-request breaker may hold).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.bot.dispatch import message_hook
 from core.bot.errors import permission_names
 from core.bot.mentions import NO_MENTIONS, only_user
 from core.coordination import bus, wakeups
+from core.coordination.rest_budget import non_urgent
 from core.db.database import CONNECTION, placeholders
 from core.db.lifecycle import Lifecycle
 from core.db.models import GuildMember, User
@@ -163,6 +165,8 @@ __all__ = [
     "bus",
     "wakeups",
     "xp",
+    # Services: REST work that may wait near Discord's invalid-request limit
+    "non_urgent",
     # Services: switches, audit, privacy fence, metrics, maintenance helpers
     "PROBLEM_LIMIT",
     "audit",

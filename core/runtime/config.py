@@ -71,6 +71,10 @@ class DiscordSettings(_Section):
     members_intent: bool = True
     sync_commands: bool = True
     test_guilds: list[int] = Field(default_factory=list)
+    # the bot's REST budget, shared by every process (core.coordination.rest_budget)
+    global_rate_per_second: float = Field(default=50.0, ge=0, le=100_000)
+    invalid_request_limit: int = Field(default=10_000, ge=1, le=1_000_000)
+    invalid_slow_share: float = Field(default=0.5, gt=0, le=1)
 
     @field_validator("api_base")
     @classmethod

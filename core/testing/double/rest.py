@@ -164,6 +164,9 @@ def make_middleware(double: DiscordDouble) -> Any:
         else:
             response = await _process(double, request, handler, rec, route)
         rec.status = response.status
+        double.rest_limits.answered(
+            request.remote or "", response.status, response.headers.get("X-RateLimit-Scope")
+        )
         double.requests.push(rec)
         route_usage.record(rec)
         return response
@@ -186,6 +189,11 @@ async def _process(
         if request.content_type.startswith("multipart/"):  # post() is cached by aiohttp
             uploads.attach_uploads(double, rec.json, await request.post())
         request[BODY_KEY] = rec.json
+        retry_after = double.rest_limits.over_global(
+            request.headers.get("Authorization", ""), route
+        )
+        if retry_after is not None:
+            return rate_limited(route, retry_after, True, "global")
         decision = double.faults.decide(request.method, route)
         if decision.delay_ms:
             await asyncio.sleep(decision.delay_ms / 1000)

@@ -30,6 +30,7 @@ from .nonces import NonceRegistry
 from .oauth import OAuthState
 from .recording import RequestLog, Waiters
 from .rest import setup_rest
+from .rest_limits import RestLimits
 from .scenario import ScenarioMixin
 from .state import Message, User, World
 from .uploads import Upload
@@ -80,6 +81,9 @@ class DoubleConfig:
     privileged_intents: int = PRIVILEGED_INTENTS
     bot_username: str = "guildhall"
     seed: int = 0
+    # Discord's global REST limit per bot token (50/s); None: not enforced (the default, so
+    # tests of other things do not wait on it; see core.testing.double.rest_limits)
+    global_rate_per_second: float | None = None
     # answer 400/50035 to requests breaking Discord's contract (needs jsonschema, a dev extra;
     # a production install's web sandbox runs without it)
     validate_requests: bool = field(default_factory=schema_checks_available)
@@ -97,6 +101,7 @@ class DiscordDouble(ScenarioMixin):
         self.ids = SnowflakeGenerator()
         self.world = World(self.ids)
         self.faults = Faults(self.config.seed)
+        self.rest_limits = RestLimits(lambda: self.config.global_rate_per_second)
         self.requests = RequestLog()
         self.bot_messages: Waiters[Message] = Waiters()
         self.gateway = Gateway(self)

@@ -38,7 +38,8 @@ async def test_purge_guild_fans_out_and_keeps_the_mod_log(guildhall_db) -> None:
         await ModAction.create(guild_id=guild, moderator_id=2, target_id=1, action_type="warn")
         await Transaction.create(user_id=1, guild_id=guild, amount=5, transaction_type="daily")
     deleted = await bot.purge_guild(100)
-    assert deleted == 4
+    # settings, member, warning, transaction, and the member's two rank-count rows
+    assert deleted == 6
     assert await GuildConfig.filter(guild_id=100).count() == 0
     assert await GuildMember.filter(guild_id=100).count() == 0
     assert await Warning.filter(guild_id=100).count() == 0

@@ -9,10 +9,12 @@ from pathlib import Path
 from core.coordination import Coordination, coordination_for
 from core.coordination.bus import LocalBus, PostgresBus, RedisBus, SocketBus
 from core.coordination.identify import FileIdentifyLimiter, RedisIdentifyLimiter
+from core.coordination.invalid_requests import FileInvalidCounter, RedisInvalidCounter
 from core.coordination.lease_file import FileLease, lock_path
 from core.coordination.lease_redis import RedisLease
 from core.coordination.local_backend import LocalCoordination
 from core.coordination.postgres_backend import PostgresCoordination
+from core.coordination.rate_bucket import FileRateBucket, RedisRateBucket
 from core.coordination.redis_backend import RedisCoordination
 from core.coordination.wakeups import LocalWakeups, PostgresWakeups, RedisWakeups, SocketWakeups
 from core.leader.duties import LeaderDuties
@@ -105,3 +107,29 @@ def test_the_runtime_chooses_once_and_leader_duties_use_what_they_are_given(
     duties = LeaderDuties(settings, runtime.plugins, coordination=runtime.coordination)
     assert duties.coordination is runtime.coordination
     assert isinstance(duties.wakeups, SocketWakeups)
+
+
+async def test_each_engine_makes_the_rest_budget_of_its_settings(
+    tmp_path: Path, guildhall_redis_url: str
+) -> None:
+    local = coordination_for(make_settings(f"sqlite://{tmp_path}/g.db", []))
+    postgres = coordination_for(make_settings(PG_URL, []))
+    redis = coordination_for(make_settings(
+        PG_URL, [], redis={"url": guildhall_redis_url}, discord={"global_rate_per_second": 120}
+    ))
+    budgets = [c.make_rest_budget() for c in (local, postgres, redis)]
+    try:
+        assert [(type(b.bucket), type(b.invalid)) for b in budgets] == [
+            (FileRateBucket, FileInvalidCounter), (FileRateBucket, FileInvalidCounter),
+            (RedisRateBucket, RedisInvalidCounter),
+        ]
+        local_bucket, redis_bucket = budgets[0].bucket, budgets[2].bucket
+        assert isinstance(local_bucket, FileRateBucket)
+        assert local_bucket.path == tmp_path / "g.db.rest-global.lock"
+        assert local_bucket.rate == 50
+        assert isinstance(redis_bucket, RedisRateBucket)
+        assert redis_bucket.key == f"{redis.settings.leader.key}:rest:global"
+        assert redis_bucket.rate == 120
+    finally:
+        for budget in budgets:
+            await budget.close()
