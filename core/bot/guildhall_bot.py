@@ -19,6 +19,7 @@ from core.bot.latency import measure_latency_from_send
 from core.bot.mentions import NO_MENTIONS
 from core.bot.observed import ObservedBot
 from core.bot.prefix_twins import add_prefix_twins
+from core.bot.profile import build_intents, client_options
 from core.bot.rest_budget import install_rest_budget
 from core.bot.texts import TEXTS
 from core.coordination import Coordination, bus, coordination_for
@@ -35,20 +36,14 @@ from core.services.guild_config import GuildConfigService
 from core.services.guild_purge import GuildDepartures, purge_guild
 from core.services.users import ActivityBuffer
 
+__all__ = ["GuildhallBot", "build_intents", "point_disnake_at"]
+
 log = logging.getLogger(__name__)
 
 
 def point_disnake_at(api_base: str) -> None:
     """Send every REST call (and so the gateway lookup) to ``api_base``."""
     disnake.http.Route.BASE = api_base.rstrip("/")
-
-
-def build_intents(settings: Settings) -> disnake.Intents:
-    """Default intents plus members and message content as configured."""
-    intents = disnake.Intents.default()
-    intents.members = settings.discord.members_intent
-    intents.message_content = settings.discord.message_content_intent
-    return intents
 
 
 class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
@@ -79,7 +74,8 @@ class GuildhallBot(ObservedBot, BatchedDispatch, commands.AutoShardedBot):
         self.departures = GuildDepartures(settings.privacy.guild_purge_grace_hours)
         self.bus: bus.Bus | None = None
         sync = settings.discord.sync_commands
-        options.setdefault("intents", build_intents(settings))
+        for key, value in client_options(settings, plugins).items():  # [bot] profile
+            options.setdefault(key, value)
         options.setdefault("allowed_mentions", NO_MENTIONS)
         options.setdefault("owner_ids", set(settings.bot.owner_ids) or None)
         options.setdefault(

@@ -93,6 +93,19 @@ def guildhall_help(settings: BaseModel | None) -> PluginHelp | None:
     """
 
 
+@hookspec
+def guildhall_intents(settings: BaseModel | None) -> list[str]:
+    """Return the names of the gateway intents this plugin's listeners need.
+
+    Names are :class:`disnake.Intents` flags, e.g. ``["guild_messages"]`` for a message
+    listener, ``["members"]`` for ``on_member_join``. Called once per bot when it is built.
+    Under ``[bot] profile = "large"`` the bot asks Discord only for the union of these and
+    core's own (``guilds``, messages; privileged ones only when ``[discord]`` allows them);
+    the default profile asks for every non-privileged intent. An unknown name stops the
+    start with the plugin's name.
+    """
+
+
 # ----------------------------------------------------------------------------------------
 # Data and migrations: the plugin's tables
 # ----------------------------------------------------------------------------------------
@@ -296,7 +309,7 @@ def guildhall_sandbox_scripts() -> dict[str, Path]:
 PHASES: dict[str, tuple[str, ...]] = {
     "registration": (
         "guildhall_settings_model", "guildhall_cogs", "guildhall_help",
-        "guildhall_locales", "guildhall_sandbox_scripts",
+        "guildhall_locales", "guildhall_intents", "guildhall_sandbox_scripts",
     ),
     "data and migrations": ("guildhall_models", "guildhall_migrations_location"),
     "runtime and events": ("guildhall_flush", "guildhall_buffer_sizes"),

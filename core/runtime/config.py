@@ -134,6 +134,9 @@ class BotSettings(_Section):
     activity_flush_seconds: float = Field(default=15.0, gt=0, le=3600)
     guild_config_cache_size: int = Field(default=10_000, ge=0)
     use_uvloop: bool = True  # uvloop's event loop in workers when installed (extra "speed")
+    # "default": disnake's caches; "large": no member cache, no chunking, a small message
+    # cache, only the intents the enabled plugins declare (core/bot/profile.py)
+    profile: Literal["default", "large"] = "default"
 
 
 class LoggingSettings(_Section):

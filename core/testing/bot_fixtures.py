@@ -6,7 +6,8 @@ Fixtures (exposed by the ``guildhall`` pytest plugin):
         on shard 0 with #general, ``admin`` (Manage Server) and ``alice``/``bob``/``carol``;
         "Guildhall Annex" on shard 1.
     guildhall_start_bot: ``await guildhall_start_bot(cogs=[...], **bot_options)`` builds
-        and starts a GuildhallBot; build your own world in the double first.
+        and starts a GuildhallBot; build your own world in the double first. Its bots
+        run under ``$GUILDHALL_TEST_PROFILE`` (``[bot] profile``) when set.
     guildhall_bot: a started GuildhallBot that sees the demo world.
 
 The bot runs with the enabled ``guildhall_plugins`` on the ``guildhall_db`` database,
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -31,6 +33,7 @@ from disnake.ext import commands
 
 from core.bot.guildhall_bot import GuildhallBot
 from core.runtime.assembly import Runtime
+from core.runtime.config import BotSettings, Settings
 from core.testing.double import DiscordDouble, RecordedRequest, RunningClient, run_client
 from core.testing.double.messaging import LOADING
 from core.testing.double.state import Channel, Message
@@ -52,6 +55,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# run every test's bot under this [bot] profile, e.g. GUILDHALL_TEST_PROFILE=large
+PROFILE_VARIABLE = "GUILDHALL_TEST_PROFILE"
 FAST_DOUBLE: dict[str, Any] = {
     "shard_count": 2,
     "heartbeat_interval_ms": 1000,
@@ -96,16 +101,20 @@ def guildhall_demo(guildhall_double: DiscordDouble) -> DemoWorld:
 async def guildhall_start_bot(
     guildhall_db: Runtime, guildhall_double: DiscordDouble
 ) -> AsyncIterator[StartBot]:
-    """Factory: ``await guildhall_start_bot(cogs=(), **bot_options)`` -> a ready bot.
+    """Factory: ``await guildhall_start_bot(cogs=(), profile=None, **bot_options)`` -> a
+    ready bot.
 
     ``cogs`` are extra cogs (instances, or callables taking the bot) added before the bot
-    connects, so their slash commands are registered. ``bot_options`` go to disnake.
+    connects, so their slash commands are registered. ``profile`` is the ``[bot] profile``
+    (default: ``$GUILDHALL_TEST_PROFILE``, else the settings'). ``bot_options`` go to disnake.
     """
     running: list[RunningClient] = []
 
-    async def start(cogs: Iterable[CogSpec] = (), **bot_options: Any) -> GuildhallBot:
+    async def start(cogs: Iterable[CogSpec] = (), profile: str | None = None,
+                    **bot_options: Any) -> GuildhallBot:
         bot_options.setdefault("guild_ready_timeout", 0.1)
-        settings = settings_for_double(guildhall_db.settings, guildhall_double)
+        settings = with_profile(settings_for_double(guildhall_db.settings, guildhall_double),
+                                profile or os.environ.get(PROFILE_VARIABLE))
         bot = GuildhallBot(settings, guildhall_db.plugins, **bot_options)
         for cog in cogs:
             bot.add_cog(cog if isinstance(cog, commands.Cog) else cog(bot))
@@ -126,6 +135,14 @@ async def guildhall_bot(guildhall_demo: DemoWorld, guildhall_start_bot: StartBot
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def with_profile(settings: Settings, profile: str | None) -> Settings:
+    """``settings`` with ``[bot] profile`` set to ``profile`` (validated; ``None`` keeps it)."""
+    if profile is None:
+        return settings
+    bot = BotSettings.model_validate({**settings.bot.model_dump(), "profile": profile})
+    return settings.model_copy(update={"bot": bot})
 
 
 def _message_bodies(request: RecordedRequest) -> Iterator[dict[str, Any]]:

@@ -29,6 +29,11 @@ class CustomCommandsPlugin(TablePlugin):
         self._cogs: weakref.WeakSet[CustomCommands] = weakref.WeakSet()
 
     @hookimpl
+    def guildhall_intents(self) -> list[str]:
+        """Custom commands are read from guild messages."""
+        return ["guild_messages", "message_content"]
+
+    @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.customcmds]``: limits, manager role name, flush interval."""
         return CustomCommandsSettings

@@ -42,6 +42,9 @@ class Leveling(commands.Cog):
         self.configs = GuildLevelConfigs(settings)
         self._loop_task: asyncio.Task[None] | None = None
         self._random = random.SystemRandom()
+        # the member each award's message carried, until the flush that rewards it (the
+        # large profile caches no members: reward roles go through these)
+        self._authors: dict[tuple[int, int], disnake.Member] = {}
 
     # -- shared helpers ------------------------------------------------------------------
 
@@ -97,6 +100,7 @@ class Leveling(commands.Cog):
             return
         amount = self._random.randint(config.xp_min, config.xp_max)
         self.buffer.add(author.id, guild_id, amount, author.name, message.channel.id)
+        self._authors[(guild_id, author.id)] = author  # type: ignore[assignment]
         self.ensure_loop()
 
     # -- flushing ------------------------------------------------------------------------
@@ -143,23 +147,35 @@ class Leveling(commands.Cog):
 
     async def flush(self) -> list[LevelUp]:
         """Write pending XP, then announce and reward every level-up it produced."""
+        authors, self._authors = self._authors, {}
         with flush_timer("leveling.xp"):
             ups = await self.buffer.flush()
         for up in ups:
             try:
-                await self.level_up(up)
+                await self.level_up(up, authors)
             except Exception:
                 log.exception("level-up handling failed for %s", up.change)
         return ups
 
     # -- level-ups -----------------------------------------------------------------------
 
-    async def level_up(self, up: LevelUp) -> None:
-        """Give reward roles and announce the new level as the guild configured."""
+    async def level_up(
+        self, up: LevelUp, authors: dict[tuple[int, int], disnake.Member] | None = None
+    ) -> None:
+        """Give reward roles and announce the new level as the guild configured.
+
+        The member is the cached one, else the one ``authors`` kept from the message that
+        earned the XP, else fetched (gone from the guild: nothing to do)."""
         guild = self.bot.get_guild(up.change.guild_id)
         if guild is None:
             return
-        member = guild.get_member(up.change.user_id)
+        key = (guild.id, up.change.user_id)
+        member = guild.get_member(up.change.user_id) or (authors or {}).get(key)
+        if member is None and not guild.chunked:  # chunked: a full cache, so it left
+            try:
+                member = await guild.fetch_member(up.change.user_id)
+            except disnake.NotFound:
+                return
         if member is None:
             return
         config = await self.configs.get(guild.id)

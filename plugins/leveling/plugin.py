@@ -50,6 +50,11 @@ class LevelingPlugin(TablePlugin):
         self._cogs: weakref.WeakSet[Leveling] = weakref.WeakSet()
 
     @hookimpl
+    def guildhall_intents(self) -> list[str]:
+        """XP is earned from guild messages."""
+        return ["guild_messages"]
+
+    @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.leveling]``: flush interval and default XP range and cooldown."""
         return LevelingSettings

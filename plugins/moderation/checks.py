@@ -67,6 +67,18 @@ def as_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.Member 
     return guild.get_member(target.id)
 
 
+async def fetched_member(guild: disnake.Guild, target: disnake.abc.User) -> disnake.abc.User:
+    """``target`` as a member of ``guild``, fetched when the cache does not hold it (the
+    large profile caches no members), so the hierarchy checks see its roles; ``target``
+    itself when it is not a member."""
+    if as_member(guild, target) is not None or guild.chunked:  # chunked: a full cache
+        return target
+    try:
+        return await guild.fetch_member(target.id)
+    except disnake.NotFound:
+        return target
+
+
 def check_target(guild: disnake.Guild, author: disnake.Member, target: disnake.abc.User) -> None:
     """Nobody acts on themselves, the owner, the bot, or a member ranked at or above them."""
     me = guild.me

@@ -57,7 +57,7 @@ class Moderation(commands.Cog):
             return
         await inter.response.send_message(text[:2000], allowed_mentions=NO_MENTIONS)
 
-    def allowed(
+    async def allowed(
         self, inter: disnake.ApplicationCommandInteraction, flag: str,
         target: disnake.abc.User | None,
     ) -> disnake.Member | None:
@@ -68,18 +68,20 @@ class Moderation(commands.Cog):
         if target is None:
             checks.check_bot(guild, flag, None)
             return None
+        target = await checks.fetched_member(guild, target)
         checks.check_target(guild, inter.author, target)
         checks.check_bot(guild, flag, target)
         return checks.as_member(guild, target)
 
-    def member_target(
+    async def member_target(
         self, inter: disnake.ApplicationCommandInteraction, flag: str, target: disnake.abc.User
     ) -> disnake.Member:
         """As :meth:`allowed`, for commands that need a current member."""
         assert inter.guild is not None
         checks.require_permission(inter.author, flag, self.bot)
+        target = await checks.fetched_member(inter.guild, target)
         checks.guild_member(inter.guild, target)
-        member = self.allowed(inter, flag, target)
+        member = await self.allowed(inter, flag, target)
         assert member is not None
         return member
 
@@ -114,7 +116,7 @@ class Moderation(commands.Cog):
     async def _warn(
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str
     ) -> str:
-        target = self.member_target(inter, "moderate_members", user)
+        target = await self.member_target(inter, "moderate_members", user)
         rules = await self.rules.get(target.guild.id)
         warning, action = await service.add_warning(
             target.guild.id, target.id, inter.author.id, reason, rules.warning_expiry_days,
@@ -191,7 +193,7 @@ class Moderation(commands.Cog):
     async def _kick(
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User, reason: str | None
     ) -> str:
-        target = self.member_target(inter, "kick_members", user)
+        target = await self.member_target(inter, "kick_members", user)
         action = await actions.kick(self.bot, self.settings, inter.author, target, reason)
         return TEXTS.to(inter)("case.kicked", case=str(action.case_number), name=name_of(target))
 
@@ -218,7 +220,7 @@ class Moderation(commands.Cog):
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User,
         reason: str | None, delete_days: int, duration_text: str | None,
     ) -> str:
-        target = self.member_target(inter, "ban_members", user)
+        target = await self.member_target(inter, "ban_members", user)
         duration = None
         if duration_text is not None:
             duration = parse_duration(duration_text, timedelta(days=self.settings.max_ban_days))
@@ -245,7 +247,7 @@ class Moderation(commands.Cog):
     ) -> str:
         guild = inter.guild
         assert guild is not None
-        self.allowed(inter, "ban_members", user)
+        await self.allowed(inter, "ban_members", user)
         try:
             await guild.unban(user, reason=actions.audit_reason(inter.author, reason))
         except disnake.NotFound:
@@ -272,7 +274,7 @@ class Moderation(commands.Cog):
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User,
         duration_text: str, reason: str | None,
     ) -> str:
-        target = self.member_target(inter, "moderate_members", user)
+        target = await self.member_target(inter, "moderate_members", user)
         limit = timedelta(days=self.settings.max_ban_days)
         duration = parse_duration(duration_text, max(limit, actions.MAX_TIMEOUT))
         role = await self.mute_role(target.guild, duration > actions.MAX_TIMEOUT)
@@ -292,7 +294,7 @@ class Moderation(commands.Cog):
     async def _unmute(
         self, inter: disnake.ApplicationCommandInteraction, user: disnake.User
     ) -> str:
-        target = self.member_target(inter, "moderate_members", user)
+        target = await self.member_target(inter, "moderate_members", user)
         role_id = (await self.bot.guild_configs.get(target.guild.id)).mute_role_id
         role = checks.check_mute_role(target.guild, role_id) if role_id else None
         action = await actions.unmute(self.bot, inter.author, target, role)

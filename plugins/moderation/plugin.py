@@ -56,6 +56,11 @@ class ModerationPlugin(TablePlugin):
     )
 
     @hookimpl
+    def guildhall_intents(self) -> list[str]:
+        """A member muted by role who rejoins gets it back (``on_member_join``)."""
+        return ["members"]
+
+    @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.moderation]``: limits, warning expiry, DMs, escalation."""
         return ModerationSettings

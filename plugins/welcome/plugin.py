@@ -20,6 +20,11 @@ class WelcomePlugin(TablePlugin):
     actor_columns = {"plugins.welcome.models.WelcomeSettings": "set_by"}
 
     @hookimpl
+    def guildhall_intents(self) -> list[str]:
+        """Greetings and the join role follow members joining."""
+        return ["members"]
+
+    @hookimpl
     def guildhall_settings_model(self) -> type[BaseModel]:
         """``[plugins.welcome]``: the default template."""
         return WelcomeConfig

@@ -75,6 +75,8 @@ def test_guildhall_variable_beats_conventional(tmp_path, monkeypatch) -> None:
     [
         ("[database]\npool_max_size = -3\n", "database.pool_max_size = -3: Input should be"),
         ("[logging]\nlevel = 'LOUD'\n", "logging.level = 'LOUD': Input should be 'DEBUG'"),
+        ("[bot]\nprofile = 'huge'\n",
+         "bot.profile = 'huge': Input should be 'default' or 'large'"),
         ("[database]\nurl = 'mysql://x/y'\n", "database.url = 'mysql://x/y': Value error, scheme"),
         ("[bot]\ndefault_prefx = '?'\n", "bot.default_prefx = '?': unknown setting"),
         ("[discord]\napi_base = 'ftp://x'\n", "discord.api_base = 'ftp://x': Value error"),
