@@ -43,6 +43,7 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "fuzz_hostile": (["--examples", "1"], False),
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
                  "--chunk", "150"], True),
+    "i18n_reply": (["--number", "200"], True),
     "leaderboard": (["--members", "200", "--runs", "2", "--engines", "sqlite"], True),
     "memory": (["--guilds", "10,20", "--members", "5"], True),
     "moderation_cases": (["--actions", "20", "--concurrent", "5", "--engines", "sqlite"],

@@ -9,12 +9,15 @@ nine values with Babel.
 
 from __future__ import annotations
 
+import argparse
+import sys
 import timeit
 from types import SimpleNamespace
 
 import disnake
 
 from plugins.leveling.texts import TEXTS
+from tests.bench.common import bench_exit
 
 READER = SimpleNamespace(locale=disnake.Locale.de, guild_locale=disnake.Locale.en_US)
 VALUES = {"name": "alice", "level": 3, "total": 1234, "into": 100, "span": 300,
@@ -37,13 +40,28 @@ def f_string() -> str:
     )
 
 
-def main(number: int = 20_000) -> None:
-    """Print the time per reply of both."""
+GOAL_SECONDS = 0.001  # a reply's text is built well under a millisecond
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the time per reply of both and the verdict; the exit code (``bench_exit``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--number", type=int, default=20_000, help="replies per timing")
+    args = parser.parse_args(argv)
+    best: dict[str, float] = {}
     for name, make in (("f-string (before)", f_string), ("Texts (after)", localized)):
         make()
-        best = min(timeit.repeat(make, number=number, repeat=5)) / number
-        print(f"{name}: {best * 1e6:.1f} µs per reply")
+        best[name] = min(timeit.repeat(make, number=args.number, repeat=5)) / args.number
+        print(f"{name}: {best[name] * 1e6:.1f} µs per reply")
+    text = localized()
+    correct = "1.234" in text and "alice" in text  # German digit grouping, the value kept
+    after, before = best["Texts (after)"], best["f-string (before)"]
+    fast = after < GOAL_SECONDS
+    print(f"summary: localized reply {after * 1e6:.1f} µs ({after / before:.1f}x "
+          f"the f-string; goal < {GOAL_SECONDS * 1e6:.0f} µs), "
+          f"{'correct' if correct else 'WRONG'} -> {'PASS' if correct and fast else 'FAIL'}")
+    return bench_exit(correct, fast)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
