@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
 from core.bot.dispatch import message_hook
-from core.bot.errors import permission_names
+from core.bot.errors import PermissionNames, permission_names
 from core.bot.mentions import NO_MENTIONS, only_user
 from core.coordination import bus, wakeups
 from core.coordination.rest_budget import non_urgent
@@ -118,6 +118,7 @@ __all__ = [
     "Settings",
     "message_hook",
     "only_user",
+    "PermissionNames",
     "permission_names",
     "require_manage_guild",
     # Localization: a plugin's reply texts from its locale files (docs/localization.md)

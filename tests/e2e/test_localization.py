@@ -29,6 +29,13 @@ async def test_a_german_user_is_answered_in_german(
     assert "mit 1.234 XP" in reply.content  # German digit grouping
     assert "Rang **#1** auf diesem Server" in reply.content
 
+    levels = await double.wait_for_command("levels", timeout=TIMEOUT)
+    announce = next(o for o in levels.data["options"] if o["name"] == "announce")
+    mode = next(o for o in announce["options"] if o["name"] == "mode")
+    assert {c["value"]: c["name_localizations"]["de"] for c in mode["choices"]} == {
+        "same channel": "im selben Kanal", "a fixed channel": "in einem festen Kanal",
+        "off": "aus"}  # option choices as a German client shows them
+
     english = await slash(double, demo.guild, demo.general, demo.admin, "rank",
                           {"member": demo.member})
     assert english.content.startswith("**alice** is level **") and "1,234 XP" in english.content
@@ -77,7 +84,10 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     double.set_user_locale(demo.member.user, "de")
     denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
                          {"prefix": "?"})
-    assert denied.content == "Du brauchst diese Berechtigungen: Manage Server."
+    assert denied.content == "Du brauchst diese Berechtigungen: Server verwalten."
+    refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
+                          {"member": demo.admin, "reason": "test"})  # moderation's own check
+    assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
 
 
 async def test_help_speaks_the_readers_language(
