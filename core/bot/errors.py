@@ -17,6 +17,7 @@ from disnake.interactions import Interaction
 from core.bot.mentions import NO_MENTIONS
 from core.bot.texts import TEXTS
 from core.db.errors import database_message
+from core.i18n.formatting import LocalizedValue
 from core.i18n.texts import Speaker
 from core.plugins.gate import PluginDisabled
 
@@ -67,8 +68,9 @@ def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
         return t("errors.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, PluginDisabled):
         return t("errors.plugin_disabled", plugin=error.plugin)
-    if getattr(error, "user_facing", False):
-        return str(error)  # explains itself (a refused role)
+    if getattr(error, "user_facing", False):  # explains itself (a refused role)
+        return error.localized_text(t.format_locale) if isinstance(
+            error, LocalizedValue) else str(error)
     if isinstance(error, commands.CheckFailure):
         return t("errors.not_allowed")
     if isinstance(error, commands.UserInputError):

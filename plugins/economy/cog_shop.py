@@ -85,7 +85,7 @@ class Shop(commands.Cog):
         t = TEXTS.to(inter)
         own = guild.get_role(role.id) if role is not None else None
         if role is not None and own is None:
-            raise role_rule.RoleRefused(t("shop.normal_role"))
+            raise role_rule.RoleRefused("shop.normal_role", texts=TEXTS)
         if own is not None:  # the rule of every role the bot gives; nothing written if not
             role_rule.check_configurable(role_facts(own), actor, bot_facts(guild))
 

@@ -86,7 +86,8 @@ class ModConfig(commands.Cog):
             )
         except (Refusal, RoleRefused) as exc:
             t = TEXTS.to(inter)
-            await self.answer(inter, exc.in_locale(t) if isinstance(exc, Refusal) else str(exc),
+            await self.answer(inter, exc.in_locale(t) if isinstance(exc, Refusal)
+                              else exc.localized_text(t.format_locale),
                               ephemeral=True)
             return
         t = TEXTS.to(inter)
