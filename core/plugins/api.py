@@ -28,7 +28,8 @@ from core.coordination.rest_budget import non_urgent
 from core.db.database import CONNECTION, placeholders
 from core.db.lifecycle import Lifecycle
 from core.db.models import GuildMember, User
-from core.i18n.texts import Speaker, Texts
+from core.i18n.formatting import LocalizedValue
+from core.i18n.texts import Speaker, TextError, Texts
 from core.maintenance.integrity import PROBLEM_LIMIT, fetch_limited, limit_problems
 from core.maintenance.schedule import start_of_week
 from core.metrics import flush_timer
@@ -122,7 +123,9 @@ __all__ = [
     "permission_names",
     "require_manage_guild",
     # Localization: a plugin's reply texts from its locale files (docs/localization.md)
+    "LocalizedValue",
     "Speaker",
+    "TextError",
     "Texts",
     # Data
     "CONNECTION",

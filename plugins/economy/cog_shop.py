@@ -93,7 +93,7 @@ class Shop(commands.Cog):
             try:
                 value = parse_amount(price)
             except ValueError as exc:
-                raise shop.ShopError(t("shop.bad_price", error=str(exc))) from exc
+                raise shop.ShopError(t("shop.bad_price", error=exc)) from exc
             item = await shop.add_item(
                 guild_id, safe_text(name, shop.NAME_MAX), value, created_by=inter.author.id,
                 role_id=role.id if role else None,

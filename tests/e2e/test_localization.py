@@ -85,6 +85,12 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
                          {"prefix": "?"})
     assert denied.content == "Du brauchst diese Berechtigungen: Server verwalten."
+    bad = await slash(double, demo.guild, demo.general, demo.member, "transfer",
+                      {"member": demo.admin, "amount": "viel"})  # the service's validation
+    assert bad.content == "Der Betrag muss eine ganze Zahl sein (etwa 250). Nichts wurde geändert."
+    too_much = await slash(double, demo.guild, demo.general, demo.member, "transfer",
+                           {"member": demo.admin, "amount": "9999999999"})
+    assert too_much.content.startswith("Der Betrag darf höchstens 2.147.483.647 sein.")
     refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
                           {"member": demo.admin, "reason": "test"})  # moderation's own check
     assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
