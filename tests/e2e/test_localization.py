@@ -91,6 +91,9 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     too_much = await slash(double, demo.guild, demo.general, demo.member, "transfer",
                            {"member": demo.admin, "amount": "9999999999"})
     assert too_much.content.startswith("Der Betrag darf höchstens 2.147.483.647 sein.")
+    beyond = await slash(double, demo.guild, demo.general, demo.member, "global leaderboard",
+                         {"page": 12000})
+    assert beyond.content.endswith("die Seite muss zwischen 1 und 10.000 liegen")
     refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
                           {"member": demo.admin, "reason": "test"})  # moderation's own check
     assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
