@@ -94,6 +94,11 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     beyond = await slash(double, demo.guild, demo.general, demo.member, "global leaderboard",
                          {"page": 12000})
     assert beyond.content.endswith("die Seite muss zwischen 1 und 10.000 liegen")
+    double.set_user_locale(demo.admin.user, "de")
+    named = await slash(double, demo.guild, demo.general, demo.admin, "customcmd create",
+                        {"name": "Bad Name!", "response": "hi"})
+    assert named.content == ("Das hat nicht geklappt: ein Name besteht aus 1-32 "
+                             "Kleinbuchstaben, Ziffern, `-` und `_`.")
     refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
                           {"member": demo.admin, "reason": "test"})  # moderation's own check
     assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
