@@ -99,6 +99,11 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
                         {"name": "Bad Name!", "response": "hi"})
     assert named.content == ("Das hat nicht geklappt: ein Name besteht aus 1-32 "
                              "Kleinbuchstaben, Ziffern, `-` und `_`.")
+    late = await slash(double, demo.guild, demo.general, demo.member, "remind",
+                       {"when": "soon", "text": "tea"})
+    assert late.content == (
+        "Diese Eingabe war ungültig: diese Zeit konnte ich nicht lesen (keine Uhrzeit): "
+        "versuche 10m, 1h30m, in 3 hours, 2d, tomorrow 9am oder 2026-12-01 09:00")
     refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
                           {"member": demo.admin, "reason": "test"})  # moderation's own check
     assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
