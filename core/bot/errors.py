@@ -74,7 +74,7 @@ def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
     if isinstance(error, commands.CheckFailure):
         return t("errors.not_allowed")
     if isinstance(error, commands.UserInputError):
-        return t("errors.invalid_input", error=str(error))
+        return t("errors.invalid_input", error=error)  # worded for the reader if it can be
     if isinstance(error, disnake.Forbidden):
         return t("errors.forbidden")
     return database_message(error)  # unreachable, full, read-only; text it cannot store

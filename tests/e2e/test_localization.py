@@ -80,6 +80,9 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     await double.send_message(demo.general, demo.member, "!prefix")
     reply = await channel_reply(double, demo.general, timeout=TIMEOUT)
     assert reply.content == "O prefixo aqui é `!` (me mencionar também funciona)."
+    await double.send_message(demo.general, demo.member, "!remind")  # a prefix twin
+    missing = await channel_reply(double, demo.general, timeout=TIMEOUT)
+    assert "Falta `when`. Uso: `!remind <when> <text>" in missing.content
 
     double.set_user_locale(demo.member.user, "de")
     denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
