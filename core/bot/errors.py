@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 import disnake
 from disnake.ext import commands
@@ -16,21 +17,38 @@ from disnake.interactions import Interaction
 from core.bot.mentions import NO_MENTIONS
 from core.bot.texts import TEXTS
 from core.db.errors import database_message
+from core.i18n.formatting import LocalizedValue
 from core.i18n.texts import Speaker
 from core.plugins.gate import PluginDisabled
 
 log = logging.getLogger(__name__)
 GENERIC_FAILURE = TEXTS.files.template("en-US", "errors.generic")  # English, with ``{ref}``
 MAX_MESSAGE = 2000  # Discord's limit for a message's content
-# Discord's UI names where they differ from the API flag names.
-PERMISSION_NAMES = {"manage_guild": "Manage Server", "moderate_members": "Timeout Members"}
 
 
-def permission_names(flags: list[str]) -> str:
-    """``["manage_guild", "ban_members"]`` -> ``"Manage Server, Ban Members"``."""
+def permission_names(flags: list[str], locale: str | None = None) -> str:
+    """``["manage_guild", "ban_members"]`` -> ``"Manage Server, Ban Members"``: Discord's
+    UI names for a reader of ``locale`` (``permissions.<flag>`` of core's texts; English
+    without one; a flag without a text as its title-cased name)."""
+    t = TEXTS.to(locale)
     return ", ".join(
-        PERMISSION_NAMES.get(flag, flag.replace("_", " ").title()) for flag in flags
+        t.get(f"permissions.{flag}", flag.replace("_", " ").title()) for flag in flags
     )
+
+
+@dataclass(frozen=True)
+class PermissionNames:
+    """Permission flags as a text value: named in the reader's locale when the text is
+    rendered (``Refusal("refusal.you_need", permissions=PermissionNames(("ban_members",)))``)."""
+
+    flags: tuple[str, ...]
+
+    def localized_text(self, locale: str) -> str:
+        """The names in ``locale`` (see :func:`core.i18n.formatting.format_value`)."""
+        return permission_names(list(self.flags), locale)
+
+    def __str__(self) -> str:
+        return permission_names(list(self.flags))
 
 
 def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
@@ -41,21 +59,22 @@ def user_message(error: BaseException, t: Speaker | None = None) -> str | None:
         error, commands.CommandInvokeError
     ) else error
     if isinstance(error, commands.MissingPermissions):
-        return t("errors.you_need", permissions=permission_names(error.missing_permissions))
+        return t("errors.you_need", permissions=PermissionNames(tuple(error.missing_permissions)))
     if isinstance(error, commands.BotMissingPermissions):
-        return t("errors.i_need", permissions=permission_names(error.missing_permissions))
+        return t("errors.i_need", permissions=PermissionNames(tuple(error.missing_permissions)))
     if isinstance(error, commands.NoPrivateMessage):
         return t("errors.server_only")
     if isinstance(error, commands.CommandOnCooldown):
         return t("errors.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, PluginDisabled):
         return t("errors.plugin_disabled", plugin=error.plugin)
-    if getattr(error, "user_facing", False):
-        return str(error)  # explains itself (a refused role)
+    if getattr(error, "user_facing", False):  # explains itself (a refused role)
+        return error.localized_text(t.format_locale) if isinstance(
+            error, LocalizedValue) else str(error)
     if isinstance(error, commands.CheckFailure):
         return t("errors.not_allowed")
     if isinstance(error, commands.UserInputError):
-        return t("errors.invalid_input", error=str(error))
+        return t("errors.invalid_input", error=error)  # worded for the reader if it can be
     if isinstance(error, disnake.Forbidden):
         return t("errors.forbidden")
     return database_message(error)  # unreachable, full, read-only; text it cannot store

@@ -25,6 +25,8 @@ from disnake.ext.commands.params import call_param_func
 from disnake.utils import maybe_coroutine
 
 from core.bot.mentions import NO_MENTIONS
+from core.bot.texts import TEXTS
+from core.i18n.texts import TextError
 
 if TYPE_CHECKING:
     from core.bot.guildhall_bot import GuildhallBot
@@ -142,6 +144,13 @@ def next_word(text: str) -> tuple[str, str]:
     return word, rest.lstrip()
 
 
+class ParseRefused(TextError, commands.BadArgument):
+    """A prefix command's arguments that do not fit its options (``prefix_parse.*`` of
+    core's texts, in the reader's language in the error answer)."""
+
+    owner = TEXTS
+
+
 async def convert(ctx: commands.Context, option: disnake.Option, word: str) -> Any:
     """``word`` as a value of ``option`` (``BadArgument`` saying why it is not one)."""
     kind = option.type
@@ -162,7 +171,7 @@ async def convert(ctx: commands.Context, option: disnake.Option, word: str) -> A
         else:
             value = word
     except (commands.BadArgument, ValueError):
-        raise commands.BadArgument(f"`{option.name}`: {shown} is not a valid value.") from None
+        raise ParseRefused("prefix_parse.invalid_value", option=option.name, shown=shown) from None
     _check_limits(option, value, shown)
     return value
 
@@ -200,18 +209,22 @@ def _check_limits(option: disnake.Option, value: Any, shown: str) -> None:
         allowed = {c.value for c in option.choices}
         if value not in allowed:
             listed = ", ".join(str(c.value) for c in option.choices)
-            raise commands.BadArgument(f"`{name}` must be one of: {listed}.")
+            raise ParseRefused("prefix_parse.one_of", option=name, listed=listed)
     if isinstance(value, str):
         if option.max_length is not None and len(value) > option.max_length:
-            raise commands.BadArgument(f"`{name}` is limited to {option.max_length} characters.")
+            raise ParseRefused("prefix_parse.max_length", option=name,
+                                   maximum=str(option.max_length))
         if option.min_length is not None and len(value) < option.min_length:
-            raise commands.BadArgument(f"`{name}` needs at least {option.min_length} characters.")
+            raise ParseRefused("prefix_parse.min_length", option=name,
+                                   minimum=str(option.min_length))
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
         if option.min_value is not None and value < option.min_value:
-            raise commands.BadArgument(f"`{name}` must be at least {option.min_value}.")
+            raise ParseRefused("prefix_parse.min_value", option=name,
+                                   minimum=str(option.min_value))
         if option.max_value is not None and value > option.max_value:
-            raise commands.BadArgument(f"`{name}` must be at most {option.max_value}.")
+            raise ParseRefused("prefix_parse.max_value", option=name,
+                                   maximum=str(option.max_value))
 
 
 def usage(prefix: str, command: commands.InvokableSlashCommand) -> str:
@@ -232,9 +245,8 @@ async def parse(
     for index, option in enumerate(options):
         if not rest:
             if option.required:
-                raise commands.BadArgument(
-                    f"`{option.name}` is missing. Usage: `{usage(ctx.prefix or '', command)}`"
-                )
+                raise ParseRefused("prefix_parse.missing", option=option.name,
+                                   usage=usage(ctx.prefix or "", command))
             continue
         later_required = any(o.required for o in options[index + 1:])
         if option.type == T.string and not later_required:
@@ -250,9 +262,8 @@ async def parse(
         rest = after
     if rest:
         shown = disnake.utils.escape_markdown(disnake.utils.escape_mentions(rest[:40]))
-        raise commands.BadArgument(
-            f"Unexpected {shown}. Usage: `{usage(ctx.prefix or '', command)}`"
-        )
+        raise ParseRefused("prefix_parse.unexpected", shown=shown,
+                           usage=usage(ctx.prefix or "", command))
     return {command.connectors.get(name, name): value for name, value in values.items()}
 
 

@@ -2,7 +2,9 @@
 
 :func:`assign_keys` gives every command, subcommand and option without an explicit
 ``Localized`` the keys ``<path>.name`` and ``<path>.description`` (``rank``,
-``rank.options.member``, ``warn.options.add.options.reason``); the bot's
+``rank.options.member``, ``warn.options.add.options.reason``) and every option choice
+``<option path>.choices.<value>`` (``levels.options.announce.options.mode.choices.off``);
+the bot's
 ``localization_provider``, a :class:`CommandLocalizations`, answers them from the
 ``commands`` sections of core's and the enabled plugins' locale files when disnake
 registers the command.
@@ -65,6 +67,8 @@ def assign_keys(body: disnake.SlashCommand) -> None:
     for option, path in _options(body.options, body.name):
         _give_key(option.name_localizations, f"{path}.name")
         _give_key(option.description_localizations, f"{path}.description")
+        for choice in option.choices:
+            _give_key(choice.name_localizations, f"{path}.choices.{choice.value}")
 
 
 def command_keys(body: disnake.SlashCommand) -> dict[str, str]:
@@ -73,6 +77,7 @@ def command_keys(body: disnake.SlashCommand) -> dict[str, str]:
     for option, path in _options(body.options, body.name):
         keys[f"{path}.name"] = option.name
         keys[f"{path}.description"] = option.description
+        keys.update({f"{path}.choices.{c.value}": c.name for c in option.choices})
     return keys
 
 

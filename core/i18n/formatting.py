@@ -11,12 +11,22 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from string import Formatter
+from typing import Protocol, runtime_checkable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from core.i18n.locale_choice import DEFAULT_LOCALE
+
+
+@runtime_checkable
+class LocalizedValue(Protocol):
+    """A value that words itself for a locale (permission names, a nested text)."""
+
+    def localized_text(self, locale: str) -> str:
+        """The value shown to a reader of ``locale``."""
+        ...
 
 
 @lru_cache(maxsize=64)
@@ -30,7 +40,10 @@ def babel_locale(locale: str) -> Locale:
 
 def format_value(value: object, locale: str) -> str:
     """A number with the locale's grouping and decimal signs, a date or time in its
-    medium form; anything else as ``str``."""
+    medium form; a :class:`LocalizedValue` in its own words for ``locale``; anything else
+    as ``str``."""
+    if isinstance(value, LocalizedValue):
+        return value.localized_text(locale)
     where = babel_locale(locale)
     if isinstance(value, bool):
         return str(value)

@@ -8,7 +8,7 @@ picks the reader's locale (the user's, else the guild's, else English); the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from core.i18n.catalog import LocaleFiles
 from core.i18n.formatting import format_value, render
@@ -55,3 +55,25 @@ class Texts:
     def english(self) -> Speaker:
         """Texts in English (logs, audit reasons, places without a reader)."""
         return self.to(None)
+
+
+class TextError(Exception):
+    """An error worded by one of an owner's texts: English in ``str()`` (logs, the web),
+    the reader's words through :meth:`localized_text` (a ``LocalizedValue``), so a service
+    can raise it and the command layer answer in the reader's locale.
+
+    A subclass names its owner's texts in ``owner``; ``texts=`` words one error with
+    another owner's texts (a plugin raising a core error).
+    """
+
+    owner: ClassVar[Texts]
+
+    def __init__(self, key: str, /, texts: Texts | None = None, **values: object) -> None:
+        self.key = key
+        self.values = values
+        self.texts = texts or self.owner
+        super().__init__(self.texts.english()(key, **values))
+
+    def localized_text(self, locale: str) -> str:
+        """The message for a reader of ``locale``."""
+        return self.texts.to(locale)(self.key, **self.values)

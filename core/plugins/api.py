@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from core.bot.cogs.meta import GUILD_ONLY, require_manage_guild
 from core.bot.dispatch import message_hook
-from core.bot.errors import permission_names
+from core.bot.errors import PermissionNames, permission_names
 from core.bot.mentions import NO_MENTIONS, only_user
 from core.coordination import bus, wakeups
 from core.coordination.rest_budget import non_urgent
 from core.db.database import CONNECTION, placeholders
 from core.db.lifecycle import Lifecycle
 from core.db.models import GuildMember, User
-from core.i18n.texts import Speaker, Texts
+from core.i18n.formatting import LocalizedValue
+from core.i18n.texts import Speaker, TextError, Texts
 from core.maintenance.integrity import PROBLEM_LIMIT, fetch_limited, limit_problems
 from core.maintenance.schedule import start_of_week
 from core.metrics import flush_timer
@@ -118,10 +119,13 @@ __all__ = [
     "Settings",
     "message_hook",
     "only_user",
+    "PermissionNames",
     "permission_names",
     "require_manage_guild",
     # Localization: a plugin's reply texts from its locale files (docs/localization.md)
+    "LocalizedValue",
     "Speaker",
+    "TextError",
     "Texts",
     # Data
     "CONNECTION",

@@ -39,8 +39,10 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.expressions import F
 
+from core.bot.texts import TEXTS
 from core.db.database import CONNECTION
 from core.db.models import GuildMember
+from core.i18n.texts import TextError
 from core.services.members import ensure_member
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,13 @@ class CoinsError(Exception):
 
 class InvalidAmount(CoinsError, ValueError):
     """The amount is not a whole number in ``1..COINS_MAX`` (or ``-COINS_MAX..-1``)."""
+
+
+class AmountOutOfBounds(TextError, InvalidAmount):
+    """An amount :func:`validate_amount` refuses (``coins.*`` of core's texts: English in
+    ``str()``, the reader's language in a reply)."""
+
+    owner = TEXTS
 
 
 class BalanceTooHigh(InvalidAmount):
@@ -83,13 +92,13 @@ class InsufficientFunds(CoinsError):
 def validate_amount(amount: object, *, allow_negative: bool = False) -> int:
     """``amount`` as an int in ``1..COINS_MAX`` (or its negative); else :class:`InvalidAmount`."""
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise InvalidAmount(f"the amount must be a whole number, not {amount!r}")
+        raise AmountOutOfBounds("coins.whole", amount=repr(amount))
     if amount == 0:
-        raise InvalidAmount("the amount must not be zero")
+        raise AmountOutOfBounds("coins.zero")
     if amount < 0 and not allow_negative:
-        raise InvalidAmount(f"the amount must be positive, not {amount}")
+        raise AmountOutOfBounds("coins.positive", amount=str(amount))
     if abs(amount) > COINS_MAX:
-        raise InvalidAmount(f"the amount must be at most {COINS_MAX}, not {abs(amount)}")
+        raise AmountOutOfBounds("coins.at_most", maximum=str(COINS_MAX), amount=str(abs(amount)))
     return amount
 
 
@@ -218,7 +227,7 @@ async def change_coins(
     validate_amount(delta, allow_negative=True)
     needed = max(needs, -delta, 0)
     if needed > COINS_MAX:
-        raise InvalidAmount(f"the amount must be at most {COINS_MAX}, not {needed}")
+        raise AmountOutOfBounds("coins.at_most", maximum=str(COINS_MAX), amount=str(needed))
     member = GuildMember.filter(user_id=user_id, guild_id=guild_id)
     ceiling = COINS_MAX - max(delta, 0)
     ensured = False

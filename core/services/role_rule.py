@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 
 import disnake
 
-from core.bot.errors import permission_names
+from core.bot.errors import PermissionNames
 from core.bot.log_channel import post_to_log_channel
+from core.bot.texts import TEXTS
 from core.db.models import SettingsAudit
+from core.i18n.texts import TextError
 from core.services import audit
 from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts, bot_facts, role_facts
 
@@ -48,10 +50,12 @@ DANGEROUS_BITS = sum(DANGEROUS.values())
 APPROVAL_PREFIX = "role_rule.approved."
 
 
-class RoleRefused(ValueError):
-    """A role the bot must not hand out; the message says which rule failed (and is shown
-    as is when a command raises it: ``user_facing``)."""
+class RoleRefused(TextError, ValueError):
+    """A role the bot must not hand out; the message (``role_rule.*`` of core's texts, or
+    ``texts=`` a plugin's) says which rule failed, in the reader's language when a command
+    raises it (``user_facing``)."""
 
+    owner = TEXTS
     user_facing = True
 
 
@@ -60,26 +64,24 @@ def shown(role: RoleFacts) -> str:
     return disnake.utils.escape_mentions(disnake.utils.escape_markdown(role.name))
 
 
-def dangerous_names(permissions: int) -> str:
+def dangerous_names(permissions: int) -> PermissionNames:
     """``"Administrator, Ban Members"``: the dangerous permissions among ``permissions``."""
-    return permission_names([flag for flag, bit in DANGEROUS.items() if permissions & bit])
+    return PermissionNames(tuple(flag for flag, bit in DANGEROUS.items() if permissions & bit))
 
 
 def check_normal(role: RoleFacts) -> None:
     """The role is one a bot can give: not @everyone, not managed by an integration."""
     if role.default or role.managed:
-        raise RoleRefused("Pick a normal role of this server: @everyone and roles managed "
-                          "by an integration or a bot cannot be given.")
+        raise RoleRefused("role_rule.normal")
 
 
 def check_role(role: RoleFacts, bot: BotFacts) -> None:
     """A normal role the bot can give (it has Manage Roles and ranks above the role)."""
     check_normal(role)
     if not bot.manage_roles:
-        raise RoleRefused(f"I need these permissions here: {permission_names(['manage_roles'])}.")
+        raise RoleRefused("errors.i_need", permissions=PermissionNames(("manage_roles",)))
     if role.position >= bot.top_position:
-        raise RoleRefused(f"My highest role must be above {shown(role)} to give it; move my "
-                          "role up in the server settings.")
+        raise RoleRefused("role_rule.bot_below", role=shown(role))
 
 
 def check_actor(role: RoleFacts, actor: ActorFacts) -> None:
@@ -88,13 +90,12 @@ def check_actor(role: RoleFacts, actor: ActorFacts) -> None:
     if actor.owner:
         return
     if not actor.permissions & (MANAGE_ROLES | ADMINISTRATOR):
-        raise RoleRefused(f"You need these permissions: {permission_names(['manage_roles'])}.")
+        raise RoleRefused("errors.you_need", permissions=PermissionNames(("manage_roles",)))
     if actor.top_position <= role.position:
-        raise RoleRefused(f"Your highest role must be above {shown(role)} to hand it out.")
+        raise RoleRefused("role_rule.actor_below", role=shown(role))
     if role.permissions & DANGEROUS_BITS and not actor.permissions & ADMINISTRATOR:
-        raise RoleRefused(
-            f"{shown(role)} has dangerous permissions ({dangerous_names(role.permissions)}): "
-            "only the server owner or an Administrator may have the bot hand it out.")
+        raise RoleRefused("role_rule.dangerous", role=shown(role),
+                          permissions=dangerous_names(role.permissions))
 
 
 def check_configurable(role: RoleFacts, actor: ActorFacts, bot: BotFacts) -> None:
@@ -111,9 +112,8 @@ def check_grantable(role: RoleFacts, bot: BotFacts, approved: int) -> None:
     check_role(role, bot)
     unapproved = role.permissions & DANGEROUS_BITS & ~approved
     if unapproved:
-        raise RoleRefused(
-            f"{shown(role)} now has dangerous permissions ({dangerous_names(unapproved)}) "
-            "that the server owner or an Administrator did not approve; set the role again.")
+        raise RoleRefused("role_rule.unapproved", role=shown(role),
+                          permissions=dangerous_names(unapproved))
 
 
 async def record_approval(guild_id: int, role: RoleFacts, actor: ActorFacts, source: str) -> None:

@@ -128,6 +128,6 @@ async def actor(c: WebContext, guild_id: int, user_id: int) -> ActorFacts:
         member = await c.bot_get(f"/guilds/{guild_id}/members/{user_id}", ttl=FRESH_SECONDS)
     except DiscordApiError as exc:
         if exc.status == 404:
-            raise RoleRefused("You are not a member of this server any more.") from None
+            raise RoleRefused("role_rule.left") from None
         raise web.HTTPBadGateway(text="Discord could not be reached; try again.") from None
     return _actor_facts(user_id, int(guild["owner_id"]), guild_id, roles, member)

@@ -117,7 +117,7 @@ class CustomCommands(commands.Cog):
             if manager:  # create, edit or delete: the next message sees the change
                 self.names.invalidate(inter.guild.id)
         except (CustomCommandError, Denied) as exc:
-            text = str(exc) if isinstance(exc, Denied) else t("failed", error=str(exc))
+            text = str(exc) if isinstance(exc, Denied) else t("failed", error=exc)
             await inter.response.send_message(text, ephemeral=True)
             return
         await inter.response.send_message(text, ephemeral=ephemeral)
@@ -230,12 +230,12 @@ class CustomCommands(commands.Cog):
 
         async def action(guild: disnake.Guild) -> str:
             if page < 1:
-                raise CustomCommandError(t("list.first_page"))
+                raise CustomCommandError("list.first_page")
             rows, pages = await service.page(guild.id, page, self.settings.page_size)
             if not rows and page == 1:
                 return t("list.none")
             if not rows:
-                raise CustomCommandError(t("list.no_page", page=page, pages=pages))
+                raise CustomCommandError("list.no_page", page=page, pages=pages)
             names = ", ".join(f"`{row.command_name}`" for row in rows)
             return t("list.page", page=page, pages=pages, names=names)
         await self.answer(inter, action, manager=False)
@@ -250,7 +250,7 @@ class CustomCommands(commands.Cog):
         async def action(guild: disnake.Guild) -> str:
             command = await service.get(guild.id, name)
             if command is None:
-                raise CustomCommandError(t("info.unknown", name=name.strip().lower()[:32]))
+                raise CustomCommandError("info.unknown", name=name.strip().lower()[:32])
             uses = command.uses + self.uses.pending(command.id)
             created = int(command.created_at.timestamp())
             # creator_id 0: the creator had their data deleted (/privacy delete)

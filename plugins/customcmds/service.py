@@ -15,8 +15,9 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core.plugins.api import CONNECTION, bus
+from core.plugins.api import CONNECTION, TextError, bus
 from plugins.customcmds.models import CustomCommand
+from plugins.customcmds.texts import TEXTS
 
 NAME = re.compile(r"[a-z0-9_-]{1,32}")
 MAX_RESPONSE = 2000
@@ -25,19 +26,20 @@ _ADD_USES = 'UPDATE "custom_commands" SET "uses" = "uses" + ? WHERE "id" = ?'
 _ADD_USES_PG = 'UPDATE "custom_commands" SET "uses" = "uses" + $1 WHERE "id" = $2'
 
 
-class CustomCommandError(ValueError):
-    """Bad input or a broken limit; the message is meant for the user."""
+class CustomCommandError(TextError, ValueError):
+    """Bad input or a broken limit; the message (a key of this plugin's texts) is meant
+    for the user, in their language."""
+
+    owner = TEXTS
 
 
 def normalise_name(name: str, reserved: Collection[str] = ()) -> str:
     """The stored form of ``name``; raise :class:`CustomCommandError` when it is not valid."""
     clean = name.strip().lower()
     if not NAME.fullmatch(clean):
-        raise CustomCommandError(
-            "a name is 1-32 characters of lowercase letters, digits, `-` and `_`."
-        )
+        raise CustomCommandError("name.invalid")
     if clean in reserved:
-        raise CustomCommandError(f"`{clean}` is a built-in command.")
+        raise CustomCommandError("name.builtin", name=clean)
     return clean
 
 
@@ -45,11 +47,9 @@ def check_response(response: str) -> str:
     """``response`` if it is 1-2,000 characters (after trimming), else an error."""
     text = response.strip()
     if not text:
-        raise CustomCommandError("the response cannot be empty.")
+        raise CustomCommandError("response.empty")
     if len(text) > MAX_RESPONSE:
-        raise CustomCommandError(
-            f"a response is at most {MAX_RESPONSE:,} characters (this one has {len(text):,})."
-        )
+        raise CustomCommandError("response.too_long", maximum=MAX_RESPONSE, length=len(text))
     return text
 
 
@@ -75,13 +75,13 @@ async def create(
         async with in_transaction(CONNECTION) as conn:
             count = await CustomCommand.filter(guild_id=guild_id).using_db(conn).count()
             if count >= limit:
-                raise CustomCommandError(f"this server already has {limit:,} custom commands.")
+                raise CustomCommandError("limit", limit=limit)
             made = await CustomCommand.create(
                 guild_id=guild_id, command_name=name, response=response,
                 creator_id=creator_id, using_db=conn,
             )
     except IntegrityError:
-        raise CustomCommandError(f"`{name}` already exists here.") from None
+        raise CustomCommandError("exists", name=name) from None
     await bus.publish(NAMES_TOPIC, {"guild_id": guild_id})
     return made
 
@@ -117,7 +117,7 @@ async def page(guild_id: int, number: int, size: int) -> tuple[list[CustomComman
 async def _existing(guild_id: int, name: str) -> CustomCommand:
     command = await get(guild_id, name)
     if command is None:
-        raise CustomCommandError(f"there is no custom command `{name.strip().lower()[:32]}`.")
+        raise CustomCommandError("info.unknown", name=name.strip().lower()[:32])
     return command
 
 

@@ -231,7 +231,8 @@ class Bank(commands.Cog):
         """The guild's effective amounts (its own, else the config file's)."""
         assert inter.guild is not None
         require_manage_guild(inter.author)
-        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, "Economy amounts")
+        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, "Economy amounts",
+                                    inter)
         await inter.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @config.sub_command(name="set", description="Change the daily, work or bet amounts")
@@ -249,7 +250,7 @@ class Bank(commands.Cog):
         outcome = await overrides.change(AMOUNTS, inter.guild.id, self.settings, {
             "daily_amount": daily_amount, "work_min": work_min, "work_max": work_max,
             "gamble_max_bet": gamble_max_bet,
-        }, actor_id=inter.author.id)
+        }, actor_id=inter.author.id, reader=inter)
         await inter.response.send_message(outcome.text, ephemeral=not outcome.ok,
                                           allowed_mentions=NO_MENTIONS)
 

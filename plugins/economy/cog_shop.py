@@ -85,7 +85,7 @@ class Shop(commands.Cog):
         t = TEXTS.to(inter)
         own = guild.get_role(role.id) if role is not None else None
         if role is not None and own is None:
-            raise role_rule.RoleRefused(t("shop.normal_role"))
+            raise role_rule.RoleRefused("shop.normal_role", texts=TEXTS)
         if own is not None:  # the rule of every role the bot gives; nothing written if not
             role_rule.check_configurable(role_facts(own), actor, bot_facts(guild))
 
@@ -93,7 +93,7 @@ class Shop(commands.Cog):
             try:
                 value = parse_amount(price)
             except ValueError as exc:
-                raise shop.ShopError(t("shop.bad_price", error=str(exc))) from exc
+                raise shop.ShopError(t("shop.bad_price", error=exc)) from exc
             item = await shop.add_item(
                 guild_id, safe_text(name, shop.NAME_MAX), value, created_by=inter.author.id,
                 role_id=role.id if role else None,

@@ -12,6 +12,7 @@ from core.plugins.api import (
     CoinsError,
     InsufficientFunds,
     InvalidAmount,
+    LocalizedValue,
     Speaker,
 )
 from plugins.economy.rewards import OnCooldown
@@ -47,7 +48,8 @@ def refusal(error: Exception, settings: EconomySettings, t: Speaker) -> str:
         when = disnake.utils.format_dt(error.ready_at, "R")
         return t("refusal.cooldown", kind=error.kind, when=when)
     if isinstance(error, InvalidAmount | ShopError):
-        text = str(error)
+        text = error.localized_text(t.format_locale) if isinstance(
+            error, LocalizedValue) else str(error)
         return t("refusal.invalid", reason=f"{text[:1].upper()}{text[1:]}")
     return t("refusal.other", error=str(error))
 

@@ -36,6 +36,7 @@ from core.plugins.api import (
     GuildMember,
     InsufficientFunds,
     InvalidAmount,
+    TextError,
     change_coins,
     get_coins,
     lock_members,
@@ -43,6 +44,7 @@ from core.plugins.api import (
     validate_amount,
 )
 from plugins.economy.models import Transaction
+from plugins.economy.texts import TEXTS
 from plugins.economy.transfer_fast import try_transfer
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "BalanceTooHigh",
     "CoinsError",
     "InsufficientFunds",
+    "AmountRefused",
     "InvalidAmount",
     "RichEntry",
     "SelfTransfer",
@@ -82,6 +85,13 @@ class TransactionType(StrEnum):
     ADMIN = "admin"
 
 
+class AmountRefused(TextError, InvalidAmount):
+    """A typed amount that is not one: worded by ``amount.*`` of the economy's texts
+    (English in ``str()``, the reader's language in a reply)."""
+
+    owner = TEXTS
+
+
 class SelfTransfer(InvalidAmount):
     """A transfer whose sender and recipient are the same member."""
 
@@ -98,22 +108,22 @@ class RichEntry:
 def parse_amount(text: str, *, balance: int | None = None) -> int:
     """A user-typed amount: ``250``, ``1,000``, ``1_000``, or ``all`` (needs ``balance``).
 
-    Raises :class:`InvalidAmount` with a message fit for the user.
+    Raises :class:`AmountRefused` (an :class:`InvalidAmount`) with a message fit for the user.
     """
     cleaned = text.strip().lower()
     if cleaned == "all" and balance is not None:
         if balance <= 0:
-            raise InvalidAmount("you have nothing to use")
+            raise AmountRefused("amount.nothing")
         return balance
     if not _NUMBER.fullmatch(cleaned):
-        raise InvalidAmount("the amount must be a whole number (like 250)")
+        raise AmountRefused("amount.whole")
     value = int(cleaned.replace(",", "").replace("_", ""))
     if value == 0:
-        raise InvalidAmount("the amount must not be zero")
+        raise AmountRefused("amount.zero")
     if value < 0:
-        raise InvalidAmount("the amount must be positive")
+        raise AmountRefused("amount.positive")
     if value > COINS_MAX:
-        raise InvalidAmount(f"the amount must be at most {COINS_MAX:,}")
+        raise AmountRefused("amount.at_most", maximum=COINS_MAX)
     return value
 
 

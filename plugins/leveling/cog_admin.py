@@ -154,7 +154,7 @@ class LevelsAdmin(commands.Cog):
         assert guild is not None and isinstance(inter.author, disnake.Member)
         own = guild.get_role(role.id)
         if own is None:
-            raise role_rule.RoleRefused(TEXTS.to(inter)("reward.normal_role"))
+            raise role_rule.RoleRefused("reward.normal_role", texts=TEXTS)
         try:
             await service.set_reward(guild.id, level, role_facts(own),
                                      actor_facts(inter.author), bot_facts(guild), "slash")

@@ -42,8 +42,8 @@ class GlobalBoard(commands.Cog):
         """One page of the global board."""
         try:
             rows, pages = await global_board.page(page)
-        except ValueError as exc:
-            raise commands.BadArgument(str(exc)) from None
+        except global_board.PageOutOfRange as exc:
+            raise commands.BadArgument(exc.localized_text(TEXTS.to(inter).format_locale)) from None
         await inter.response.send_message(board_text(rows, page, pages, TEXTS.to(inter)),
                                           allowed_mentions=NO_MENTIONS)
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
-from core.plugins.api import User
+from core.plugins.api import TextError, User
 from plugins.leveling.models import GlobalBoardOptOut
+from plugins.leveling.texts import TEXTS
 
 PAGE_SIZE = 10
 MAX_PAGE = 10_000
@@ -33,15 +34,22 @@ def _listed() -> QuerySet[User]:
     return User.filter(global_xp__gt=0).exclude(user_id__in=hidden)
 
 
+class PageOutOfRange(TextError, ValueError):
+    """A page number the board does not have (``global.page_range``/``global.no_page``)."""
+
+    owner = TEXTS
+
+
 async def page(number: int, size: int = PAGE_SIZE) -> tuple[list[GlobalRow], int]:
     """Page ``number`` (1-based) of the board, highest XP first (ties: lower id first),
-    and the page count; raises ``ValueError`` for a page out of range."""
+    and the page count; raises :class:`PageOutOfRange` (a ``ValueError``) for a page out
+    of range."""
     if not 1 <= number <= MAX_PAGE:
-        raise ValueError(f"the page must be between 1 and {MAX_PAGE:,}")
+        raise PageOutOfRange("global.page_range", maximum=MAX_PAGE)
     total = await _listed().count()
     pages = max(1, -(-total // size))
     if number > pages:
-        raise ValueError(f"there is no page {number} (there are {pages})")
+        raise PageOutOfRange("global.no_page", page=number, pages=pages)
     start = (number - 1) * size
     rows = await (_listed().order_by("-global_xp", "user_id").offset(start).limit(size)
                   .values("user_id", "username", "global_xp", "global_level"))

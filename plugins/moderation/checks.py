@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 import disnake
 
-from core.plugins.api import BotLike, permission_names
+from core.plugins.api import BotLike, PermissionNames
 from plugins.moderation.texts import Explained
 
 
@@ -22,15 +22,15 @@ def require_permission(author: disnake.abc.User, flag: str, bot: BotLike | None 
     """The invoker must hold ``flag`` (e.g. ``"kick_members"``) in this guild, or the role
     that ``[plugins.moderation] permission_roles`` (of ``bot``'s plugins) maps to it."""
     if not isinstance(author, disnake.Member):
-        raise Refusal("refusal.you_need", permissions=permission_names([flag]))
+        raise Refusal("refusal.you_need", permissions=PermissionNames((flag,)))
     roles = permission_roles(bot)
     if holds(author.guild_permissions, [r.name for r in author.roles], flag, roles):
         return
     role_name = roles.get(flag)
     if role_name:
-        raise Refusal("refusal.you_need_or_role", permissions=permission_names([flag]),
+        raise Refusal("refusal.you_need_or_role", permissions=PermissionNames((flag,)),
                       role=role_name)
-    raise Refusal("refusal.you_need", permissions=permission_names([flag]))
+    raise Refusal("refusal.you_need", permissions=PermissionNames((flag,)))
 
 
 def holds(
@@ -99,7 +99,7 @@ def check_bot(guild: disnake.Guild, flag: str, target: disnake.abc.User | None) 
     """The bot must hold ``flag`` and rank above ``target``'s highest role."""
     me = guild.me
     if not getattr(me.guild_permissions, flag):
-        raise Refusal("refusal.i_need", permissions=permission_names([flag]))
+        raise Refusal("refusal.i_need", permissions=PermissionNames((flag,)))
     member = as_member(guild, target) if target is not None else None
     if member is not None and member.top_role >= me.top_role:
         raise Refusal("refusal.ranked_above_me", my_role=me.top_role.name, name=_name(member),
@@ -113,7 +113,7 @@ def check_mute_role(guild: disnake.Guild, role_id: int) -> disnake.Role:
         raise Refusal("refusal.mute_role_gone")
     me = guild.me
     if not me.guild_permissions.manage_roles:
-        raise Refusal("refusal.i_need", permissions=permission_names(["manage_roles"]))
+        raise Refusal("refusal.i_need", permissions=PermissionNames(("manage_roles",)))
     if role >= me.top_role:
         raise Refusal("refusal.mute_role_above_me", role=role.name)
     return role

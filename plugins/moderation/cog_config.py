@@ -86,7 +86,8 @@ class ModConfig(commands.Cog):
             )
         except (Refusal, RoleRefused) as exc:
             t = TEXTS.to(inter)
-            await self.answer(inter, exc.in_locale(t) if isinstance(exc, Refusal) else str(exc),
+            await self.answer(inter, exc.in_locale(t) if isinstance(exc, Refusal)
+                              else exc.localized_text(t.format_locale),
                               ephemeral=True)
             return
         t = TEXTS.to(inter)
@@ -107,7 +108,7 @@ class ModConfig(commands.Cog):
         except Refusal as exc:
             await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return
-        text = await overrides.show(RULES, inter.guild.id, self.settings, RULES_TITLE)
+        text = await overrides.show(RULES, inter.guild.id, self.settings, RULES_TITLE, inter)
         await self.answer(inter, text, ephemeral=True)
 
     @rules.sub_command(name="set", description="Change warning expiry or escalation (0: off)")
@@ -135,5 +136,5 @@ class ModConfig(commands.Cog):
             "warning_expiry_days": warning_expiry_days, "escalate_mute_at": escalate_mute_at,
             "escalate_mute_minutes": escalate_mute_minutes,
             "escalate_kick_at": escalate_kick_at, "escalate_ban_at": escalate_ban_at,
-        }, actor_id=inter.author.id)
+        }, actor_id=inter.author.id, reader=inter)
         await self.answer(inter, outcome.text, ephemeral=not outcome.ok)

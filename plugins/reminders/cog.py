@@ -93,7 +93,7 @@ class Reminders(commands.Cog):
         try:
             row = await service.create(request, self.settings)
         except ReminderError as exc:
-            raise commands.BadArgument(str(exc)) from None
+            raise commands.BadArgument(exc.localized_text(TEXTS.to(inter).format_locale)) from None
         t = TEXTS.to(inter)
         stamp = int(row.remind_at.timestamp())
         repeat = (t("set.then_every", every=format_duration(row.repeat_seconds))
@@ -131,7 +131,7 @@ class Reminders(commands.Cog):
         try:
             row = await service.cancel(inter.author.id, id)
         except ReminderError as exc:
-            raise commands.BadArgument(str(exc)) from None
+            raise commands.BadArgument(exc.localized_text(TEXTS.to(inter).format_locale)) from None
         await inter.response.send_message(
             TEXTS.to(inter)("cancel.done", id=str(row.id), text=preview(row.message)),
             ephemeral=True,
@@ -176,7 +176,7 @@ class Reminders(commands.Cog):
         try:
             rows = await service.cancel_in_guild(inter.guild_id, member.id, id)
         except ReminderError as exc:
-            raise commands.BadArgument(str(exc)) from None
+            raise commands.BadArgument(exc.localized_text(TEXTS.to(inter).format_locale)) from None
         log.info("moderator %s cancelled reminders %s of user %s in guild %s",
                  inter.author.id, [row.id for row in rows], member.id, inter.guild_id)
         await inter.response.send_message(
@@ -199,7 +199,7 @@ class Reminders(commands.Cog):
         try:
             zone = await service.set_timezone(inter.author.id, name)
         except ReminderError as exc:
-            raise commands.BadArgument(str(exc)) from None
+            raise commands.BadArgument(exc.localized_text(TEXTS.to(inter).format_locale)) from None
         await inter.response.send_message(TEXTS.to(inter)("zone.set", zone=zone), ephemeral=True)
 
     @timezone.sub_command(name="show", description="Show your time zone")

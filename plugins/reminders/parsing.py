@@ -15,6 +15,9 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.plugins.api import TextError
+from plugins.reminders.texts import TEXTS
+
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 _UNITS = {
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
@@ -33,21 +36,22 @@ DEFAULT_CLOCK = time(9, 0)  # "tomorrow" and a bare date mean 09:00
 MAX_TIMEZONE_NAME = 64
 
 
-class TimeParseError(ValueError):
-    """The text is not a time we understand, or the time zone is unknown."""
+class TimeParseError(TextError, ValueError):
+    """The text is not a time we understand, or the time zone is unknown (``time.*`` of
+    the plugin's texts: English in ``str()``, the reader's language in a reply)."""
+
+    owner = TEXTS
 
 
 def load_timezone(name: str) -> ZoneInfo:
     """The IANA zone ``name`` (``Europe/Paris``, ``UTC``); :class:`TimeParseError` if unknown."""
     cleaned = name.strip()
     if not cleaned or len(cleaned) > MAX_TIMEZONE_NAME:
-        raise TimeParseError("a time zone name is 1-64 characters, like Europe/Paris")
+        raise TimeParseError("time.zone_length")
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise TimeParseError(
-            "unknown time zone: use an IANA name like Europe/Paris, America/New_York or UTC"
-        ) from None
+        raise TimeParseError("time.zone_unknown") from None
 
 
 def parse_duration(text: str) -> int:
@@ -65,26 +69,26 @@ def parse_duration(text: str) -> int:
             break
         match = _PART.match(cleaned, position)
         if match is None:
-            raise TimeParseError("not a duration")
+            raise TimeParseError("time.not_duration")
         total += int(match.group(1)) * UNIT_SECONDS[_UNITS[match.group(2)]]
         parts += 1
         position = match.end()
     if parts == 0:
-        raise TimeParseError("not a duration")
+        raise TimeParseError("time.not_duration")
     return total
 
 
 def _clock(text: str) -> time:
     match = _CLOCK.match(text.strip())
     if match is None:
-        raise TimeParseError("not a time of day")
+        raise TimeParseError("time.not_clock")
     hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if meridiem is not None:
         if not 1 <= hour <= 12:
-            raise TimeParseError("with am/pm the hour is 1-12")
+            raise TimeParseError("time.meridiem")
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise TimeParseError("that is not a valid time of day")
+        raise TimeParseError("time.bad_clock")
     return time(hour, minute)
 
 
@@ -100,7 +104,7 @@ def _absolute(text: str, now: datetime, zone: tzinfo) -> datetime:
         try:
             day = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3)))
         except ValueError:
-            raise TimeParseError("that date does not exist") from None
+            raise TimeParseError("time.no_date") from None
         clock = _clock(dated.group(4)) if dated.group(4) else DEFAULT_CLOCK
         return to_utc(day, clock, zone)
     word, _, rest = text.partition(" ")
@@ -122,24 +126,21 @@ def parse_when(text: str, now: datetime, zone: tzinfo) -> datetime:
     """
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned or len(cleaned) > MAX_INPUT:
-        raise TimeParseError(f"a time is 1-{MAX_INPUT} characters")
+        raise TimeParseError("time.length", maximum=MAX_INPUT)
     try:
         seconds = parse_duration(cleaned)
     except TimeParseError:
         pass
     else:
         if seconds > 100 * 365 * 86_400:
-            raise TimeParseError("that is too far ahead")
+            raise TimeParseError("time.too_far")
         return now.astimezone(UTC) + timedelta(seconds=seconds)
     try:
         return _absolute(cleaned, now, zone)
     except TimeParseError as exc:
-        raise TimeParseError(
-            f"could not read that time ({exc}): try 10m, 1h30m, in 3 hours, 2d, "
-            "tomorrow 9am or 2026-12-01 09:00"
-        ) from None
+        raise TimeParseError("time.unreadable", reason=exc) from None
     except OverflowError:
-        raise TimeParseError("that date is out of range") from None
+        raise TimeParseError("time.out_of_range") from None
 
 
 def parse_repeat(text: str) -> int:
@@ -148,11 +149,11 @@ def parse_repeat(text: str) -> int:
     if cleaned.startswith("every "):
         cleaned = cleaned[6:]
     if not cleaned or len(cleaned) > MAX_INPUT:
-        raise TimeParseError("a repeat is like every 1d, every 12h or every 1w")
+        raise TimeParseError("time.repeat")
     try:
         return parse_duration(cleaned)
     except TimeParseError:
-        raise TimeParseError("a repeat is like every 1d, every 12h or every 1w") from None
+        raise TimeParseError("time.repeat") from None
 
 
 def format_duration(seconds: float) -> str:

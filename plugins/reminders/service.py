@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.plugins.api import Speaker, wakeups
+from core.plugins.api import Speaker, TextError, wakeups
 from plugins.reminders.models import Reminder, UserTimezone
 from plugins.reminders.parsing import (
     TimeParseError,
@@ -32,8 +32,11 @@ MAX_REPEAT_SECONDS = 365 * 86_400
 DEFAULT_ZONE = "UTC"
 
 
-class ReminderError(ValueError):
-    """A request that cannot be honoured; the message is for the user."""
+class ReminderError(TextError, ValueError):
+    """A request that cannot be honoured; the message (``refused.*`` or ``time.*`` of the
+    plugin's texts) is for the user, in their language."""
+
+    owner = TEXTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ async def set_timezone(user_id: int, name: str) -> str:
     try:
         zone = load_timezone(name)
     except TimeParseError as exc:
-        raise ReminderError(str(exc)) from None
+        raise ReminderError(exc.key, **exc.values) from None
     await UserTimezone.update_or_create(defaults={"timezone": zone.key}, user_id=user_id)
     return zone.key
 
@@ -74,11 +77,9 @@ def check_text(text: str) -> str:
     """The stripped reminder text, or :class:`ReminderError` when empty or too long."""
     cleaned = text.strip()
     if not cleaned:
-        raise ReminderError("the reminder text is empty")
+        raise ReminderError("refused.empty")
     if len(cleaned) > MAX_TEXT:
-        raise ReminderError(
-            f"the reminder text is {len(cleaned):,} characters; the limit is {MAX_TEXT:,}"
-        )
+        raise ReminderError("refused.too_long", length=len(cleaned), maximum=MAX_TEXT)
     return cleaned
 
 
@@ -89,13 +90,12 @@ def check_repeat(every: str | None, settings: RemindersSettings) -> int | None:
     try:
         seconds = parse_repeat(every)
     except TimeParseError as exc:
-        raise ReminderError(str(exc)) from None
+        raise ReminderError(exc.key, **exc.values) from None
     if seconds < settings.min_repeat_seconds:
-        raise ReminderError(
-            f"a reminder repeats at most every {format_duration(settings.min_repeat_seconds)}"
-        )
+        raise ReminderError("refused.repeat_often",
+                            interval=format_duration(settings.min_repeat_seconds))
     if seconds > MAX_REPEAT_SECONDS:
-        raise ReminderError("a reminder repeats at least once a year")
+        raise ReminderError("refused.repeat_rare")
     return seconds
 
 
@@ -105,11 +105,11 @@ async def resolve_when(user_id: int, when: str, now: datetime) -> datetime:
     try:
         at = parse_when(when, now, zone)
     except TimeParseError as exc:
-        raise ReminderError(str(exc)) from None
+        raise ReminderError(exc.key, **exc.values) from None
     if at <= now:
-        raise ReminderError(f"that time is in the past (your time zone is {zone.key})")
+        raise ReminderError("refused.past", zone=zone.key)
     if at - now > MAX_AHEAD:
-        raise ReminderError("a reminder can be at most 5 years ahead")
+        raise ReminderError("refused.too_far")
     return at
 
 
@@ -125,10 +125,7 @@ async def create(
         user_id=request.user_id, completed=False, failed_at=None
     ).count()
     if count >= settings.max_active_per_user:
-        raise ReminderError(
-            f"you have {count} active reminders; the limit is {settings.max_active_per_user}. "
-            "Cancel one with /reminders cancel"
-        )
+        raise ReminderError("refused.limit", count=count, limit=settings.max_active_per_user)
     row = await Reminder.create(
         user_id=request.user_id, channel_id=request.channel_id, guild_id=request.guild_id,
         message=text, remind_at=at, repeat_seconds=repeat, jump_url=request.jump_url,
@@ -153,7 +150,7 @@ async def cancel(user_id: int, reminder_id: int) -> Reminder:
     """Delete one of the user's active reminders; :class:`ReminderError` if not theirs."""
     row = await Reminder.get_or_none(id=reminder_id, user_id=user_id, completed=False)
     if row is None:
-        raise ReminderError(f"you have no active reminder #{reminder_id}")
+        raise ReminderError("refused.unknown", id=str(reminder_id))
     await Reminder.filter(id=row.id).delete()
     return row
 
@@ -175,8 +172,9 @@ async def cancel_in_guild(
         rows = rows.filter(id=reminder_id)
     found = await rows.order_by("remind_at", "id")
     if not found:
-        which = f" #{reminder_id}" if reminder_id is not None else "s"
-        raise ReminderError(f"that member has no active reminder{which} set in this server")
+        if reminder_id is None:
+            raise ReminderError("refused.member_none")
+        raise ReminderError("refused.member_unknown", id=str(reminder_id))
     await Reminder.filter(id__in=[row.id for row in found]).delete()
     return found
 

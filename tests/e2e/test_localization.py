@@ -29,6 +29,13 @@ async def test_a_german_user_is_answered_in_german(
     assert "mit 1.234 XP" in reply.content  # German digit grouping
     assert "Rang **#1** auf diesem Server" in reply.content
 
+    levels = await double.wait_for_command("levels", timeout=TIMEOUT)
+    announce = next(o for o in levels.data["options"] if o["name"] == "announce")
+    mode = next(o for o in announce["options"] if o["name"] == "mode")
+    assert {c["value"]: c["name_localizations"]["de"] for c in mode["choices"]} == {
+        "same channel": "im selben Kanal", "a fixed channel": "in einem festen Kanal",
+        "off": "aus"}  # option choices as a German client shows them
+
     english = await slash(double, demo.guild, demo.general, demo.admin, "rank",
                           {"member": demo.member})
     assert english.content.startswith("**alice** is level **") and "1,234 XP" in english.content
@@ -73,11 +80,42 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     await double.send_message(demo.general, demo.member, "!prefix")
     reply = await channel_reply(double, demo.general, timeout=TIMEOUT)
     assert reply.content == "O prefixo aqui é `!` (me mencionar também funciona)."
+    await double.send_message(demo.general, demo.member, "!remind")  # a prefix twin
+    missing = await channel_reply(double, demo.general, timeout=TIMEOUT)
+    assert "Falta `when`. Uso: `!remind <when> <text>" in missing.content
 
     double.set_user_locale(demo.member.user, "de")
     denied = await slash(double, demo.guild, demo.general, demo.member, "prefix set",
                          {"prefix": "?"})
-    assert denied.content == "Du brauchst diese Berechtigungen: Manage Server."
+    assert denied.content == "Du brauchst diese Berechtigungen: Server verwalten."
+    bad = await slash(double, demo.guild, demo.general, demo.member, "transfer",
+                      {"member": demo.admin, "amount": "viel"})  # the service's validation
+    assert bad.content == "Der Betrag muss eine ganze Zahl sein (etwa 250). Nichts wurde geändert."
+    too_much = await slash(double, demo.guild, demo.general, demo.member, "transfer",
+                           {"member": demo.admin, "amount": "9999999999"})
+    assert too_much.content.startswith("Der Betrag darf höchstens 2.147.483.647 sein.")
+    beyond = await slash(double, demo.guild, demo.general, demo.member, "global leaderboard",
+                         {"page": 12000})
+    assert beyond.content.endswith("die Seite muss zwischen 1 und 10.000 liegen")
+    double.set_user_locale(demo.admin.user, "de")
+    changed = await slash(double, demo.guild, demo.general, demo.admin, "economy config set",
+                          {"daily_amount": 1500})
+    assert changed.content.startswith("Für diesen Server geändert: `daily_amount` ")
+    assert changed.content.endswith("→ 1.500.")
+    shown = await slash(double, demo.guild, demo.general, demo.admin, "economy config show")
+    assert "`daily_amount`: 1.500" in shown.content and "(Standard)" in shown.content
+    named = await slash(double, demo.guild, demo.general, demo.admin, "customcmd create",
+                        {"name": "Bad Name!", "response": "hi"})
+    assert named.content == ("Das hat nicht geklappt: ein Name besteht aus 1-32 "
+                             "Kleinbuchstaben, Ziffern, `-` und `_`.")
+    late = await slash(double, demo.guild, demo.general, demo.member, "remind",
+                       {"when": "soon", "text": "tea"})
+    assert late.content == (
+        "Diese Eingabe war ungültig: diese Zeit konnte ich nicht lesen (keine Uhrzeit): "
+        "versuche 10m, 1h30m, in 3 hours, 2d, tomorrow 9am oder 2026-12-01 09:00")
+    refused = await slash(double, demo.guild, demo.general, demo.member, "warn",
+                          {"member": demo.admin, "reason": "test"})  # moderation's own check
+    assert refused.content == "Du brauchst diese Berechtigungen: Mitgliedern Timeout erteilen."
 
 
 async def test_help_speaks_the_readers_language(

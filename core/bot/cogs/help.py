@@ -207,7 +207,8 @@ class HelpCatalogue:
             embed.add_field(t("help.examples"), trim(examples, FIELD_LIMIT), inline=False)
         required = self.required(entry)
         if required:
-            embed.add_field(t("help.needs"), permission_names(required), inline=False)
+            names = permission_names(required, t.format_locale)
+            embed.add_field(t("help.needs"), names, inline=False)
         form = self.prefix_form(entry, prefix)
         if form is not None:
             embed.add_field(t("help.prefix_form"), f"`{trim(form, 200)}`", inline=False)

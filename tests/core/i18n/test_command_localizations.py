@@ -100,6 +100,21 @@ def test_the_bots_i18n_answers_through_disnake(bot: GuildhallBot) -> None:
     assert bot.i18n.get("no.such.key") is None
 
 
+def test_option_choices_are_localized_in_every_language(bot: GuildhallBot) -> None:
+    choices = [choice for command in bot.slash_commands
+               for node in walk(command.body.to_dict()) for choice in node.get("choices") or []]
+    assert len(choices) >= 7  # /levels announce mode, /global optout state, /welcome dm state
+    for choice in choices:
+        names = choice.get("name_localizations") or {}
+        assert set(names) == set(TRANSLATED), choice["name"]
+        assert all(1 <= len(name) <= 100 for name in names.values()), names
+    levels = next(c for c in bot.slash_commands if c.name == "levels").body.to_dict()
+    mode = next(n for n in walk(levels) if n["name"] == "mode")
+    shown = {c["value"]: c["name_localizations"]["de"] for c in mode["choices"]}
+    assert shown == {"same channel": "im selben Kanal", "a fixed channel": "in einem festen Kanal",
+                     "off": "aus"}
+
+
 def walk(node: dict) -> Iterator[dict]:
     """``node`` and every option below it (subcommands and groups too)."""
     yield node

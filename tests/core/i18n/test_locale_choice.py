@@ -7,6 +7,9 @@ from types import SimpleNamespace
 
 import disnake
 
+from core.bot.errors import PermissionNames
+from core.bot.prefix_twins import ParseRefused
+from core.bot.texts import TEXTS as CORE
 from core.i18n.formatting import format_value, render
 from core.i18n.locale_choice import choose_locale, reader_locales
 from core.i18n.texts import Texts
@@ -70,3 +73,15 @@ def test_a_plugin_speaks_the_readers_language() -> None:
         "**Leaderboard of Café** (page 2)"
     )
     assert t.get("section.nothing_like_this", "fallback") == "fallback"
+
+
+def test_a_text_error_is_english_in_str_and_worded_for_each_reader() -> None:
+    refused = ParseRefused("prefix_parse.missing", option="{0.__class__}", usage="!remind")
+    assert str(refused) == "`{0.__class__}` is missing. Usage: `!remind`"  # user text inert
+    assert refused.localized_text("de") == "`{0.__class__}` fehlt. Aufruf: `!remind`"
+    assert refused.localized_text("es-419") == "Falta `{0.__class__}`. Uso: `!remind`"
+    names = PermissionNames(("manage_guild", "moderate_members", "use_soundboard"))
+    assert str(names) == "Manage Server, Timeout Members, Use Soundboard"  # unknown: title
+    assert CORE.to("fr")("errors.you_need", permissions=names) == (
+        "Il vous faut ces permissions : Gérer le serveur, Exclure temporairement des "
+        "membres, Use Soundboard.")

@@ -38,6 +38,9 @@ def test_each_refusal_of_an_amount_says_why() -> None:
         with pytest.raises(coins.InvalidAmount) as caught:
             coins.validate_amount(amount)
         assert str(caught.value) == message
+    with pytest.raises(coins.AmountOutOfBounds) as caught:
+        coins.validate_amount(-3)
+    assert caught.value.localized_text("de") == "der Betrag muss positiv sein, nicht -3"
     too_high = coins.BalanceTooHigh(coins.COINS_MAX - 1, 5)
     assert str(too_high) == (f"a balance of {coins.COINS_MAX - 1} plus 5 would exceed the "
                              f"maximum of {coins.COINS_MAX}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.bot.errors import user_message
+from core.bot.texts import TEXTS
 from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts
 from core.services.role_rule import (
     ADMINISTRATOR,
@@ -87,3 +89,20 @@ def test_each_refusal_says_exactly_which_rule_failed() -> None:
     assert text(check_grantable, ADMIN_ROLE, BOT, 0) == (
         "Server \\*Admins\\* now has dangerous permissions (Administrator) that the server "
         "owner or an Administrator did not approve; set the role again.")
+
+
+def test_a_refusal_is_worded_for_the_reader() -> None:
+    """English in ``str()`` (logs, the dashboard); a German reader's words in a reply."""
+    dangerous = RoleFacts(7, "Mods", 3, False, False,
+                          ADMINISTRATOR | DANGEROUS["ban_members"])
+    with pytest.raises(RoleRefused) as refused:
+        check_configurable(dangerous, actor(MANAGE_ROLES), BOT)
+    assert str(refused.value).startswith(
+        "Mods has dangerous permissions (Administrator, Ban Members): only the server owner")
+    assert user_message(refused.value, TEXTS.to("de")) == (
+        "Mods hat gefährliche Berechtigungen (Administrator, Mitglieder bannen): Nur der "
+        "Servereigentümer oder ein Administrator darf sie vom Bot vergeben lassen.")
+    with pytest.raises(RoleRefused) as refused:
+        check_configurable(PLAIN, actor(0), BOT)
+    assert user_message(refused.value, TEXTS.to("fr")) == (
+        "Il vous faut ces permissions : Gérer les rôles.")
