@@ -135,17 +135,21 @@ def test_memory_judges_what_guildhall_adds_over_bare_disnake(
 
     args = memory.parse_args(["--guilds", "1000,2000"])
 
-    def rows(bare: float, guildhall: float) -> list[dict[str, object]]:
+    def rows(bare: float, guildhall: float, large: float = 6.0) -> list[dict[str, object]]:
         return [{"kind": kind, "guilds": guilds, "members": guilds * 50, "ready_s": 1.0,
                  "rss_mb": 100.0 + slope * guilds / 1000}
-                for kind, slope in (("bare", bare), ("guildhall", guildhall))
+                for kind, slope in (("bare", bare), ("guildhall", guildhall), ("large", large))
                 for guilds in (1000, 2000)]
 
     assert memory.report(rows(50.0, 52.0), args) == 0
-    assert "guildhall adds 4% (goal at most 10%) -> PASS" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "guildhall adds 4% (goal at most 10%) -> PASS" in out
+    assert f"large <= {memory.LARGE_GOAL_MB:g} MB -> PASS" in out
     assert memory.report(rows(50.0, 55.0), args) == 0  # exactly the goal
     assert memory.report(rows(50.0, 56.0), args) == GOAL_MISSED
     assert "guildhall adds 12% (goal at most 10%) -> FAIL" in capsys.readouterr().out
+    assert memory.report(rows(50.0, 52.0, large=16.0), args) == GOAL_MISSED
+    assert f"large <= {memory.LARGE_GOAL_MB:g} MB -> FAIL" in capsys.readouterr().out
     assert memory.extra_memory({"guildhall": 5.0}) is None  # one size: no slope to judge
 
 

@@ -27,6 +27,9 @@ def web(options: dict, host: str | None, port: int | None) -> None:
         )
     click.echo(f"dashboard: {settings.web.base_url()} (Ctrl-C stops it)")
     warning = login_warning(settings.web)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    asyncio.run(run_web(settings))
+
+    def warn_once_serving() -> None:
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
+
+    asyncio.run(run_web(settings, on_serving=warn_once_serving))

@@ -74,7 +74,7 @@ def guildhall_cogs(bot: BotLike, settings: BaseModel | None) -> list[commands.Co
 def guildhall_locales() -> Path | None:
     """Return the directory of this plugin's locale files (``<locale>.json`` each).
 
-    Read when a bot is built: the ``commands`` sections localize the plugin's slash
+    Called when a bot is built: the ``commands`` sections localize the plugin's slash
     command and option names and descriptions (through disnake's ``bot.i18n``); the
     ``texts`` sections are the plugin's replies, read through a ``Texts`` made for the
     same directory (``core.plugins.api``). Ship the files as package data, e.g. ``return

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from pydantic import SecretStr
+from tortoise.exceptions import IntegrityError
 
 from core.coordination import bus
 from core.db.models import GuildConfig
@@ -42,6 +43,17 @@ class SandboxDashboard:
         await self.bus.stop()
 
 
+async def _public_pages_on(guild_id: int) -> None:
+    """Turn the guild's public pages on, creating its settings row when the bot has not
+    yet (on a busy machine the dashboard can start before the bot saw the guild)."""
+    if await GuildConfig.filter(guild_id=guild_id).update(public_pages=True):
+        return
+    try:
+        await GuildConfig.create(guild_id=guild_id, public_pages=True)
+    except IntegrityError:  # the bot created it meanwhile
+        await GuildConfig.filter(guild_id=guild_id).update(public_pages=True)
+
+
 def _port(host: str, wanted: int) -> int:
     """``wanted`` when it is free, else any free port."""
     with socket.socket() as sock:
@@ -65,7 +77,7 @@ async def serve_sandbox_dashboard(sandbox: Sandbox) -> SandboxDashboard:
         "host": host, "port": port, "public_url": f"http://{host}:{port}",
         "client_id": str(double.application_id), "client_secret": SecretStr(CLIENT_SECRET),
     })})
-    await GuildConfig.filter(guild_id=demo.guild.id).update(public_pages=True)
+    await _public_pages_on(demo.guild.id)
     runtime = Runtime(settings, sandbox.runtime.plugins)
     process_bus = runtime.coordination.make_bus()
     await process_bus.start()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -73,11 +74,14 @@ async def open_dashboard(runtime: Runtime) -> Dashboard:
     return Dashboard(runner, process_bus)
 
 
-async def run_web(settings: Settings) -> None:
-    """``guildhall web``: migrate, open the database and the bus, serve until SIGINT/SIGTERM."""
+async def run_web(settings: Settings, on_serving: Callable[[], None] | None = None) -> None:
+    """``guildhall web``: migrate, open the database and the bus, serve until SIGINT/SIGTERM;
+    ``on_serving`` runs once the dashboard serves (a failed start says only its error)."""
     runtime = Runtime.from_settings(settings)
     await runtime.upgrade()
     dashboard = await open_dashboard(runtime)
+    if on_serving is not None:
+        on_serving()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
