@@ -136,6 +136,10 @@ async def seed_members() -> None:
     await asyncio.gather(*(one(u) for u in range(1, MEMBERS + 1)))
 
 
+# A worker's result is one JSON line with every latency: 10,000 transfers are ~200 KB.
+RESULT_LINE_LIMIT = 64 * 1024 * 1024
+
+
 async def measure(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Seed, run the workers side by side, check conservation."""
     await open_db(url)
@@ -147,6 +151,7 @@ async def measure(engine: str, url: str, args: argparse.Namespace) -> dict[str, 
                 "--transfers", str(args.transfers // PROCESSES),
                 "--concurrency", str(args.concurrency), "--seed", str(n),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                limit=RESULT_LINE_LIMIT,
             )
             for n in range(PROCESSES)
         ]
