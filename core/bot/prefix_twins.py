@@ -177,14 +177,20 @@ async def convert(ctx: commands.Context, option: disnake.Option, word: str) -> A
 
 
 MENTION = re.compile(r"<@!?([0-9]+)>|([0-9]+)")
+MEMBER_QUERY_LIMIT = 100  # members whose name starts with the word, as disnake's converter
 
 
 async def find_user(ctx: commands.Context, word: str) -> disnake.abc.User:
-    """A member of the guild (mention, id or name), else a user by id; ``BadArgument``."""
+    """A member of the guild (mention, id or name), else a user by id; ``BadArgument``.
+
+    A member missing from the cache (``[bot] profile = "large"`` caches none) is asked of
+    Discord: by id over REST, by name with a gateway member query.
+    """
     match = MENTION.fullmatch(word)
     guild = ctx.guild
     if match is None:
-        member = guild.get_member_named(word) if guild else None
+        member = (guild.get_member_named(word) or await query_member_named(guild, word)
+                  if guild else None)
         if member is None:
             raise commands.BadArgument(word)
         return member
@@ -201,6 +207,16 @@ async def find_user(ctx: commands.Context, word: str) -> disnake.abc.User:
         return await ctx.bot.fetch_user(user_id)
     except disnake.HTTPException:
         raise commands.BadArgument(word) from None
+
+
+async def query_member_named(guild: disnake.Guild, name: str) -> disnake.Member | None:
+    """The member named ``name`` (username, display name or nickname) asked of Discord
+    (request guild members by name prefix: no members intent needed), or ``None``."""
+    try:
+        found = await guild.query_members(name, limit=MEMBER_QUERY_LIMIT, cache=False)
+    except (TimeoutError, disnake.ClientException):
+        return None
+    return disnake.utils.find(lambda m: name in (m.name, m.global_name, m.nick), found)
 
 
 def _check_limits(option: disnake.Option, value: Any, shown: str) -> None:

@@ -5,9 +5,12 @@ Fixtures (exposed by the ``guildhall`` pytest plugin):
     guildhall_demo: the demo world in that double (:class:`DemoWorld`): "Guildhall Demo"
         on shard 0 with #general, ``admin`` (Manage Server) and ``alice``/``bob``/``carol``;
         "Guildhall Annex" on shard 1.
+    guildhall_profile: the ``[bot] profile`` of the test's bots: its parameter when the
+        test runs under several (:func:`parametrize_profiles`), else
+        ``$GUILDHALL_TEST_PROFILE``, else ``None`` (the settings').
     guildhall_start_bot: ``await guildhall_start_bot(cogs=[...], **bot_options)`` builds
-        and starts a GuildhallBot; build your own world in the double first. Its bots
-        run under ``$GUILDHALL_TEST_PROFILE`` (``[bot] profile``) when set.
+        and starts a GuildhallBot under ``guildhall_profile``; build your own world in the
+        double first.
     guildhall_bot: a started GuildhallBot that sees the demo world.
 
 The bot runs with the enabled ``guildhall_plugins`` on the ``guildhall_db`` database,
@@ -15,7 +18,9 @@ so every test using these fixtures runs on SQLite and PostgreSQL. Bots are close
 their buffers flushed) after the test, before the database closes.
 
 Helpers: :func:`assert_no_mass_mentions` (no bot message could ping @everyone, @here or a
-role) and :func:`eventually` (poll until a condition holds).
+role), :func:`eventually` (poll until a condition holds) and :func:`parametrize_profiles`
+(call it from a conftest's ``pytest_generate_tests``: every test there that starts a bot
+runs under each profile).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import asyncio
 import inspect
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import disnake
@@ -34,6 +39,7 @@ from disnake.ext import commands
 from core.bot.guildhall_bot import GuildhallBot
 from core.runtime.assembly import Runtime
 from core.runtime.config import BotSettings, Settings
+from core.testing.databases import ENGINES
 from core.testing.double import DiscordDouble, RecordedRequest, RunningClient, run_client
 from core.testing.double.messaging import LOADING
 from core.testing.double.state import Channel, Message
@@ -49,14 +55,20 @@ __all__ = [
     "guildhall_bot",
     "guildhall_demo",
     "guildhall_double",
+    "guildhall_profile",
     "guildhall_start_bot",
     "mention_problems",
+    "parametrize_profiles",
+    "profile_environment",
     "settings_for_double",
 ]
 
 T = TypeVar("T")
 # run every test's bot under this [bot] profile, e.g. GUILDHALL_TEST_PROFILE=large
 PROFILE_VARIABLE = "GUILDHALL_TEST_PROFILE"
+PROFILES = ("default", "large")
+# the engine every profile after the first runs on (large deployments run PostgreSQL)
+PROFILE_ENGINE = "postgres"
 FAST_DOUBLE: dict[str, Any] = {
     "shard_count": 2,
     "heartbeat_interval_ms": 1000,
@@ -98,15 +110,23 @@ def guildhall_demo(guildhall_double: DiscordDouble) -> DemoWorld:
 
 
 @pytest.fixture
+def guildhall_profile(request: pytest.FixtureRequest) -> str | None:
+    """The ``[bot] profile`` the test's bots run under: the test's parameter
+    (:func:`parametrize_profiles`), else ``$GUILDHALL_TEST_PROFILE``, else ``None``
+    (whatever the settings say)."""
+    return getattr(request, "param", None) or os.environ.get(PROFILE_VARIABLE) or None
+
+
+@pytest.fixture
 async def guildhall_start_bot(
-    guildhall_db: Runtime, guildhall_double: DiscordDouble
+    guildhall_db: Runtime, guildhall_double: DiscordDouble, guildhall_profile: str | None
 ) -> AsyncIterator[StartBot]:
     """Factory: ``await guildhall_start_bot(cogs=(), profile=None, **bot_options)`` -> a
     ready bot.
 
     ``cogs`` are extra cogs (instances, or callables taking the bot) added before the bot
     connects, so their slash commands are registered. ``profile`` is the ``[bot] profile``
-    (default: ``$GUILDHALL_TEST_PROFILE``, else the settings'). ``bot_options`` go to disnake.
+    (default: ``guildhall_profile``). ``bot_options`` go to disnake.
     """
     running: list[RunningClient] = []
 
@@ -114,7 +134,7 @@ async def guildhall_start_bot(
                     **bot_options: Any) -> GuildhallBot:
         bot_options.setdefault("guild_ready_timeout", 0.1)
         settings = with_profile(settings_for_double(guildhall_db.settings, guildhall_double),
-                                profile or os.environ.get(PROFILE_VARIABLE))
+                                profile or guildhall_profile)
         bot = GuildhallBot(settings, guildhall_db.plugins, **bot_options)
         for cog in cogs:
             bot.add_cog(cog if isinstance(cog, commands.Cog) else cog(bot))
@@ -135,6 +155,48 @@ async def guildhall_bot(guildhall_demo: DemoWorld, guildhall_start_bot: StartBot
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def parametrize_profiles(metafunc: pytest.Metafunc, profiles: Sequence[str] = PROFILES) -> None:
+    """Run the test once per ``[bot] profile``; call it from ``pytest_generate_tests``
+    (``@pytest.hookimpl(tryfirst=True)``, so the engines are paired here, not multiplied).
+
+    Only tests using ``guildhall_profile`` (every test starting a bot, through
+    ``guildhall_start_bot``) are multiplied. The first profile runs as before (on SQLite and
+    PostgreSQL when the test uses ``guildhall_engine``, ids ``[sqlite]``/``[postgres]``);
+    each other profile once more on PostgreSQL (``[postgres-large]``), or once per the
+    test's own engine parameter (``[sqlite-large]``). Nothing changes when
+    ``$GUILDHALL_TEST_PROFILE`` names one profile for the whole run, or when the test
+    parametrizes ``guildhall_profile`` itself.
+    """
+    if "guildhall_profile" not in metafunc.fixturenames or os.environ.get(PROFILE_VARIABLE):
+        return
+    chosen = {name for mark in metafunc.definition.iter_markers("parametrize")
+              for name in _argnames(mark.args[0])}
+    if "guildhall_profile" in chosen:
+        return
+    first, *others = profiles
+    if "guildhall_engine" in metafunc.fixturenames and "guildhall_engine" not in chosen:
+        cases = [pytest.param(engine, first, id=engine) for engine in ENGINES]
+        cases += [pytest.param(PROFILE_ENGINE, profile, id=f"{PROFILE_ENGINE}-{profile}")
+                  for profile in others]
+        mark = pytest.mark.parametrize(("guildhall_engine", "guildhall_profile"), cases,
+                                       indirect=True)
+    else:
+        mark = pytest.mark.parametrize("guildhall_profile", list(profiles), indirect=True)
+    metafunc.definition.add_marker(mark)
+
+
+def profile_environment(profile: str | None) -> dict[str, str]:
+    """The environment giving a ``guildhall`` process (sandbox, launcher) ``profile``."""
+    return {"GUILDHALL_BOT__PROFILE": profile} if profile else {}
+
+
+def _argnames(names: str | Sequence[str]) -> list[str]:
+    """The argument names of a ``parametrize`` mark ("a,b", "a, b" or a sequence)."""
+    if isinstance(names, str):
+        return [name.strip() for name in names.split(",")]
+    return list(names)
 
 
 def with_profile(settings: Settings, profile: str | None) -> Settings:

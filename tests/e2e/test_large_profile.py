@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply
 from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
@@ -17,6 +19,9 @@ from tests.e2e.plugins.leveling_support import (
     talk_and_wait,
 )
 from tests.e2e.plugins.moderation_support import MOD_PERMISSIONS, TIMEOUT
+
+# these tests are about the large profile: they start their bots under it, never another
+pytestmark = pytest.mark.parametrize("guildhall_profile", ["large"], indirect=True)
 
 
 def member_fetches(double: DiscordDouble, guild_id: int, user_id: int) -> int:

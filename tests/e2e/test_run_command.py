@@ -10,18 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.db.models import User
-from core.testing.bot_fixtures import channel_reply, eventually
+from core.testing.bot_fixtures import channel_reply, eventually, profile_environment
 from tests.cluster.launcher_kit import Launcher, cluster_settings, statuses, wait_ready
 
 
 async def test_guildhall_run_serves_and_stops_cleanly(
-    guildhall_db, guildhall_double, guildhall_demo, tmp_path: Path
+    guildhall_db, guildhall_double, guildhall_demo, guildhall_profile, tmp_path: Path
 ) -> None:
     double, demo = guildhall_double, guildhall_demo
     settings = cluster_settings(
         guildhall_db.settings, tmp_path, identify_window_seconds=double.config.identify_window
     )
-    launcher = await Launcher(settings, double, tmp_path / "run.log").start()
+    launcher = await Launcher(settings, double, tmp_path / "run.log",
+                              env=profile_environment(guildhall_profile)).start()
     try:
         (worker,) = (await wait_ready(settings, 1)).values()
         assert worker.shard_ids == [0, 1] and worker.shard_count == 2

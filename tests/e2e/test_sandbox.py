@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.runtime.config import Settings
+from core.testing.bot_fixtures import profile_environment
 from core.testing.sandbox.script import builtin_scripts
 
 SCRIPTS = builtin_scripts()
@@ -73,14 +74,17 @@ def database_args(engine: str, settings: Settings) -> list[str]:
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS), ids=str)
 async def test_builtin_script_passes(
-    script: str, guildhall_engine: str, guildhall_settings: Settings, tmp_path: Path
+    script: str, guildhall_engine: str, guildhall_settings: Settings,
+    guildhall_profile: str | None, tmp_path: Path
 ) -> None:
     # a database named with --database runs no timers, so reminders deliver only on the
     # sandbox's own throwaway database (tests/e2e/test_sandbox_isolation.py covers the rest)
     named = script not in DELIVERING
     args = database_args(guildhall_engine, guildhall_settings) if named else []
+    profile = profile_environment(guildhall_profile)
     code, out, err, seconds = await guildhall(
-        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), "--timeout", "60", *args
+        tmp_path, "sandbox", "--script", str(SCRIPTS[script]), "--timeout", "60", *args,
+        **profile
     )
     assert code == 0, out + err
     assert "Guildhall Demo" in out
@@ -94,7 +98,8 @@ async def test_builtin_script_passes(
     # a second run on the same database starts from a clean demo guild again (economy's
     # daily claim and zero balance would fail otherwise; once per engine keeps it short)
     if script == "economy":
-        again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, *args)
+        again, out2, err2, _ = await guildhall(tmp_path, "sandbox", "--script", script, *args,
+                                               **profile)
         assert again == 0, out2 + err2
 
 
@@ -112,11 +117,14 @@ def assert_demo_tour(out: str) -> None:
     assert len(pongs) == 2 and "'warn' has no subcommand" not in out
 
 
-async def test_missing_reply_fails_with_transcript(tmp_path: Path) -> None:
+async def test_missing_reply_fails_with_transcript(
+    guildhall_profile: str | None, tmp_path: Path
+) -> None:
     script = tmp_path / "impossible.txt"
     script.write_text("> !ping\n< Pong\n> !ping\n< this reply never comes\n> /ping\n< Pong\n")
     code, out, err, seconds = await guildhall(
-        tmp_path, "sandbox", "--script", str(script), "--timeout", "1"
+        tmp_path, "sandbox", "--script", str(script), "--timeout", "1",
+        **profile_environment(guildhall_profile)
     )
     assert code == 1, out + err
     assert "impossible.txt:4: no reply containing 'this reply never comes' within 1 s" in out
@@ -124,10 +132,13 @@ async def test_missing_reply_fails_with_transcript(tmp_path: Path) -> None:
     assert out.strip().splitlines()[-1] == "FAILED: 2 step(s), 1 expectation(s) met"
 
 
-async def test_unexpected_reply_to_silence_fails(tmp_path: Path) -> None:
+async def test_unexpected_reply_to_silence_fails(
+    guildhall_profile: str | None, tmp_path: Path
+) -> None:
     script = tmp_path / "silence.txt"
     script.write_text("@bob\n> !ping\n< (no reply)\n")
-    code, out, _, _ = await guildhall(tmp_path, "sandbox", "--script", str(script))
+    code, out, _, _ = await guildhall(tmp_path, "sandbox", "--script", str(script),
+                                      **profile_environment(guildhall_profile))
     assert code == 1
     assert "silence.txt:3: expected no reply, got 'Pong!" in out
 

@@ -25,6 +25,7 @@ from core.db.database import CONNECTION
 from core.db.models import GuildConfig
 from core.runtime.assembly import Runtime
 from core.runtime.config import Settings
+from core.testing.bot_fixtures import profile_environment
 from core.testing.sandbox.world import demo_id
 from plugins.moderation.models import TempPunishment
 from plugins.reminders.models import Reminder
@@ -102,7 +103,8 @@ async def keys_matching(redis_url: str, pattern: str) -> list[bytes]:
 
 
 async def test_sandbox_leaves_the_configured_database_alone(
-    guildhall_db: Runtime, guildhall_redis_url: str, tmp_path: Path
+    guildhall_db: Runtime, guildhall_redis_url: str, guildhall_profile: str | None,
+    tmp_path: Path
 ) -> None:
     settings = guildhall_db.settings
     await seed_due_work()
@@ -112,7 +114,7 @@ async def test_sandbox_leaves_the_configured_database_alone(
 
     code, out, err, pid = await guildhall(
         tmp_path, "sandbox", "--script", "reminders",
-        **deployment_env(settings, guildhall_redis_url),
+        **deployment_env(settings, guildhall_redis_url), **profile_environment(guildhall_profile),
     )
 
     assert code == 0, out + err
@@ -129,7 +131,8 @@ async def test_sandbox_leaves_the_configured_database_alone(
 
 
 async def test_named_database_is_used_without_leader_duties(
-    guildhall_db: Runtime, guildhall_redis_url: str, tmp_path: Path
+    guildhall_db: Runtime, guildhall_redis_url: str, guildhall_profile: str | None,
+    tmp_path: Path
 ) -> None:
     settings = guildhall_db.settings
     await seed_due_work()
@@ -142,7 +145,7 @@ async def test_named_database_is_used_without_leader_duties(
 
     code, out, err, _ = await guildhall(
         tmp_path, "sandbox", "--script", str(script), "--database", url,
-        **deployment_env(settings, guildhall_redis_url),
+        **deployment_env(settings, guildhall_redis_url), **profile_environment(guildhall_profile),
     )
 
     assert code == 0, out + err
@@ -157,7 +160,8 @@ async def test_named_database_is_used_without_leader_duties(
 
 @pytest.mark.parametrize("guildhall_engine", ["sqlite"], indirect=True)
 async def test_named_redis_keys_live_under_the_sandbox_namespace(
-    guildhall_settings: Settings, guildhall_redis_url: str, tmp_path: Path
+    guildhall_settings: Settings, guildhall_redis_url: str, guildhall_profile: str | None,
+    tmp_path: Path
 ) -> None:
     prefix = f"deploy-{uuid.uuid4().hex[:12]}"
     write_deployment_config(tmp_path, guildhall_settings, guildhall_redis_url, prefix)
@@ -166,7 +170,7 @@ async def test_named_redis_keys_live_under_the_sandbox_namespace(
 
     code, out, err, pid = await guildhall(
         tmp_path, "sandbox", "--script", str(script), "--redis", guildhall_redis_url,
-        REDIS_URL=guildhall_redis_url,
+        REDIS_URL=guildhall_redis_url, **profile_environment(guildhall_profile),
     )
 
     assert code == 0, out + err

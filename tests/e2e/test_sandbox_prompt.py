@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from core.testing.bot_fixtures import profile_environment
 from tests.e2e.terminal import BACKSPACE, CTRL_C, CTRL_D, ENTER, LEFT, TAB, UP, Terminal
 
 HIDDEN_ENV = ("DISCORD_TOKEN", "DATABASE_URL", "REDIS_URL", "GUILDHALL_CONFIG")
@@ -21,10 +22,11 @@ PROMPT = "alice>"  # the space after it is drawn as a cursor move
 
 
 @pytest.fixture
-def sandbox_terminal(tmp_path: Path) -> Iterator[Terminal]:
+def sandbox_terminal(guildhall_profile: str | None, tmp_path: Path) -> Iterator[Terminal]:
     """``guildhall sandbox`` started at a terminal, its first prompt shown."""
     env = {k: v for k, v in os.environ.items()
            if k not in HIDDEN_ENV and not k.startswith("GUILDHALL_")}
+    env.update(profile_environment(guildhall_profile))
     terminal = Terminal([sys.executable, "-c", "from core.cli import main; main()", "sandbox"],
                         tmp_path, env)
     try:
