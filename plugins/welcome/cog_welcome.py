@@ -3,7 +3,9 @@
 On join the guild's template is rendered through core's safe renderer and posted in the
 welcome channel and/or sent by DM, pinging only the newcomer. The join role is given on
 join, or, for a member still pending membership screening, on the member update that
-clears ``pending``; each grant first asks :func:`core.services.role_rule.may_grant`.
+clears ``pending`` (for a member the cache does not hold, ``[bot] profile = "large"``, on
+the raw update of a joiner recorded in :mod:`plugins.welcome.screening`); each grant
+first asks :func:`core.services.role_rule.may_grant`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.plugins.api import (
     role_rule,
 )
 from plugins.welcome import service
+from plugins.welcome.screening import AwaitingScreening
 from plugins.welcome.service import Newcomer, Welcome
 from plugins.welcome.settings import WelcomeConfig
 from plugins.welcome.texts import TEXTS
@@ -61,6 +64,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
     def __init__(self, bot: BotLike, settings: WelcomeConfig) -> None:
         self.bot = bot
         self.settings = settings
+        self.awaiting = AwaitingScreening()  # pending joiners the member cache lacks
 
     async def cog_slash_command_check(self, inter: Inter) -> bool:
         """Every ``/welcome`` command needs Manage Server."""
@@ -122,17 +126,36 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         welcome = await self.setup(member.guild.id)
         if welcome.role_id is not None and not member.pending:
             await self.give_role(member, welcome.role_id)
+        elif welcome.role_id is not None and member.guild.get_member(member.id) is None:
+            self.awaiting.add(member.guild.id, member.id)  # no cached member to compare
         if welcome.active:
             await self.greet(member, welcome)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: disnake.Member, after: disnake.Member) -> None:
-        """A member passed membership screening: give the join role now."""
+        """A cached member passed membership screening: give the join role now."""
         if after.bot or not before.pending or after.pending:
             return
-        role_id = (await self.bot.guild_configs.get(after.guild.id)).auto_role_id
+        await self.screening_passed(after)
+
+    @commands.Cog.listener()
+    async def on_raw_member_update(self, member: disnake.Member) -> None:
+        """A pending joiner the cache does not hold passed screening: give the join role."""
+        if member.pending or member.guild.get_member(member.id) is not None:
+            return  # still pending, or cached (``on_member_update`` compares)
+        if self.awaiting.pop(member.guild.id, member.id):
+            await self.screening_passed(member)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: disnake.RawGuildMemberRemoveEvent) -> None:
+        """A pending joiner left: forget them."""
+        self.awaiting.pop(payload.guild_id, payload.user.id)
+
+    async def screening_passed(self, member: disnake.Member) -> None:
+        """Give the guild's join role, if one is set, to ``member`` who passed screening."""
+        role_id = (await self.bot.guild_configs.get(member.guild.id)).auto_role_id
         if role_id is not None:
-            await self.give_role(after, role_id)
+            await self.give_role(member, role_id)
 
     # -- /welcome ------------------------------------------------------------------------
 
