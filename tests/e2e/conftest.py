@@ -1,5 +1,5 @@
 """Every e2e test that starts a bot runs under each ``[bot] profile``: ``default`` on SQLite
-and PostgreSQL, ``large`` once more on PostgreSQL (docs/testing.md)."""
+and PostgreSQL, ``large`` once more on SQLite (docs/testing.md)."""
 
 from __future__ import annotations
 

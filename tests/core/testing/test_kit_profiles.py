@@ -1,5 +1,5 @@
 """Every e2e test that starts a bot runs under each ``[bot] profile``: the default on both
-engines, ``large`` once more on PostgreSQL; ``$GUILDHALL_TEST_PROFILE`` picks one for all.
+engines, ``large`` once more on SQLite; ``$GUILDHALL_TEST_PROFILE`` picks one for all.
 
 Checked on pytest's own collection of real e2e modules (no test is run)."""
 
@@ -40,7 +40,7 @@ def params(ids: list[str], name: str) -> list[str]:
 def test_every_bot_test_runs_under_both_profiles() -> None:
     ids = collected()
     assert params(ids, "::test_two_shards_ready_with_their_guilds") == [
-        "sqlite", "postgres", "postgres-large"]
+        "sqlite", "postgres", "sqlite-large"]
     assert params(ids, "::test_ctrl_c_quits_without_enter") == ["default", "large"]
     assert params(ids, "::test_moderation_checks_fetch_members_not_in_the_cache") == [
         "sqlite-large", "postgres-large"]
