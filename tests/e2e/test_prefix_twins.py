@@ -4,9 +4,10 @@ same way."""
 
 from __future__ import annotations
 
-from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply
+from core.testing.bot_fixtures import assert_no_mass_mentions, channel_reply, eventually
 from plugins.economy import service as bank
 from plugins.moderation.models import ModAction, Warning
+from tests.e2e.plugins.leveling_support import stored_xp
 from tests.e2e.plugins.moderation_support import TIMEOUT, ModWorld, mod_world
 
 __all__ = ["mod_world"]
@@ -46,7 +47,10 @@ async def test_rank_twin_answers_as_the_slash_command(mod_world: ModWorld) -> No
     w = mod_world
     alice = w.demo.member
     assert "is level" in await say(w, alice, "!rank")  # also earns XP, written by the flush
-    await w.bot.flush()
+    # the reply may come before the message's XP is buffered (the guild's leveling
+    # settings still loading on a busy machine): wait until a flush stores it
+    await eventually(lambda: stored_xp(w.bot, w.guild, alice), timeout=TIMEOUT,
+                     message="the !rank message earned no XP")
     assert await say(w, alice, "!rank") == (await w.slash(alice, "rank")).content
     bob = w.demo.members["bob"]
     about_bob = await say(w, alice, "!rank bob")
