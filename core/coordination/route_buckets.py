@@ -7,25 +7,18 @@ when it refills (``X-RateLimit-Reset-After``). A process that learns this shares
 another process about to send to the same bucket and major parameter waits rather than
 drawing a 429.
 
-The shared state of one bucket and major parameter is ``remaining`` requests until
-``until`` (seconds on the backend's clock):
+The shared state of one bucket and major parameter (:class:`RouteState`) is the
+requests ``remaining`` until ``until`` (seconds on the backend's clock), the bucket's
+``limit`` and the longest window seen (``span``):
 
-* :meth:`RouteBuckets.reserve` before a request: while ``until`` is ahead, take one of
-  ``remaining`` (0 returned: send) or, none left, return the seconds to wait; a bucket
-  nobody has learned (or whose window passed) lets the request go.
-* :meth:`RouteBuckets.learned` after an answer: keep whichever view has fewer requests
-  left (the stored one counts requests still in flight that Discord has not answered), so
-  the state errs towards waiting, for at most one window.
-
-Until a process knows a route's bucket, the route itself (``"GET /channels/{channel_id}"``)
-names it. The route-to-bucket map is shared too, so a process that never sent a route
-waits on the bucket another process learned. The coordination backend makes the buckets
-(:meth:`core.coordination.backend.Coordination.make_route_buckets`):
-
-* Redis backend: hashes ``<key>:<bucket>:<major>`` expiring with their window and the
-  map ``<key>:routes``, updated by scripts on the server's clock.
-* Local and PostgreSQL backends (one machine): an ``flock``-ed JSON file
-  ``<database>.rest-routes.lock``.
+* :meth:`RouteBuckets.reserve` before a request takes one of ``remaining`` (0 returned:
+  send) or, none left, returns the seconds to wait. Once the window has passed, a new one
+  starts with ``limit`` requests for ``span`` seconds. A bucket nobody knows lets one
+  request through (the probe) and holds the others, re-checking every
+  ``PROBE_POLL_SECONDS``, until its answer is shared (or ``PROBE_SECONDS`` passed).
+* :meth:`RouteBuckets.learned` after an answer keeps, while the stored window runs, the
+  fewer requests left and the later end (the stored state counts requests still in
+  flight that Discord has not answered): the state errs towards waiting.
 
 Both run :func:`reserve` and :func:`merge`; a test injects the clock.
 """
@@ -39,7 +32,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,80 +41,120 @@ import redis.asyncio as aioredis
 Clock = Callable[[], float]
 ROUTE_MAP_SECONDS = 86_400  # the route-to-bucket map is kept a day after its last change
 
-_RESERVE = """
+PROBE_SECONDS = 2.0  # how long the others wait for a probe's answer at most
+PROBE_POLL_SECONDS = 0.02  # how often they look whether it came
+KEEP_SECONDS = 60.0  # a bucket's limit and span are kept this long after its window
+
+# the Lua twins of reserve() and merge(); the fields of a state hash are those of RouteState
+_NOW = """
 local now
-if ARGV[5] ~= '' then
-  now = tonumber(ARGV[5])
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
 else
   local t = redis.call('TIME')
   now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
-local bucket = ARGV[3]
-if bucket == '' then bucket = redis.call('HGET', KEYS[1], ARGV[2]) or ARGV[2] end
-local key = ARGV[1] .. ':' .. bucket .. ':' .. ARGV[4]
-local state = redis.call('HMGET', key, 'remaining', 'until')
-if not state[1] or not state[2] or now >= tonumber(state[2]) then return {bucket, '0'} end
-local remaining = tonumber(state[1])
-if remaining >= 1 then
-  redis.call('HSET', key, 'remaining', remaining - 1)
-  return {bucket, '0'}
+local function load(key)
+  local v = redis.call('HMGET', key, 'remaining', 'until', 'limit', 'span', 'probe')
+  if not v[1] or not v[2] then return nil end
+  return {remaining = tonumber(v[1]), untl = tonumber(v[2]), limit = tonumber(v[3]) or 0,
+          span = tonumber(v[4]) or 0, probe = v[5] == '1'}
 end
-return {bucket, string.format('%.6f', tonumber(state[2]) - now)}
+local function store(key, s)
+  redis.call('HSET', key, 'remaining', s.remaining, 'until', string.format('%.6f', s.untl),
+             'limit', s.limit, 'span', string.format('%.6f', s.span),
+             'probe', s.probe and '1' or '0')
+  redis.call('PEXPIRE', key, math.ceil((s.untl - now + s.span + tonumber(ARGV[2])) * 1000))
+end
 """
 
-_LEARNED = """
-local now
-if ARGV[7] ~= '' then
-  now = tonumber(ARGV[7])
+_RESERVE = _NOW + """
+local bucket = ARGV[5]
+if bucket == '' then bucket = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[4] end
+local key = ARGV[3] .. ':' .. bucket .. ':' .. ARGV[6]
+local probe_seconds, poll = tonumber(ARGV[7]), tonumber(ARGV[8])
+local s = load(key)
+local wait = 0
+if s == nil or (s.probe and now >= s.untl) or (now >= s.untl and s.limit < 1) then
+  store(key, {remaining = 0, untl = now + probe_seconds, limit = 0, span = 0, probe = true})
+elseif s.probe then
+  wait = math.min(poll, s.untl - now)
+elseif now >= s.untl then
+  store(key, {remaining = s.limit - 1, untl = now + s.span, limit = s.limit, span = s.span,
+              probe = false})
+elseif s.remaining >= 1 then
+  redis.call('HSET', key, 'remaining', s.remaining - 1)
 else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+  wait = s.untl - now
 end
-if ARGV[2] ~= ARGV[3] then
-  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[8]))
+return {bucket, string.format('%.6f', wait)}
+"""
+
+_LEARNED = _NOW + """
+if ARGV[4] ~= ARGV[5] then
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[10]))
 end
-local key = ARGV[1] .. ':' .. ARGV[3] .. ':' .. ARGV[4]
-local remaining = tonumber(ARGV[5])
-local reset_after = tonumber(ARGV[6])
-local state = redis.call('HMGET', key, 'remaining', 'until')
-if state[1] and state[2] and now < tonumber(state[2]) and tonumber(state[1]) <= remaining then
+local key = ARGV[3] .. ':' .. ARGV[5] .. ':' .. ARGV[6]
+local remaining, reset_after = tonumber(ARGV[7]), tonumber(ARGV[8])
+local limit = math.max(tonumber(ARGV[9]), remaining + 1)
+local s = load(key)
+local fresh = {remaining = remaining, untl = now + reset_after, limit = limit,
+               span = reset_after, probe = false}
+if s ~= nil then fresh.span = math.max(s.span, reset_after) end
+if s == nil or s.probe or now >= s.untl then
+  store(key, fresh)
+  return 1
+end
+local merged = {remaining = math.min(s.remaining, remaining),
+                untl = math.max(s.untl, fresh.untl), limit = limit, span = fresh.span,
+                probe = false}
+if merged.remaining == s.remaining and merged.untl == s.untl and merged.limit == s.limit
+   and merged.span == s.span then
   return 0
 end
-redis.call('HSET', key, 'remaining', remaining, 'until', string.format('%.6f', now + reset_after))
-redis.call('PEXPIRE', key, math.ceil(reset_after * 1000) + 1000)
+store(key, merged)
 return 1
 """
 
 
 @dataclass(frozen=True)
 class RouteState:
-    """Requests the bucket has left until ``until`` (seconds of the bucket's clock)."""
+    """Requests left until ``until`` (seconds of the bucket's clock), the bucket's ``limit``
+    and longest window (``span``); ``probe``: a request went to learn them."""
 
     remaining: int
     until: float
+    limit: int = 0
+    span: float = 0.0
+    probe: bool = False
 
 
 def reserve(state: RouteState | None, now: float) -> tuple[RouteState | None, float]:
-    """Take one request of ``state``: ``(new state, 0)`` or ``(state, seconds to wait)``.
-
-    No state, or a window that has passed, is a bucket nobody knows: the request goes.
-    """
-    if state is None or now >= state.until:
-        return None, 0.0
+    """Take one request: ``(new state or None for unchanged, seconds to wait or 0)``."""
+    if state is None or (now >= state.until and (state.probe or state.limit < 1)):
+        return RouteState(0, now + PROBE_SECONDS, probe=True), 0.0
+    if state.probe:
+        return None, min(PROBE_POLL_SECONDS, state.until - now)
+    if now >= state.until:  # a new window
+        return RouteState(state.limit - 1, now + state.span, state.limit, state.span), 0.0
     if state.remaining >= 1:
-        return RouteState(state.remaining - 1, state.until), 0.0
-    return state, state.until - now
+        return replace(state, remaining=state.remaining - 1), 0.0
+    return None, state.until - now
 
 
 def merge(
-    state: RouteState | None, now: float, remaining: int, reset_after: float
+    state: RouteState | None, now: float, remaining: int, reset_after: float, limit: int = 0
 ) -> RouteState | None:
-    """The state after an answer: the stored one while it is current and no fuller
-    (``None``: keep it), else the answer's."""
-    if state is not None and now < state.until and state.remaining <= remaining:
-        return None
-    return RouteState(remaining, now + reset_after)
+    """The state after an answer (``None``: the stored one stands)."""
+    limit = max(limit, remaining + 1)
+    span = max(state.span, reset_after) if state is not None else reset_after
+    fresh = RouteState(remaining, now + reset_after, limit, span)
+    if state is None or state.probe or now >= state.until:
+        return fresh
+    merged = RouteState(min(state.remaining, remaining), max(state.until, fresh.until), limit,
+                        span)
+    return None if merged == state else merged
 
 
 @dataclass(frozen=True)
@@ -131,6 +164,7 @@ class RouteAnswer:
     bucket: str
     remaining: int
     reset_after: float
+    limit: int = 0  # 0: not given
 
     @classmethod
     def from_headers(cls, status: int, headers: Any) -> RouteAnswer | None:
@@ -147,11 +181,12 @@ class RouteAnswer:
             reset_after = float(
                 headers.get("X-RateLimit-Reset-After") or headers.get("Retry-After", "")
             )
+            limit = int(headers.get("X-RateLimit-Limit") or 0)
         except ValueError:
             return None
         if not bucket or remaining < 0 or not math.isfinite(reset_after) or reset_after < 0:
             return None
-        return cls(str(bucket)[:64], remaining, min(reset_after, 3600.0))
+        return cls(str(bucket)[:64], remaining, min(reset_after, 3600.0), max(limit, 0))
 
 
 class RouteBuckets(Protocol):
@@ -183,7 +218,10 @@ class RedisRouteBuckets:
 
     async def reserve(self, route: str, major: str) -> float:
         """Take a request (return 0) or return the seconds until the bucket refills."""
-        args = [self.key, route, self.buckets.get(route, ""), major, self._now()]
+        args: list[str | float] = [
+            self._now(), KEEP_SECONDS, self.key, route, self.buckets.get(route, ""), major,
+            PROBE_SECONDS, PROBE_POLL_SECONDS,
+        ]
         bucket, wait = await self._reserve(keys=[f"{self.key}:routes"], args=args)
         if isinstance(bucket, bytes):
             bucket = bucket.decode()
@@ -194,8 +232,10 @@ class RedisRouteBuckets:
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
         """Store the answer's view unless the stored one has fewer requests left."""
         self.buckets[route] = answer.bucket
-        args: list[str | int] = [self.key, route, answer.bucket, major, answer.remaining,
-                f"{answer.reset_after:.6f}", self._now(), ROUTE_MAP_SECONDS]
+        args: list[str | int | float] = [
+            self._now(), KEEP_SECONDS, self.key, route, answer.bucket, major, answer.remaining,
+            f"{answer.reset_after:.6f}", answer.limit, ROUTE_MAP_SECONDS,
+        ]
         await self._learned(keys=[f"{self.key}:routes"], args=args)
 
     async def close(self) -> None:
@@ -205,7 +245,8 @@ class RedisRouteBuckets:
 
 class FileRouteBuckets:
     """The buckets in a locked JSON file (one machine): ``{"routes": {route: bucket},
-    "states": {"<bucket>:<major>": [remaining, until]}}``, wall-clock seconds."""
+    "states": {"<bucket>:<major>": [remaining, until, limit, span, probe]}}``, wall-clock
+    seconds."""
 
     def __init__(self, path: Path, clock: Clock = time.time) -> None:
         self.path = path
@@ -228,7 +269,7 @@ class FileRouteBuckets:
             result = change(data, now)
             updated = json.dumps(
                 {"routes": routes,
-                 "states": {k: v for k, v in states.items() if _until(v) > now}}
+                 "states": {k: v for k, v in states.items() if _kept_until(v) > now}}
             ).encode()
             if updated != raw:
                 os.ftruncate(fd, 0)
@@ -242,10 +283,9 @@ class FileRouteBuckets:
 
         def change(data: dict[str, Any], now: float) -> float:
             key = f"{data['routes'].get(route, route)}:{major}"
-            stored = data["states"].get(key)
-            state, wait = reserve(_state(stored), now)
+            state, wait = reserve(_state(data["states"].get(key)), now)
             if state is not None:
-                data["states"][key] = [state.remaining, state.until]
+                data["states"][key] = list(astuple(state))
             return wait
 
         return self._update(change)
@@ -258,9 +298,9 @@ class FileRouteBuckets:
                 data["routes"][route] = answer.bucket
             key = f"{answer.bucket}:{major}"
             state = merge(_state(data["states"].get(key)), now, answer.remaining,
-                          answer.reset_after)
+                          answer.reset_after, answer.limit)
             if state is not None:
-                data["states"][key] = [state.remaining, state.until]
+                data["states"][key] = list(astuple(state))
             return 0.0
 
         self._update(change)
@@ -279,14 +319,15 @@ class FileRouteBuckets:
 
 def _state(stored: Any) -> RouteState | None:
     try:
-        return RouteState(int(stored[0]), float(stored[1]))
-    except (TypeError, ValueError, IndexError):
+        remaining, until, limit, span, probe = stored
+        return RouteState(int(remaining), float(until), int(limit), float(span), bool(probe))
+    except (TypeError, ValueError):
         return None
 
 
-def _until(stored: Any) -> float:
+def _kept_until(stored: Any) -> float:
     state = _state(stored)
-    return state.until if state is not None else 0.0
+    return state.until + state.span + KEEP_SECONDS if state is not None else 0.0
 
 
 async def wait_for_route(buckets: RouteBuckets, route: str, major: str) -> float:

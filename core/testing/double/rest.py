@@ -77,11 +77,16 @@ def json_response(
     )
 
 
+UNENFORCED_LIMIT = 10_000  # what answers claim while route buckets are off: never binding
+
+
 def _ratelimit_headers(
     method: str, route: str, remaining: int, reset_after: float
 ) -> dict[str, str]:
     """Headers of a route whose bucket the double does not enforce (``route_limit`` off)."""
-    return RouteVerdict(bucket_of(method, route), 5, remaining, reset_after, False).headers()
+    verdict = RouteVerdict(bucket_of(method, route), UNENFORCED_LIMIT, remaining, reset_after,
+                           False)
+    return verdict.headers()
 
 
 def rate_limited(
@@ -234,7 +239,7 @@ async def _process(
         response = json_response({"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status)
     response.headers.update(
         verdict.headers() if verdict is not None
-        else _ratelimit_headers(request.method, route, 4, 1.0)
+        else _ratelimit_headers(request.method, route, UNENFORCED_LIMIT - 1, 1.0)
     )
     return response
 
