@@ -106,11 +106,19 @@ class RestBudget:
         try:
             if not is_urgent():
                 await self._breaker_closed()
+            reserved = None
             if self.routes is not None and route:
-                if await wait_for_route(self.routes, route, major) > 0:
+                reserved = await wait_for_route(self.routes, route, major)
+                if reserved.wait > 0:
                     self.route_waits += 1
             if self.bucket is not None:
+                started = self.clock()
                 await self.bucket.acquire()
+                if reserved is not None and 0 < reserved.left < self.clock() - started:
+                    # the window the request was counted in ended while it waited for a
+                    # token: count it in the one it will reach Discord in
+                    assert self.routes is not None
+                    await wait_for_route(self.routes, route, major)
         except _UNREACHABLE as exc:
             self._unreachable(exc)
 

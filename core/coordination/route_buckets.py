@@ -34,11 +34,12 @@ import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import redis.asyncio as aioredis
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 ROUTE_MAP_SECONDS = 86_400  # the route-to-bucket map is kept a day after its last change
 
 PROBE_SECONDS = 2.0  # how long the others wait for a probe's answer at most
@@ -74,7 +75,7 @@ if bucket == '' then bucket = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[4] en
 local key = ARGV[3] .. ':' .. bucket .. ':' .. ARGV[6]
 local probe_seconds, poll = tonumber(ARGV[7]), tonumber(ARGV[8])
 local s = load(key)
-local wait = 0
+local wait, left = 0, 0
 if s == nil or (s.probe and now >= s.untl) or (now >= s.untl and s.limit < 1) then
   store(key, {remaining = 0, untl = now + probe_seconds, limit = 0, span = 0, probe = true})
 elseif s.probe then
@@ -82,12 +83,14 @@ elseif s.probe then
 elseif now >= s.untl then
   store(key, {remaining = s.limit - 1, untl = now + s.span, limit = s.limit, span = s.span,
               probe = false})
+  left = s.span
 elseif s.remaining >= 1 then
   redis.call('HSET', key, 'remaining', s.remaining - 1)
+  left = s.untl - now
 else
   wait = s.untl - now
 end
-return {bucket, string.format('%.6f', wait)}
+return {bucket, string.format('%.6f', wait), string.format('%.6f', left)}
 """
 
 _LEARNED = _NOW + """
@@ -130,17 +133,27 @@ class RouteState:
     probe: bool = False
 
 
-def reserve(state: RouteState | None, now: float) -> tuple[RouteState | None, float]:
-    """Take one request: ``(new state or None for unchanged, seconds to wait or 0)``."""
+class Reservation(NamedTuple):
+    """Seconds to wait before asking again (0: a request is taken) and, when taken from a
+    known window, the seconds left of that window (0: a probe, the window unknown)."""
+
+    wait: float
+    left: float = 0.0
+
+
+def reserve(state: RouteState | None, now: float) -> tuple[RouteState | None, Reservation]:
+    """Take one request: ``(new state or None for unchanged, the reservation)``."""
     if state is None or (now >= state.until and (state.probe or state.limit < 1)):
-        return RouteState(0, now + PROBE_SECONDS, probe=True), 0.0
+        return RouteState(0, now + PROBE_SECONDS, probe=True), Reservation(0.0)
     if state.probe:
-        return None, min(PROBE_POLL_SECONDS, state.until - now)
+        return None, Reservation(min(PROBE_POLL_SECONDS, state.until - now))
     if now >= state.until:  # a new window
-        return RouteState(state.limit - 1, now + state.span, state.limit, state.span), 0.0
+        return (RouteState(state.limit - 1, now + state.span, state.limit, state.span),
+                Reservation(0.0, state.span))
     if state.remaining >= 1:
-        return replace(state, remaining=state.remaining - 1), 0.0
-    return None, state.until - now
+        return (replace(state, remaining=state.remaining - 1),
+                Reservation(0.0, state.until - now))
+    return None, Reservation(state.until - now)
 
 
 def merge(
@@ -192,8 +205,8 @@ class RouteAnswer:
 class RouteBuckets(Protocol):
     """Reserves requests of the shared per-route buckets and learns them from answers."""
 
-    async def reserve(self, route: str, major: str) -> float:
-        """Take a request of the route's bucket for ``major``: 0, or seconds to wait."""
+    async def reserve(self, route: str, major: str) -> Reservation:
+        """Take a request of the route's bucket for ``major``, or say how long to wait."""
 
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
         """Share what an answer of ``route`` for ``major`` said about its bucket."""
@@ -216,18 +229,18 @@ class RedisRouteBuckets:
     def _now(self) -> str:
         return "" if self.clock is None else f"{self.clock():.6f}"
 
-    async def reserve(self, route: str, major: str) -> float:
-        """Take a request (return 0) or return the seconds until the bucket refills."""
+    async def reserve(self, route: str, major: str) -> Reservation:
+        """Take a request, or say how long until the bucket may have one."""
         args: list[str | float] = [
             self._now(), KEEP_SECONDS, self.key, route, self.buckets.get(route, ""), major,
             PROBE_SECONDS, PROBE_POLL_SECONDS,
         ]
-        bucket, wait = await self._reserve(keys=[f"{self.key}:routes"], args=args)
+        bucket, wait, left = await self._reserve(keys=[f"{self.key}:routes"], args=args)
         if isinstance(bucket, bytes):
             bucket = bucket.decode()
         if bucket != route:
             self.buckets[route] = bucket
-        return float(wait)
+        return Reservation(float(wait), float(left))
 
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
         """Store the answer's view unless the stored one has fewer requests left."""
@@ -252,7 +265,7 @@ class FileRouteBuckets:
         self.path = path
         self.clock = clock
 
-    def _update(self, change: Callable[[dict[str, Any], float], float]) -> float:
+    def _update(self, change: Callable[[dict[str, Any], float], T]) -> T:
         """Run ``change`` on the file's content under its lock; write it if changed."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -278,22 +291,22 @@ class FileRouteBuckets:
         finally:
             os.close(fd)
 
-    def reserve_now(self, route: str, major: str) -> float:
+    def reserve_now(self, route: str, major: str) -> Reservation:
         """:meth:`reserve` without the event loop."""
 
-        def change(data: dict[str, Any], now: float) -> float:
+        def change(data: dict[str, Any], now: float) -> Reservation:
             key = f"{data['routes'].get(route, route)}:{major}"
-            state, wait = reserve(_state(data["states"].get(key)), now)
+            state, reservation = reserve(_state(data["states"].get(key)), now)
             if state is not None:
                 data["states"][key] = list(astuple(state))
-            return wait
+            return reservation
 
         return self._update(change)
 
     def learned_now(self, route: str, major: str, answer: RouteAnswer) -> None:
         """:meth:`learned` without the event loop."""
 
-        def change(data: dict[str, Any], now: float) -> float:
+        def change(data: dict[str, Any], now: float) -> None:
             if answer.bucket != route:
                 data["routes"][route] = answer.bucket
             key = f"{answer.bucket}:{major}"
@@ -301,12 +314,11 @@ class FileRouteBuckets:
                           answer.reset_after, answer.limit)
             if state is not None:
                 data["states"][key] = list(astuple(state))
-            return 0.0
 
         self._update(change)
 
-    async def reserve(self, route: str, major: str) -> float:
-        """Take a request (return 0) or return the seconds until the bucket refills."""
+    async def reserve(self, route: str, major: str) -> Reservation:
+        """Take a request, or say how long until the bucket may have one."""
         return self.reserve_now(route, major)
 
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
@@ -330,11 +342,11 @@ def _kept_until(stored: Any) -> float:
     return state.until + state.span + KEEP_SECONDS if state is not None else 0.0
 
 
-async def wait_for_route(buckets: RouteBuckets, route: str, major: str) -> float:
-    """Reserve a request of the route's bucket, sleeping while it is empty; the seconds
-    slept."""
+async def wait_for_route(buckets: RouteBuckets, route: str, major: str) -> Reservation:
+    """Reserve a request of the route's bucket, sleeping while it is empty; the
+    reservation (its ``wait``: the seconds slept)."""
     slept = 0.0
-    while (wait := await buckets.reserve(route, major)) > 0:
-        await asyncio.sleep(wait)
-        slept += wait
-    return slept
+    while (reservation := await buckets.reserve(route, major)).wait > 0:
+        await asyncio.sleep(reservation.wait)
+        slept += reservation.wait
+    return Reservation(slept, reservation.left)

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from multidict import CIMultiDict
 
+from core.coordination.invalid_requests import FileInvalidCounter
+from core.coordination.rest_budget import RestBudget
 from core.coordination.route_buckets import (
     PROBE_POLL_SECONDS,
     PROBE_SECONDS,
     FileRouteBuckets,
     RedisRouteBuckets,
+    Reservation,
     RouteAnswer,
     RouteBuckets,
     RouteState,
@@ -30,19 +33,21 @@ MESSAGES = "POST /channels/{channel_id}/messages"
 
 
 def test_an_unknown_bucket_lets_one_probe_go_and_holds_the_rest() -> None:
-    probe, wait = reserve(None, 10.0)
-    assert probe == RouteState(0, 10.0 + PROBE_SECONDS, probe=True) and wait == 0.0
-    assert reserve(probe, 10.5) == (None, PROBE_POLL_SECONDS)  # look again soon
-    assert reserve(probe, 10.0 + PROBE_SECONDS)[1] == 0.0  # the probe never answered: go
+    probe, taken = reserve(None, 10.0)
+    assert probe == RouteState(0, 10.0 + PROBE_SECONDS, probe=True)
+    assert taken == Reservation(0.0, 0.0)  # taken; its window unknown
+    assert reserve(probe, 10.5) == (None, Reservation(PROBE_POLL_SECONDS))  # look again soon
+    assert reserve(probe, 10.0 + PROBE_SECONDS)[1].wait == 0.0  # the probe never answered
     assert merge(probe, 10.1, remaining=2, reset_after=5.0, limit=3) == RouteState(
         2, 15.1, 3, 5.0)
 
 
 def test_reserve_takes_what_is_left_then_starts_the_next_window() -> None:
     known = RouteState(2, 12.0, limit=3, span=5.0)
-    assert reserve(known, 10.0) == (RouteState(1, 12.0, 3, 5.0), 0.0)
-    assert reserve(RouteState(0, 12.0, 3, 5.0), 10.0) == (None, 2.0)
-    assert reserve(RouteState(0, 12.0, 3, 5.0), 12.0) == (RouteState(2, 17.0, 3, 5.0), 0.0)
+    assert reserve(known, 10.0) == (RouteState(1, 12.0, 3, 5.0), Reservation(0.0, 2.0))
+    assert reserve(RouteState(0, 12.0, 3, 5.0), 10.0) == (None, Reservation(2.0))
+    assert reserve(RouteState(0, 12.0, 3, 5.0), 12.0) == (
+        RouteState(2, 17.0, 3, 5.0), Reservation(0.0, 5.0))
 
 
 def test_merge_keeps_fewer_requests_left_and_the_later_end() -> None:
@@ -117,16 +122,16 @@ async def test_a_bucket_one_process_emptied_makes_the_other_wait(
 ) -> None:
     make, clock = engine
     one, two = make(), make()
-    assert await one.reserve(MESSAGES, "c1") == 0.0  # nothing known: the probe goes
-    assert await two.reserve(MESSAGES, "c1") == pytest.approx(PROBE_POLL_SECONDS)
+    assert (await one.reserve(MESSAGES, "c1")).wait == 0.0  # nothing known: the probe goes
+    assert (await two.reserve(MESSAGES, "c1")).wait == pytest.approx(PROBE_POLL_SECONDS)
     await one.learned(MESSAGES, "c1", RouteAnswer("msgs", 0, 2.0, 1))
-    assert await two.reserve(MESSAGES, "c1") == pytest.approx(2.0, abs=1e-5)
-    assert await two.reserve(MESSAGES, "c2") == 0.0  # another channel: its own bucket
+    assert (await two.reserve(MESSAGES, "c1")).wait == pytest.approx(2.0, abs=1e-5)
+    assert (await two.reserve(MESSAGES, "c2")).wait == 0.0  # another channel: its own bucket
     clock.now += 1.5
-    assert await two.reserve(MESSAGES, "c1") == pytest.approx(0.5, abs=1e-5)
+    assert (await two.reserve(MESSAGES, "c1")).wait == pytest.approx(0.5, abs=1e-5)
     clock.now += 0.5
-    assert await two.reserve(MESSAGES, "c1") == 0.0  # the next window's one request
-    assert await one.reserve(MESSAGES, "c1") == pytest.approx(2.0, abs=1e-5)
+    assert (await two.reserve(MESSAGES, "c1")).wait == 0.0  # the next window's one request
+    assert (await one.reserve(MESSAGES, "c1")).wait == pytest.approx(2.0, abs=1e-5)
 
 
 async def test_processes_share_what_is_left_and_requests_in_flight(
@@ -134,17 +139,18 @@ async def test_processes_share_what_is_left_and_requests_in_flight(
 ) -> None:
     make, clock = engine
     one, two = make(), make()
-    assert await one.reserve(MESSAGES, "c1") == 0.0
+    assert (await one.reserve(MESSAGES, "c1")).wait == 0.0
     await one.learned(MESSAGES, "c1", RouteAnswer("msgs", 2, 5.0, 3))
-    assert await one.reserve(MESSAGES, "c1") == 0.0
-    assert await two.reserve(MESSAGES, "c1") == 0.0
-    assert await two.reserve(MESSAGES, "c1") == pytest.approx(5.0, abs=1e-5)
+    assert (await one.reserve(MESSAGES, "c1")).wait == 0.0
+    assert (await two.reserve(MESSAGES, "c1")).wait == 0.0
+    assert (await two.reserve(MESSAGES, "c1")).wait == pytest.approx(5.0, abs=1e-5)
     # the second answer says 1 left: Discord has not seen the third request yet
     await one.learned(MESSAGES, "c1", RouteAnswer("msgs", 1, 4.9, 3))
-    assert await one.reserve(MESSAGES, "c1") == pytest.approx(5.0, abs=1e-5)
+    assert (await one.reserve(MESSAGES, "c1")).wait == pytest.approx(5.0, abs=1e-5)
     clock.now += 5  # the window passed: a new one of the limit
-    assert [await two.reserve(MESSAGES, "c1") for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert await one.reserve(MESSAGES, "c1") == pytest.approx(5.0, abs=1e-5)
+    assert [await two.reserve(MESSAGES, "c1") for _ in range(3)] == [
+        Reservation(0.0, 5.0), Reservation(0.0, 5.0), Reservation(0.0, 5.0)]
+    assert (await one.reserve(MESSAGES, "c1")).wait == pytest.approx(5.0, abs=1e-5)
 
 
 async def test_a_route_waits_on_the_bucket_another_route_emptied(
@@ -157,13 +163,43 @@ async def test_a_route_waits_on_the_bucket_another_route_emptied(
     await one.learned(edit, "c1", RouteAnswer("shared", 3, 4.0, 5))
     await one.learned(delete, "c1", RouteAnswer("shared", 0, 4.0, 5))
     # ``two`` never sent either route: the shared map names their bucket
-    assert await two.reserve(edit, "c1") == pytest.approx(4.0, abs=1e-5)
+    assert (await two.reserve(edit, "c1")).wait == pytest.approx(4.0, abs=1e-5)
 
 
 async def test_a_damaged_route_file_starts_again(tmp_path: Path) -> None:
     path = tmp_path / "g.db.rest-routes.lock"
     path.write_text('{"states": 3}')
     buckets = FileRouteBuckets(path, ManualClock())
-    assert await buckets.reserve(MESSAGES, "c1") == 0.0
+    assert (await buckets.reserve(MESSAGES, "c1")).wait == 0.0
     await buckets.learned(MESSAGES, "c1", RouteAnswer("msgs", 0, 1.0, 1))
-    assert await buckets.reserve(MESSAGES, "c1") == pytest.approx(1.0)
+    assert (await buckets.reserve(MESSAGES, "c1")).wait == pytest.approx(1.0)
+
+
+class SlowGlobalBucket:
+    """A global bucket whose every token takes ``seconds`` of the manual clock."""
+
+    def __init__(self, clock: ManualClock, seconds: float) -> None:
+        self.clock, self.seconds = clock, seconds
+
+    async def acquire(self) -> None:
+        """The wait for a token, on the manual clock."""
+        self.clock.now += self.seconds
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+async def test_a_request_that_waited_past_its_window_for_a_token_counts_in_the_next(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock()
+    routes = FileRouteBuckets(tmp_path / "g.db.rest-routes.lock", clock)
+    await routes.learned(MESSAGES, "c1", RouteAnswer("msgs", 2, 1.0, 3))
+    budget = RestBudget(SlowGlobalBucket(clock, 1.5),
+                        FileInvalidCounter(tmp_path / "g.db.rest-invalid.lock", clock),
+                        routes=routes, clock=clock)
+    await budget.before_request(exempt=False, route=MESSAGES, major="c1")
+    # reserved in the first window, sent in the next: counted there, 2 of 3 left
+    assert [(await routes.reserve(MESSAGES, "c1")).wait > 0 for _ in range(3)] == [
+        False, False, True]
+    await budget.close()
