@@ -203,3 +203,17 @@ async def test_a_request_that_waited_past_its_window_for_a_token_counts_in_the_n
     assert [(await routes.reserve(MESSAGES, "c1")).wait > 0 for _ in range(3)] == [
         False, False, True]
     await budget.close()
+
+
+async def test_the_route_file_shrinks_by_padding_and_still_reads(tmp_path: Path) -> None:
+    clock = ManualClock()
+    path = tmp_path / "g.db.rest-routes.lock"
+    buckets = FileRouteBuckets(path, clock)
+    for n in range(50):
+        await buckets.learned(MESSAGES, f"c{n}", RouteAnswer("msgs", 0, 1.0, 1))
+    size = path.stat().st_size
+    clock.now += 120  # every state is past its window and kept time: pruned
+    assert (await buckets.reserve(MESSAGES, "c1")).wait == 0.0
+    assert path.stat().st_size == size and path.read_bytes().endswith(b" ")
+    await buckets.learned(MESSAGES, "c1", RouteAnswer("msgs", 0, 1.0, 1))
+    assert (await buckets.reserve(MESSAGES, "c1")).wait == pytest.approx(1.0)
