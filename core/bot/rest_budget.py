@@ -53,12 +53,17 @@ def budget_middleware(
     """The aiohttp middleware that spends ``budget`` for one request's attempts."""
 
     async def spend(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
-        await budget.before_request(exempt=exempt, route=route, major=major)
-        response = await handler(request)
+        probe = await budget.before_request(exempt=exempt, route=route, major=major)
+        try:
+            response = await handler(request)
+        except Exception:
+            if probe:  # no answer: let the next request probe
+                await budget.answered(0, None, route=route, major=major, probe=True)
+            raise
         headers = response.headers
         answer = None if exempt else RouteAnswer.from_headers(response.status, headers)
         await budget.answered(response.status, headers.get("X-RateLimit-Scope"),
-                              route=route, major=major, answer=answer)
+                              route=route, major=major, answer=answer, probe=probe)
         return response
 
     return spend

@@ -98,17 +98,20 @@ class RestBudget:
             self._read_at = now
         return self.known_invalid
 
-    async def before_request(self, *, exempt: bool, route: str = "", major: str = "") -> None:
+    async def before_request(self, *, exempt: bool, route: str = "", major: str = "") -> bool:
         """Wait until the request may be sent (``route``: ``"METHOD /template"``, ``major``:
-        its channel, guild or webhook; empty: no route bucket)."""
+        its channel, guild or webhook; empty: no route bucket). True: the request probes a
+        route bucket nobody knows (pass it to :meth:`answered`)."""
+        probe = False
         if exempt:
-            return
+            return probe
         try:
             if not is_urgent():
                 await self._breaker_closed()
             reserved = None
             if self.routes is not None and route:
                 reserved = await wait_for_route(self.routes, route, major)
+                probe = reserved.left == 0
                 if reserved.wait > 0:
                     self.route_waits += 1
             if self.bucket is not None:
@@ -121,6 +124,7 @@ class RestBudget:
                     await wait_for_route(self.routes, route, major)
         except _UNREACHABLE as exc:
             self._unreachable(exc)
+        return probe
 
     async def _breaker_closed(self) -> None:
         if await self.invalid_count() < self.slow_at:
@@ -134,13 +138,17 @@ class RestBudget:
 
     async def answered(
         self, status: int, scope: str | None, *, route: str = "", major: str = "",
-        answer: RouteAnswer | None = None,
+        answer: RouteAnswer | None = None, probe: bool = False,
     ) -> None:
-        """Share what the answer said of ``route``'s bucket; count it if Discord counts
-        it as invalid."""
-        if answer is not None and self.routes is not None and route:
+        """Share what the answer said of ``route``'s bucket (or, for a probe whose answer
+        said nothing of it, let the next request go); count it if Discord counts it as
+        invalid."""
+        if self.routes is not None and route and (answer is not None or probe):
             try:
-                await self.routes.learned(route, major, answer)
+                if answer is not None:
+                    await self.routes.learned(route, major, answer)
+                else:
+                    await self.routes.release(route, major)
             except _UNREACHABLE as exc:
                 self._unreachable(exc)
         if not is_invalid(status, scope):

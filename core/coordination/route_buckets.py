@@ -15,7 +15,8 @@ requests ``remaining`` until ``until`` (seconds on the backend's clock), the buc
   send) or, none left, returns the seconds to wait. Once the window has passed, a new one
   starts with ``limit`` requests for ``span`` seconds. A bucket nobody knows lets one
   request through (the probe) and holds the others, re-checking every
-  ``PROBE_POLL_SECONDS``, until its answer is shared (or ``PROBE_SECONDS`` passed).
+  ``PROBE_POLL_SECONDS``, until its answer is shared (or ``PROBE_SECONDS`` passed);
+  :meth:`RouteBuckets.release` frees them when the answer said nothing of the bucket.
 * :meth:`RouteBuckets.learned` after an answer keeps, while the stored window runs, the
   fewer requests left and the later end (the stored state counts requests still in
   flight that Discord has not answered): the state errs towards waiting.
@@ -121,6 +122,15 @@ return 1
 """
 
 
+_RELEASE = """
+local bucket = ARGV[3]
+if bucket == '' then bucket = redis.call('HGET', KEYS[1], ARGV[2]) or ARGV[2] end
+local key = ARGV[1] .. ':' .. bucket .. ':' .. ARGV[4]
+if redis.call('HGET', key, 'probe') == '1' then redis.call('DEL', key) end
+return 0
+"""
+
+
 @dataclass(frozen=True)
 class RouteState:
     """Requests left until ``until`` (seconds of the bucket's clock), the bucket's ``limit``
@@ -211,6 +221,10 @@ class RouteBuckets(Protocol):
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
         """Share what an answer of ``route`` for ``major`` said about its bucket."""
 
+    async def release(self, route: str, major: str) -> None:
+        """Forget a probe whose answer said nothing of its bucket (an error without rate
+        limit headers, a global 429), so the next request goes at once."""
+
     async def close(self) -> None:
         """Release connections."""
 
@@ -225,6 +239,7 @@ class RedisRouteBuckets:
         self._redis = aioredis.from_url(url)
         self._reserve = self._redis.register_script(_RESERVE)
         self._learned = self._redis.register_script(_LEARNED)
+        self._release = self._redis.register_script(_RELEASE)
 
     def _now(self) -> str:
         return "" if self.clock is None else f"{self.clock():.6f}"
@@ -250,6 +265,11 @@ class RedisRouteBuckets:
             f"{answer.reset_after:.6f}", answer.limit, ROUTE_MAP_SECONDS,
         ]
         await self._learned(keys=[f"{self.key}:routes"], args=args)
+
+    async def release(self, route: str, major: str) -> None:
+        """Delete the bucket's state if it is a probe."""
+        args = [self.key, route, self.buckets.get(route, ""), major]
+        await self._release(keys=[f"{self.key}:routes"], args=args)
 
     async def close(self) -> None:
         """Close the Redis connection pool."""
@@ -323,6 +343,21 @@ class FileRouteBuckets:
     async def learned(self, route: str, major: str, answer: RouteAnswer) -> None:
         """Store the answer's view unless the stored one has fewer requests left."""
         self.learned_now(route, major, answer)
+
+    def release_now(self, route: str, major: str) -> None:
+        """:meth:`release` without the event loop."""
+
+        def change(data: dict[str, Any], now: float) -> None:
+            key = f"{data['routes'].get(route, route)}:{major}"
+            state = _state(data["states"].get(key))
+            if state is not None and state.probe:
+                del data["states"][key]
+
+        self._update(change)
+
+    async def release(self, route: str, major: str) -> None:
+        """Delete the bucket's state if it is a probe."""
+        self.release_now(route, major)
 
     async def close(self) -> None:
         """Nothing to release: every call closes its file."""

@@ -217,3 +217,17 @@ async def test_the_route_file_shrinks_by_padding_and_still_reads(tmp_path: Path)
     assert path.stat().st_size == size and path.read_bytes().endswith(b" ")
     await buckets.learned(MESSAGES, "c1", RouteAnswer("msgs", 0, 1.0, 1))
     assert (await buckets.reserve(MESSAGES, "c1")).wait == pytest.approx(1.0)
+
+
+async def test_a_probe_answered_without_bucket_headers_is_released(
+    engine: tuple[Engine, ManualClock],
+) -> None:
+    make, _ = engine
+    one, two = make(), make()
+    assert await one.reserve(MESSAGES, "c1") == Reservation(0.0, 0.0)  # the probe
+    assert (await two.reserve(MESSAGES, "c1")).wait > 0
+    await one.release(MESSAGES, "c1")  # e.g. a global 429: nothing learned of the bucket
+    assert await two.reserve(MESSAGES, "c1") == Reservation(0.0, 0.0)  # probes at once
+    await two.learned(MESSAGES, "c1", RouteAnswer("msgs", 0, 3.0, 1))
+    await one.release(MESSAGES, "c1")  # a known bucket is not a probe: kept
+    assert (await one.reserve(MESSAGES, "c1")).wait == pytest.approx(3.0, abs=1e-5)
