@@ -20,6 +20,7 @@ from core.plugins.api import (
     actor_facts,
     bot_facts,
     neutralise,
+    non_urgent,
     only_user,
     require_manage_guild,
     role_facts,
@@ -116,14 +117,16 @@ class WelcomeCog(commands.Cog, name="Welcome"):
 
     @commands.Cog.listener()
     async def on_member_join(self, member: disnake.Member) -> None:
-        """Give the join role (unless screening is still pending), then welcome."""
+        """Give the join role (unless screening is still pending), then welcome (bulk
+        REST work in a join wave: it waits while the invalid-request breaker is open)."""
         if member.bot:
             return
         welcome = await self.setup(member.guild.id)
-        if welcome.role_id is not None and not member.pending:
-            await self.give_role(member, welcome.role_id)
-        if welcome.active:
-            await self.greet(member, welcome)
+        with non_urgent():
+            if welcome.role_id is not None and not member.pending:
+                await self.give_role(member, welcome.role_id)
+            if welcome.active:
+                await self.greet(member, welcome)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: disnake.Member, after: disnake.Member) -> None:
@@ -132,7 +135,8 @@ class WelcomeCog(commands.Cog, name="Welcome"):
             return
         role_id = (await self.bot.guild_configs.get(after.guild.id)).auto_role_id
         if role_id is not None:
-            await self.give_role(after, role_id)
+            with non_urgent():
+                await self.give_role(after, role_id)
 
     # -- /welcome ------------------------------------------------------------------------
 
