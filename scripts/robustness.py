@@ -6,7 +6,9 @@
 
 Starts ``--burners`` busy-loop processes (stopped at the end, whatever happens), then runs
 pytest on the files ``--runs`` times, one pytest process per run, and reports every
-failed test with the runs it failed in. Exit code 0 when every run passed, 1 otherwise.
+failed test with the runs it failed in, as soon as a run fails and again at the end; the
+whole pytest output of a failed run is kept in ``--log-dir`` (``robustness-logs/``, git-ignored)
+as ``run-N.txt``. Exit code 0 when every run passed, 1 otherwise.
 Uses the interpreter it is started with; the test services come from the environment
 (``GUILDHALL_TEST_POSTGRES_URL``, ``GUILDHALL_TEST_REDIS_URL``) as for any test run.
 """
@@ -53,17 +55,23 @@ def failed_tests(output: str) -> list[str]:
     return found
 
 
-def run_once(files: list[str], extra: list[str], timeout: float) -> tuple[int, list[str], float]:
-    """One pytest run: exit code, failed node ids, seconds."""
+def run_once(files: list[str], extra: list[str], timeout: float,
+             log: Path) -> tuple[int, list[str], float]:
+    """One pytest run: exit code, failed node ids, seconds; a failed run's output to ``log``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     try:
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", *extra,
              *files], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as timed_out:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(str(timed_out.stdout or "") + str(timed_out.stderr or ""))
         return -1, [f"(whole run timed out after {timeout:.0f} s)"], time.monotonic() - started
     failed = failed_tests(done.stdout)
+    if done.returncode != 0:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(done.stdout + done.stderr)
     if done.returncode != 0 and not failed:
         failed = [f"(pytest exit {done.returncode}: {done.stdout.strip().splitlines()[-1:]})"]
     return done.returncode, failed, time.monotonic() - started
@@ -77,6 +85,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--burners", type=int, default=2, help="busy-loop processes")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--log-dir", type=Path, default=ROOT / "robustness-logs",
+                        help="where a failed run's pytest output is kept")
     parser.add_argument("--pytest-arg", action="append", default=[], dest="pytest_args",
                         help="passed to pytest (repeatable), e.g. --pytest-arg=-k=leader")
     args = parser.parse_args(argv)
@@ -95,12 +105,15 @@ def main(argv: list[str]) -> int:
     bad_runs = 0
     try:
         for run in range(1, args.runs + 1):
-            code, failed, seconds = run_once(args.files, args.pytest_args, args.timeout)
+            log = args.log_dir / f"run-{run}.txt"
+            code, failed, seconds = run_once(args.files, args.pytest_args, args.timeout, log)
             bad_runs += code != 0
             for nodeid in failed:
                 failures[nodeid].append(run)
             verdict = "ok" if code == 0 else f"FAILED {len(failed)}"
             print(f"run {run}/{args.runs}: {verdict} ({seconds:.0f} s)", flush=True)
+            for nodeid in failed:
+                print(f"  {nodeid} (output: {log})", flush=True)
     finally:
         for process in burners:
             process.terminate()

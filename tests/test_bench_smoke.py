@@ -48,6 +48,8 @@ TINY: dict[str, tuple[list[str], bool]] = {
     "memory": (["--guilds", "10,20", "--members", "5"], True),
     "moderation_cases": (["--actions", "20", "--concurrent", "5", "--engines", "sqlite"],
                          False),
+    "rest_budget": (["--requests", "40", "--rounds", "1", "--concurrency", "4", "--channels",
+                     "4"], True),
     "speed_profile": (["--messages", "300", "--pairs", "1"], True),
     "timers": (["--timers", "20", "--spread", "0.3", "--lead", "0.3", "--poll-seconds", "0.3",
                 "--engines", "sqlite"], True),

@@ -11,9 +11,11 @@ process needs, each a new, unstarted object that its owner starts and closes:
 - :meth:`~Coordination.make_wakeups`: "a timer row falls due at T" for the leader's
   scheduler (:mod:`core.coordination.wakeups`); it travels on the same engine as the bus,
   on a channel of its own.
-- :meth:`~Coordination.make_rate_bucket` and :meth:`~Coordination.make_invalid_counter`:
-  the bot's global REST bucket (:mod:`core.coordination.rate_bucket`) and its count of
-  invalid answers (:mod:`core.coordination.invalid_requests`), which
+- :meth:`~Coordination.make_rate_bucket`, :meth:`~Coordination.make_route_buckets` and
+  :meth:`~Coordination.make_invalid_counter`: the bot's global REST bucket
+  (:mod:`core.coordination.rate_bucket`), its per-route buckets
+  (:mod:`core.coordination.route_buckets`) and its count of invalid answers
+  (:mod:`core.coordination.invalid_requests`), which
   :meth:`~Coordination.make_rest_budget` combines from ``[discord]``.
 """
 
@@ -27,6 +29,7 @@ from core.coordination.invalid_requests import InvalidCounter
 from core.coordination.lease import LeaseBackend
 from core.coordination.rate_bucket import RateBucket
 from core.coordination.rest_budget import RestBudget
+from core.coordination.route_buckets import RouteBuckets
 from core.coordination.wakeups import Wakeups
 from core.runtime.config import Settings
 
@@ -63,11 +66,16 @@ class Coordination(ABC):
         """The bot's one global token bucket of ``rate`` requests per second."""
 
     @abstractmethod
+    def make_route_buckets(self) -> RouteBuckets:
+        """The bot's per-route buckets, learned from Discord's answers by every process."""
+
+    @abstractmethod
     def make_invalid_counter(self) -> InvalidCounter:
         """The bot's one count of invalid REST answers in Discord's 10-minute window."""
 
     def make_rest_budget(self) -> RestBudget:
-        """The REST budget ``[discord]`` asks for (no bucket when the rate is 0)."""
+        """The REST budget ``[discord]`` asks for (no global bucket when the rate is 0, no
+        shared route buckets when ``share_route_buckets`` is off)."""
         discord = self.settings.discord
         rate = discord.global_rate_per_second
         return RestBudget(
@@ -75,6 +83,7 @@ class Coordination(ABC):
             self.make_invalid_counter(),
             invalid_limit=discord.invalid_request_limit,
             slow_share=discord.invalid_slow_share,
+            routes=self.make_route_buckets() if discord.share_route_buckets else None,
         )
 
     def __repr__(self) -> str:

@@ -1,11 +1,12 @@
 """The local backend: files and Unix sockets of one machine (SQLite, no Redis).
 
 Lease: an ``flock`` on ``<database>.leader.lock``; identify slots: lock files
-``<database>.identify-<bucket>.lock``; REST budget: ``<database>.rest-global.lock`` and
-``<database>.rest-invalid.lock``; bus: one datagram socket per process in
-``<database>.bus/``; wake-ups: the datagram socket ``<database>.wakeup`` the leader
-binds. A ``sqlite://:memory:`` database is private to its process, so its bus and
-wake-ups stay in the process and its lock files are per process in the temp directory.
+``<database>.identify-<bucket>.lock``; REST budget: ``<database>.rest-global.lock``,
+``<database>.rest-routes.lock`` and ``<database>.rest-invalid.lock``; bus: one datagram
+socket per process in ``<database>.bus/``; wake-ups: the datagram socket
+``<database>.wakeup`` the leader binds. A ``sqlite://:memory:`` database is private to its
+process, so its bus and wake-ups stay in the process and its lock files are per process
+in the temp directory.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.coordination.invalid_requests import FileInvalidCounter, InvalidCounte
 from core.coordination.lease import LeaseBackend
 from core.coordination.lease_file import FileLease, lock_path
 from core.coordination.rate_bucket import FileRateBucket, RateBucket
+from core.coordination.route_buckets import FileRouteBuckets, RouteBuckets
 from core.coordination.wakeups import LocalWakeups, SocketWakeups, Wakeups, socket_path_for
 from core.db.database import sqlite_path
 
@@ -44,6 +46,11 @@ class LocalCoordination(Coordination):
         """A locked file ``<database>.rest-global.lock`` next to the database."""
         directory, stem = lock_location(self.settings)
         return FileRateBucket(directory / f"{stem}.rest-global.lock", rate)
+
+    def make_route_buckets(self) -> RouteBuckets:
+        """A locked file ``<database>.rest-routes.lock`` next to the database."""
+        directory, stem = lock_location(self.settings)
+        return FileRouteBuckets(directory / f"{stem}.rest-routes.lock")
 
     def make_invalid_counter(self) -> InvalidCounter:
         """A locked file ``<database>.rest-invalid.lock`` next to the database."""

@@ -154,8 +154,8 @@ class FileRateBucket:
             if len(raw) == 2 and all(re.fullmatch(r"-?\d+(\.\d+)?", part) for part in raw):
                 state = BucketState(float(raw[0]), float(raw[1]))
             state, wait = take(state, self.clock(), self.rate, self.capacity)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{state.tokens:.6f} {state.at:.6f}".encode(), 0)
+            content = f"{state.tokens:.6f} {state.at:.6f}".encode()
+            os.pwrite(fd, content.ljust(64), 0)  # a fixed length: no truncate (milliseconds)
             return wait
         finally:
             os.close(fd)  # also drops the flock

@@ -1,7 +1,8 @@
 """The Redis backend: every piece on the Redis server of ``[redis] url`` (many machines).
 
 Lease: ``SET NX PX`` on ``[leader] key`` with its fencing counter; identify slots:
-expiring keys under the cluster's identify key; REST budget: ``<leader key>:rest:global``
+expiring keys under the cluster's identify key; REST budget: ``<leader key>:rest:global``,
+``<leader key>:rest:route:<bucket>:<major>`` (and the map ``<leader key>:rest:route:routes``)
 and ``<leader key>:rest:invalid:<minute>``; bus and wake-ups: pub/sub on
 ``<leader key>:bus`` and ``<leader key>:wakeup``.
 """
@@ -15,6 +16,7 @@ from core.coordination.invalid_requests import InvalidCounter, RedisInvalidCount
 from core.coordination.lease import LeaseBackend
 from core.coordination.lease_redis import RedisLease
 from core.coordination.rate_bucket import RateBucket, RedisRateBucket
+from core.coordination.route_buckets import RedisRouteBuckets, RouteBuckets
 from core.coordination.wakeups import RedisWakeups, Wakeups
 
 
@@ -43,6 +45,10 @@ class RedisCoordination(Coordination):
     def make_rate_bucket(self, rate: float) -> RateBucket:
         """A Redis hash ``<leader key>:rest:global`` on the server's clock."""
         return RedisRateBucket(self.url, f"{self.settings.leader.key}:rest:global", rate)
+
+    def make_route_buckets(self) -> RouteBuckets:
+        """Hashes ``<leader key>:rest:route:<bucket>:<major>`` on the server's clock."""
+        return RedisRouteBuckets(self.url, f"{self.settings.leader.key}:rest:route")
 
     def make_invalid_counter(self) -> InvalidCounter:
         """Minute keys ``<leader key>:rest:invalid:<minute>``."""

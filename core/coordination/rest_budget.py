@@ -7,7 +7,11 @@
 * non-urgent requests (work marked with :func:`non_urgent`: role rewards, mass unbans,
   announcements) wait while the shared invalid count is at or above
   ``invalid_slow_share`` of ``invalid_request_limit``;
-* every other request takes a token of the shared global bucket.
+* every other request first reserves a request of its route's shared bucket
+  (:mod:`core.coordination.route_buckets`: it waits while another process learned the
+  bucket is empty), then takes a token of the shared global bucket.
+
+Every answer's ``X-RateLimit-*`` headers are shared with the other processes.
 
 Answers 401, 403 and 429 (but 429s scoped ``shared``) are added to the shared count.
 When the backend cannot be reached (Redis down), requests go out unpaced and uncounted,
@@ -28,6 +32,7 @@ from redis.exceptions import RedisError
 
 from core.coordination.invalid_requests import InvalidCounter
 from core.coordination.rate_bucket import Clock, RateBucket
+from core.coordination.route_buckets import RouteAnswer, RouteBuckets, wait_for_route
 
 log = logging.getLogger(__name__)
 _UNREACHABLE = (RedisError, OSError)
@@ -70,8 +75,11 @@ class RestBudget:
         slow_share: float = 0.5,
         recheck_seconds: float = 1.0,
         clock: Clock = time.monotonic,
+        routes: RouteBuckets | None = None,
     ) -> None:
         self.bucket = bucket  # None: no global pacing (rate 0)
+        self.routes = routes  # None: per-route buckets are disnake's own (per process)
+        self.route_waits = 0  # requests that waited on an empty shared route bucket
         self.invalid = invalid
         self.slow_at = max(int(invalid_limit * slow_share), 1)
         self.recheck_seconds = recheck_seconds
@@ -90,17 +98,33 @@ class RestBudget:
             self._read_at = now
         return self.known_invalid
 
-    async def before_request(self, *, exempt: bool) -> None:
-        """Wait until the request may be sent."""
+    async def before_request(self, *, exempt: bool, route: str = "", major: str = "") -> bool:
+        """Wait until the request may be sent (``route``: ``"METHOD /template"``, ``major``:
+        its channel, guild or webhook; empty: no route bucket). True: the request probes a
+        route bucket nobody knows (pass it to :meth:`answered`)."""
+        probe = False
         if exempt:
-            return
+            return probe
         try:
             if not is_urgent():
                 await self._breaker_closed()
+            reserved = None
+            if self.routes is not None and route:
+                reserved = await wait_for_route(self.routes, route, major)
+                probe = reserved.left == 0
+                if reserved.wait > 0:
+                    self.route_waits += 1
             if self.bucket is not None:
+                started = self.clock()
                 await self.bucket.acquire()
+                if reserved is not None and 0 < reserved.left < self.clock() - started:
+                    # the window the request was counted in ended while it waited for a
+                    # token: count it in the one it will reach Discord in
+                    assert self.routes is not None
+                    await wait_for_route(self.routes, route, major)
         except _UNREACHABLE as exc:
             self._unreachable(exc)
+        return probe
 
     async def _breaker_closed(self) -> None:
         if await self.invalid_count() < self.slow_at:
@@ -112,8 +136,21 @@ class RestBudget:
         finally:
             self.held -= 1
 
-    async def answered(self, status: int, scope: str | None) -> None:
-        """Count an answer Discord counts as invalid."""
+    async def answered(
+        self, status: int, scope: str | None, *, route: str = "", major: str = "",
+        answer: RouteAnswer | None = None, probe: bool = False,
+    ) -> None:
+        """Share what the answer said of ``route``'s bucket (or, for a probe whose answer
+        said nothing of it, let the next request go); count it if Discord counts it as
+        invalid."""
+        if self.routes is not None and route and (answer is not None or probe):
+            try:
+                if answer is not None:
+                    await self.routes.learned(route, major, answer)
+                else:
+                    await self.routes.release(route, major)
+            except _UNREACHABLE as exc:
+                self._unreachable(exc)
         if not is_invalid(status, scope):
             return
         try:
@@ -132,7 +169,9 @@ class RestBudget:
                         type(exc).__name__)
 
     async def close(self) -> None:
-        """Release the bucket's and the counter's connections."""
+        """Release the buckets' and the counter's connections."""
         if self.bucket is not None:
             await self.bucket.close()
+        if self.routes is not None:
+            await self.routes.close()
         await self.invalid.close()

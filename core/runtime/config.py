@@ -75,6 +75,8 @@ class DiscordSettings(_Section):
     global_rate_per_second: float = Field(default=50.0, ge=0, le=100_000)
     invalid_request_limit: int = Field(default=10_000, ge=1, le=1_000_000)
     invalid_slow_share: float = Field(default=0.5, gt=0, le=1)
+    # per-route buckets (X-RateLimit-Bucket) shared by every process (route_buckets.py)
+    share_route_buckets: bool = True
 
     @field_validator("api_base")
     @classmethod

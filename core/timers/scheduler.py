@@ -125,6 +125,11 @@ class Scheduler:
         """Rows whose handler or outcome is running now."""
         return len(self._inflight)
 
+    @property
+    def sleeping_until(self) -> datetime | None:
+        """When the current sleep ends: the next due row or the safety re-check (None awake)."""
+        return self._sleep_until
+
     def on_wake(self, due_at: datetime) -> None:
         """A row due at ``due_at`` was created: wake up if that is before the current sleep."""
         if self._sleep_until is None or due_at < self._sleep_until:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import flush_timer, message_hook, only_user, role_rule
+from core.plugins.api import flush_timer, message_hook, non_urgent, only_user, role_rule
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.guild_settings import GuildLevelConfig, GuildLevelConfigs
@@ -146,13 +146,15 @@ class Leveling(commands.Cog):
             self._loop_task.cancel()
 
     async def flush(self) -> list[LevelUp]:
-        """Write pending XP, then announce and reward every level-up it produced."""
+        """Write pending XP, then announce and reward every level-up it produced (bulk
+        REST work: it waits while the invalid-request breaker is open)."""
         authors, self._authors = self._authors, {}
         with flush_timer("leveling.xp"):
             ups = await self.buffer.flush()
         for up in ups:
             try:
-                await self.level_up(up, authors)
+                with non_urgent():
+                    await self.level_up(up, authors)
             except Exception:
                 log.exception("level-up handling failed for %s", up.change)
         return ups

@@ -16,7 +16,7 @@ import disnake
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from core.plugins.api import BotLike, TimerSource
+from core.plugins.api import BotLike, TimerSource, non_urgent
 from plugins.moderation import cases, service
 from plugins.moderation.logpost import post_case
 from plugins.moderation.models import TempPunishment, Warning
@@ -55,8 +55,14 @@ class PunishmentLifter:
         )
 
     async def handle(self, row: Model) -> bool:
-        """Lift one punishment; ``False`` on a transient Discord error."""
+        """Lift one punishment; ``False`` on a transient Discord error. An expiry sweep is
+        bulk REST work: it waits while the invalid-request breaker is open (the scheduler
+        retries a handler that ran out of time)."""
         assert isinstance(row, TempPunishment)
+        with non_urgent():
+            return await self._handle(row)
+
+    async def _handle(self, row: TempPunishment) -> bool:
         try:
             await self._lift(row)
         except (disnake.NotFound, _Moot):

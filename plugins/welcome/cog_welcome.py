@@ -22,6 +22,7 @@ from core.plugins.api import (
     actor_facts,
     bot_facts,
     neutralise,
+    non_urgent,
     only_user,
     require_manage_guild,
     role_facts,
@@ -120,16 +121,18 @@ class WelcomeCog(commands.Cog, name="Welcome"):
 
     @commands.Cog.listener()
     async def on_member_join(self, member: disnake.Member) -> None:
-        """Give the join role (unless screening is still pending), then welcome."""
+        """Give the join role (unless screening is still pending), then welcome (bulk
+        REST work in a join wave: it waits while the invalid-request breaker is open)."""
         if member.bot:
             return
         welcome = await self.setup(member.guild.id)
-        if welcome.role_id is not None and not member.pending:
-            await self.give_role(member, welcome.role_id)
-        elif welcome.role_id is not None and member.guild.get_member(member.id) is None:
-            self.awaiting.add(member.guild.id, member.id)  # no cached member to compare
-        if welcome.active:
-            await self.greet(member, welcome)
+        with non_urgent():
+            if welcome.role_id is not None and not member.pending:
+                await self.give_role(member, welcome.role_id)
+            elif welcome.role_id is not None and member.guild.get_member(member.id) is None:
+                self.awaiting.add(member.guild.id, member.id)  # no cached member to compare
+            if welcome.active:
+                await self.greet(member, welcome)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: disnake.Member, after: disnake.Member) -> None:
@@ -155,7 +158,8 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         """Give the guild's join role, if one is set, to ``member`` who passed screening."""
         role_id = (await self.bot.guild_configs.get(member.guild.id)).auto_role_id
         if role_id is not None:
-            await self.give_role(member, role_id)
+            with non_urgent():
+                await self.give_role(member, role_id)
 
     # -- /welcome ------------------------------------------------------------------------
 

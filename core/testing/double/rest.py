@@ -7,11 +7,9 @@ so a recorded request's ``route`` equals ``disnake.http.Route.path``.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import math
 import re
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ from . import oauth, request_rules, route_usage, uploads
 from .errors import ApiError
 from .payloads import command_json, user_json
 from .recording import RecordedRequest
+from .rest_limits import RouteVerdict, bucket_of
 from .state import Command
 
 if TYPE_CHECKING:
@@ -78,23 +77,27 @@ def json_response(
     )
 
 
-def _bucket(route: str) -> str:
-    return hashlib.sha1(route.encode()).hexdigest()[:16]
+UNENFORCED_LIMIT = 10_000  # what answers claim while route buckets are off: never binding
 
 
-def _ratelimit_headers(route: str, remaining: int, reset_after: float) -> dict[str, str]:
-    return {
-        "X-RateLimit-Limit": "5",
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-        "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-        "X-RateLimit-Bucket": _bucket(route),
-    }
+def _ratelimit_headers(
+    method: str, route: str, remaining: int, reset_after: float
+) -> dict[str, str]:
+    """Headers of a route whose bucket the double does not enforce (``route_limit`` off)."""
+    verdict = RouteVerdict(bucket_of(method, route), UNENFORCED_LIMIT, remaining, reset_after,
+                           False)
+    return verdict.headers()
 
 
-def rate_limited(route: str, retry_after: float, is_global: bool, scope: str) -> web.Response:
-    """A Discord 429: JSON body plus the headers disnake reads (incl. ``Via``)."""
-    headers = _ratelimit_headers(route, 0, retry_after)
+def rate_limited(
+    method: str, route: str, retry_after: float, is_global: bool, scope: str,
+    verdict: RouteVerdict | None = None,
+) -> web.Response:
+    """A Discord 429: JSON body plus the headers disnake reads (incl. ``Via``). A global
+    one carries no bucket headers, as on Discord; a route one its bucket's."""
+    headers = {} if is_global else (
+        verdict.headers() if verdict else _ratelimit_headers(method, route, 0, retry_after)
+    )
     headers.update(
         {
             "Retry-After": str(max(1, math.ceil(retry_after))),
@@ -184,6 +187,7 @@ def _unserved(request: web.Request) -> web.Response:
 async def _process(
     double: DiscordDouble, request: web.Request, handler: Any, rec: RecordedRequest, route: str
 ) -> web.StreamResponse:
+    verdict: RouteVerdict | None = None
     try:
         rec.json, rec.files = await _read_body(request)
         if request.content_type.startswith("multipart/"):  # post() is cached by aiohttp
@@ -193,12 +197,20 @@ async def _process(
             request.headers.get("Authorization", ""), route
         )
         if retry_after is not None:
-            return rate_limited(route, retry_after, True, "global")
+            return rate_limited(request.method, route, retry_after, True, "global")
+        verdict = double.rest_limits.route_verdict(
+            request.headers.get("Authorization") or request.remote or "", request.method,
+            route, request.match_info,
+        )
+        if verdict is not None and verdict.over:
+            return rate_limited(request.method, route, verdict.reset_after, False, "user",
+                                verdict)
         decision = double.faults.decide(request.method, route)
         if decision.delay_ms:
             await asyncio.sleep(decision.delay_ms / 1000)
         if decision.status == 429:
-            return rate_limited(route, decision.retry_after, decision.is_global, decision.scope)
+            return rate_limited(request.method, route, decision.retry_after,
+                                decision.is_global, decision.scope)
         if decision.status is not None:
             return json_response({"message": "Internal Server Error", "code": 0}, decision.status)
         auth = request.headers.get("Authorization", "")
@@ -225,7 +237,10 @@ async def _process(
         response = json_response(exc.body(), exc.status)
     except web.HTTPException as exc:
         response = json_response({"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status)
-    response.headers.update(_ratelimit_headers(route, 4, 1.0))
+    response.headers.update(
+        verdict.headers() if verdict is not None
+        else _ratelimit_headers(request.method, route, UNENFORCED_LIMIT - 1, 1.0)
+    )
     return response
 
 

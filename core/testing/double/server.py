@@ -84,6 +84,9 @@ class DoubleConfig:
     # Discord's global REST limit per bot token (50/s); None: not enforced (the default, so
     # tests of other things do not wait on it; see core.testing.double.rest_limits)
     global_rate_per_second: float | None = None
+    # Discord's per-route buckets: (requests, seconds) of every route's bucket per bot token
+    # and major parameter; None: not enforced (the default; answers carry fixed headers)
+    route_limit: tuple[int, float] | None = None
     # answer 400/50035 to requests breaking Discord's contract (needs jsonschema, a dev extra;
     # a production install's web sandbox runs without it)
     validate_requests: bool = field(default_factory=schema_checks_available)
@@ -101,7 +104,10 @@ class DiscordDouble(ScenarioMixin):
         self.ids = SnowflakeGenerator()
         self.world = World(self.ids)
         self.faults = Faults(self.config.seed)
-        self.rest_limits = RestLimits(lambda: self.config.global_rate_per_second)
+        self.rest_limits = RestLimits(
+            lambda: self.config.global_rate_per_second,
+            route_limit=lambda: self.config.route_limit,
+        )
         self.requests = RequestLog()
         self.bot_messages: Waiters[Message] = Waiters()
         self.gateway = Gateway(self)

@@ -25,7 +25,12 @@ from core.testing.sandbox.cluster import SHARDS_PER_WORKER, WORKERS, sandbox_clu
 from core.testing.sandbox.replies import ReplyFeed
 from core.testing.sandbox.slash_line import SlashLineError
 from core.testing.sandbox.slash_line import split_slash as read_slash
-from core.testing.sandbox.world import DemoWorld, add_moderator, build_demo_world
+from core.testing.sandbox.world import (
+    DemoWorld,
+    add_german_member,
+    add_moderator,
+    build_demo_world,
+)
 
 SANDBOX_DOUBLE: dict[str, Any] = {
     "shard_count": WORKERS * SHARDS_PER_WORKER,
@@ -102,6 +107,7 @@ class Sandbox:
         await self.double.start()
         self.world = build_demo_world(self.double)
         add_moderator(self.double, self.world)
+        add_german_member(self.double, self.world)
         purger = GuildhallBot(settings_for_double(self.runtime.settings, self.double),
                               self.runtime.plugins)
         for guild_id in self.world.guild_ids:  # each run starts from a clean demo guild

@@ -17,6 +17,7 @@ DEMO_GUILD = "Guildhall Demo"
 ANNEX_GUILD = "Guildhall Annex"
 MEMBER_NAMES = ("alice", "bob", "carol")
 MODERATOR = "mod"
+GERMAN_MEMBER = "lena"  # her Discord client speaks German: the bot answers her in German
 MODERATOR_PERMISSIONS = (permissions.DEFAULT_EVERYONE | permissions.KICK_MEMBERS
                          | permissions.BAN_MEMBERS | permissions.MODERATE_MEMBERS)
 
@@ -94,3 +95,12 @@ def add_moderator(double: DiscordDouble, world: DemoWorld) -> Member:
     moderator = double.add_member(world.guild, MODERATOR, id=demo_id(110), roles=[role])
     world.people[MODERATOR] = moderator
     return moderator
+
+
+def add_german_member(double: DiscordDouble, world: DemoWorld) -> Member:
+    """Add ``lena``, a plain member whose Discord client is set to German (``de``), who can
+    act as ``@lena``: the bot answers her interactions in German."""
+    user = double.create_user(GERMAN_MEMBER, id=demo_id(111), locale="de")
+    member = double.add_member(world.guild, user)
+    world.people[GERMAN_MEMBER] = member
+    return member

@@ -24,6 +24,7 @@ from core.coordination.invalid_requests import (
 )
 from core.coordination.rate_bucket import FileRateBucket, RedisRateBucket
 from core.coordination.rest_budget import RestBudget, non_urgent
+from core.coordination.route_buckets import RedisRouteBuckets
 from core.testing.bot_fixtures import eventually
 from core.testing.double import DiscordDouble, disnake_pointed_at
 from tests.core.coordination.test_rate_bucket import ManualClock
@@ -140,4 +141,21 @@ async def test_requests_go_on_when_the_shared_budget_is_unreachable(tmp_path: Pa
                 await http.get_user(double.bot_user.id)
             await http.close()
     assert budget.unreachable == 3  # login; the 403's breaker check and its count
+    await budget.close()
+
+
+async def test_requests_go_on_when_the_shared_route_buckets_are_unreachable(
+    tmp_path: Path,
+) -> None:
+    closed = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    budget = RestBudget(None, FileInvalidCounter(tmp_path / "rest-invalid.lock"),
+                        routes=RedisRouteBuckets(closed, "k"))
+    async with DiscordDouble() as double:
+        with disnake_pointed_at(double):
+            http = HTTPClient(loop=asyncio.get_running_loop())
+            install_rest_budget(http, budget)
+            await http.static_login(double.token)
+            assert (await http.get_user(double.bot_user.id))["id"] == str(double.bot_user.id)
+            await http.close()
+    assert budget.unreachable == 4  # each request: its reservation and its answer
     await budget.close()
