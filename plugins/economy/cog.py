@@ -231,8 +231,7 @@ class Bank(commands.Cog):
         """The guild's effective amounts (its own, else the config file's)."""
         assert inter.guild is not None
         require_manage_guild(inter.author)
-        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, "Economy amounts",
-                                    inter)
+        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, inter)
         await inter.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @config.sub_command(name="set", description="Change the daily, work or bet amounts")

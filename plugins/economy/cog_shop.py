@@ -146,7 +146,7 @@ class Shop(commands.Cog):
                 raise shop.ShopError(t("buy.has_role"))
             if role is not None:  # checked again now: the role may have changed since
                 refused = await role_rule.may_grant(
-                    self.bot, guild, role, f"a shop item's role for <@{buyer.id}>")
+                    self.bot, guild, role, TEXTS.phrase("buy.purpose", member=f"<@{buyer.id}>"))
                 if refused is not None:
                     raise shop.ShopError(t("buy.refused", reason=refused))
             balance = await shop.pay_for(found, buyer.id, buyer.name)

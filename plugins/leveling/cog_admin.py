@@ -270,7 +270,8 @@ class LevelsAdmin(commands.Cog):
             old_level=change.old_level, new_level=change.new_level,
         )
         if problems:
-            text += "\n" + t("xp.reward_problems", problems="; ".join(problems))
+            shown = "; ".join(p.localized_text(t.format_locale) for p in problems)
+            text += "\n" + t("xp.reward_problems", problems=shown)
         await self._reply(inter, text)
         await self._log(guild, inter.author, name, change.delta, reason)
 

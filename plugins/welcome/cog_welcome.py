@@ -33,7 +33,6 @@ from plugins.welcome.texts import TEXTS
 log = logging.getLogger(__name__)
 Inter = disnake.ApplicationCommandInteraction
 NO_MENTIONS = disnake.AllowedMentions.none()
-ROLE_PURPOSE = "the join role"
 MAX_MESSAGE = 2000
 
 
@@ -105,7 +104,8 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         role = member.guild.get_role(role_id)
         if role is None or member.get_role(role_id) is not None:
             return False
-        if await role_rule.may_grant(self.bot, member.guild, role, ROLE_PURPOSE) is not None:
+        if await role_rule.may_grant(self.bot, member.guild, role,
+                                     TEXTS.phrase("role_purpose")) is not None:
             return False
         try:
             await member.add_roles(role, reason="Join role")

@@ -100,10 +100,10 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     double.set_user_locale(demo.admin.user, "de")
     changed = await slash(double, demo.guild, demo.general, demo.admin, "economy config set",
                           {"daily_amount": 1500})
-    assert changed.content.startswith("Für diesen Server geändert: `daily_amount` ")
+    assert changed.content.startswith("Für diesen Server geändert: Tägliche Belohnung: ")
     assert changed.content.endswith("→ 1.500.")
     shown = await slash(double, demo.guild, demo.general, demo.admin, "economy config show")
-    assert "`daily_amount`: 1.500" in shown.content and "(Standard)" in shown.content
+    assert "Tägliche Belohnung: 1.500" in shown.content and "(Standard)" in shown.content
     named = await slash(double, demo.guild, demo.general, demo.admin, "customcmd create",
                         {"name": "Bad Name!", "response": "hi"})
     assert named.content == ("Das hat nicht geklappt: ein Name besteht aus 1-32 "

@@ -127,7 +127,7 @@ async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
             "escalate_mute_minutes": "90", "escalate_kick_at": "0", "escalate_ban_at": "5"}
     bad = await web_env.client.post(f"/dashboard/{guild}/moderation",
                                     data={**form, "warning_expiry_days": "0"})
-    assert bad.status == 400 and "greater than or equal to 1" in await bad.text()
+    assert bad.status == 400 and "must be at least 1" in await bad.text()
     assert not await ModerationGuildSettings.exists(guild_id=guild)
     saved = await web_env.client.post(f"/dashboard/{guild}/moderation", data=form,
                                       allow_redirects=False)
@@ -153,7 +153,8 @@ async def test_economy_amounts_per_guild(web_env: WebEnv) -> None:
             "gamble_max_bet": "500"}
     crossed = await web_env.client.post(f"/dashboard/{guild}/economy",
                                         data={**form, "work_min": "30"})
-    assert crossed.status == 400 and "work_min (30) exceeds work_max (20)" in await crossed.text()
+    assert crossed.status == 400 and "the lowest work pay (30) is above the highest (20)" in (
+        await crossed.text())
     assert not await EconomyGuildSettings.exists(guild_id=guild)
     saved = await web_env.client.post(f"/dashboard/{guild}/economy", data=form,
                                       allow_redirects=False)
