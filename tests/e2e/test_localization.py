@@ -134,3 +134,43 @@ async def test_help_speaks_the_readers_language(
     shown = text_of(detail.embeds)
     assert "/rang" in shown and "`mitglied` (optional) — Wessen Rang" in shown
     assert "Beispiele" in shown and "`/rank member:@bob`" in shown
+
+
+async def test_guild_settings_speak_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.admin.user, "de")
+
+    async def admin(name: str, options: dict[str, object] | None = None) -> str:
+        reply = await slash(double, demo.guild, demo.general, demo.admin, name, options)
+        return reply.content
+
+    assert (await admin("economy config show")).splitlines() == [
+        "**Wirtschaftsbeträge**", "Tägliche Belohnung: 100 (Standard)",
+        "Arbeit bringt mindestens: 20 (Standard)", "Arbeit bringt höchstens: 80 (Standard)",
+        "Höchster Einsatz: 100.000 (Standard)"]
+    assert await admin("economy config set", {"daily_amount": 2_000_000}) == (
+        "Tägliche Belohnung: darf höchstens 1.000.000 sein. Nichts wurde geändert.")
+    assert await admin("economy config set", {"gamble_max_bet": 0}) == (
+        "Höchster Einsatz: muss mindestens 1 sein. Nichts wurde geändert.")
+    assert await admin("economy config set", {"work_min": 90}) == (  # the model's own rule
+        "Diese Werte passen nicht zusammen: der niedrigste Arbeitslohn (90) liegt über dem "
+        "höchsten (80). Nichts wurde geändert.")
+    assert await admin("economy config set") == (
+        "Gib mindestens eines an: Tägliche Belohnung, Arbeit bringt mindestens, Arbeit bringt "
+        "höchstens, Höchster Einsatz. Nichts wurde geändert.")
+    assert await admin("economy config set", {"daily_amount": 1500, "work_max": 90}) == (
+        "Für diesen Server geändert: Tägliche Belohnung: 100 → 1.500; "
+        "Arbeit bringt höchstens: 80 → 90.")
+
+    rules = (await admin("modconfig rules show")).splitlines()
+    assert rules[:2] == ["**Verwarnungen und Eskalation**",
+                         "Verwarnungen verfallen nach (Tagen): 90 (Standard)"]
+    assert await admin("modconfig rules set", {"escalate_kick_at": 101}) == (
+        "Kicken ab so vielen aktiven Verwarnungen (0: nie): darf höchstens 100 sein. "
+        "Nichts wurde geändert.")
+
+    double.set_user_locale(demo.admin.user, "fr")  # the same refusal for a French reader
+    assert await admin("modconfig rules set", {"warning_expiry_days": 0}) == (
+        "Les avertissements expirent après (jours) : doit être au moins 1. Rien n'a été modifié.")
