@@ -175,7 +175,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         assert inter.guild is not None
         t = TEXTS.to(inter)
         if state not in ("on", "off"):
-            raise service.WelcomeError(t("choose_on_off"))
+            raise service.WelcomeError("choose_on_off")
         await service.set_dm(inter.guild.id, state == "on", inter.author.id, "slash",
                              self.settings.default_template)
         await self._reply(inter, t("dm_set", state=t(f"state.{state}")))

@@ -171,6 +171,11 @@ async def test_guild_settings_speak_the_readers_language(
         "Kicken ab so vielen aktiven Verwarnungen (0: nie): darf höchstens 100 sein. "
         "Nichts wurde geändert.")
 
+    assert await admin("levels rates", {"xp_min": 50, "xp_max": 10}) == (
+        "Diese Eingabe war ungültig: die minimale XP (50) liegt über der maximalen (10)")
+    assert await admin("xp set", {"member": demo.member, "amount": 2_000_000_000}) == (
+        "Diese Eingabe war ungültig: die Menge darf 1.000.000.000 nicht überschreiten")
+
     double.set_user_locale(demo.admin.user, "fr")  # the same refusal for a French reader
     assert await admin("modconfig rules set", {"warning_expiry_days": 0}) == (
         "Les avertissements expirent après (jours) : doit être au moins 1. Rien n'a été modifié.")
