@@ -179,3 +179,20 @@ async def test_guild_settings_speak_the_readers_language(
     double.set_user_locale(demo.admin.user, "fr")  # the same refusal for a French reader
     assert await admin("modconfig rules set", {"warning_expiry_days": 0}) == (
         "Les avertissements expirent après (jours) : doit être au moins 1. Rien n'a été modifié.")
+
+
+async def test_economy_refusals_speak_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.member.user, "de")
+
+    async def member(name: str, options: dict[str, object] | None = None) -> str:
+        reply = await slash(double, demo.guild, demo.general, demo.member, name, options)
+        return reply.content
+
+    assert await member("buy", {"item": "Drache"}) == (
+        "Diesen Artikel gibt es im Laden dieses Servers nicht. Nichts wurde geändert.")
+    assert (await member("daily")).startswith("Du hast ")
+    assert (await member("daily")).startswith(  # the command as a German client names it
+        "Du hast /täglich vor Kurzem schon genutzt; wieder verfügbar <t:")
