@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 
 from core.i18n.locale_choice import DEFAULT_LOCALE
 
@@ -47,9 +47,9 @@ class LocaleFormats:
     def __init__(self, locale: str) -> None:
         self.locale = babel_locale(locale)
         pattern = self.locale.decimal_formats[None]
-        symbols = self.locale.number_symbols[self.locale.default_numbering_system]
-        self.group = symbols["group"]
-        self.minus = symbols["minusSign"]
+        # the Latin digits' group sign, as format_decimal uses it by default
+        self.group = get_group_symbol(self.locale, numbering_system="latn")
+        self.minus = pattern.prefix[1]  # Babel writes the pattern's own negative prefix
         self.primary, self.secondary = pattern.grouping
         # Babel's plain decimal pattern: whole numbers are digits with group signs (and
         # the minus sign); another pattern leaves every number to Babel.

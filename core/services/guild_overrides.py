@@ -24,7 +24,7 @@ from tortoise.models import Model
 
 from core.coordination import bus
 from core.i18n.locale_choice import DEFAULT_LOCALE
-from core.i18n.texts import Texts
+from core.i18n.texts import Phrase, Texts
 from core.services import audit
 from core.services.cache import TtlCache
 from core.services.settings_errors import SettingsRefused, refusal
@@ -43,17 +43,17 @@ class GuildOverrides(Generic[S]):
     name: str  # audit settings are "<name>.<field>"
     texts: Texts | None = None  # the owner's: overrides.title, overrides.fields.<field>
 
-    def _text(self, key: str) -> object | None:
+    def _text(self, key: str) -> Phrase | None:
         """The owner's text ``key``, worded per reader; ``None`` when it has none."""
         if self.texts is None or self.texts.files.find(DEFAULT_LOCALE, key) is None:
             return None
         return self.texts.phrase(key)
 
-    def title(self) -> object:
+    def title(self) -> Phrase | str:
         """What these settings are called (``Economy amounts``), worded per reader."""
         return self._text("overrides.title") or self.name
 
-    def label(self, field: str) -> object:
+    def label(self, field: str) -> Phrase | str:
         """A setting's human name (``Daily reward``), worded per reader; the model's English
         title, else the field name, without a text."""
         info = self.model.model_fields.get(field)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import disnake
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -12,7 +13,8 @@ from core.i18n.formatting import babel_locale, format_value, formats_for
 from core.i18n.texts import Texts
 from tests.core.i18n.locale_owners import LANGUAGES
 
-LOCALES = (*LANGUAGES, "en-GB", "es-419", "hi", "ja", "xx")  # Indian grouping, unknown too
+# every locale Discord sends (Indian grouping, Arabic, Swedish ...), ours, and an unknown one
+LOCALES = (*LANGUAGES, *(locale.value for locale in disnake.Locale), "ar", "fa", "he", "xx")
 INTEGERS = (0, 1, -1, 7, 999, 1000, -1000, 1234, 12_345, 123_456, 1_234_567,
             -1_234_567_890_123, 10**20)
 

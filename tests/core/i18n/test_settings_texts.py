@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from core.bot.texts import TEXTS as CORE
 from core.i18n.formatting import placeholders
+from core.i18n.texts import Phrase
 from core.services.settings_errors import WORDED, SettingConflict, SettingsRefused, refusal
 from plugins.economy.guild_settings import AMOUNTS
 from plugins.economy.settings import EconomySettings
@@ -70,4 +71,4 @@ def test_every_overridable_setting_has_a_title_and_a_label() -> None:
             assert f"overrides.fields.{field}" in english, field
             for language in LANGUAGES:
                 label = overrides.label(field)
-                assert label.localized_text(language)  # type: ignore[attr-defined]
+                assert isinstance(label, Phrase) and label.localized_text(language)
