@@ -96,7 +96,7 @@ class Bank(commands.Cog):
         async def work() -> Reply:
             refuse_bot(member, "bots.receive", t)
             if member.id == inter.author.id:
-                raise bank.SelfTransfer(t("transfer.self"))
+                raise bank.SelfTransfer("transfer.self")
             value = bank.parse_amount(amount)
             sent, _ = await bank.transfer(
                 guild_id, inter.author.id, member.id, value,

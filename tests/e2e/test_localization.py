@@ -193,6 +193,10 @@ async def test_economy_refusals_speak_the_readers_language(
 
     assert await member("buy", {"item": "Drache"}) == (
         "Diesen Artikel gibt es im Laden dieses Servers nicht. Nichts wurde geändert.")
+    assert await member("gamble", {"amount": "200000"}) == (
+        "Der höchste Einsatz ist 100.000. Nichts wurde geändert.")
+    assert await member("transfer", {"member": demo.member, "amount": "5"}) == (
+        "Du kannst nicht an dich selbst überweisen. Nichts wurde geändert.")
     assert (await member("daily")).startswith("Du hast ")
     assert (await member("daily")).startswith(  # the command as a German client names it
         "Du hast /täglich vor Kurzem schon genutzt; wieder verfügbar <t:")
