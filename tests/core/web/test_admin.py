@@ -116,7 +116,7 @@ async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> N
     assert await LevelReward.filter(guild_id=guild, level=5, role_id=role.id).exists()
     too_low = await web_env.client.post(f"/dashboard/{guild}/leveling", data={
         "csrf": csrf, "action": "reward", "level": "1", "role_id": str(role.id)})
-    assert too_low.status == 400 and "between 2 and 1000" in await too_low.text()
+    assert too_low.status == 400 and "between 2 and 1,000" in await too_low.text()
 
 
 async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
