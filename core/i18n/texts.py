@@ -7,12 +7,14 @@ picks the reader's locale (the user's, else the guild's, else English); the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from core.i18n.catalog import LocaleFiles
 from core.i18n.formatting import format_value, render
-from core.i18n.locale_choice import ChosenLocale, choose_locale, reader_locales
+from core.i18n.locale_choice import DEFAULT_LOCALE, ChosenLocale, choose_locale, reader_locales
 
 
 class Speaker:
@@ -55,6 +57,28 @@ class Texts:
     def english(self) -> Speaker:
         """Texts in English (logs, audit reasons, places without a reader)."""
         return self.to(None)
+
+    def phrase(self, key: str, /, **values: object) -> Phrase:
+        """``key`` with ``values``, worded later for whoever reads it (a ``LocalizedValue``):
+        a value for another text, or a line a service returns to the command layer."""
+        return Phrase(self, key, values)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One of an owner's texts with its values, worded when it is shown: a
+    ``LocalizedValue`` (``str()`` is the English text, for logs)."""
+
+    texts: Texts
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def localized_text(self, locale: str) -> str:
+        """The text for a reader of ``locale``."""
+        return self.texts.to(locale)(self.key, **self.values)
+
+    def __str__(self) -> str:
+        return self.localized_text(DEFAULT_LOCALE)
 
 
 class TextError(Exception):

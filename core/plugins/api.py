@@ -29,7 +29,7 @@ from core.db.database import CONNECTION, placeholders
 from core.db.lifecycle import Lifecycle
 from core.db.models import GuildMember, User
 from core.i18n.formatting import LocalizedValue
-from core.i18n.texts import Speaker, TextError, Texts
+from core.i18n.texts import Phrase, Speaker, TextError, Texts
 from core.maintenance.integrity import PROBLEM_LIMIT, fetch_limited, limit_problems
 from core.maintenance.schedule import start_of_week
 from core.metrics import flush_timer
@@ -84,6 +84,7 @@ from core.services.guild_facts import (
 )
 from core.services.guild_overrides import GuildOverrides, OverridesCache
 from core.services.role_rule import RoleRefused
+from core.services.settings_errors import SettingConflict, SettingsRefused
 from core.services.templates import MAX_OUTPUT, ZWSP, neutralise, render_template
 from core.timers.columns import TimerColumns
 
@@ -124,6 +125,7 @@ __all__ = [
     "require_manage_guild",
     # Localization: a plugin's reply texts from its locale files (docs/localization.md)
     "LocalizedValue",
+    "Phrase",
     "Speaker",
     "TextError",
     "Texts",
@@ -137,6 +139,8 @@ __all__ = [
     # Per-guild settings
     "GuildOverrides",
     "OverridesCache",
+    "SettingConflict",
+    "SettingsRefused",
     "overrides",
     # Services: coins
     "COINS_MAX",

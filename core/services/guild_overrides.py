@@ -7,6 +7,11 @@ the defaults, and changes it in one place for the slash command and the dashboar
 merged values are validated by the plugin's own settings model (the same rules as the
 config file), the row is written, each changed value gets an audit row, and a bus message
 makes every process drop its cached copy (:class:`OverridesCache`).
+
+Given the plugin's ``texts``, its settings speak the reader's language: ``overrides.title``
+and ``overrides.fields.<field>`` name them, and a refusal (:class:`SettingsRefused`) is
+worded per reader (:mod:`core.services.settings_errors`). Without, the model's English
+field titles name them.
 """
 
 from __future__ import annotations
@@ -18,17 +23,13 @@ from pydantic import BaseModel, ValidationError
 from tortoise.models import Model
 
 from core.coordination import bus
+from core.i18n.locale_choice import DEFAULT_LOCALE
+from core.i18n.texts import Phrase, Texts
 from core.services import audit
 from core.services.cache import TtlCache
+from core.services.settings_errors import SettingsRefused, refusal
 
 S = TypeVar("S", bound=BaseModel)
-
-
-def _readable(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,24 @@ class GuildOverrides(Generic[S]):
     fields: tuple[str, ...]
     topic: str  # bus topic announcing a guild's change
     name: str  # audit settings are "<name>.<field>"
+    texts: Texts | None = None  # the owner's: overrides.title, overrides.fields.<field>
+
+    def _text(self, key: str) -> Phrase | None:
+        """The owner's text ``key``, worded per reader; ``None`` when it has none."""
+        if self.texts is None or self.texts.files.find(DEFAULT_LOCALE, key) is None:
+            return None
+        return self.texts.phrase(key)
+
+    def title(self) -> Phrase | str:
+        """What these settings are called (``Economy amounts``), worded per reader."""
+        return self._text("overrides.title") or self.name
+
+    def label(self, field: str) -> Phrase | str:
+        """A setting's human name (``Daily reward``), worded per reader; the model's English
+        title, else the field name, without a text."""
+        info = self.model.model_fields.get(field)
+        return (self._text(f"overrides.fields.{field}")
+                or (info.title if info is not None and info.title else field))
 
     async def own(self, guild_id: int) -> dict[str, Any]:
         """The guild's stored values (empty: it uses the defaults)."""
@@ -54,15 +73,17 @@ class GuildOverrides(Generic[S]):
     async def change(
         self, guild_id: int, defaults: S, changes: dict[str, Any], *, actor_id: int, source: str,
     ) -> S:
-        """Set some fields for the guild; ``ValueError`` (nothing written) when invalid."""
+        """Set some fields for the guild; :class:`SettingsRefused` (a ``ValueError``, worded
+        per reader; nothing written) when invalid."""
         unknown = set(changes) - set(self.fields)
         if unknown:
-            raise ValueError(f"not a {self.name} setting: {', '.join(sorted(unknown))}")
+            raise SettingsRefused("validation.unknown", owner=self.name,
+                                  fields=", ".join(sorted(unknown)))
         current = await self.effective(guild_id, defaults)
         try:
             merged = self.model.model_validate({**current.model_dump(), **changes})
         except ValidationError as exc:
-            raise ValueError(_readable(exc)) from None
+            raise refusal(exc, self.label) from None
         values = {f: getattr(merged, f) for f in self.fields}
         await self.table.update_or_create(
             guild_id=guild_id, defaults={**values, "updated_by": actor_id})

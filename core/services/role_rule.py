@@ -8,7 +8,8 @@ Administrator, whose approval is kept as an audit row (:func:`record_approval`).
 
 Granting it later (:func:`may_grant`): the same role checks again, and its dangerous
 permissions must all have been approved, so a role that gained Administrator since is not
-given; the refusal is logged and posted to the guild's log channel.
+given; the refusal is logged and posted to the guild's log channel in the guild's preferred
+language (``role_rule.not_given``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.bot.errors import PermissionNames
 from core.bot.log_channel import post_to_log_channel
 from core.bot.texts import TEXTS
 from core.db.models import SettingsAudit
+from core.i18n.formatting import LocalizedValue
 from core.i18n.texts import TextError
 from core.services import audit
 from core.services.guild_facts import ActorFacts, BotFacts, RoleFacts, bot_facts, role_facts
@@ -136,18 +138,19 @@ async def approved_permissions(guild_id: int, role_id: int) -> int:
 
 
 async def may_grant(
-    bot: BotLike, guild: disnake.Guild, role: disnake.Role, purpose: str
-) -> str | None:
-    """``None`` when the bot may give ``role`` now; else the reason, which is logged and
-    posted to the guild's log channel (``purpose``: our own words, e.g. "a level reward")."""
+    bot: BotLike, guild: disnake.Guild, role: disnake.Role, purpose: LocalizedValue | str
+) -> RoleRefused | None:
+    """``None`` when the bot may give ``role`` now; else the refusal (worded per reader),
+    which is logged and posted to the guild's log channel in the guild's language
+    (``purpose``: our own words, a plugin's ``Phrase`` such as "a level reward")."""
     facts = role_facts(role)
     approved = (await approved_permissions(guild.id, role.id)
                 if facts.permissions & DANGEROUS_BITS else 0)
     try:
         check_grantable(facts, bot_facts(guild), approved)
     except RoleRefused as exc:
-        reason = str(exc)
-        log.warning("role %s not given in guild %s (%s): %s", role.id, guild.id, purpose, reason)
-        await post_to_log_channel(bot, guild.id, f"Role not given ({purpose}): {reason}")
-        return reason
+        log.warning("role %s not given in guild %s (%s): %s", role.id, guild.id, purpose, exc)
+        await post_to_log_channel(bot, guild.id, TEXTS.to(guild)(
+            "role_rule.not_given", purpose=purpose, reason=exc))
+        return exc
     return None

@@ -13,6 +13,7 @@ import logging
 import math
 import time
 from collections import Counter
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import disnake
@@ -42,6 +43,11 @@ def slash_name(inter: Inter) -> str:
         parts.append(options[0].name)
         options = options[0].options
     return " ".join(parts)
+
+
+def per_second(count: int, seconds: float) -> Decimal:
+    """``count / seconds`` to two decimals (shown with the reader's decimal sign)."""
+    return Decimal(count / seconds).quantize(Decimal("0.01"))
 
 
 def ranking(rows: list[tuple[str, int]], t: Speaker) -> str:
@@ -174,26 +180,28 @@ class Analytics(commands.Cog):
     @stats.sub_command(name="bot", description="Uptime, shards and gateway events (owner)")
     async def stats_bot(self, inter: Inter) -> None:
         """Process-wide figures for the bot owner."""
+        t = TEXTS.to(inter)
         if not await self.bot.is_owner(inter.author):
-            await inter.response.send_message(TEXTS.to(inter)("owner_only"), ephemeral=True)
+            await inter.response.send_message(t("owner_only"), ephemeral=True)
             return
-        await inter.response.send_message(self.bot_report(), ephemeral=True)
+        await inter.response.send_message(self.bot_report(t), ephemeral=True)
 
-    def bot_report(self) -> str:
-        """Uptime, guilds, shard latencies and events per second by type."""
+    def bot_report(self, t: Speaker | None = None) -> str:
+        """Uptime, guilds, shard latencies and events per second by type, in ``t``'s
+        language (English without one); numbers in its format."""
+        t = t or TEXTS.english()
         uptime = max(time.monotonic() - self.started, 1e-9)
         hours, rest = divmod(int(uptime), 3600)
-        lines = [
-            f"**Uptime** {hours}h {rest // 60:02d}m {rest % 60:02d}s, "
-            f"**guilds** {len(self.bot.guilds):,}, **shards** {len(self.bot.shards)}",
-        ]
+        lines = [t("bot.head", uptime=t("bot.uptime", hours=hours, minutes=f"{rest // 60:02d}",
+                                        seconds=f"{rest % 60:02d}"),
+                   guilds=len(self.bot.guilds), shards=len(self.bot.shards))]
         for shard_id, shard in sorted(self.bot.shards.items()):
-            ms = "not measured" if not math.isfinite(shard.latency) else (
-                f"{shard.latency * 1000:.0f} ms"
-            )
-            lines.append(f"shard {shard_id}: {ms}")
+            latency = (t("bot.latency", ms=round(shard.latency * 1000))
+                       if math.isfinite(shard.latency) else t("bot.not_measured"))
+            lines.append(t("bot.shard", shard=str(shard_id), latency=latency))
         total = sum(self.events.values())
-        lines.append(f"**Events** {total:,} ({total / uptime:.2f}/s)")
+        lines.append(t("bot.events", total=total, rate=per_second(total, uptime)))
         for event, count in self.events.most_common(10):
-            lines.append(f"`{event}`: {count:,} ({count / uptime:.2f}/s)")
+            lines.append(t("bot.event", event=event.replace("`", ""), count=count,
+                           rate=per_second(count, uptime)))
         return "\n".join(lines)[:2000]

@@ -168,7 +168,8 @@ class CustomCommands(commands.Cog):
         )
         self.bot.dispatch("custom_command", message, name)
         await message.channel.send(
-            render(command.response, inv), allowed_mentions=only_user(author)
+            render(command.response, inv, empty=TEXTS.to(guild)("empty_response")),
+            allowed_mentions=only_user(author)
         )
 
     # -- /customcmd ----------------------------------------------------------------------

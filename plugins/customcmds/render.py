@@ -44,6 +44,8 @@ def _table(inv: Invocation) -> dict[str, str]:
     }
 
 
-def render(template: str, inv: Invocation, rng: random.Random | None = None) -> str:
-    """The response for ``inv``: substituted, neutralised and cut to 2,000 characters."""
-    return render_template(template, _table(inv), inv.args, rng)
+def render(template: str, inv: Invocation, rng: random.Random | None = None,
+           empty: str = "(empty response)") -> str:
+    """The response for ``inv``: substituted, neutralised and cut to 2,000 characters
+    (``empty``, in the guild's language, when nothing is left)."""
+    return render_template(template, _table(inv), inv.args, rng, empty=empty)

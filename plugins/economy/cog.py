@@ -96,7 +96,7 @@ class Bank(commands.Cog):
         async def work() -> Reply:
             refuse_bot(member, "bots.receive", t)
             if member.id == inter.author.id:
-                raise bank.SelfTransfer(t("transfer.self"))
+                raise bank.SelfTransfer("transfer.self")
             value = bank.parse_amount(amount)
             sent, _ = await bank.transfer(
                 guild_id, inter.author.id, member.id, value,
@@ -231,8 +231,7 @@ class Bank(commands.Cog):
         """The guild's effective amounts (its own, else the config file's)."""
         assert inter.guild is not None
         require_manage_guild(inter.author)
-        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, "Economy amounts",
-                                    inter)
+        text = await overrides.show(AMOUNTS, inter.guild.id, self.settings, inter)
         await inter.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @config.sub_command(name="set", description="Change the daily, work or bet amounts")

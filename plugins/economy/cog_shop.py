@@ -93,7 +93,7 @@ class Shop(commands.Cog):
             try:
                 value = parse_amount(price)
             except ValueError as exc:
-                raise shop.ShopError(t("shop.bad_price", error=exc)) from exc
+                raise shop.ShopError("shop.bad_price", error=exc) from exc
             item = await shop.add_item(
                 guild_id, safe_text(name, shop.NAME_MAX), value, created_by=inter.author.id,
                 role_id=role.id if role else None,
@@ -141,14 +141,14 @@ class Shop(commands.Cog):
             found = await shop.find_item(guild.id, safe_text(item, shop.NAME_MAX))
             role = guild.get_role(found.role_id) if found.role_id else None
             if found.role_id and role is None:
-                raise shop.ShopError(t("buy.role_gone"))
+                raise shop.ShopError("buy.role_gone")
             if role is not None and isinstance(buyer, disnake.Member) and role in buyer.roles:
-                raise shop.ShopError(t("buy.has_role"))
+                raise shop.ShopError("buy.has_role")
             if role is not None:  # checked again now: the role may have changed since
                 refused = await role_rule.may_grant(
-                    self.bot, guild, role, f"a shop item's role for <@{buyer.id}>")
+                    self.bot, guild, role, TEXTS.phrase("buy.purpose", member=f"<@{buyer.id}>"))
                 if refused is not None:
-                    raise shop.ShopError(t("buy.refused", reason=refused))
+                    raise shop.ShopError("buy.refused", reason=refused)
             balance = await shop.pay_for(found, buyer.id, buyer.name)
             price = money(t, self.settings, found.price)
             if role is not None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from core.plugins.api import GuildOverrides, OverridesCache
 from plugins.economy.models import EconomyGuildSettings
 from plugins.economy.settings import EconomySettings
+from plugins.economy.texts import TEXTS
 
 FIELDS = ("daily_amount", "work_min", "work_max", "gamble_max_bet")
 AMOUNTS = GuildOverrides(EconomyGuildSettings, EconomySettings, FIELDS,
-                         topic="economy.amounts", name="economy")
+                         topic="economy.amounts", name="economy", texts=TEXTS)
 
 
 def amounts_cache(defaults: EconomySettings) -> OverridesCache[EconomySettings]:

@@ -46,7 +46,8 @@ def refusal(error: Exception, settings: EconomySettings, t: Speaker) -> str:
         return t("refusal.too_high", maximum=money(t, settings, 2**31 - 1))
     if isinstance(error, OnCooldown):
         when = disnake.utils.format_dt(error.ready_at, "R")
-        return t("refusal.cooldown", kind=error.kind, when=when)
+        kind = t.get(f"refusal.command.{error.kind}", error.kind)  # the command as they see it
+        return t("refusal.cooldown", kind=kind, when=when)
     if isinstance(error, InvalidAmount | ShopError):
         text = error.localized_text(t.format_locale) if isinstance(
             error, LocalizedValue) else str(error)

@@ -16,7 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.plugins.api import COINS_MAX, CoinsError, lock_members, run_atomic, validate_amount
 from plugins.economy.models import Transaction
-from plugins.economy.service import InvalidAmount, TransactionType, apply
+from plugins.economy.service import AmountRefused, TransactionType, apply
 from plugins.economy.settings import EconomySettings
 
 Random = Callable[[], float]  # returns a float in [0, 1)
@@ -151,7 +151,7 @@ async def gamble(
     """
     validate_amount(bet)
     if bet > settings.gamble_max_bet:
-        raise InvalidAmount(f"the highest bet is {settings.gamble_max_bet:,}")
+        raise AmountRefused("amount.highest_bet", maximum=settings.gamble_max_bet)
     won = rng() < settings.gamble_win_chance
     winnings = min(settings.gamble_winnings(bet), COINS_MAX)
     delta = winnings if won else -bet

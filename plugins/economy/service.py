@@ -92,8 +92,8 @@ class AmountRefused(TextError, InvalidAmount):
     owner = TEXTS
 
 
-class SelfTransfer(InvalidAmount):
-    """A transfer whose sender and recipient are the same member."""
+class SelfTransfer(AmountRefused):
+    """A transfer whose sender and recipient are the same member (``transfer.self``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +236,7 @@ async def transfer(
     """
     validate_amount(amount)
     if sender_id == recipient_id:
-        raise SelfTransfer("you cannot transfer to yourself")
+        raise SelfTransfer("transfer.self")
     note = f" ({description})" if description else ""
     descriptions = (_description(f"to <@{recipient_id}>{note}"),
                     _description(f"from <@{sender_id}>{note}"))

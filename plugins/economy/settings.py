@@ -6,7 +6,8 @@ from decimal import ROUND_FLOOR, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core.plugins.api import COINS_MAX
+from core.plugins.api import COINS_MAX, SettingConflict
+from plugins.economy.texts import TEXTS
 
 
 class EconomySettings(BaseModel):
@@ -37,15 +38,15 @@ class EconomySettings(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> EconomySettings:
+        # SettingConflict: a ValueError worded per reader (English in the config file's error)
         if self.work_min > self.work_max:
-            raise ValueError(f"work_min ({self.work_min}) exceeds work_max ({self.work_max})")
+            raise SettingConflict("settings.work_range", texts=TEXTS, work_min=self.work_min,
+                                  work_max=self.work_max)
         if self.gamble_payout_ratio <= 0:
-            raise ValueError(
-                f"gamble_house_edge {self.gamble_house_edge} with gamble_win_chance "
-                f"{self.gamble_win_chance} leaves no winnings; lower the edge or the chance"
-            )
+            raise SettingConflict("settings.no_winnings", texts=TEXTS,
+                                  edge=self.gamble_house_edge, chance=self.gamble_win_chance)
         if self.daily_streak_window_hours <= self.daily_cooldown_hours:
-            raise ValueError("daily_streak_window_hours must exceed daily_cooldown_hours")
+            raise SettingConflict("settings.streak_window", texts=TEXTS)
         return self
 
     @property

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
-from core.plugins.api import validate_amount
+from core.plugins.api import TextError, validate_amount
 from plugins.economy import service as bank
 from plugins.economy.models import ShopItem
+from plugins.economy.texts import TEXTS
 
 NAME_MAX = 50
 DESCRIPTION_MAX = 200
 
 
-class ShopError(ValueError):
-    """A shop request that cannot be done (the message is fit for the user)."""
+class ShopError(TextError, ValueError):
+    """A shop request that cannot be done: one of the plugin's texts (``shop.*``,
+    ``buy.*``), English in ``str()``, worded for the reader by the command layer."""
+
+    owner = TEXTS
 
 
 def clean_name(name: str) -> str:
     """An item name trimmed, single-spaced, 1-50 characters; else :class:`ShopError`."""
     cleaned = " ".join(name.split())
     if not 1 <= len(cleaned) <= NAME_MAX:
-        raise ShopError(f"an item name must be 1-{NAME_MAX} characters")
+        raise ShopError("shop.name_length", maximum=NAME_MAX)
     return cleaned
 
 
@@ -33,7 +37,7 @@ async def find_item(guild_id: int, name: str) -> ShopItem:
     """The guild's item called ``name`` (case-insensitive); else :class:`ShopError`."""
     item = await ShopItem.filter(guild_id=guild_id, name__iexact=clean_name(name)).first()
     if item is None:
-        raise ShopError("there is no such item in this server's shop")
+        raise ShopError("shop.no_item")
     return item
 
 
@@ -52,20 +56,20 @@ async def add_item(
     try:
         validate_amount(price)
     except ValueError as exc:
-        raise ShopError(f"bad price: {exc}") from exc
+        raise ShopError("shop.bad_price", error=exc) from exc
     if description is not None:
         description = description.strip()[:DESCRIPTION_MAX] or None
     if await ShopItem.filter(guild_id=guild_id, name__iexact=cleaned).exists():
-        raise ShopError("an item with that name already exists")
+        raise ShopError("shop.duplicate")
     if await ShopItem.filter(guild_id=guild_id).count() >= max_items:
-        raise ShopError(f"the shop is full ({max_items} items); remove one first")
+        raise ShopError("shop.full", count=max_items)
     try:
         return await ShopItem.create(
             guild_id=guild_id, name=cleaned, price=price, role_id=role_id,
             description=description, created_by=created_by,
         )
     except IntegrityError as exc:
-        raise ShopError("an item with that name already exists") from exc
+        raise ShopError("shop.duplicate") from exc
 
 
 async def remove_item(guild_id: int, name: str) -> ShopItem:

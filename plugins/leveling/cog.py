@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 import disnake
 from disnake.ext import commands
 
-from core.plugins.api import flush_timer, message_hook, non_urgent, only_user, role_rule
+from core.plugins.api import (
+    LocalizedValue,
+    flush_timer,
+    message_hook,
+    non_urgent,
+    only_user,
+    role_rule,
+)
 from plugins.leveling import service
 from plugins.leveling.buffer import LevelUp, XpBuffer
 from plugins.leveling.guild_settings import GuildLevelConfig, GuildLevelConfigs
@@ -197,8 +204,9 @@ class Leveling(commands.Cog):
 
     async def sync_rewards(
         self, member: disnake.Member, level: int, config: GuildLevelConfig
-    ) -> list[str]:
-        """Add the reward roles ``level`` earns and remove the others; return problems."""
+    ) -> list[LocalizedValue]:
+        """Add the reward roles ``level`` earns and remove the others; return the problems
+        (worded for whoever reads them: the admin of ``/xp``)."""
         guild_rewards = await service.rewards(member.guild.id)
         if not guild_rewards:
             return []
@@ -207,8 +215,8 @@ class Leveling(commands.Cog):
         guild = member.guild
         add = [r for r in (guild.get_role(i) for i in sorted(wanted - held)) if r is not None]
         remove = [r for r in (guild.get_role(i) for i in sorted(unwanted & held)) if r]
-        problems = []
-        purpose = f"level {level} reward for <@{member.id}>"
+        problems: list[LocalizedValue] = []
+        purpose = TEXTS.phrase("rewards.purpose", level=level, member=f"<@{member.id}>")
         for role in list(add):  # checked again now: the role may have changed since
             refused = await role_rule.may_grant(self.bot, guild, role, purpose)
             if refused is not None:
@@ -221,7 +229,7 @@ class Leveling(commands.Cog):
                 await action(*roles, reason=f"level {level} rewards")
             except disnake.HTTPException as exc:
                 names = ", ".join(disnake.utils.escape_markdown(r.name) for r in roles)
-                problems.append(TEXTS.to(guild)(
+                problems.append(TEXTS.phrase(
                     "rewards.update_failed", roles=names, error=exc.text or str(exc.status)))
                 log.warning("reward roles for %s in %s: %s", member.id, guild.id, exc)
         return problems

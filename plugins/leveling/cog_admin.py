@@ -12,6 +12,7 @@ from disnake.ext import commands
 from core.plugins.api import (
     GUILD_ONLY,
     NO_MENTIONS,
+    LocalizedValue,
     Speaker,
     actor_facts,
     bot_facts,
@@ -54,8 +55,10 @@ def settings_text(
     )
 
 
-def _invalid(exc: ValueError) -> commands.BadArgument:
-    return commands.BadArgument(str(exc))
+def _invalid(exc: ValueError, t: Speaker) -> commands.BadArgument:
+    """Bad input, worded for ``t``'s reader when the service could (a ``TextError``)."""
+    shown = exc.localized_text(t.format_locale) if isinstance(exc, LocalizedValue) else str(exc)
+    return commands.BadArgument(shown)
 
 
 class LevelsAdmin(commands.Cog):
@@ -117,7 +120,7 @@ class LevelsAdmin(commands.Cog):
                 inter.guild.id, value, channel.id if channel else None
             )
         except ValueError as exc:
-            raise _invalid(exc) from exc
+            raise _invalid(exc, TEXTS.to(inter)) from exc
         t = TEXTS.to(inter)
         await self._reply(inter, t("announce.done", announce=announce_text(config, t)))
 
@@ -133,7 +136,7 @@ class LevelsAdmin(commands.Cog):
         try:
             config = await self.configs.set_rates(inter.guild.id, xp_min, xp_max, cooldown)
         except ValueError as exc:
-            raise _invalid(exc) from exc
+            raise _invalid(exc, TEXTS.to(inter)) from exc
         await self._reply(inter, TEXTS.to(inter)(
             "rates.done", xp_min=config.xp_min, xp_max=config.xp_max,
             cooldown=config.cooldown_seconds,
@@ -161,7 +164,7 @@ class LevelsAdmin(commands.Cog):
         except role_rule.RoleRefused:
             raise
         except ValueError as exc:
-            raise _invalid(exc) from exc
+            raise _invalid(exc, TEXTS.to(inter)) from exc
         await self._reply(inter, TEXTS.to(inter)("reward.added", level=level, role=role.mention))
 
     @reward.sub_command(name="remove", description="Stop rewarding a level")
@@ -261,7 +264,7 @@ class LevelsAdmin(commands.Cog):
                 guild.id, member.id, member.name, inter.author.id, action, amount, reason
             )
         except ValueError as exc:
-            raise _invalid(exc) from exc
+            raise _invalid(exc, TEXTS.to(inter)) from exc
         config = await self.configs.get(guild.id)
         problems = await self.leveling.sync_rewards(member, change.new_level, config)
         name = display_name(guild, member.id, member.name)
@@ -270,7 +273,8 @@ class LevelsAdmin(commands.Cog):
             old_level=change.old_level, new_level=change.new_level,
         )
         if problems:
-            text += "\n" + t("xp.reward_problems", problems="; ".join(problems))
+            shown = "; ".join(p.localized_text(t.format_locale) for p in problems)
+            text += "\n" + t("xp.reward_problems", problems=shown)
         await self._reply(inter, text)
         await self._log(guild, inter.author, name, change.delta, reason)
 

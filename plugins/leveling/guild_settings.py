@@ -16,6 +16,7 @@ from typing import Any
 from core.plugins.api import TtlCache, bus
 from plugins.leveling.models import ANNOUNCE_MODES, LevelExclusion, LevelSettings
 from plugins.leveling.settings import LevelingSettings
+from plugins.leveling.texts import LevelingRefused
 
 XP_AMOUNT_LIMIT = 10_000
 COOLDOWN_LIMIT = 86_400
@@ -147,11 +148,11 @@ class GuildLevelConfigs:
         high = current.xp_max if xp_max is None else xp_max
         cooldown = current.cooldown_seconds if cooldown_seconds is None else cooldown_seconds
         if not (0 <= low <= XP_AMOUNT_LIMIT and 0 <= high <= XP_AMOUNT_LIMIT):
-            raise ValueError(f"XP per message must be between 0 and {XP_AMOUNT_LIMIT:,}")
+            raise LevelingRefused("refused.xp_range", maximum=XP_AMOUNT_LIMIT)
         if low > high:
-            raise ValueError(f"the minimum XP ({low}) is above the maximum ({high})")
+            raise LevelingRefused("refused.xp_order", low=low, high=high)
         if not 0 <= cooldown <= COOLDOWN_LIMIT:
-            raise ValueError(f"the cooldown must be between 0 and {COOLDOWN_LIMIT:,} seconds")
+            raise LevelingRefused("refused.cooldown", maximum=COOLDOWN_LIMIT)
         return await self._save(guild_id, xp_min=low, xp_max=high, cooldown_seconds=cooldown)
 
     async def set_announce(
@@ -159,9 +160,9 @@ class GuildLevelConfigs:
     ) -> GuildLevelConfig:
         """Announce level-ups in the member's channel, a fixed channel, or not at all."""
         if mode not in ANNOUNCE_MODES:
-            raise ValueError(f"the mode must be one of {', '.join(ANNOUNCE_MODES)}")
+            raise LevelingRefused("refused.mode", modes=", ".join(ANNOUNCE_MODES))
         if mode == "channel" and channel_id is None:
-            raise ValueError("choose the channel for announcements")
+            raise LevelingRefused("refused.channel")
         stored = channel_id if mode == "channel" else None
         return await self._save(guild_id, announce_mode=mode, announce_channel_id=stored)
 
@@ -172,7 +173,7 @@ class GuildLevelConfigs:
     async def exclude(self, guild_id: int, kind: str, target_id: int) -> bool:
         """Exclude a channel or role from earning XP; ``False`` if it already was."""
         if kind not in EXCLUSION_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(EXCLUSION_KINDS)}")
+            raise LevelingRefused("refused.kind", kinds=", ".join(EXCLUSION_KINDS))
         _, created = await LevelExclusion.get_or_create(
             guild_id=guild_id, target_id=target_id, defaults={"kind": kind}
         )

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from core.plugins.api import ActorFacts, BotFacts, RoleFacts, role_rule, xp
 from plugins.leveling.models import LevelReward, XpAdjustment
+from plugins.leveling.texts import LevelingRefused
 
 # -- rewards -------------------------------------------------------------------------------
 
@@ -24,10 +25,10 @@ async def rewards(guild_id: int) -> list[tuple[int, int]]:
 async def add_reward(guild_id: int, level: int, role_id: int) -> None:
     """Give ``role_id`` at ``level`` (replacing the role of that level, if any)."""
     if not 2 <= level <= 1000:
-        raise ValueError("the level must be between 2 and 1000 (everyone starts at level 1)")
+        raise LevelingRefused("refused.level_range", low=2, high=1000)
     other = await LevelReward.get_or_none(guild_id=guild_id, role_id=role_id)
     if other is not None and other.level != level:
-        raise ValueError(f"that role is already the reward of level {other.level}")
+        raise LevelingRefused("refused.role_taken", level=other.level)
     await LevelReward.update_or_create(
         guild_id=guild_id, level=level, defaults={"role_id": role_id}
     )
@@ -85,15 +86,15 @@ async def adjust_xp(
     has leaves 0. Raises ``ValueError`` on bad input, changing nothing.
     """
     if action not in ("set", "add", "remove"):
-        raise ValueError("the action must be set, add or remove")
+        raise LevelingRefused("refused.action")
     if amount < 0:
-        raise ValueError("the amount cannot be negative")
+        raise LevelingRefused("refused.negative")
     if amount > xp.MAX_XP:
-        raise ValueError(f"the amount cannot exceed {xp.MAX_XP:,}")
+        raise LevelingRefused("refused.too_much", maximum=xp.MAX_XP)
     if action != "set" and amount == 0:
-        raise ValueError("the amount must be at least 1")
+        raise LevelingRefused("refused.at_least_one")
     if reason is not None and len(reason) > 500:
-        raise ValueError("the reason must be at most 500 characters")
+        raise LevelingRefused("refused.reason_length", maximum=500)
     async with in_transaction(xp.CONNECTION) as conn:
         if action == "set":
             change = await xp.change_member_xp(conn, guild_id, member_id, username, set_to=amount)

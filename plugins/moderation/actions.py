@@ -129,7 +129,8 @@ async def escalate(
         if settings.escalate_mute_at and count == settings.escalate_mute_at:
             length = timedelta(minutes=settings.escalate_mute_minutes)
             if role is not None and await role_rule.may_grant(
-                bot, member.guild, role, f"the mute role for <@{member.id}> (escalation)"
+                bot, member.guild, role,
+                TEXTS.phrase("role_purpose.escalation", member=f"<@{member.id}>")
             ) is not None:
                 role = None  # refused (logged and posted): a timeout instead
             return await mute(bot, me, member, length, reason, role)

@@ -98,7 +98,8 @@ class Moderation(commands.Cog):
         role = checks.check_mute_role(guild, role_id)
         if not grant:
             return role
-        refused = await role_rule.may_grant(self.bot, guild, role, "the mute role")
+        refused = await role_rule.may_grant(self.bot, guild, role,
+                                             TEXTS.phrase("role_purpose.mute_role"))
         if refused is not None:
             raise Refusal("refusal.mute_role_refused", reason=refused)
         return role
@@ -307,7 +308,7 @@ class Moderation(commands.Cog):
             return
         role_id = (await self.bot.guild_configs.get(member.guild.id)).mute_role_id
         role = member.guild.get_role(role_id) if role_id else None
-        purpose = f"the mute role for <@{member.id}>, who rejoined"
+        purpose = TEXTS.phrase("role_purpose.rejoined", member=f"<@{member.id}>")
         if role is not None and await role_rule.may_grant(
             self.bot, member.guild, role, purpose
         ) is None:

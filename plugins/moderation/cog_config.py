@@ -23,8 +23,6 @@ from plugins.moderation.guild_settings import RULES
 from plugins.moderation.settings import ModerationSettings
 from plugins.moderation.texts import TEXTS
 
-RULES_TITLE = "Warnings and escalation"
-
 
 class ModConfig(commands.Cog):
     """Writes ``guild_config.log_channel_id``, ``guild_config.mute_role_id`` and the
@@ -108,7 +106,7 @@ class ModConfig(commands.Cog):
         except Refusal as exc:
             await self.answer(inter, exc.in_locale(TEXTS.to(inter)), ephemeral=True)
             return
-        text = await overrides.show(RULES, inter.guild.id, self.settings, RULES_TITLE, inter)
+        text = await overrides.show(RULES, inter.guild.id, self.settings, inter)
         await self.answer(inter, text, ephemeral=True)
 
     @rules.sub_command(name="set", description="Change warning expiry or escalation (0: off)")

@@ -31,11 +31,12 @@ from core.plugins.api import (
 from plugins.moderation.checks import Refusal
 from plugins.moderation.models import ModerationGuildSettings
 from plugins.moderation.settings import ModerationSettings
+from plugins.moderation.texts import TEXTS
 
 FIELDS = ("warning_expiry_days", "escalate_mute_at", "escalate_mute_minutes",
           "escalate_kick_at", "escalate_ban_at")
 RULES = GuildOverrides(ModerationGuildSettings, ModerationSettings, FIELDS,
-                       topic="moderation.rules", name="moderation")
+                       topic="moderation.rules", name="moderation", texts=TEXTS)
 
 
 def rules_cache(defaults: ModerationSettings) -> OverridesCache[ModerationSettings]:

@@ -37,7 +37,6 @@ from plugins.welcome.texts import TEXTS
 log = logging.getLogger(__name__)
 Inter = disnake.ApplicationCommandInteraction
 NO_MENTIONS = disnake.AllowedMentions.none()
-ROLE_PURPOSE = "the join role"
 MAX_MESSAGE = 2000
 
 
@@ -110,7 +109,8 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         role = member.guild.get_role(role_id)
         if role is None or member.get_role(role_id) is not None:
             return False
-        if await role_rule.may_grant(self.bot, member.guild, role, ROLE_PURPOSE) is not None:
+        if await role_rule.may_grant(self.bot, member.guild, role,
+                                     TEXTS.phrase("role_purpose")) is not None:
             return False
         try:
             await member.add_roles(role, reason="Join role")
@@ -202,7 +202,7 @@ class WelcomeCog(commands.Cog, name="Welcome"):
         assert inter.guild is not None
         t = TEXTS.to(inter)
         if state not in ("on", "off"):
-            raise service.WelcomeError(t("choose_on_off"))
+            raise service.WelcomeError("choose_on_off")
         await service.set_dm(inter.guild.id, state == "on", inter.author.id, "slash",
                              self.settings.default_template)
         await self._reply(inter, t("dm_set", state=t(f"state.{state}")))

@@ -18,18 +18,22 @@ from core.plugins.api import (
     ActorFacts,
     BotFacts,
     RoleFacts,
+    TextError,
     audit,
     render_template,
     role_rule,
 )
 from plugins.welcome.models import WelcomeSettings
+from plugins.welcome.texts import TEXTS
 
 TOKENS = "{user}, {user.mention}, {user.name}, {user.id}, {server}, {server.members}"
 
 
-class WelcomeError(ValueError):
-    """Bad input; the message is meant for the user (``user_facing`` for commands)."""
+class WelcomeError(TextError, ValueError):
+    """Bad input (``refused.*`` and ``choose_on_off`` of the plugin's texts): English in
+    ``str()`` (the dashboard), worded for the reader of a command (``user_facing``)."""
 
+    owner = TEXTS
     user_facing = True
 
 
@@ -76,10 +80,9 @@ def check_template(text: str) -> str:
     """``text`` trimmed, if it is 1-2,000 characters."""
     clean = text.strip()
     if not clean:
-        raise WelcomeError("The welcome text cannot be empty.")
+        raise WelcomeError("refused.empty")
     if len(clean) > MAX_OUTPUT:
-        raise WelcomeError(f"The welcome text is at most {MAX_OUTPUT:,} characters "
-                           f"(this one has {len(clean):,}).")
+        raise WelcomeError("refused.too_long", maximum=MAX_OUTPUT, length=len(clean))
     return clean
 
 
@@ -127,7 +130,7 @@ async def set_channel(configs: Any, guild_id: int, channel_id: int | None,
                       guild_channels: Collection[int], *, actor_id: int, source: str) -> None:
     """Post the welcome in ``channel_id`` (``None``: in no channel); one of the guild's."""
     if channel_id is not None and channel_id not in guild_channels:
-        raise WelcomeError("That channel is not in this server.")
+        raise WelcomeError("refused.channel_elsewhere")
     await configs.update(guild_id, actor_id=actor_id, source=source,
                          welcome_channel_id=channel_id)
 

@@ -48,7 +48,7 @@ def panels(settings: Settings) -> list[WebPanel]:
 
     async def save(guild_id: int, values: dict[str, Any], actor_id: int) -> None:
         if values["dm"] not in ("on", "off"):
-            raise service.WelcomeError("Choose whether to send a direct message.")
+            raise service.WelcomeError("refused.choose_dm")
         text = service.check_template(str(values["template"]))
         await service.set_template(guild_id, text, actor_id, "web", default)
         await service.set_dm(guild_id, values["dm"] == "on", actor_id, "web", default)

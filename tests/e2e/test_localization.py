@@ -100,10 +100,10 @@ async def test_prefix_commands_and_errors_use_the_guilds_language(
     double.set_user_locale(demo.admin.user, "de")
     changed = await slash(double, demo.guild, demo.general, demo.admin, "economy config set",
                           {"daily_amount": 1500})
-    assert changed.content.startswith("Für diesen Server geändert: `daily_amount` ")
+    assert changed.content.startswith("Für diesen Server geändert: Tägliche Belohnung: ")
     assert changed.content.endswith("→ 1.500.")
     shown = await slash(double, demo.guild, demo.general, demo.admin, "economy config show")
-    assert "`daily_amount`: 1.500" in shown.content and "(Standard)" in shown.content
+    assert "Tägliche Belohnung: 1.500" in shown.content and "(Standard)" in shown.content
     named = await slash(double, demo.guild, demo.general, demo.admin, "customcmd create",
                         {"name": "Bad Name!", "response": "hi"})
     assert named.content == ("Das hat nicht geklappt: ein Name besteht aus 1-32 "
@@ -134,3 +134,69 @@ async def test_help_speaks_the_readers_language(
     shown = text_of(detail.embeds)
     assert "/rang" in shown and "`mitglied` (optional) — Wessen Rang" in shown
     assert "Beispiele" in shown and "`/rank member:@bob`" in shown
+
+
+async def test_guild_settings_speak_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.admin.user, "de")
+
+    async def admin(name: str, options: dict[str, object] | None = None) -> str:
+        reply = await slash(double, demo.guild, demo.general, demo.admin, name, options)
+        return reply.content
+
+    assert (await admin("economy config show")).splitlines() == [
+        "**Wirtschaftsbeträge**", "Tägliche Belohnung: 100 (Standard)",
+        "Arbeit bringt mindestens: 20 (Standard)", "Arbeit bringt höchstens: 80 (Standard)",
+        "Höchster Einsatz: 100.000 (Standard)"]
+    assert await admin("economy config set", {"daily_amount": 2_000_000}) == (
+        "Tägliche Belohnung: darf höchstens 1.000.000 sein. Nichts wurde geändert.")
+    assert await admin("economy config set", {"gamble_max_bet": 0}) == (
+        "Höchster Einsatz: muss mindestens 1 sein. Nichts wurde geändert.")
+    assert await admin("economy config set", {"work_min": 90}) == (  # the model's own rule
+        "Diese Werte passen nicht zusammen: der niedrigste Arbeitslohn (90) liegt über dem "
+        "höchsten (80). Nichts wurde geändert.")
+    assert await admin("economy config set") == (
+        "Gib mindestens eines an: Tägliche Belohnung, Arbeit bringt mindestens, Arbeit bringt "
+        "höchstens, Höchster Einsatz. Nichts wurde geändert.")
+    assert await admin("economy config set", {"daily_amount": 1500, "work_max": 90}) == (
+        "Für diesen Server geändert: Tägliche Belohnung: 100 → 1.500; "
+        "Arbeit bringt höchstens: 80 → 90.")
+
+    rules = (await admin("modconfig rules show")).splitlines()
+    assert rules[:2] == ["**Verwarnungen und Eskalation**",
+                         "Verwarnungen verfallen nach (Tagen): 90 (Standard)"]
+    assert await admin("modconfig rules set", {"escalate_kick_at": 101}) == (
+        "Kicken ab so vielen aktiven Verwarnungen (0: nie): darf höchstens 100 sein. "
+        "Nichts wurde geändert.")
+
+    assert await admin("levels rates", {"xp_min": 50, "xp_max": 10}) == (
+        "Diese Eingabe war ungültig: die minimale XP (50) liegt über der maximalen (10)")
+    assert await admin("xp set", {"member": demo.member, "amount": 2_000_000_000}) == (
+        "Diese Eingabe war ungültig: die Menge darf 1.000.000.000 nicht überschreiten")
+
+    double.set_user_locale(demo.admin.user, "fr")  # the same refusal for a French reader
+    assert await admin("modconfig rules set", {"warning_expiry_days": 0}) == (
+        "Les avertissements expirent après (jours) : doit être au moins 1. Rien n'a été modifié.")
+
+
+async def test_economy_refusals_speak_the_readers_language(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    double, demo = guildhall_double, guildhall_demo
+    double.set_user_locale(demo.member.user, "de")
+
+    async def member(name: str, options: dict[str, object] | None = None) -> str:
+        reply = await slash(double, demo.guild, demo.general, demo.member, name, options)
+        return reply.content
+
+    assert await member("buy", {"item": "Drache"}) == (
+        "Diesen Artikel gibt es im Laden dieses Servers nicht. Nichts wurde geändert.")
+    assert await member("gamble", {"amount": "200000"}) == (
+        "Der höchste Einsatz ist 100.000. Nichts wurde geändert.")
+    assert await member("transfer", {"member": demo.member, "amount": "5"}) == (
+        "Du kannst nicht an dich selbst überweisen. Nichts wurde geändert.")
+    assert (await member("daily")).startswith("Du hast ")
+    assert (await member("daily")).startswith(  # the command as a German client names it
+        "Du hast /täglich vor Kurzem schon genutzt; wieder verfügbar <t:")

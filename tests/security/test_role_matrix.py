@@ -157,6 +157,34 @@ async def test_a_reward_role_that_became_dangerous_is_not_given(
     assert_no_mass_mentions(w.double)
 
 
+async def test_a_refused_reward_is_posted_in_the_guilds_language(
+    hostile_world: HostileWorld,
+) -> None:
+    """The log channel is read by many: the guild's language (German); the admin who ran
+    ``/xp`` reads the same refusal in their own (French)."""
+    w = hostile_world
+    c = await cast(w)
+    w.double.set_guild_locale(w.guild, "de")
+    w.double.set_user_locale(c.owner.user, "fr")
+    cached = w.bot.get_guild(w.guild.id)
+    await eventually(lambda: str(cached.preferred_locale) == "de", timeout=TIMEOUT,
+                     message="the guild's new locale did not reach the bot")
+    reply = await slash(w, c.owner, "levels reward add", {"level": 2, "role": c.plain})
+    assert not reply.ephemeral, reply.content
+    await dangerous_now(w, c.plain)
+    alice = w.demo.member
+    reply = await slash(w, c.owner, "xp set", {"member": alice, "amount": 400})
+    assert "Rôles de récompense : Regular a maintenant des permissions dangereuses " \
+        "(Administrateur)" in reply.content
+    message = await w.double.wait_for_message(
+        c.log, check=lambda m: m.interaction is None and m.content.startswith("Rolle nicht"),
+        timeout=TIMEOUT)
+    assert message.content.startswith(
+        f"Rolle nicht vergeben (Belohnung für Level 3 für <@{alice.id}>): Regular hat jetzt "
+        "gefährliche Berechtigungen (Administrator)")
+    assert_no_mass_mentions(w.double)
+
+
 async def test_a_shop_role_that_became_dangerous_is_not_sold(hostile_world: HostileWorld) -> None:
     w = hostile_world
     c = await cast(w)
@@ -222,7 +250,7 @@ async def test_escalation_uses_a_timeout_when_the_mute_role_became_dangerous(
     c = await cast(w)
     await slash(w, c.manager, "modconfig muterole", {"role": c.plain})
     changed = await slash(w, c.owner, "modconfig rules set", {"escalate_mute_at": 1})
-    assert "escalate_mute_at" in changed.content, changed.content
+    assert "Mute at this many active warnings (0: never): 0 → 1" in changed.content, changed.content
     await dangerous_now(w, c.plain)
     bob = w.demo.members["bob"]
     reply = await slash(w, w.mod, "warn", {"member": bob, "reason": "spam"})

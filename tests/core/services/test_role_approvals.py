@@ -101,7 +101,8 @@ async def test_may_grant_gives_only_what_was_approved(
     g, bot = guild(), Bot()
     await GuildConfig.create(guild_id=GUILD, log_channel_id=LOG_CHANNEL)
     assert await role_rule.may_grant(bot, g, role(g, PLAIN), "a level reward") is None
-    reason = await role_rule.may_grant(bot, g, role(g, ADMIN), "a level reward")
+    refused = await role_rule.may_grant(bot, g, role(g, ADMIN), "a level reward")
+    reason = str(refused)
     assert reason == ("Admins now has dangerous permissions (Administrator) that the server "
                       "owner or an Administrator did not approve; set the role again.")
     assert [(c, text) for c, text, _ in bot.http.sent] == [
@@ -117,7 +118,7 @@ async def test_may_grant_gives_only_what_was_approved(
                                     "web")
     assert await role_rule.may_grant(bot, g, role(g, ADMIN), "a shop item") is None
     assert await role_rule.may_grant(bot, g, role(g, KICKER), "a shop item") is not None
-    assert await role_rule.may_grant(bot, g, role(g, BOT_ROLE), "the mute role") == (
+    assert str(await role_rule.may_grant(bot, g, role(g, BOT_ROLE), "the mute role")) == (
         "Pick a normal role of this server: @everyone and roles managed by an integration "
         "or a bot cannot be given.")
     assert len(bot.http.sent) == 4

@@ -116,7 +116,7 @@ async def test_admin_changes_settings_through_the_services(web_env: WebEnv) -> N
     assert await LevelReward.filter(guild_id=guild, level=5, role_id=role.id).exists()
     too_low = await web_env.client.post(f"/dashboard/{guild}/leveling", data={
         "csrf": csrf, "action": "reward", "level": "1", "role_id": str(role.id)})
-    assert too_low.status == 400 and "between 2 and 1000" in await too_low.text()
+    assert too_low.status == 400 and "between 2 and 1,000" in await too_low.text()
 
 
 async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
@@ -127,7 +127,7 @@ async def test_moderation_rules_per_guild(web_env: WebEnv) -> None:
             "escalate_mute_minutes": "90", "escalate_kick_at": "0", "escalate_ban_at": "5"}
     bad = await web_env.client.post(f"/dashboard/{guild}/moderation",
                                     data={**form, "warning_expiry_days": "0"})
-    assert bad.status == 400 and "greater than or equal to 1" in await bad.text()
+    assert bad.status == 400 and "must be at least 1" in await bad.text()
     assert not await ModerationGuildSettings.exists(guild_id=guild)
     saved = await web_env.client.post(f"/dashboard/{guild}/moderation", data=form,
                                       allow_redirects=False)
@@ -153,7 +153,8 @@ async def test_economy_amounts_per_guild(web_env: WebEnv) -> None:
             "gamble_max_bet": "500"}
     crossed = await web_env.client.post(f"/dashboard/{guild}/economy",
                                         data={**form, "work_min": "30"})
-    assert crossed.status == 400 and "work_min (30) exceeds work_max (20)" in await crossed.text()
+    assert crossed.status == 400 and "the lowest work pay (30) is above the highest (20)" in (
+        await crossed.text())
     assert not await EconomyGuildSettings.exists(guild_id=guild)
     saved = await web_env.client.post(f"/dashboard/{guild}/economy", data=form,
                                       allow_redirects=False)

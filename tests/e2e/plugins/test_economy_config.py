@@ -28,15 +28,15 @@ async def test_set_changes_the_next_daily_and_is_audited(
     admin, alice, carol = demo.admin, demo.members["alice"], demo.members["carol"]
     shown = await slash(double, demo, admin, "economy config show")
     assert shown.ephemeral and shown.content.splitlines() == [
-        "**Economy amounts**", "`daily_amount`: 100 (default)", "`work_min`: 20 (default)",
-        "`work_max`: 80 (default)", "`gamble_max_bet`: 100,000 (default)",
+        "**Economy amounts**", "Daily reward: 100 (default)", "Work pays at least: 20 (default)",
+        "Work pays at most: 80 (default)", "Highest bet: 100,000 (default)",
     ]
     first = await slash(double, demo, alice, "daily")  # caches the defaults
     assert first.content.startswith(f"You claimed 100 {COIN}.")
     changed = await slash(double, demo, admin, "economy config set",
                           {"daily_amount": 2500, "gamble_max_bet": 100_000})
     assert not changed.ephemeral
-    assert changed.content == "Changed for this server: `daily_amount` 100 → 2,500."
+    assert changed.content == "Changed for this server: Daily reward: 100 → 2,500."
     claimed = await slash(double, demo, carol, "daily")
     assert claimed.content == f"You claimed 2,500 {COIN}. Balance: 2,500 {COIN}."
     assert (await ledger(demo))[-1] == (carol.id, 2500, "daily")
@@ -44,7 +44,7 @@ async def test_set_changes_the_next_daily_and_is_audited(
     assert [(r.setting, r.source, r.actor_id, audit.values(r)) for r in rows] == [
         ("economy.daily_amount", "slash", admin.id, (100, 2500))]
     again = await slash(double, demo, admin, "economy config show")
-    assert "`daily_amount`: 2,500\n`work_min`: 20 (default)" in again.content
+    assert "Daily reward: 2,500\nWork pays at least: 20 (default)" in again.content
     assert_no_mass_mentions(double)
 
 
@@ -61,12 +61,14 @@ async def test_refusals_write_nothing(
     crossed = await slash(double, demo, demo.admin, "economy config set",
                           {"daily_amount": 500, "work_min": 90})
     assert crossed.ephemeral and crossed.content == (
-        "work_min (90) exceeds work_max (80). Nothing was changed.")
+        "These values do not fit together: the lowest work pay (90) is above the highest (80)."
+        " Nothing was changed.")
     zero = await slash(double, demo, demo.admin, "economy config set", {"gamble_max_bet": 0})
     assert zero.ephemeral and zero.content == (
-        "gamble_max_bet: Input should be greater than or equal to 1. Nothing was changed.")
+        "Highest bet: must be at least 1. Nothing was changed.")
     empty = await slash(double, demo, demo.admin, "economy config set")
-    assert empty.ephemeral and empty.content.startswith("Give at least one of: daily_amount")
+    assert empty.ephemeral and empty.content.startswith(
+        "Give at least one of: Daily reward, Work pays")
     assert not await EconomyGuildSettings.exists(guild_id=demo.guild.id)
     assert await audit.recent_changes(demo.guild.id) == []
     daily = await slash(double, demo, demo.member, "daily")

@@ -47,7 +47,7 @@ async def test_daily_cooldown_then_streak(
     assert reply.content == "You claimed 100 gp. Balance: 100 gp."
     again = await slash(double, demo, alice, "daily")
     assert again.ephemeral
-    assert again.content.startswith("You already used daily recently; it is available again <t:")
+    assert again.content.startswith("You already used /daily recently; it is available again <t:")
     assert await ledger(demo) == [(alice.id, 100, "daily")]
 
     await _age(alice.id, "daily", 25)  # as if claimed yesterday
@@ -65,7 +65,7 @@ async def test_work_pays_in_range_once_an_hour(
     reply = await slash(double, demo, alice, "work")
     assert reply.content == "You worked and earned 30 gp. Balance: 30 gp."
     again = await slash(double, demo, alice, "work")
-    assert again.ephemeral and "You already used work recently" in again.content
+    assert again.ephemeral and "You already used /work recently" in again.content
     await _age(alice.id, "work", 1)
     bot.get_cog("Games").rng = lambda: 0.0
     reply = await slash(double, demo, alice, "work")

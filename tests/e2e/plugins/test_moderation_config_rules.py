@@ -18,17 +18,20 @@ async def test_set_changes_the_next_warn_and_is_audited(mod_world: ModWorld) -> 
     bob, admin = w.demo.members["bob"], w.demo.admin
     shown = await w.slash(admin, "modconfig rules show")
     assert shown.ephemeral and shown.content.splitlines() == [
-        "**Warnings and escalation**", "`warning_expiry_days`: 90 (default)",
-        "`escalate_mute_at`: 0 (default)", "`escalate_mute_minutes`: 60 (default)",
-        "`escalate_kick_at`: 0 (default)", "`escalate_ban_at`: 0 (default)",
+        "**Warnings and escalation**", "Warnings expire after (days): 90 (default)",
+        "Mute at this many active warnings (0: never): 0 (default)",
+        "Escalation mute lasts (minutes): 60 (default)",
+        "Kick at this many active warnings (0: never): 0 (default)",
+        "Ban at this many active warnings (0: never): 0 (default)",
     ]
     first = await w.slash(w.mod, "warn", {"member": bob, "reason": "one"})
     assert "\n" not in first.content  # defaults cached: escalation off
     changed = await w.slash(admin, "modconfig rules set",
                             {"escalate_mute_at": 2, "escalate_mute_minutes": 30})
     assert not changed.ephemeral
-    assert changed.content == ("Changed for this server: `escalate_mute_at` 0 → 2, "
-                               "`escalate_mute_minutes` 60 → 30.")
+    assert changed.content == (
+        "Changed for this server: Mute at this many active warnings (0: never): 0 → 2; "
+        "Escalation mute lasts (minutes): 60 → 30.")
     second = await w.slash(w.mod, "warn", {"member": bob, "reason": "two"})
     assert second.content.endswith("Case #3: mute (automatic: 2 active warnings).")
     assert bob.communication_disabled_until is not None
@@ -40,7 +43,8 @@ async def test_set_changes_the_next_warn_and_is_audited(mod_world: ModWorld) -> 
         ("moderation.escalate_mute_minutes", "slash", admin.id, (60, 30)),
     }
     again = await w.slash(admin, "modconfig rules show")
-    assert "`escalate_mute_at`: 2\n`escalate_mute_minutes`: 30\n" in again.content
+    assert ("Mute at this many active warnings (0: never): 2\n"
+            "Escalation mute lasts (minutes): 30\n") in again.content
     assert_no_mass_mentions(w.double)
 
 
@@ -54,10 +58,10 @@ async def test_refusals_write_nothing(mod_world: ModWorld) -> None:
     bad = await w.slash(w.demo.admin, "modconfig rules set",
                         {"warning_expiry_days": 0, "escalate_ban_at": 3})
     assert bad.ephemeral and bad.content == (
-        "warning_expiry_days: Input should be greater than or equal to 1. Nothing was changed.")
+        "Warnings expire after (days): must be at least 1. Nothing was changed.")
     high = await w.slash(w.demo.admin, "modconfig rules set", {"escalate_kick_at": 101})
-    assert high.ephemeral and "escalate_kick_at: Input should be less than or equal to 100" \
-        in high.content
+    assert high.ephemeral and high.content == (
+        "Kick at this many active warnings (0: never): must be at most 100. Nothing was changed.")
     empty = await w.slash(w.demo.admin, "modconfig rules set")
     assert empty.ephemeral and empty.content.startswith("Give at least one of: ")
     assert not await ModerationGuildSettings.exists(guild_id=w.guild.id)

@@ -98,5 +98,5 @@ def test_house_edge_sets_the_payout() -> None:
         == 260
     with pytest.raises(ValueError, match="leaves no winnings"):
         EconomySettings(gamble_win_chance=0.9, gamble_house_edge=0.2)
-    with pytest.raises(ValueError, match="work_min"):
+    with pytest.raises(ValueError, match="lowest work pay"):
         EconomySettings(work_min=10, work_max=5)
