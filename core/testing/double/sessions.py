@@ -14,6 +14,7 @@ import json
 import time
 import zlib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,14 +54,45 @@ class Session:
     buffer: deque[dict[str, Any]] = field(default_factory=deque)
 
     def push(self, event: str, data: Any) -> None:
-        """Sequence an event, keep it for replay and send it if connected."""
+        """Sequence an event, keep it for replay and send it if connected.
+
+        ``data`` may be a function building the payload: it is called when the frame is
+        written (or read from :attr:`buffer`), so thousands of queued GUILD_CREATEs at
+        start-up cost no memory until their turn.
+        """
         self.seq += 1
-        payload = {"op": 0, "t": event, "s": self.seq, "d": data}
+        payload: dict[str, Any] = (
+            LazyFrame(data, op=0, t=event, s=self.seq) if callable(data)
+            else {"op": 0, "t": event, "s": self.seq, "d": data}
+        )
         self.buffer.append(payload)
         while len(self.buffer) > self.buffer_size:
             self.buffer.popleft()
         if self.conn is not None:
             self.conn.send(payload)
+
+
+class LazyFrame(dict[str, Any]):
+    """A dispatch frame whose ``d`` is built by ``build`` each time it is read or sent."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any], **frame: Any) -> None:
+        super().__init__(**frame)
+        self.build = build
+
+    def __missing__(self, key: str) -> Any:
+        if key == "d":
+            return self.build()
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Like ``dict.get``; ``d`` is built."""
+        return self[key] if key == "d" or key in self else default
+
+    def built(self) -> dict[str, Any]:
+        """A plain frame with ``d`` built."""
+        return {**self, "d": self.build()}
 
 
 class Connection:
@@ -123,6 +155,8 @@ class Connection:
                     code, message = arg
                     await self.ws.close(code=code, message=message.encode())
                     return
+                if isinstance(arg, LazyFrame):
+                    arg = arg.built()
                 raw = json.dumps(arg, separators=(",", ":"))
                 data = self._encode(raw.encode())
                 if data is None:
