@@ -87,6 +87,11 @@ READY_TIMEOUT = 1800.0  # every guild at every worker: minutes at full size on a
 MIB = 2**20
 
 
+def progress(message: str) -> None:
+    """A progress line on stderr (the full size runs for many minutes)."""
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
 @dataclass
 class Figures:
     """Everything the run measured."""
@@ -131,10 +136,14 @@ class Scene:
 
 
 def build_world(double: DiscordDouble, guilds: int, members: int) -> Scene:
-    """``guilds`` guilds of ``members`` members, a channel and a reward role each."""
+    """``guilds`` guilds of ``members`` members, a channel and a reward role each, dealt
+    round-robin to the shards (consecutive ids would leave shards empty: every guild takes
+    the same number of ids, and the shard comes from the id's timestamp)."""
     scene = Scene([], [], [])
+    shards = double.config.shard_count
     for n in range(guilds):  # the bot joins last: nothing is dispatched while building
-        guild = double.create_guild(f"guild {n}", owner=f"g{n}u0", with_bot=False)
+        guild = double.create_guild(f"guild {n}", owner=f"g{n}u0", with_bot=False,
+                                    shard=n % shards)
         for i in range(1, members):
             double.add_member(guild, f"g{n}u{i}")
         role = double.create_role(guild, "Regular")
@@ -279,8 +288,10 @@ async def run(args: argparse.Namespace, figures: Figures) -> None:
             await double.start()
             cpu = time.process_time()
             began = time.perf_counter()
+            progress(f"building {args.guilds:,} guilds in the double...")
             scene = build_world(double, args.guilds, args.members)
             figures.build_s = time.perf_counter() - began
+            progress(f"built in {figures.build_s:.0f} s; seeding the database...")
             seeded = await seed(scene, args.planned, args.every)
             with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
                 await machines(double, scene, base, Path(tmp), args, figures, cpu)
@@ -309,6 +320,7 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
     slices = [f"0-{half - 1}", f"{half}-{args.workers - 1}"]
     launchers = [Launcher(settings, double, tmp / f"machine-{n}.log", launcher_env())
                  for n in "ab"]
+    progress(f"launching {args.workers} workers on two launchers...")
     began = time.perf_counter()
     for launcher, clusters in zip(launchers, slices, strict=True):
         await launcher.start("--clusters", clusters, "--total-clusters", str(args.workers))
@@ -316,6 +328,7 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
         await wait_all_guilds(settings, args.workers, args.guilds, figures)
         figures.all_ready_s = time.perf_counter() - began
         figures.identifies, figures.span_s = identify_span(double)
+        progress(f"every guild arrived after {figures.all_ready_s:.0f} s")
         await double.wait_for_command("rank", timeout=120)
         await asyncio.sleep(3)  # start-up garbage settles; the next reports are taken
         await asyncio.sleep(settings.cluster.status_interval_seconds)
@@ -325,13 +338,16 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
         pids = [s.pid for s in figures.ready.values()]
         workers_before = sum(process_cpu_seconds(p) for p in pids)
         machine_before, double_before = machine_cpu(), time.process_time()
+        progress(f"traffic for {args.seconds:g} s...")
         await traffic(double, scene, args, figures)
         figures.double_cpu_traffic_s = time.process_time() - double_before
         figures.workers_cpu_traffic_s = sum(process_cpu_seconds(p) for p in pids) - workers_before
         busy, idle = machine_cpu()
         figures.machine_busy_s, figures.machine_idle_s = (busy - machine_before[0],
                                                           idle - machine_before[1])
+        progress("waiting for the level-up rewards...")
         await drain_level_ups(double, scene, args, figures)
+        progress("stopping both launchers...")
         figures.final = await statuses(settings)
     finally:
         figures.exit_codes = list(await asyncio.gather(*(la.stop(timeout=300)
