@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -48,12 +49,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from redis.exceptions import RedisError
 from tortoise import connections
 
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
 from core.runtime.config import BUILTIN_PLUGINS, Settings
-from core.runtime.worker_status import WorkerStatus
+from core.runtime.worker_status import StatusStore, WorkerStatus, make_store
 from core.services.xp import total_xp_for_level
 from core.testing.double import DiscordDouble, Guild, Member
 from core.testing.pytest_plugin import make_settings
@@ -71,7 +73,6 @@ from tests.cluster.launcher_kit import (
     cluster_settings,
     identify_minimum,
     identify_span,
-    statuses,
 )
 
 XP = 20  # per message: [plugins.leveling] xp_min = xp_max
@@ -202,13 +203,34 @@ def launcher_env() -> dict[str, str]:
     }
 
 
-async def wait_all_guilds(settings: Settings, workers: int, guilds: int,
+async def reports(store: StatusStore) -> dict[int, WorkerStatus]:
+    """Every worker's latest status report by cluster; empty when Redis did not answer in
+    time (on a saturated machine a read can time out: the next poll tries again)."""
+    try:
+        return {s.cluster: s for s in await store.read_all()}
+    except (RedisError, OSError) as exc:
+        progress(f"reading the status reports failed ({exc!r}); trying again")
+        return {}
+
+
+async def all_reports(store: StatusStore, workers: int) -> dict[int, WorkerStatus]:
+    """The reports of all ``workers`` (read again while Redis does not answer, 60 s at most)."""
+    found: dict[int, WorkerStatus] = {}
+    for _ in range(60):
+        found = await reports(store)
+        if len(found) >= workers:
+            break
+        await asyncio.sleep(1)
+    return found
+
+
+async def wait_all_guilds(store: StatusStore, workers: int, guilds: int,
                           figures: Figures) -> None:
     """Poll the status reports until every worker is ready with all the guilds; note each
     worker's first RSS (reported before it connects: no guild yet)."""
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
-        found = await statuses(settings)
+        found = await reports(store)
         for index, status in found.items():
             if status.guilds == 0 and status.state == "starting":
                 figures.empty_rss.setdefault(index, status.rss_bytes)
@@ -320,19 +342,20 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
     slices = [f"0-{half - 1}", f"{half}-{args.workers - 1}"]
     launchers = [Launcher(settings, double, tmp / f"machine-{n}.log", launcher_env())
                  for n in "ab"]
+    store = make_store(settings)
     progress(f"launching {args.workers} workers on two launchers...")
     began = time.perf_counter()
     for launcher, clusters in zip(launchers, slices, strict=True):
         await launcher.start("--clusters", clusters, "--total-clusters", str(args.workers))
     try:
-        await wait_all_guilds(settings, args.workers, args.guilds, figures)
+        await wait_all_guilds(store, args.workers, args.guilds, figures)
         figures.all_ready_s = time.perf_counter() - began
         figures.identifies, figures.span_s = identify_span(double)
         progress(f"every guild arrived after {figures.all_ready_s:.0f} s")
         await double.wait_for_command("rank", timeout=120)
         await asyncio.sleep(3)  # start-up garbage settles; the next reports are taken
         await asyncio.sleep(settings.cluster.status_interval_seconds)
-        figures.ready = await statuses(settings)
+        figures.ready = await all_reports(store, args.workers)
         figures.double_rss_ready_mb = process_rss_mb(os.getpid())
         figures.double_cpu_start_s = time.process_time() - cpu
         pids = [s.pid for s in figures.ready.values()]
@@ -348,11 +371,13 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
         progress("waiting for the level-up rewards...")
         await drain_level_ups(double, scene, args, figures)
         progress("stopping both launchers...")
-        figures.final = await statuses(settings)
+        figures.final = await all_reports(store, args.workers)
     finally:
         figures.exit_codes = list(await asyncio.gather(*(la.stop(timeout=300)
                                                          for la in launchers)))
         figures.restarts_logged = sum(la.output().count("restart #") for la in launchers)
+        with contextlib.suppress(RedisError, OSError):
+            await store.close()
 
 
 async def drain_level_ups(double: DiscordDouble, scene: Scene, args: argparse.Namespace,

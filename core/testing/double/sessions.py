@@ -20,6 +20,11 @@ from typing import Any
 
 from aiohttp import web
 
+try:
+    import orjson
+except ImportError:  # an optional speed-up (the "speed" and dev extras install it)
+    orjson = None  # type: ignore[assignment]
+
 SEND_LIMIT = 120  # gateway frames a client may send per SEND_WINDOW seconds (close 4008 past it)
 SEND_WINDOW = 60.0
 
@@ -157,7 +162,7 @@ class Connection:
                     return
                 if isinstance(arg, LazyFrame):
                     arg = arg.built()
-                raw = json.dumps(arg, separators=(",", ":"))
+                raw = encode_frame(arg)
                 data = self._encode(raw.encode())
                 if data is None:
                     await self.ws.send_str(raw)
@@ -165,6 +170,17 @@ class Connection:
                     await self.ws.send_bytes(data)
             except (ConnectionError, RuntimeError):
                 return
+
+
+def encode_frame(payload: dict[str, Any]) -> str:
+    """A frame's compact JSON: orjson when installed (the double's biggest cost at 100,000
+    guilds is encoding), else the standard library."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(payload).decode()
+        except TypeError:  # a value orjson refuses (an int beyond 64 bits): the slow way
+            pass
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def zstd_available() -> bool:
