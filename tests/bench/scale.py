@@ -86,6 +86,8 @@ INVALID_SHARE = 0.01
 GLOBAL_RATE = 50.0  # Discord's global limit per bot token
 READY_TIMEOUT = 1800.0  # every guild at every worker: minutes at full size on a busy machine
 MIB = 2**20
+TICK = 0.01  # seconds between the load generator's turns
+CATCH_UP = 0.25  # seconds of messages one turn may send when the generator fell behind
 
 
 def progress(message: str) -> None:
@@ -262,7 +264,10 @@ async def traffic(double: DiscordDouble, scene: Scene, args: argparse.Namespace,
     started = time.perf_counter()
     commands = 0
     while (elapsed := time.perf_counter() - started) < args.seconds:
-        due = min(int(elapsed * args.rate) + 1, args.planned)
+        # at most CATCH_UP seconds' worth per turn: a starved loop falls behind the rate
+        # (reported) instead of catching up in a burst that outlasts the run
+        due = min(int(elapsed * args.rate) + 1, args.planned,
+                  figures.messages + max(int(args.rate * CATCH_UP), 1))
         while figures.messages < due:
             i = figures.messages
             guild_index, member = author(scene, i)
@@ -275,7 +280,7 @@ async def traffic(double: DiscordDouble, scene: Scene, args: argparse.Namespace,
             pending.add(task)
             task.add_done_callback(pending.discard)
             commands += 1
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(TICK)
     figures.traffic_s = time.perf_counter() - started
     if pending:
         await asyncio.wait(pending)
