@@ -43,6 +43,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -381,8 +382,18 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
         figures.exit_codes = list(await asyncio.gather(*(la.stop(timeout=300)
                                                          for la in launchers)))
         figures.restarts_logged = sum(la.output().count("restart #") for la in launchers)
+        keep_failed_logs(launchers, figures.exit_codes)
         with contextlib.suppress(RedisError, OSError):
             await store.close()
+
+
+def keep_failed_logs(launchers: list[Launcher], codes: list[int]) -> None:
+    """Copy the log of a launcher that did not exit 0 out of the temporary directory."""
+    for launcher, code in zip(launchers, codes, strict=True):
+        if code != 0 or "restart #" in launcher.output():
+            kept = Path(tempfile.gettempdir()) / f"scale-{os.getpid()}-{launcher.log.name}"
+            shutil.copyfile(launcher.log, kept)
+            progress(f"{launcher.log.stem} exited {code}: its log is kept in {kept}")
 
 
 async def drain_level_ups(double: DiscordDouble, scene: Scene, args: argparse.Namespace,
