@@ -134,7 +134,9 @@ class BotSettings(_Section):
     default_prefix: str = Field(default="!", min_length=1, max_length=16)
     owner_ids: list[int] = Field(default_factory=list)
     activity_flush_seconds: float = Field(default=15.0, gt=0, le=3600)
-    guild_config_cache_size: int = Field(default=10_000, ge=0)
+    # above the guilds one worker holds (8 full shards: 20,000): a smaller LRU cache misses
+    # on every message when traffic goes round all of them (tests/bench/scale.py)
+    guild_config_cache_size: int = Field(default=100_000, ge=0)
     use_uvloop: bool = True  # uvloop's event loop in workers when installed (extra "speed")
     # "default": disnake's caches; "large": no member cache, no chunking, a small message
     # cache, only the intents the enabled plugins declare (core/bot/profile.py)

@@ -46,7 +46,7 @@ class GuildConfigService:
     def __init__(
         self,
         default_prefix: str = "!",
-        cache_size: int = 10_000,
+        cache_size: int = 100_000,  # above the 20,000 guilds of 8 full shards
         cache_ttl: float = CACHE_TTL_SECONDS,
         stand_in_ttl: float = STAND_IN_TTL_SECONDS,
     ) -> None:

@@ -98,7 +98,7 @@ class GuildOverrides(Generic[S]):
 class OverridesCache(Generic[S]):
     """A bot's cached effective settings per guild, dropped when any process changes them."""
 
-    def __init__(self, overrides: GuildOverrides[S], defaults: S, size: int = 10_000,
+    def __init__(self, overrides: GuildOverrides[S], defaults: S, size: int = 100_000,
                  ttl: float = 300.0) -> None:
         self.overrides = overrides
         self.defaults = defaults

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 GUILD_ONLY = disnake.InteractionContextTypes(guild=True)
 Inter = disnake.ApplicationCommandInteraction
-NAMES_CACHE_SIZE, NAMES_TTL = 10_000, 60.0
+NAMES_CACHE_SIZE, NAMES_TTL = 100_000, 60.0  # above the guilds one worker holds
 
 
 class Denied(Exception):

@@ -28,7 +28,13 @@ from core.runtime.config import BUILTIN_PLUGINS
 from core.testing.double import DiscordDouble
 from core.testing.pytest_plugin import make_settings
 from tests.bench.common import bench_exit, database_factory
-from tests.cluster.launcher_kit import Launcher, cluster_settings, wait_ready
+from tests.cluster.launcher_kit import (
+    Launcher,
+    cluster_settings,
+    identify_minimum,
+    identify_span,
+    wait_ready,
+)
 
 TARGET = 1.10
 
@@ -37,8 +43,7 @@ async def bench(args: argparse.Namespace) -> int:
     """Launch, wait for every worker, stop, report."""
     logging.basicConfig(level=logging.WARNING)
     clusters = math.ceil(args.shards / args.per_cluster)
-    rounds = math.ceil(args.shards / args.max_concurrency)
-    minimum = (rounds - 1) * args.window
+    rounds, minimum = identify_minimum(args.shards, args.max_concurrency, args.window)
     async with database_factory(["sqlite"], prefix="bench-cluster-") as factory:
         plugins = list(BUILTIN_PLUGINS)
         url = await factory.create_migrated("sqlite", make_settings("sqlite://:memory:", plugins))
@@ -66,18 +71,17 @@ async def bench(args: argparse.Namespace) -> int:
                     all_ready = time.perf_counter() - started
                 finally:
                     code = await launcher.stop()
-            accepted = sorted(i.time for i in double.gateway.identifies if i.accepted)
+            accepted, span = identify_span(double)
             violations = double.gateway.identify_violations
-    span = accepted[-1] - accepted[0]
     ratio = span / minimum if minimum else float("nan")
     print(f"cluster start: {args.shards} shards in {clusters} workers, max_concurrency "
           f"{args.max_concurrency}, identify window {args.window:g} s (+{args.margin:g} s "
           f"margin), all six plugins, Redis limiter: {bool(redis)}; 2-core shared machine")
     print(f"{'identifies':>10} {'first->last s':>14} {'minimum s':>10} {'ratio':>6} "
           f"{'violations':>10} {'launch->all ready s':>20} {'exit':>5}")
-    print(f"{len(accepted):>10} {span:>14.2f} {minimum:>10.2f} {ratio:>6.3f} {violations:>10} "
+    print(f"{accepted:>10} {span:>14.2f} {minimum:>10.2f} {ratio:>6.3f} {violations:>10} "
           f"{all_ready:>20.1f} {code:>5}")
-    correct = violations == 0 and code == 0 and len(accepted) == args.shards
+    correct = violations == 0 and code == 0 and accepted == args.shards
     ok = correct and ratio <= TARGET
     print(f"summary: identify span {span:.2f} s vs minimum {minimum:.2f} s ({rounds} rounds) = "
           f"{ratio:.2f}x (target <= {TARGET:.2f}x), {violations} violations, all {clusters} "

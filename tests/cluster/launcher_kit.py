@@ -134,3 +134,16 @@ def cluster_of_request(request: Any) -> int:
     """The cluster index in a REST request's User-Agent (``guildhall-cluster/N``)."""
     agent = request.headers.get("User-Agent", "")
     return int(agent.rsplit("guildhall-cluster/", 1)[1])
+
+
+def identify_span(double: DiscordDouble) -> tuple[int, float]:
+    """(accepted IDENTIFYs, seconds from the first to the last) as the double saw them."""
+    accepted = sorted(i.time for i in double.gateway.identifies if i.accepted)
+    return len(accepted), (accepted[-1] - accepted[0]) if accepted else float("nan")
+
+
+def identify_minimum(shards: int, max_concurrency: int, window: float) -> tuple[int, float]:
+    """(identify rounds, the least seconds from the first IDENTIFY to the last): one
+    IDENTIFY per bucket (``shard % max_concurrency``) per ``window``."""
+    rounds = -(-shards // max_concurrency)
+    return rounds, (rounds - 1) * window

@@ -12,6 +12,7 @@ exceeds it is answered with opcode 9 INVALID_SESSION ``d=false`` and counted in
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import uuid
@@ -183,9 +184,8 @@ class Gateway:
         ):
             conn.close(4010, "Invalid shard.")
             return
-        guilds = self.double.bot_guilds()
-        on_shard = sum(1 for g in guilds if shard_for(g.id, shard_count) == shard_id)
-        if on_shard > cfg.max_guilds_per_shard:
+        guilds = self._bot_guilds_on(shard_id, shard_count)
+        if len(guilds) > cfg.max_guilds_per_shard:
             conn.close(4011, "Sharding required.")
             return
         intents = data.get("intents")
@@ -221,11 +221,16 @@ class Gateway:
         self.sessions[session.id] = session
         conn.session = session
         session.conn = conn
-        self._send_ready(session)
+        self._send_ready(session, guilds)
 
-    def _send_ready(self, session: Session) -> None:
+    def _bot_guilds_on(self, shard_id: int, shard_count: int) -> list[Any]:
+        """The bot's guilds on one shard (through the world's shard index)."""
+        bot_id = self.double.bot_user.id
+        return [g for g in self.double.world.guilds_on_shard(shard_id, shard_count)
+                if bot_id in g.members]
+
+    def _send_ready(self, session: Session, guilds: list[Any]) -> None:
         double = self.double
-        guilds = [g for g in double.bot_guilds() if self._routes_to(session, g.id)]
         me = user_json(double.bot_user)
         me.update({"verified": True, "mfa_enabled": False, "email": None, "locale": "en-US"})
         session.push(
@@ -249,11 +254,10 @@ class Gateway:
             },
         )
         with_members = bool(session.intents & GUILD_MEMBERS)
-        for guild in guilds:
-            payload = guild_create_json(
-                guild, include_members=with_members, bot_id=double.bot_user.id, available=True
-            )
-            session.push("GUILD_CREATE", payload)
+        for guild in guilds:  # each payload is built when it is written (lean at scale)
+            session.push("GUILD_CREATE", functools.partial(
+                guild_create_json, guild, include_members=with_members,
+                bot_id=double.bot_user.id, available=True))
 
     def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         if data.get("token") != self.double.config.token:
@@ -346,8 +350,8 @@ class Gateway:
         Returns the number of sessions the event was queued for.
         """
         count = 0
-        for session in self.live_sessions():
-            if not self._routes_to(session, guild_id):
+        for session in self.sessions.values():  # the route first: cheap, rules out most
+            if not self._routes_to(session, guild_id) or self._expired(session):
                 continue
             needed = self._intent_for(event, guild_id)
             if needed and not session.intents & needed:

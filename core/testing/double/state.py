@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ApiError
-from .ids import SnowflakeGenerator
+from .ids import SnowflakeGenerator, shard_for
 
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
@@ -20,7 +21,7 @@ def iso_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-@dataclass
+@dataclass(slots=True)
 class User:
     """A Discord user (human or bot)."""
 
@@ -38,7 +39,7 @@ class User:
         return f"<@{self.id}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """A guild role; the @everyone role has the guild's id and position 0."""
 
@@ -59,7 +60,7 @@ class Role:
         return f"<@&{self.id}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Overwrite:
     """A channel permission overwrite (type 0 = role, 1 = member)."""
 
@@ -69,7 +70,7 @@ class Overwrite:
     deny: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Channel:
     """A guild text/voice/category channel or a DM channel."""
 
@@ -91,7 +92,7 @@ class Channel:
         return f"<#{self.id}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     """A user's membership in a guild."""
 
@@ -114,7 +115,7 @@ class Member:
         return self.user.mention
 
 
-@dataclass
+@dataclass(slots=True)
 class Ban:
     """A guild ban."""
 
@@ -122,7 +123,7 @@ class Ban:
     reason: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Guild:
     """A guild with its roles, channels, members and bans."""
 
@@ -173,7 +174,7 @@ class Guild:
             raise ApiError.unknown("role") from None
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     """A message in a channel (sent by a member via the scenario API or by the bot)."""
 
@@ -225,7 +226,7 @@ class Message:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Command:
     """A registered application command (global when ``guild_id`` is None)."""
 
@@ -256,6 +257,21 @@ class World:
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, list[Message]] = {}
         self.commands: dict[int, Command] = {}
+        # guild ids by shard, per shard count (guilds are only ever added to ``guilds``)
+        self._by_shard: dict[int, tuple[int, dict[int, list[int]]]] = {}
+
+    def guilds_on_shard(self, shard_id: int, shard_count: int) -> list[Guild]:
+        """The guilds whose events go to ``shard_id`` of ``shard_count``, in creation order,
+        found through an index kept per shard count (an IDENTIFY at 100,000 guilds does not
+        scan them all)."""
+        indexed, index = self._by_shard.get(shard_count, (0, {}))
+        if indexed > len(self.guilds):  # something removed guilds: start over
+            indexed, index = 0, {}
+        if indexed < len(self.guilds):
+            for guild_id in itertools.islice(self.guilds, indexed, None):
+                index.setdefault(shard_for(guild_id, shard_count), []).append(guild_id)
+            self._by_shard[shard_count] = (len(self.guilds), index)
+        return [self.guilds[i] for i in index.get(shard_id, ())]
 
     def user(self, user_id: int) -> User:
         """Return a user or raise 404 Unknown User."""
