@@ -1,0 +1,108 @@
+"""The bank's reads and typed amounts at their edges: ``can_spend``, ``history``,
+``richest``, ``top_balances`` and ``parse_amount``, on both engines.
+
+``test_service.py`` holds the money invariants; these hold what a member is shown: whose
+rows, in which order, how many, and which typed amounts are accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.db.models import GuildMember, User
+from core.services.coins import COINS_MAX, run_atomic
+from plugins.economy import service as bank
+from plugins.economy.models import Transaction
+
+G, OTHER_GUILD = 710, 711
+
+
+def test_all_needs_something_to_use_and_the_maximum_itself_is_accepted() -> None:
+    assert bank.parse_amount("all", balance=1) == 1
+    for balance in (0, -5):
+        with pytest.raises(bank.AmountRefused) as caught:
+            bank.parse_amount("all", balance=balance)
+        assert str(caught.value) == "you have nothing to use"
+    assert bank.parse_amount(str(COINS_MAX)) == COINS_MAX
+    assert bank.parse_amount(f"{COINS_MAX:,}") == COINS_MAX
+
+
+async def test_can_spend_is_true_up_to_exactly_the_balance_of_this_member(guildhall_db) -> None:
+    await bank.deposit(1, G, 30, "admin")
+    await bank.deposit(2, G, 500, "admin")
+    await bank.deposit(1, OTHER_GUILD, 500, "admin")
+    assert await bank.can_spend(1, G, 30) is True
+    assert await bank.can_spend(1, G, 31) is False
+    with pytest.raises(bank.InvalidAmount):
+        await bank.can_spend(1, G, 0)
+
+
+async def _ledger(rows: list[tuple[int, int, int, datetime]]) -> None:
+    """Ledger rows (user, guild, amount, time) written directly, in this id order."""
+    await Transaction.bulk_create([
+        Transaction(user_id=user, guild_id=guild, amount=amount, transaction_type="work",
+                    created_at=at) for user, guild, amount, at in rows])
+
+
+async def test_history_is_this_members_newest_first_by_time_then_by_id(guildhall_db) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    await _ledger([
+        (1, G, 3, start + timedelta(hours=3)),
+        (1, G, 1, start + timedelta(hours=1)),  # written later, but older
+        (2, G, 99, start + timedelta(hours=9)),  # another member
+        (1, OTHER_GUILD, 98, start + timedelta(hours=9)),  # another guild
+        (1, G, 4, start + timedelta(hours=4)),
+        (1, G, 5, start + timedelta(hours=4)),  # the same time: the later id first
+    ])
+    assert [t.amount for t in await bank.history(1, G)] == [5, 4, 3, 1]
+
+
+async def test_history_shows_at_least_one_and_at_most_a_hundred_rows(guildhall_db) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    await _ledger([(1, G, i + 1, start + timedelta(minutes=i)) for i in range(102)])
+    assert [t.amount for t in await bank.history(1, G, limit=0)] == [102]
+    assert [t.amount for t in await bank.history(1, G, limit=2)] == [102, 101]
+    assert len(await bank.history(1, G, limit=101)) == 100
+    assert len(await bank.history(1, G)) == 20
+
+
+async def _balances(guild: int, coins: dict[int, int]) -> None:
+    """Members of ``guild`` with these balances (users new to the test)."""
+    await User.bulk_create([User(user_id=user, username=f"u{user}") for user in coins])
+    await GuildMember.bulk_create([
+        GuildMember(user_id=user, guild_id=guild, coins=amount) for user, amount in coins.items()])
+
+
+async def test_richest_pages_this_guilds_members_with_coins(guildhall_db) -> None:
+    """Default pages of ten; a member with one coin counts, one with none does not."""
+    await _balances(G, {user: 100 + user for user in range(1, 11)} | {11: 1, 12: 0})
+    await _balances(OTHER_GUILD, {50: 10_000})
+    first, pages = await bank.richest(G)
+    assert pages == 2
+    assert [(e.rank, e.user_id, e.coins) for e in first[:2]] == [(1, 10, 110), (2, 9, 109)]
+    assert len(first) == 10
+    second, _ = await bank.richest(G, 2)
+    assert [(e.rank, e.user_id, e.coins) for e in second] == [(11, 11, 1)]
+
+
+async def test_top_balances_are_this_guilds_richest_ties_by_user(guildhall_db) -> None:
+    await _balances(G, {user: 100 for user in range(1, 12)} | {12: 500, 13: 1, 14: 0})
+    await _balances(OTHER_GUILD, {50: 10_000})
+    top = await bank.top_balances(G)
+    assert [(e.rank, e.user_id, e.coins) for e in top] == (
+        [(1, 12, 500)] + [(rank, rank - 1, 100) for rank in range(2, 11)])
+    assert [(e.rank, e.user_id, e.coins) for e in await bank.top_balances(G, 20)][-2:] == [
+        (12, 11, 100), (13, 13, 1)]
+    assert await bank.top_balances(OTHER_GUILD + 1) == []
+
+
+async def test_apply_writes_the_ledger_row_at_the_given_time(guildhall_db) -> None:
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    assert await run_atomic(lambda conn: bank.apply(
+        conn, 1, G, 25, " quest ", "x" * 300, now=at, username="ann")) == 25
+    [row] = await Transaction.filter(guild_id=G)
+    assert (row.user_id, row.amount, row.transaction_type) == (1, 25, "quest")
+    assert row.description == "x" * bank.DESCRIPTION_MAX and row.created_at == at
+    assert (await User.get(user_id=1)).username == "ann"
