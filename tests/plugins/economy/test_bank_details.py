@@ -1,8 +1,9 @@
-"""The bank's reads and typed amounts at their edges: ``can_spend``, ``history``,
-``richest``, ``top_balances`` and ``parse_amount``, on both engines.
+"""The bank in detail, on both engines: what each write records (ledger texts, names of
+members it creates), its reads (``can_spend``, ``history``, ``richest``,
+``top_balances``) and typed amounts at their edges.
 
 ``test_service.py`` holds the money invariants; these hold what a member is shown: whose
-rows, in which order, how many, and which typed amounts are accepted.
+rows, in which order, how many, with which words, and which typed amounts are accepted.
 """
 
 from __future__ import annotations
@@ -106,3 +107,24 @@ async def test_apply_writes_the_ledger_row_at_the_given_time(guildhall_db) -> No
     assert (row.user_id, row.amount, row.transaction_type) == (1, 25, "quest")
     assert row.description == "x" * bank.DESCRIPTION_MAX and row.created_at == at
     assert (await User.get(user_id=1)).username == "ann"
+
+
+async def test_writes_record_their_descriptions_and_the_names_of_new_members(
+    guildhall_db,
+) -> None:
+    assert await bank.deposit(1, G, 100, "admin", "seed", username="ann") == 100
+    assert await bank.withdraw(1, G, 30, "purchase", "hat") == 70
+    assert await bank.transfer(G, 1, 2, 10) == (60, 10)  # 2 has no row: the general path
+    assert await bank.transfer(G, 1, 3, 10, recipient_name="cy") == (50, 10)
+    assert await bank.transfer(G, 1, 2, 5, "tip") == (45, 15)  # both known: the fast path
+    rows = await Transaction.filter(guild_id=G).order_by("id").values_list(
+        "user_id", "amount", "description")
+    assert rows == [(1, 100, "seed"), (1, -30, "hat"),
+                    (1, -10, "to <@2>"), (2, 10, "from <@1>"),
+                    (1, -10, "to <@3>"), (3, 10, "from <@1>"),
+                    (1, -5, "to <@2> (tip)"), (2, 5, "from <@1> (tip)")]
+    assert await User.filter(user_id__in=[1, 2, 3]).order_by("user_id").values_list(
+        "username", flat=True) == ["ann", "2", "cy"]
+    with pytest.raises(bank.SelfTransfer) as caught:
+        await bank.transfer(G, 1, 1, 5)
+    assert str(caught.value) == "you cannot transfer to yourself"
