@@ -18,11 +18,19 @@ import pytest
 from core.coordination.wakeups import LocalWakeups
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manager import PluginManager
+from core.runtime import log_context
 from core.runtime.config import Settings
+from core.timers import claims as timer_claims
 from core.timers.claims import Claim
-from core.timers.scheduler import Scheduler, timer_sources
+from core.timers.scheduler import Scheduler, timer_sources, utcnow
 from plugins.reminders.models import Reminder
-from tests.core.timers.scheduler_kit import add_reminders, in_seconds, reminder_source, settings
+from tests.core.timers.scheduler_kit import (
+    Term,
+    add_reminders,
+    in_seconds,
+    reminder_source,
+    settings,
+)
 
 LOGGER = "core.timers.scheduler"
 
@@ -131,3 +139,25 @@ def test_timer_sources_are_asked_with_the_bot() -> None:
     manager.register("timed", Timed())
     assert [source.name for source in timer_sources(manager, "bot")] == ["test.bot"]
     assert [source.name for source in timer_sources(manager)] == ["test.None"]
+
+
+async def test_a_started_handler_runs_in_its_plugins_log_scope_and_finishes(
+    guildhall_db: Any,
+) -> None:
+    """The plugin is the source name up to its first dot; the subject is the row."""
+    scopes: list[log_context.Scope | None] = []
+
+    async def handler(row: Any) -> bool:
+        scopes.append(log_context.current())
+        return True
+
+    source = reminder_source(handler, name="reminders.daily.digest")
+    scheduler, term = Scheduler([source], settings(), LocalWakeups()), Term(1)
+    (row_id,) = await add_reminders([in_seconds(-1)])
+    [claim] = await timer_claims.claim(source, [row_id], term, utcnow(), 60)
+    scheduler._start(term, claim)
+    assert scheduler.in_flight == 1
+    await asyncio.wait_for(scheduler._inflight[claim.key], 60)
+    [scope] = scopes
+    assert scope is not None and scope.plugin == "reminders" and scope.subject.pk == row_id
+    assert scheduler.in_flight == 0 and (await Reminder.get(id=row_id)).completed
