@@ -8,6 +8,7 @@ rows, in which order, how many, with which words, and which typed amounts are ac
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -128,3 +129,21 @@ async def test_writes_record_their_descriptions_and_the_names_of_new_members(
     with pytest.raises(bank.SelfTransfer) as caught:
         await bank.transfer(G, 1, 1, 5)
     assert str(caught.value) == "you cannot transfer to yourself"
+
+
+async def test_a_transfer_between_known_members_takes_the_one_call_path(
+    guildhall_db, guildhall_engine: str, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """PostgreSQL: one statement, the ``economy_transfer()`` call; SQLite: the guarded debit
+    and credit and the two-row ledger insert, without the general path's member reads."""
+    await bank.deposit(1, G, 100, "admin")
+    await bank.deposit(2, G, 1, "admin")
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        assert await bank.transfer(G, 1, 2, 40, "rent") == (60, 41)
+    statements = [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"]
+    if guildhall_engine == "postgres":
+        assert len(statements) == 1 and "FROM economy_transfer(" in statements[0], statements
+    else:
+        assert [s.split(" ", 3)[:3] for s in statements if not s.startswith("SELECT")] == [
+            ["UPDATE", "guild_members", "SET"]] * 2 + [["INSERT", "INTO", "transactions"]]
+        assert not any("FOR UPDATE" in s or '"guild_members"' in s for s in statements)
