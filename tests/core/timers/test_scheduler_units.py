@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from core.coordination.wakeups import LocalWakeups
+from core.leader.fencing import FencedOut, fenced
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manager import PluginManager
 from core.runtime import log_context
@@ -29,6 +30,7 @@ from tests.core.timers.scheduler_kit import (
     add_reminders,
     in_seconds,
     reminder_source,
+    running,
     settings,
 )
 
@@ -161,3 +163,122 @@ async def test_a_started_handler_runs_in_its_plugins_log_scope_and_finishes(
     [scope] = scopes
     assert scope is not None and scope.plugin == "reminders" and scope.subject.pk == row_id
     assert scheduler.in_flight == 0 and (await Reminder.get(id=row_id)).completed
+
+
+async def _handled(scheduler: Scheduler, term: Term | None = None) -> tuple[Claim, Term]:
+    """A new due row, claimed by ``term`` (epoch 1 unless given)."""
+    term = term or Term(1)
+    row_id = (await add_reminders([in_seconds(-1)]))[-1]
+    [claim] = await timer_claims.claim(scheduler.sources[0], [row_id], term, utcnow(), 60)
+    return claim, term
+
+
+def _source(answer: bool | None, **extra: Any) -> Any:
+    async def handler(row: Any) -> bool:
+        if answer is None:
+            raise RuntimeError("discord said no")
+        return answer
+
+    return reminder_source(handler, **extra)
+
+
+async def _run_handle(scheduler: Scheduler, claim: Claim, term: Term) -> None:
+    task = asyncio.create_task(scheduler._handle(term, claim))
+    scheduler._inflight[claim.key] = task
+    await asyncio.wait_for(task, 60)
+    assert scheduler.in_flight == 0
+
+
+async def test_handled_rows_are_finished_and_a_lost_claim_is_said(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = Scheduler([_source(True)], settings(), LocalWakeups())
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        claim, term = await _handled(scheduler)
+        await _run_handle(scheduler, claim, term)
+        assert (await Reminder.get(id=claim.row.pk)).completed and _messages(caplog) == []
+        lost, term = await _handled(scheduler)
+        await Reminder.filter(id=lost.row.pk).update(claimed_until=None)  # it ran out
+        await _run_handle(scheduler, lost, term)
+    assert not (await Reminder.get(id=lost.row.pk)).completed
+    assert _messages(caplog) == [
+        f"timer test.reminders row {lost.row.pk}: claim lost before finishing"]
+
+
+async def test_a_failure_is_recorded_and_its_retry_wakes_a_later_sleep(guildhall_db: Any) -> None:
+    scheduler = Scheduler([_source(None)], settings(retry_base_seconds=1), LocalWakeups())
+    claim, term = await _handled(scheduler)
+    scheduler._sleep_until = in_seconds(3600)
+    await _run_handle(scheduler, claim, term)
+    row = await Reminder.get(id=claim.row.pk)
+    assert (row.attempts, row.last_error) == (1, "RuntimeError: discord said no")
+    assert row.next_attempt_at is not None and scheduler._wake.is_set()
+
+
+async def test_a_last_failure_is_reported_as_permanent(guildhall_db: Any) -> None:
+    reported: list[tuple[int, str]] = []
+
+    async def report(row: Any, error: str) -> None:
+        reported.append((row.pk, error))
+
+    scheduler = Scheduler([_source(False, on_permanent_failure=report)],
+                          settings(max_attempts=1), LocalWakeups())
+    claim, term = await _handled(scheduler)
+    await _run_handle(scheduler, claim, term)
+    assert reported == [(claim.row.pk, "handler returned False")]
+    assert (await Reminder.get(id=claim.row.pk)).failed_at is not None
+
+
+async def test_a_newer_leader_at_finish_fences_the_scheduler_out(guildhall_db: Any) -> None:
+    scheduler = Scheduler([_source(True)], settings(), LocalWakeups())
+    claim, term = await _handled(scheduler)
+    async with fenced(2, "the newer leader"):
+        pass
+    await _run_handle(scheduler, claim, term)
+    assert isinstance(scheduler._fenced_out, FencedOut) and scheduler._wake.is_set()
+    assert (await Reminder.get(id=claim.row.pk)).completed  # it was sent: not to be repeated
+
+
+async def test_a_failing_finish_is_logged_and_the_slot_freed(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken_finish(row: Any, conn: Any) -> None:
+        raise LookupError("no such message")
+
+    scheduler = Scheduler([_source(True, done_update=None, finish=broken_finish)], settings(),
+                          LocalWakeups())
+    claim, term = await _handled(scheduler)
+    scheduler._waiting_for_capacity = True
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        await _run_handle(scheduler, claim, term)
+    assert _messages(caplog) == [
+        f"timer test.reminders row {claim.row.pk}: recording the outcome failed"]
+    assert scheduler._wake.is_set()  # a slot came free while all were busy
+
+
+async def test_stopping_after_a_newer_leader_wrote_cancels_the_handler_quietly(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The claim cannot be released (fenced out): that is expected, not an error."""
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def hangs(row: Any) -> bool:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return True
+
+    (row_id,) = await add_reminders([in_seconds(-1)])
+    run = running(reminder_source(hangs))
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        async with run:
+            await asyncio.wait_for(started.wait(), 60)
+            async with fenced(2, "the newer leader"):
+                pass
+    assert run.error is None and cancelled.is_set()
+    assert (await Reminder.get(id=row_id)).claimed_epoch == 1  # not released: fenced out
+    assert [r.getMessage() for r in caplog.records
+            if r.name == LOGGER and r.levelno >= logging.ERROR] == []
