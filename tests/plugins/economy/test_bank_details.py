@@ -9,6 +9,8 @@ rows, in which order, how many, with which words, and which typed amounts are ac
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,3 +149,29 @@ async def test_a_transfer_between_known_members_takes_the_one_call_path(
         assert [s.split(" ", 3)[:3] for s in statements if not s.startswith("SELECT")] == [
             ["UPDATE", "guild_members", "SET"]] * 2 + [["INSERT", "INTO", "transactions"]]
         assert not any("FOR UPDATE" in s or '"guild_members"' in s for s in statements)
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone 14 hours ahead of UTC (a naive "now" would show)."""
+    monkeypatch.setenv("TZ", "XYZ-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("recipient_known", [True, False], ids=["one-call", "general"])
+async def test_both_rows_of_a_transfer_have_the_same_utc_time(
+    guildhall_db, far_from_utc: None, recipient_known: bool,
+) -> None:
+    await bank.deposit(1, G, 100, "admin")
+    if recipient_known:
+        await bank.deposit(2, G, 1, "admin")
+    before = datetime.now(UTC)
+    await bank.transfer(G, 1, 2, 10)
+    after = datetime.now(UTC)
+    times = await Transaction.filter(transaction_type="transfer").values_list(
+        "created_at", flat=True)
+    assert len(times) == 2 and times[0] == times[1]
+    assert before - timedelta(seconds=1) <= times[0] <= after + timedelta(seconds=1), times
