@@ -80,7 +80,8 @@ TARGETS: dict[str, Target] = {
         "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_bank_details.py",
         "tests/plugins/economy/test_transfer_fast.py")),
     "transfer_fast": Target("plugins/economy/transfer_fast.py", (
-        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_transfer_fast.py")),
+        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_bank_details.py",
+        "tests/plugins/economy/test_transfer_fast.py")),
 }
 
 
