@@ -4,6 +4,8 @@
     python scripts/mutation.py                      # every module, in the order below
     python scripts/mutation.py role_rule render     # some modules
     python scripts/mutation.py --list               # the modules and their test files
+    python scripts/mutation.py bank --mutants 'plugins.economy.service.x_history*'
+                                                    # some mutants again (after new tests)
 
 For each module: copies the tracked files of the work tree into ``mutants/<name>/``, adds
 to the copy's ``[tool.mutmut]`` which file to mutate and which test files to run (only
@@ -20,6 +22,7 @@ The test services come from the environment (``GUILDHALL_TEST_POSTGRES_URL``,
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import resource
@@ -165,6 +168,17 @@ def report(name: str, target: Target, here: Path) -> str:
     return "\n".join(lines)
 
 
+def rerun_report(here: Path, patterns: list[str]) -> str:
+    """The verdict of each mutant run by ``--mutants`` (the others were not run)."""
+    results = mutmut(here, "results", "--all", "true", capture=True).stdout
+    lines = []
+    for line in results.splitlines():
+        key, _, status = line.strip().partition(": ")
+        if key and any(fnmatch.fnmatch(key, p) or key.endswith(p) for p in patterns):
+            lines.append(f"- `{key}`: {status}")
+    return "\n".join(lines)
+
+
 class Timed:
     """Wall and CPU time of what runs inside ``with``, and the load average around it.
 
@@ -201,10 +215,15 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the modules and exit")
     parser.add_argument("--max-children", type=int, default=2,
                         help="mutants tested in parallel (default 2)")
+    parser.add_argument("--mutants", nargs="+", metavar="NAME",
+                        help="only these mutants of ONE module (mutmut's names or globs, "
+                             "e.g. survivors against tests added since): their verdicts")
     args = parser.parse_args()
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"unknown modules {unknown}; choose from {', '.join(TARGETS)}")
+    if args.mutants and len(args.modules) != 1:
+        parser.error("--mutants needs exactly one module")
     if args.list:
         for name, target in TARGETS.items():
             print(f"{name:10} {target.path:32} {' '.join(target.tests + target.options)}")
@@ -214,13 +233,16 @@ def main() -> int:
         target = TARGETS[name]
         here = prepare(name, target)
         with Timed() as timed:
-            run = mutmut(here, "run", "--max-children", str(args.max_children))
+            run = mutmut(here, "run", "--max-children", str(args.max_children),
+                         *(args.mutants or ()))
         if run.returncode != 0:
             print(f"### {name}: mutmut run failed (exit {run.returncode}), see "
                   f"{here / 'run.log'}\n", flush=True)
             failed.append(name)
             continue
-        print(report(name, target, here), f"Run: {timed}.", "", sep="\n", flush=True)
+        verdicts = rerun_report(here, args.mutants) if args.mutants else report(
+            name, target, here)
+        print(verdicts, f"Run: {timed}.", "", sep="\n", flush=True)
     return 1 if failed else 0
 
 
