@@ -158,7 +158,8 @@ async def test_a_started_handler_runs_in_its_plugins_log_scope_and_finishes(
     (row_id,) = await add_reminders([in_seconds(-1)])
     [claim] = await timer_claims.claim(source, [row_id], term, utcnow(), 60)
     scheduler._start(term, claim)
-    assert scheduler.in_flight == 1
+    assert scheduler.in_flight == 1  # its task is named after the row (stack dumps, warnings)
+    assert scheduler._inflight[claim.key].get_name() == f"timer {claim.key}"
     await asyncio.wait_for(scheduler._inflight[claim.key], 60)
     [scope] = scopes
     assert scope is not None and scope.plugin == "reminders" and scope.subject.pk == row_id
