@@ -89,6 +89,7 @@ async def test_richest_pages_this_guilds_members_with_coins(guildhall_db) -> Non
     assert len(first) == 10
     second, _ = await bank.richest(G, 2)
     assert [(e.rank, e.user_id, e.coins) for e in second] == [(11, 11, 1)]
+    assert await bank.richest(OTHER_GUILD + 1) == ([], 1)  # nobody has coins: one empty page
 
 
 async def test_top_balances_are_this_guilds_richest_ties_by_user(guildhall_db) -> None:
@@ -110,6 +111,17 @@ async def test_apply_writes_the_ledger_row_at_the_given_time(guildhall_db) -> No
     assert (row.user_id, row.amount, row.transaction_type) == (1, 25, "quest")
     assert row.description == "x" * bank.DESCRIPTION_MAX and row.created_at == at
     assert (await User.get(user_id=1)).username == "ann"
+    await run_atomic(lambda conn: bank.apply(conn, 7, G, 5, "quest"))  # no name: the id
+    assert (await User.get(user_id=7)).username == "7"
+
+
+@pytest.mark.parametrize("kind", ["", "   ", "x" * 33])
+async def test_a_transaction_type_is_one_to_32_characters(guildhall_db, kind: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        await bank.deposit(1, G, 5, kind)
+    assert str(caught.value) == f"a transaction type must be 1-32 characters, not {kind!r}"
+    assert await bank.deposit(1, G, 5, "x" * 32) == 5
+    assert await Transaction.filter(guild_id=G).count() == 1
 
 
 async def test_writes_record_their_descriptions_and_the_names_of_new_members(
