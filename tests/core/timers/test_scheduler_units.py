@@ -22,10 +22,13 @@ from core.plugins.manager import PluginManager
 from core.runtime import log_context
 from core.runtime.config import Settings
 from core.timers import claims as timer_claims
+from core.timers import scheduler as scheduler_module
 from core.timers.claims import Claim
 from core.timers.scheduler import Scheduler, timer_sources, utcnow
 from plugins.reminders.models import Reminder
 from tests.core.timers.scheduler_kit import (
+    Recorder,
+    Running,
     Term,
     add_reminders,
     in_seconds,
@@ -68,7 +71,7 @@ async def test_a_handlers_outcome_is_recorded_in_words(
                         "LookupError: no such channel"]
     assert seen_in_handler == [True] * 4 and scheduler._in_handler == set()
     assert _messages(caplog) == [f"timer test.reminders row {claim.row.pk}: handler raised"]
-    assert caplog.records[-1].exc_info is not None
+    assert [r.exc_info is not None for r in caplog.records if r.name == LOGGER] == [True]
 
 
 async def test_a_handler_gets_its_share_of_the_claim_then_times_out(guildhall_db: Any) -> None:
@@ -106,7 +109,7 @@ async def test_a_permanent_failure_is_logged_and_reported_once(
         f"timer test.reminders row {pk} failed permanently after 3 attempts: "
         "handler returned False",
         f"timer test.reminders row {pk}: on_permanent_failure raised"]
-    assert caplog.records[-1].exc_info is not None
+    assert [r.exc_info is not None for r in caplog.records if r.name == LOGGER] == [False, True]
     unreported = Scheduler([reminder_source(handler)], settings(), LocalWakeups())
     await unreported._report_permanent_failure(claim, "boom")  # no callback: only the log
 
@@ -283,3 +286,81 @@ async def test_stopping_after_a_newer_leader_wrote_cancels_the_handler_quietly(
     assert (await Reminder.get(id=row_id)).claimed_epoch == 1  # not released: fenced out
     assert [r.getMessage() for r in caplog.records
             if r.name == LOGGER and r.levelno >= logging.ERROR] == []
+
+
+class _WakeupsDown(LocalWakeups):
+    """A wake-up backend that cannot start (Redis or the database channel is down)."""
+
+    async def _start(self) -> None:
+        raise ConnectionError("redis is down")
+
+
+class _WakeupsStuck(LocalWakeups):
+    """A wake-up backend that never finishes stopping."""
+
+    async def _stop(self) -> None:
+        await asyncio.sleep(3600)
+
+
+async def test_without_wake_ups_it_says_so_and_runs_on_the_safety_recheck(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder()
+    await add_reminders([in_seconds(-1)])
+    scheduler = Scheduler([reminder_source(recorder)], settings(safety_recheck_seconds=30),
+                          _WakeupsDown())
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        async with Running(scheduler, Term(1)) as run:
+            await recorder.wait_for(1, within=60)
+    assert run.error is None
+    assert _messages(caplog) == [
+        "timer wake-ups unavailable (redis is down); new rows are seen within 30 s"]
+
+
+async def test_wake_ups_that_do_not_stop_are_abandoned_with_a_word(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduler_module, "STOP_GRACE_SECONDS", 0.2)
+    scheduler = Scheduler([_source(True)], settings(), _WakeupsStuck())
+    with caplog.at_level(logging.ERROR, logger="core.runtime.stopping"):
+        async with Running(scheduler, Term(1)) as run:
+            await asyncio.sleep(0.1)
+    assert run.error is None
+    assert [r.getMessage() for r in caplog.records if r.name == "core.runtime.stopping"] == [
+        "timer wake-ups: stopping did not finish within 0.2 s; abandoned"]
+
+
+async def test_a_failing_pass_is_logged_and_retried_until_the_term_ends(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = _source(True, pending_filter={"no_such_column": 1})  # every scan fails
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        async with Running(Scheduler([broken], settings(), LocalWakeups()), Term(1)) as run:
+            for _ in range(6000):
+                if _messages(caplog):
+                    break
+                await asyncio.sleep(0.01)
+    assert run.error is None
+    assert set(_messages(caplog)) == {"timer scheduler pass failed; retrying in 1 s"}
+
+
+async def test_a_pass_fenced_out_by_a_newer_leader_ends_the_run_with_fenced_out(
+    guildhall_db: Any,
+) -> None:
+    async with fenced(2, "the newer leader"):
+        pass
+    await add_reminders([in_seconds(-1)])
+    scheduler = Scheduler([_source(True)], settings(), LocalWakeups())
+    with pytest.raises(FencedOut):
+        await asyncio.wait_for(scheduler.run(Term(1)), 60)
+
+
+async def test_a_term_without_trouble_logs_no_warning(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder()
+    await add_reminders([in_seconds(-1), in_seconds(0.3)])
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        async with running(reminder_source(recorder)):
+            await recorder.wait_for(2, within=60)
+    assert _messages(caplog) == []
