@@ -149,9 +149,16 @@ async def test_a_transfer_between_known_members_takes_the_one_call_path(
     guildhall_db, guildhall_engine: str, caplog: pytest.LogCaptureFixture,
 ) -> None:
     """PostgreSQL: one statement, the ``economy_transfer()`` call; SQLite: the guarded debit
-    and credit and the two-row ledger insert, without the general path's member reads."""
+    and credit and the two-row ledger insert, without the general path's member reads. A
+    refusal between known members is decided there too."""
     await bank.deposit(1, G, 100, "admin")
     await bank.deposit(2, G, 1, "admin")
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        with pytest.raises(bank.InsufficientFunds):
+            await bank.transfer(G, 1, 2, 101)
+    refusal = [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"]
+    assert refusal and not any('"guild_members"' in s for s in refusal), refusal
+    caplog.clear()
     with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
         assert await bank.transfer(G, 1, 2, 40, "rent") == (60, 41)
     statements = [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"]
