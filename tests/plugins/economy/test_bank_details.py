@@ -138,8 +138,9 @@ async def test_writes_record_their_descriptions_and_the_names_of_new_members(
                     (1, -10, "to <@2>"), (2, 10, "from <@1>"),
                     (1, -10, "to <@3>"), (3, 10, "from <@1>"),
                     (1, -5, "to <@2> (tip)"), (2, 5, "from <@1> (tip)")]
-    assert await User.filter(user_id__in=[1, 2, 3]).order_by("user_id").values_list(
-        "username", flat=True) == ["ann", "2", "cy"]
+    assert await bank.change(4, G, 5, "quest") == 5  # no name given: the id stands in
+    assert await User.filter(user_id__in=[1, 2, 3, 4]).order_by("user_id").values_list(
+        "username", flat=True) == ["ann", "2", "cy", "4"]
     with pytest.raises(bank.SelfTransfer) as caught:
         await bank.transfer(G, 1, 1, 5)
     assert str(caught.value) == "you cannot transfer to yourself"
