@@ -195,3 +195,14 @@ async def test_both_rows_of_a_transfer_have_the_same_utc_time(
         "created_at", flat=True)
     assert len(times) == 2 and times[0] == times[1]
     assert before - timedelta(seconds=1) <= times[0] <= after + timedelta(seconds=1), times
+
+
+async def test_a_refused_credit_names_the_recipients_balance_and_the_amount(guildhall_db) -> None:
+    """The sender has exactly the amount (the debit alone would pass): the refusal is the
+    recipient's, with their balance and the amount, and nothing moved."""
+    await bank.deposit(1, G, 60, "admin")
+    await bank.deposit(2, G, COINS_MAX - 10, "admin")
+    with pytest.raises(bank.BalanceTooHigh) as caught:
+        await bank.transfer(G, 1, 2, 60)
+    assert (caught.value.balance, caught.value.amount) == (COINS_MAX - 10, 60)
+    assert (await bank.balance(1, G), await bank.balance(2, G)) == (60, COINS_MAX - 10)
