@@ -336,11 +336,12 @@ async def test_a_failing_pass_is_logged_and_retried_until_the_term_ends(
     broken = _source(True, pending_filter={"no_such_column": 1})  # every scan fails
     with caplog.at_level(logging.ERROR, logger=LOGGER):
         async with Running(Scheduler([broken], settings(), LocalWakeups()), Term(1)) as run:
-            for _ in range(6000):
-                if _messages(caplog):
+            for _ in range(6000):  # the second pass comes DB_ERROR_PAUSE after the first
+                if len(_messages(caplog)) >= 2:
                     break
                 await asyncio.sleep(0.01)
-    assert run.error is None
+            assert run.task is not None and not run.task.done()
+    assert run.error is None and len(_messages(caplog)) >= 2
     assert set(_messages(caplog)) == {"timer scheduler pass failed; retrying in 1 s"}
 
 
@@ -364,3 +365,12 @@ async def test_a_term_without_trouble_logs_no_warning(
         async with running(reminder_source(recorder)):
             await recorder.wait_for(2, within=60)
     assert _messages(caplog) == []
+
+
+async def test_a_freed_slot_is_used_at_once_when_all_were_busy(guildhall_db: Any) -> None:
+    """One slot, two due rows: the second is claimed as soon as the first handler ends,
+    not at the safety re-check 30 s later."""
+    recorder = Recorder(delay=0.2)
+    await add_reminders([in_seconds(-2), in_seconds(-1)])
+    async with running(reminder_source(recorder), max_concurrency=1, safety_recheck_seconds=30):
+        await recorder.wait_for(2, within=20)
