@@ -359,11 +359,17 @@ async def test_a_pass_fenced_out_by_a_newer_leader_ends_the_run_with_fenced_out(
 async def test_a_term_without_trouble_logs_no_warning(
     guildhall_db: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Two terms of one scheduler (leadership lost and won back): the second listens to
+    its wake-ups again, since the first stopped listening."""
     recorder = Recorder()
+    scheduler = Scheduler([reminder_source(recorder)], settings(), LocalWakeups())
     await add_reminders([in_seconds(-1), in_seconds(0.3)])
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        async with running(reminder_source(recorder)):
+        async with Running(scheduler, Term(1)):
             await recorder.wait_for(2, within=60)
+        await add_reminders([in_seconds(-1)])
+        async with Running(scheduler, Term(2)):
+            await recorder.wait_for(3, within=60)
     assert _messages(caplog) == []
 
 
