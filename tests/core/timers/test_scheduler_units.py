@@ -380,3 +380,15 @@ async def test_a_freed_slot_is_used_at_once_when_all_were_busy(guildhall_db: Any
     await add_reminders([in_seconds(-2), in_seconds(-1)])
     async with running(reminder_source(recorder), max_concurrency=1, safety_recheck_seconds=30):
         await recorder.wait_for(2, within=20)
+
+
+async def test_a_dead_leaders_claim_is_taken_when_it_runs_out_without_errors(
+    guildhall_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder()
+    (row_id,) = await add_reminders([in_seconds(-5)])
+    await Reminder.filter(id=row_id).update(claimed_epoch=1, claimed_until=in_seconds(0.5))
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        async with running(reminder_source(recorder), epoch=2, safety_recheck_seconds=30):
+            await recorder.wait_for(1, within=20)  # at the claim's end, not the re-check's
+    assert recorder.pks() == [row_id] and _messages(caplog) == []
