@@ -392,3 +392,23 @@ async def test_a_dead_leaders_claim_is_taken_when_it_runs_out_without_errors(
         async with running(reminder_source(recorder), epoch=2, safety_recheck_seconds=30):
             await recorder.wait_for(1, within=20)  # at the claim's end, not the re-check's
     assert recorder.pks() == [row_id] and _messages(caplog) == []
+
+
+async def test_it_sleeps_exactly_until_the_next_due_row(
+    guildhall_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler's clock stands still: a row due 0.9 s later is slept for exactly that
+    long (not a second, not a busy loop), and a wake-up about a later row does not wake it."""
+    start = utcnow()
+    monkeypatch.setattr(scheduler_module, "utcnow", lambda: start)
+    due = start + timedelta(seconds=0.9)
+    await add_reminders([due])
+    scheduler = Scheduler([_source(True)], settings(safety_recheck_seconds=30), LocalWakeups())
+    async with Running(scheduler, Term(1)):
+        for _ in range(2000):
+            if scheduler._sleep_until is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert scheduler._sleep_until == due  # (no await since it was read: still asleep)
+        scheduler.on_wake(due + timedelta(hours=1))
+        assert not scheduler._wake.is_set()
