@@ -412,3 +412,32 @@ async def test_it_sleeps_exactly_until_the_next_due_row(
         assert scheduler._sleep_until == due  # (no await since it was read: still asleep)
         scheduler.on_wake(due + timedelta(hours=1))
         assert not scheduler._wake.is_set()
+
+
+async def test_sources_take_turns_when_there_is_room_for_one_row(guildhall_db: Any) -> None:
+    """One slot, two sources with due rows: each pass starts with the next source, so
+    neither waits for the other to run dry."""
+    from core.plugins.contracts import TimerSource
+    from plugins.moderation.models import Warning
+
+    handled: list[str] = []
+
+    def handler(name: str) -> Any:
+        async def handle(row: Any) -> bool:
+            handled.append(name)
+            return True
+        return handle
+
+    await add_reminders([in_seconds(-3)] * 3)
+    for _ in range(3):
+        await Warning.create(user_id=1, guild_id=2, moderator_id=3, expires_at=in_seconds(-3))
+    sources = [reminder_source(handler("reminder")),
+               TimerSource("moderation.warning_expiry", Warning, "expires_at", {"active": True},
+                           handler("warning"), done_update={"active": False})]
+    scheduler = Scheduler(sources, settings(max_concurrency=1), LocalWakeups())
+    async with Running(scheduler, Term(1)):
+        for _ in range(6000):
+            if len(handled) >= 4:
+                break
+            await asyncio.sleep(0.01)
+    assert handled[:4] == ["reminder", "warning", "reminder", "warning"]
