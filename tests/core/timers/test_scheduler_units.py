@@ -415,16 +415,18 @@ async def test_it_sleeps_exactly_until_the_next_due_row(
 
 
 async def test_sources_take_turns_when_there_is_room_for_one_row(guildhall_db: Any) -> None:
-    """One slot, two sources with due rows: each pass starts with the next source, so
-    neither waits for the other to run dry."""
+    """One slot, two sources with due rows: one row at a time, and each pass starts with
+    the next source, so neither waits for the other to run dry."""
     from core.plugins.contracts import TimerSource
     from plugins.moderation.models import Warning
 
     handled: list[str] = []
+    in_flight: list[int] = []
 
     def handler(name: str) -> Any:
         async def handle(row: Any) -> bool:
             handled.append(name)
+            in_flight.append(scheduler.in_flight)
             return True
         return handle
 
@@ -441,3 +443,4 @@ async def test_sources_take_turns_when_there_is_room_for_one_row(guildhall_db: A
                 break
             await asyncio.sleep(0.01)
     assert handled[:4] == ["reminder", "warning", "reminder", "warning"]
+    assert set(in_flight) == {1}  # never more rows at once than slots
