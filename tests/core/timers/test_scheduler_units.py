@@ -444,3 +444,31 @@ async def test_sources_take_turns_when_there_is_room_for_one_row(guildhall_db: A
             await asyncio.sleep(0.01)
     assert handled[:4] == ["reminder", "warning", "reminder", "warning"]
     assert set(in_flight) == {1}  # never more rows at once than slots
+
+
+async def test_a_handler_that_ignores_cancellation_is_left_behind_at_stop(
+    guildhall_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stop waits STOP_GRACE_SECONDS for the handlers it cancelled, one more second for
+    those that ignore it, then returns without them."""
+    monkeypatch.setattr(scheduler_module, "STOP_GRACE_SECONDS", 0.2)
+    started, give_up = asyncio.Event(), asyncio.Event()
+
+    async def stubborn(row: Any) -> bool:
+        started.set()
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                if give_up.is_set():
+                    raise
+
+    await add_reminders([in_seconds(-1)])
+    run = running(reminder_source(stubborn))
+    async with run:
+        await asyncio.wait_for(started.wait(), 60)
+    assert run.error is None  # (Running fails the test if the stop takes over 60 s)
+    give_up.set()
+    for task in asyncio.all_tasks():
+        if task.get_name().startswith("timer "):
+            task.cancel()
