@@ -24,7 +24,7 @@ from core.runtime.config import Settings
 from core.timers import claims as timer_claims
 from core.timers import scheduler as scheduler_module
 from core.timers.claims import Claim
-from core.timers.scheduler import Scheduler, timer_sources, utcnow
+from core.timers.scheduler import Scheduler, source_problems, timer_sources, utcnow
 from plugins.reminders.models import Reminder
 from tests.core.timers.scheduler_kit import (
     Recorder,
@@ -472,3 +472,15 @@ async def test_a_handler_that_ignores_cancellation_is_left_behind_at_stop(
     for task in asyncio.all_tasks():
         if task.get_name().startswith("timer "):
             task.cancel()
+
+
+def test_every_problem_of_the_sources_is_said_at_once() -> None:
+    async def handler(row: Any) -> bool:
+        return True
+
+    broken = reminder_source(handler, due_column="remind_when", done_update=None)
+    problems = source_problems([broken])
+    assert len(problems) == 2
+    with pytest.raises(ValueError) as caught:
+        Scheduler([broken], settings(), LocalWakeups())
+    assert str(caught.value) == f"{problems[0]}; {problems[1]}"
