@@ -4,6 +4,8 @@
     python scripts/mutation.py                      # every module, in the order below
     python scripts/mutation.py role_rule render     # some modules
     python scripts/mutation.py --list               # the modules and their test files
+    python scripts/mutation.py bank --mutants 'plugins.economy.service.x_history*'
+                                                    # some mutants again (after new tests)
 
 For each module: copies the tracked files of the work tree into ``mutants/<name>/``, adds
 to the copy's ``[tool.mutmut]`` which file to mutate and which test files to run (only
@@ -20,11 +22,14 @@ The test services come from the environment (``GUILDHALL_TEST_POSTGRES_URL``,
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +39,20 @@ WORK = ROOT / "mutants"
 
 @dataclass(frozen=True)
 class Target:
-    """One module to mutate and the test files that should kill its mutants."""
+    """One module to mutate and the test files that should kill its mutants.
+
+    ``options``: more pytest arguments of the module's test selection (``-k``), for a
+    module whose code is the same on both engines: its tests run on SQLite only.
+    """
 
     path: str
     tests: tuple[str, ...]
+    options: tuple[str, ...] = ()
+
+
+# The module has no SQL of its own (its claims are core/timers/claims.py's, mutated on both
+# engines): every mutant behaves alike on both, so its tests run once, on SQLite.
+SQLITE_ONLY = ("-k", "not postgres")
 
 
 # Smallest and fastest first: a partial run still yields whole modules.
@@ -57,15 +72,19 @@ TARGETS: dict[str, Target] = {
         "tests/core/services/test_privacy.py", "tests/core/services/test_privacy_export.py")),
     "buffer": Target("plugins/leveling/buffer.py", (
         "tests/plugins/leveling/test_buffer.py", "tests/plugins/leveling/test_buffer_details.py")),
-    "scheduler": Target("core/timers/scheduler.py", ("tests/core/timers/test_scheduler.py",)),
+    "scheduler": Target("core/timers/scheduler.py", (
+        "tests/core/timers/test_scheduler_units.py", "tests/core/timers/test_scheduler.py"),
+        SQLITE_ONLY),
     "coins": Target("core/services/coins.py", (
         "tests/core/services/test_coins.py", "tests/plugins/economy/test_service.py",
         "tests/plugins/economy/test_sqlite_locking.py",
         "tests/plugins/economy/test_transfer_fast.py")),
     "bank": Target("plugins/economy/service.py", (
-        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_transfer_fast.py")),
+        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_bank_details.py",
+        "tests/plugins/economy/test_transfer_fast.py")),
     "transfer_fast": Target("plugins/economy/transfer_fast.py", (
-        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_transfer_fast.py")),
+        "tests/plugins/economy/test_service.py", "tests/plugins/economy/test_bank_details.py",
+        "tests/plugins/economy/test_transfer_fast.py")),
 }
 
 
@@ -86,7 +105,7 @@ def prepare(name: str, target: Target) -> Path:
             (here / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, here / rel)
     pyproject = here / "pyproject.toml"
-    selected = json.dumps(list(target.tests))
+    selected = json.dumps([*target.tests, *target.options])
     text = pyproject.read_text().replace(
         "[tool.mutmut]\n",
         f"[tool.mutmut]\nonly_mutate = {json.dumps([target.path])}\n"
@@ -138,7 +157,8 @@ def report(name: str, target: Target, here: Path) -> str:
     killed = stats["killed"] + stats.get("timeout", 0)
     score = 100 * killed / tested if tested else 0.0
     lines = [f"### `{target.path}` ({name}): {killed}/{tested} killed, {score:.1f}%", "",
-             f"Tests: {', '.join(f'`{t}`' for t in target.tests)}. Raw: {json.dumps(stats)}", ""]
+             f"Tests: {', '.join(f'`{t}`' for t in target.tests + target.options)}. "
+             f"Raw: {json.dumps(stats)}", ""]
     results = mutmut(here, "results", capture=True).stdout
     alive = [tuple(line.strip().partition(": ")[::2]) for line in results.splitlines()]
     alive = [(key, status) for key, status in alive if key and status not in ("killed",
@@ -148,6 +168,46 @@ def report(name: str, target: Target, here: Path) -> str:
     return "\n".join(lines)
 
 
+def rerun_report(here: Path, patterns: list[str]) -> str:
+    """The verdict of each mutant run by ``--mutants`` (the others were not run)."""
+    results = mutmut(here, "results", "--all", "true", capture=True).stdout
+    lines = []
+    for line in results.splitlines():
+        key, _, status = line.strip().partition(": ")
+        if key and any(fnmatch.fnmatch(key, p) or key.endswith(p) for p in patterns):
+            lines.append(f"- `{key}`: {status}")
+    return "\n".join(lines)
+
+
+class Timed:
+    """Wall and CPU time of what runs inside ``with``, and the load average around it.
+
+    CPU time (of the child processes: mutmut and its test runs) does not depend on what
+    else the machine runs; on an idle machine with ``--max-children 2`` the wall time is
+    about half of it plus the tests' waits.
+    """
+
+    def __enter__(self) -> Timed:
+        self.load = os.getloadavg()[0]
+        self.start = time.monotonic()
+        self.cpu = _children_cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.monotonic() - self.start
+        self.cpu = _children_cpu() - self.cpu
+        self.load_after = os.getloadavg()[0]
+
+    def __str__(self) -> str:
+        return (f"{self.wall / 60:.1f} min wall, {self.cpu / 60:.1f} min CPU, load average "
+                f"{self.load:.1f} at the start and {self.load_after:.1f} at the end")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE",
@@ -155,25 +215,34 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the modules and exit")
     parser.add_argument("--max-children", type=int, default=2,
                         help="mutants tested in parallel (default 2)")
+    parser.add_argument("--mutants", nargs="+", metavar="NAME",
+                        help="only these mutants of ONE module (mutmut's names or globs, "
+                             "e.g. survivors against tests added since): their verdicts")
     args = parser.parse_args()
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"unknown modules {unknown}; choose from {', '.join(TARGETS)}")
+    if args.mutants and len(args.modules) != 1:
+        parser.error("--mutants needs exactly one module")
     if args.list:
         for name, target in TARGETS.items():
-            print(f"{name:10} {target.path:32} {' '.join(target.tests)}")
+            print(f"{name:10} {target.path:32} {' '.join(target.tests + target.options)}")
         return 0
     failed = []
     for name in args.modules or list(TARGETS):
         target = TARGETS[name]
         here = prepare(name, target)
-        run = mutmut(here, "run", "--max-children", str(args.max_children))
+        with Timed() as timed:
+            run = mutmut(here, "run", "--max-children", str(args.max_children),
+                         *(args.mutants or ()))
         if run.returncode != 0:
             print(f"### {name}: mutmut run failed (exit {run.returncode}), see "
                   f"{here / 'run.log'}\n", flush=True)
             failed.append(name)
             continue
-        print(report(name, target, here), flush=True)
+        verdicts = rerun_report(here, args.mutants) if args.mutants else report(
+            name, target, here)
+        print(verdicts, f"Run: {timed}.", "", sep="\n", flush=True)
     return 1 if failed else 0
 
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import sqlite3
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -176,8 +177,8 @@ async def test_a_refusal_reports_the_balance_in_this_guild(guildhall_db: Any) ->
 
 async def _waiting_on_a_lock() -> bool:
     _, rows = await connections.get(CONNECTION).execute_query(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND query LIKE '%guild_members%'")
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query LIKE '%guild_members%'")
     return int(rows[0]["n"]) > 0
 
 
@@ -213,3 +214,77 @@ async def test_lock_members_locks_exactly_the_named_members_of_the_guild(
     finally:
         release.set()
         await asyncio.wait_for(holder, 60)
+
+
+def _change(user: int, delta: int, guild: int = G, **options: Any) -> Any:
+    return coins.run_atomic(lambda conn: coins.change_coins(conn, user, guild, delta, **options))
+
+
+async def test_change_coins_creates_the_member_and_returns_the_new_balance(
+    guildhall_db: Any,
+) -> None:
+    assert await coins.get_coins(5, G) == 0  # never seen
+    assert await _change(5, 7, username="eve") == 7
+    assert await _change(5, -2) == 5
+    assert await _change(6, 1) == 1  # no name given: the id stands in
+    assert [await coins.get_coins(*key) for key in ((5, G), (6, G), (5, OTHER_GUILD))] == [5, 1, 0]
+    assert await User.filter(user_id__in=[5, 6]).order_by("user_id").values_list(
+        "username", flat=True) == ["eve", "6"]
+
+
+async def test_change_coins_refuses_what_does_not_fit_and_changes_nothing(
+    guildhall_db: Any,
+) -> None:
+    await _change(1, 10)
+    for delta, needs, expected in ((-11, 0, (10, 11)), (5, 20, (10, 20))):
+        with pytest.raises(coins.InsufficientFunds) as short:
+            await _change(1, delta, needs=needs)
+        assert (short.value.balance, short.value.amount) == expected
+    assert await _change(1, 5, needs=10) == 15  # a stake of exactly the balance
+    with pytest.raises(coins.InsufficientFunds) as nobody:  # a member without a row
+        await _change(9, -5)
+    assert (nobody.value.balance, nobody.value.amount) == (0, 5)
+    assert not await GuildMember.filter(user_id=9).exists()  # rolled back with the refusal
+    with pytest.raises(coins.AmountOutOfBounds) as stake:
+        await _change(1, 1, needs=coins.COINS_MAX + 1)
+    assert str(stake.value) == (f"the amount must be at most {coins.COINS_MAX}, "
+                                f"not {coins.COINS_MAX + 1}")
+    with pytest.raises(coins.InvalidAmount):
+        await _change(1, 0)
+    assert await coins.get_coins(1, G) == 15
+    await _change(2, coins.COINS_MAX - 5)
+    with pytest.raises(coins.BalanceTooHigh) as high:
+        await _change(2, 6)
+    assert (high.value.balance, high.value.amount) == (coins.COINS_MAX - 5, 6)
+    assert await _change(2, 5) == coins.COINS_MAX  # the maximum itself fits
+    assert await _change(2, -coins.COINS_MAX, needs=coins.COINS_MAX) == 0
+
+
+async def _wait_for_lock() -> None:
+    await eventually(_waiting_on_a_lock, timeout=60, message="the change did not wait")
+
+
+@pytest.mark.parametrize("guildhall_engine", ["postgres"], indirect=True)
+@pytest.mark.parametrize(("start", "rival", "delta"), [
+    (10, 20, -30),  # refused on the snapshot; the rival's deposit makes it exactly fit
+    (coins.COINS_MAX, -10, 10),  # too high on the snapshot; exactly fits after the rival
+])
+async def test_a_refusal_is_rechecked_under_the_row_lock(
+    guildhall_db: Any, guildhall_settings: Any, start: int, rival: int, delta: int,
+) -> None:
+    """PostgreSQL: the guarded UPDATE skips a row whose committed balance does not fit
+    without waiting for another transaction's lock on it; the balance read under the
+    lock then sees that transaction's commit, and the change is tried again."""
+    await _change(1, start)
+    url = urlsplit(guildhall_settings.database.url.get_secret_value())
+    other = await asyncpg.connect(url._replace(scheme="postgresql").geturl())
+    try:
+        async with other.transaction():
+            await other.execute("UPDATE guild_members SET coins = coins + $1 "
+                                "WHERE guild_id = $2 AND user_id = 1", rival, G)
+            change = asyncio.create_task(_change(1, delta))
+            await _wait_for_lock()
+            assert not change.done()
+        assert await asyncio.wait_for(change, 60) == start + rival + delta
+    finally:
+        await other.close()
