@@ -13,8 +13,10 @@ as in the scale run: each earns XP) through shard 0's real websocket handler, ``
 turns per mode, the modes interleaved so that both see the same machine load. The caches'
 clock (``core.services.cache``) advances ``1 / --rate`` seconds per message: the worker
 receives ``--rate`` messages a second, so a guild speaks every ``N / rate`` seconds, as it
-would in production (a turn takes far less real time than that). Each turn ends with the
-bulk reloads the bot's flush loops run (``refresh_due``), counted in its CPU.
+would in production (a turn takes far less real time than that). The bulk reloads the
+bot's flush loops run (``refresh_due``) run at their production intervals of that
+simulated time (leveling's ``flush_seconds``, core's ``activity_flush_seconds``), counted
+in the turn's CPU.
 
 - ``bounded``: the per-guild settings caches (guild config, plugin switches, leveling)
   serve an expired entry for at most one more TTL, as before issue #23's fix: a guild
@@ -127,16 +129,21 @@ async def feed(bot: GuildhallBot, stream: list[str], clock: GcClock, cache_clock
     leveling = bot.get_cog("Leveling")
     before = set(asyncio.all_tasks())
     gc_before, cpu, wall = clock.seconds, time.process_time(), time.perf_counter()
-    for frame in stream:
+    # the flush loops' bulk reloads, every few seconds of simulated time as in production
+    core_every = max(1, round(rate * bot.settings.bot.activity_flush_seconds))
+    leveling_every = max(1, round(rate * leveling.settings.flush_seconds))  # type: ignore[union-attr]
+    for n, frame in enumerate(stream, 1):
         cache_clock.ahead += 1 / rate
         await ws.received_message(frame)
         await asyncio.sleep(0)
+        if n % leveling_every == 0 or n == len(stream):
+            await leveling.configs.refresh_due()  # type: ignore[union-attr]
+        if n % core_every == 0 or n == len(stream):
+            await bot.guild_configs.refresh_due()
+            await plugin_switches.refresh_due()
     while pending := [t for t in asyncio.all_tasks() - before
                       if not t.done() and t.get_name().startswith("disnake: ")]:
         await asyncio.wait(pending)
-    await bot.guild_configs.refresh_due()  # what the flush loops do every few seconds
-    await plugin_switches.refresh_due()
-    await leveling.configs.refresh_due()  # type: ignore[union-attr]
     return {"cpu": time.process_time() - cpu, "gc": clock.seconds - gc_before,
             "wall": time.perf_counter() - wall}
 
