@@ -44,7 +44,7 @@ class GuildLevelConfigs:
     """Reads (cached, bounded) and validated writes of per-guild leveling settings."""
 
     def __init__(
-        self, defaults: LevelingSettings, cache_size: int = 100_000, ttl: float = 60.0
+        self, defaults: LevelingSettings, cache_size: int = 100_000, ttl: float = 300.0
     ) -> None:
         self.defaults = defaults
         self.cache_size = cache_size
