@@ -58,7 +58,7 @@ class GuildLevelConfigs:
 
     async def get(self, guild_id: int) -> GuildLevelConfig:
         """The guild's settings (defaults when it never changed any); cached, never past
-        the TTL (the hot path's :meth:`peek` may answer a little longer)."""
+        the TTL (the hot path's :meth:`peek` answers past it until the bulk reload)."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
 
     def invalidate(self, guild_id: int) -> None:
