@@ -41,6 +41,8 @@ TINY: dict[str, tuple[list[str], bool]] = {
                           True),
     "economy": (["--transfers", "40", "--concurrency", "2", "--engines", "sqlite"], True),
     "fuzz_hostile": (["--examples", "1"], False),
+    "guild_cpu": (["--guilds", "5,20", "--members", "2", "--messages", "60", "--rounds", "1",
+                   "--rate", "1"], True),
     "hotpath": (["--messages", "300", "--rounds", "1", "--guilds", "2", "--members", "20",
                  "--chunk", "150"], True),
     "i18n_reply": (["--number", "200"], True),
@@ -156,6 +158,27 @@ def test_memory_judges_what_guildhall_adds_over_bare_disnake(
     assert memory.report(rows(50.0, 52.0, large=16.0), args) == GOAL_MISSED
     assert f"large <= {memory.LARGE_GOAL_MB:g} MB -> FAIL" in capsys.readouterr().out
     assert memory.extra_memory({"guildhall": 5.0}) is None  # one size: no slope to judge
+
+
+def test_guild_cpu_judges_the_growth_of_the_fixed_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.bench import guild_cpu
+
+    args = guild_cpu.parse_args(["--guilds", "1000,12500", "--messages", "1000"])
+
+    def reports(before: float, now: float) -> list[dict[str, object]]:
+        return [{"guilds": guilds, "collections": [0, 0, 0], "results": {
+            "before": [{"cpu": 0.05 * scale, "gc": 0.0, "wall": 1.0}],
+            "now": [{"cpu": 0.05 * growth, "gc": 0.0, "wall": 1.0}]}}
+            for guilds, scale, growth in ((1000, 1.0, 1.0), (12_500, before, now))]
+
+    assert guild_cpu.report(reports(10.0, 1.2), args) == 0
+    out = capsys.readouterr().out
+    assert "before 0.050 -> 0.500 ms (10.00x), now 0.050 -> 0.060 ms (1.20x" in out
+    assert out.rstrip().endswith("PASS")
+    assert guild_cpu.report(reports(1.0, 1.6), args) == GOAL_MISSED
+    assert capsys.readouterr().out.rstrip().endswith("FAIL")
 
 
 def test_options_are_validated() -> None:

@@ -10,6 +10,7 @@ expires or the bot starts).
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -17,9 +18,15 @@ from typing import Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+# ``max_stale`` for per-guild settings: a stale entry is served (and reloaded in bulk) however
+# long its guild was quiet; a bound would make the first message of every guild quiet for
+# longer than ``ttl + max_stale`` load its settings alone, which in a worker of 12,500
+# guilds is nearly every message (issue #23; tests/bench/guild_cpu.py)
+UNTIL_RELOADED = math.inf
 BULK_CHUNK = 500  # keys per bulk query: far below both engines' parameter limits
 ChunkLoader = Callable[[list[K]], Awaitable[Mapping[K, V]]]
-_monotonic = time.monotonic  # a module global: one lookup less per hot-path read
+_monotonic = time.monotonic  # a module global: one lookup less per hot-path read (and a
+# clock a bench can shift to age every entry: tests/bench/guild_cpu.py)
 
 
 class TtlCache(Generic[K, V]):
@@ -89,7 +96,7 @@ class TtlCache(Generic[K, V]):
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         """The cached value, or ``await load()`` once for every concurrent caller."""
         entry = self._entries.get(key)
-        if entry is not None and time.monotonic() - entry[0] < self.ttl:
+        if entry is not None and _monotonic() - entry[0] < self.ttl:
             return entry[1]
         pending = self._loading.get(key)
         if pending is not None:
@@ -115,7 +122,7 @@ class TtlCache(Generic[K, V]):
         """Store ``value`` as fresh now (valid ``ttl``, or what ``ttl_for`` says)."""
         if self.size <= 0:
             return
-        loaded = time.monotonic()
+        loaded = _monotonic()
         if self.ttl_for is not None and (ttl := self.ttl_for(value)) is not None:
             loaded -= max(self.ttl - ttl, 0.0)  # stamped earlier: expires after ``ttl``
         self._entries[key] = (loaded, value)

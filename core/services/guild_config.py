@@ -26,12 +26,15 @@ from core.coordination import bus
 from core.db.errors import database_message, is_database_error
 from core.db.models import GuildConfig, GuildXpBucket
 from core.services import audit, plugin_switches
-from core.services.cache import TtlCache
+from core.services.cache import UNTIL_RELOADED, TtlCache
 from core.services.members import delete_members
 
 log = logging.getLogger(__name__)
 
-CACHE_TTL_SECONDS = 60.0
+# a safety net for a lost bus message (every write invalidates through the bus); 5 min like
+# the plugin switches: a shorter TTL reloads a worker's quiet guilds (a message every few
+# minutes each at 12,500 guilds per worker) once per message (tests/bench/guild_cpu.py)
+CACHE_TTL_SECONDS = 300.0
 STAND_IN_TTL_SECONDS = 10.0
 INVALIDATE_TOPIC = "guild_config.invalidate"
 EDITABLE_FIELDS = frozenset(
@@ -54,9 +57,10 @@ class GuildConfigService:
         self.cache_size = cache_size
         self.stand_in_ttl = stand_in_ttl
         self._refused = False  # creating rows failed (logged once until it works again)
-        # served up to one TTL past expiry while refresh_due() reloads it in bulk
+        # served past expiry (however long the guild was quiet) while refresh_due() reloads
+        # it in bulk: a quiet guild's next message costs no query (core/services/cache.py)
         self._cache: TtlCache[int, GuildConfig] = TtlCache(
-            cache_size, cache_ttl, cache_ttl, ttl_for=self._ttl_for)
+            cache_size, cache_ttl, UNTIL_RELOADED, ttl_for=self._ttl_for)
         # the cached settings of a guild or None when not cached (never awaits; hot path)
         self.peek: Callable[[int], GuildConfig | None] = self._cache.peek
 

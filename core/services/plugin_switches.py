@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from core.coordination import bus
 from core.db.models import GuildPluginSwitch
 from core.services import audit
-from core.services.cache import TtlCache
+from core.services.cache import UNTIL_RELOADED, TtlCache
 
 log = logging.getLogger(__name__)
 TOPIC = "plugin_switches.invalidate"
@@ -34,9 +34,9 @@ CACHE_TTL_SECONDS = 300.0
 _NONE_DISABLED: frozenset[str] = frozenset()
 _last_message: list[Any] = [None, None]  # (message, its guild's switched-off plugins)
 
-# served up to one TTL past expiry while refresh_due() reloads it in bulk
-_cache: TtlCache[int, frozenset[str]] = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS,
-                                                  CACHE_TTL_SECONDS)
+# served past expiry (however long the guild was quiet) while refresh_due() reloads it in
+# bulk: a quiet guild's next message costs no query (core/services/cache.py)
+_cache: TtlCache[int, frozenset[str]] = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS, UNTIL_RELOADED)
 _watched: bus.Bus | None = None
 
 
@@ -66,7 +66,7 @@ def clear_cache() -> None:
     """Forget every cached guild (tests, or after the bus changed)."""
     global _cache
     _forget_last_message()
-    _cache = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS, CACHE_TTL_SECONDS)
+    _cache = TtlCache(CACHE_SIZE, CACHE_TTL_SECONDS, UNTIL_RELOADED)
 
 
 async def warm(guild_ids: Iterable[int]) -> int:

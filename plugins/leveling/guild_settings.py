@@ -9,6 +9,7 @@ net for a lost bus message. Invalid input raises ``ValueError`` and writes nothi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,20 +44,21 @@ class GuildLevelConfigs:
     """Reads (cached, bounded) and validated writes of per-guild leveling settings."""
 
     def __init__(
-        self, defaults: LevelingSettings, cache_size: int = 100_000, ttl: float = 60.0
+        self, defaults: LevelingSettings, cache_size: int = 100_000, ttl: float = 300.0
     ) -> None:
         self.defaults = defaults
         self.cache_size = cache_size
         self.ttl = ttl
-        # served up to one TTL past expiry while refresh_due() reloads it in bulk
-        self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl, ttl)
+        # served past expiry (however long the guild was quiet) while refresh_due() reloads
+        # it in bulk: a quiet guild's next message costs no query (UNTIL_RELOADED, core's cache)
+        self._cache: TtlCache[int, GuildLevelConfig] = TtlCache(cache_size, ttl, math.inf)
         # the cached settings of a guild, or ``None`` when not cached (never awaits); the
         # cache's own method, bound once: the message hook calls it for every message
         self.peek: Callable[[int], GuildLevelConfig | None] = self._cache.peek
 
     async def get(self, guild_id: int) -> GuildLevelConfig:
         """The guild's settings (defaults when it never changed any); cached, never past
-        the TTL (the hot path's :meth:`peek` may answer a little longer)."""
+        the TTL (the hot path's :meth:`peek` answers past it until the bulk reload)."""
         return await self._cache.get(guild_id, lambda: self._load(guild_id))
 
     def invalidate(self, guild_id: int) -> None:

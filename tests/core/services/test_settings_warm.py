@@ -115,3 +115,35 @@ async def test_plugin_switches_warm_and_refresh_in_bulk(
     assert await plugin_switches.refresh_due() == 1
     assert plugin_switches.cached_enabled(5, "leveling") is False
     plugin_switches.clear_cache()
+
+
+async def test_a_guild_quiet_for_an_hour_needs_no_query_on_its_next_message(
+    guildhall_db, cache_clock: ManualClock
+) -> None:
+    """The hot path's settings of a quiet guild stay servable past any TTL and reload in bulk.
+
+    A bound (one TTL past expiry, as before) made a worker of 12,500 guilds load a guild's
+    settings alone on nearly every message (issue #23; tests/bench/guild_cpu.py).
+    """
+    service = GuildConfigService()  # the production TTLs
+    configs = GuildLevelConfigs(LevelingSettings())
+    plugin_switches.clear_cache()
+    guilds = range(1, 101)
+    await service.warm(guilds)
+    await configs.warm(guilds)
+    await plugin_switches.warm(guilds)
+    await GuildConfig.filter(guild_id=7).update(prefix="?")
+    cache_clock.advance(3600.0)
+    with StatementCounter().active() as counter:  # every guild speaks once: what peek serves
+        served = [(service.peek(g), configs.peek(g), plugin_switches.cached_enabled(g, "leveling"))
+                  for g in guilds]
+    assert counter.total == 0
+    assert all(config is not None and level is not None and enabled is True
+               for config, level, enabled in served)
+    with StatementCounter().active() as counter:  # the flush loops' bulk reloads
+        assert await service.refresh_due() == 100
+        assert await configs.refresh_due() == 100
+        assert await plugin_switches.refresh_due() == 100
+    assert counter.total <= 4  # one query per 500 guilds each (leveling: settings + exclusions)
+    assert service.peek(7).prefix == "?"
+    plugin_switches.clear_cache()
