@@ -2,9 +2,10 @@
 
 Discord allows a bot 50 requests per second in total, whatever the number of processes
 and machines (``[discord] global_rate_per_second``). Every non-exempt request takes one
-token before it is sent (:mod:`core.bot.rest_budget`). The bucket holds at most half a
-second of tokens, so requests that travel at different speeds do not bunch above
-Discord's own window. The deployment's coordination backend makes the bucket
+token before it is sent (:mod:`core.bot.rest_budget`). The bucket holds at most a tenth
+of a second of tokens, so requests delayed up to 0.9 s after their token do not bunch
+above Discord's own one-second bucket (:func:`capacity_for`).
+The deployment's coordination backend makes the bucket
 (:meth:`core.coordination.backend.Coordination.make_rate_bucket`):
 
 * Redis backend: one hash ``<key>`` (``tokens``, ``at``) updated by a script on the
@@ -66,9 +67,26 @@ class BucketState:
     at: float
 
 
+HEADROOM_SECONDS = 0.9
+
+
 def capacity_for(rate: float) -> float:
-    """Tokens the bucket holds at most: half a second of requests, at least one."""
-    return max(rate / 2, 1.0)
+    """Tokens the bucket holds at most: a tenth of a second of requests, at least one.
+
+    Discord's (and the double's) bucket holds one second of requests. A request reaches
+    it some delay after taking its token (event-loop lag in the sender, a connection,
+    lag in the receiver): requests of an interval then arrive together with those of a
+    later one. Any interval of arrivals holds at most ``capacity + rate * (T + delay)``
+    requests, Discord allows ``rate * (1 + T)``: no 429 while the delay stays within
+    :func:`tolerated_delay` = ``1 - capacity / rate``, 0.9 s here (half a second of
+    tokens tolerated only 0.5 s, and the scale bench saw 429s)."""
+    return max(rate * (1 - HEADROOM_SECONDS), 1.0)
+
+
+def tolerated_delay(rate: float, capacity: float, limit_seconds: float = 1.0) -> float:
+    """The longest delay between taking a token and reaching a bucket of
+    ``limit_seconds`` of requests at the same ``rate`` that can never exceed it."""
+    return max(limit_seconds - capacity / rate, 0.0)
 
 
 def take(

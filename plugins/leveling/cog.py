@@ -52,6 +52,7 @@ class Leveling(commands.Cog):
         # the member each award's message carried, until the flush that rewards it (the
         # large profile caches no members: reward roles go through these)
         self._authors: dict[tuple[int, int], disnake.Member] = {}
+        self._rewarding: set[asyncio.Task[None]] = set()  # level-ups handed on by write_xp
 
     # -- shared helpers ------------------------------------------------------------------
 
@@ -154,17 +155,39 @@ class Leveling(commands.Cog):
 
     async def flush(self) -> list[LevelUp]:
         """Write pending XP, then announce and reward every level-up it produced (bulk
-        REST work: it waits while the invalid-request breaker is open)."""
+        REST work: it waits while the invalid-request breaker is open), and wait for the
+        level-ups :meth:`write_xp` handed to the background."""
+        ups, authors = await self._write()
+        await self._reward(ups, authors)
+        while self._rewarding:
+            await asyncio.gather(*self._rewarding, return_exceptions=True)
+        return ups
+
+    async def write_xp(self) -> list[LevelUp]:
+        """Write pending XP for a reader (``/rank``, the leaderboard, an XP change) and
+        hand the level-ups to a background task: their REST requests wait on the shared
+        global bucket behind every other level-up, which the reader must not."""
+        ups, authors = await self._write()
+        if ups:
+            task = asyncio.create_task(self._reward(ups, authors), name="leveling-rewards")
+            self._rewarding.add(task)
+            task.add_done_callback(self._rewarding.discard)
+        return ups
+
+    async def _write(self) -> tuple[list[LevelUp], dict[tuple[int, int], disnake.Member]]:
         authors, self._authors = self._authors, {}
         with flush_timer("leveling.xp"):
-            ups = await self.buffer.flush()
+            return await self.buffer.flush(), authors
+
+    async def _reward(
+        self, ups: list[LevelUp], authors: dict[tuple[int, int], disnake.Member]
+    ) -> None:
         for up in ups:
             try:
                 with non_urgent():
                     await self.level_up(up, authors)
             except Exception:
                 log.exception("level-up handling failed for %s", up.change)
-        return ups
 
     # -- level-ups -----------------------------------------------------------------------
 

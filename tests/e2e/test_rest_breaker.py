@@ -74,6 +74,34 @@ async def test_rewards_and_announcements_wait_while_a_slash_command_is_answered(
     assert bot.rest_budget.held == 0
 
 
+async def test_rank_answers_while_the_level_up_it_stored_waits_for_rest(
+    guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
+) -> None:
+    """``/rank`` writes the pending XP but hands the level-ups it produced to the
+    background: their REST requests queue on the shared budget (here: the breaker),
+    the answer does not."""
+    double, demo, bot = guildhall_double, guildhall_demo, manual_flushes(guildhall_bot)
+    guild, alice = demo.guild, demo.member
+    bronze = double.create_role(guild, "Bronze")
+    owner = guild.members[guild.owner_id]
+    await slash(double, guild, demo.general, owner, "levels reward add",
+                {"level": 2, "role": bronze})
+    await slash(double, guild, demo.general, demo.admin, "xp set",
+                {"member": alice, "amount": 150})
+    await open_breaker(bot.rest_budget)
+    await talk_and_wait(double, bot, demo.general, alice)  # pending: the level-up to 2
+
+    reply = await slash(double, guild, demo.general, alice, "rank")
+    assert reply.content  # answered with the level-up's REST work held
+    await eventually(lambda: bot.rest_budget.held >= 1, timeout=TIMEOUT,
+                     message="the reward was not handed on")
+    assert not double.requests.filter("PUT", ROLES)
+
+    close_breaker(bot.rest_budget)
+    await eventually(lambda: role_ids(guild, alice) == {bronze.id}, timeout=TIMEOUT,
+                     message="the reward was not given once the breaker closed")
+
+
 async def test_expiry_unbans_wait_while_a_slash_command_is_answered(
     mod_world: ModWorld,
 ) -> None:

@@ -21,6 +21,7 @@ from core.coordination.rate_bucket import (
     RedisRateBucket,
     capacity_for,
     take,
+    tolerated_delay,
 )
 
 
@@ -51,9 +52,37 @@ def test_a_clock_set_back_refills_nothing() -> None:
     assert state == BucketState(0.5, 50.0)
 
 
-def test_the_bucket_holds_half_a_second_and_at_least_one_request() -> None:
-    assert capacity_for(50) == 25
+def test_the_bucket_holds_a_tenth_of_a_second_and_at_least_one_request() -> None:
+    assert capacity_for(50) == pytest.approx(5)
     assert capacity_for(0.5) == 1
+    assert tolerated_delay(50, capacity_for(50)) == pytest.approx(0.9)
+    assert tolerated_delay(50, 25) == pytest.approx(0.5)
+
+
+def discord_429s(capacity: float, stall: float, rate: float = 50.0) -> int:
+    """Requests taken greedily from a full bucket of ``capacity`` for 2 s, those of the
+    first ``stall`` seconds arriving together at its end (a lagging loop: the worst
+    case), answered 429 by a full bucket of one second at the same rate (Discord's,
+    the double's)."""
+    state, sent = None, []
+    for step in range(2000):
+        now = step / 1000
+        while (result := take(state, now, rate, capacity))[1] == 0:
+            state = result[0]
+            sent.append(now)
+        state = result[0]
+    arrivals = sorted(max(t, stall) for t in sent)
+    limit, over = None, 0
+    for at in arrivals:
+        limit, wait = take(limit, at, rate, rate)
+        over += wait > 0
+    return over
+
+
+def test_requests_delayed_within_the_tolerated_delay_never_exceed_discord() -> None:
+    assert discord_429s(capacity_for(50), stall=0.85) == 0
+    assert discord_429s(25, stall=0.85) > 0  # the former half second of tokens
+    assert discord_429s(capacity_for(50), stall=1.2) > 0  # beyond it: the arithmetic holds
 
 
 @pytest.fixture(params=["file", "redis"])
@@ -83,14 +112,17 @@ async def test_each_engine_runs_the_same_bucket(
     bucket_and_clock: tuple[FileRateBucket | RedisRateBucket, ManualClock],
 ) -> None:
     bucket, clock = bucket_and_clock
-    assert [await take_one(bucket) for _ in range(5)] == [0.0] * 5
+    assert bucket.capacity == 1  # a tenth of a second of 10 requests/s: at least one
+    assert await take_one(bucket) == 0.0
     assert await take_one(bucket) == pytest.approx(0.1, abs=1e-5)
-    clock.now += 0.1
+    clock.now += 0.05
+    assert await take_one(bucket) == pytest.approx(0.05, abs=1e-5)
+    clock.now += 0.05
     assert await take_one(bucket) == 0.0
     assert await take_one(bucket) == pytest.approx(0.1, abs=1e-5)
     clock.now += 60
     await bucket.acquire()  # a full bucket again: returns at once
-    assert await take_one(bucket) == 0.0
+    assert await take_one(bucket) == pytest.approx(0.1, abs=1e-5)  # it holds one
 
 
 @pytest.fixture(params=["file", "redis"])
