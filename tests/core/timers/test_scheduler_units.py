@@ -484,3 +484,66 @@ def test_every_problem_of_the_sources_is_said_at_once() -> None:
     with pytest.raises(ValueError) as caught:
         Scheduler([broken], settings(), LocalWakeups())
     assert str(caught.value) == f"{problems[0]}; {problems[1]}"
+
+
+async def test_a_row_lost_between_scan_and_claim_is_looked_at_again_soon(
+    guildhall_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another leader claims a row between this pass's scan and its claim: the pass looks
+    up at once when that claim ends (it may be a dead leader's) and looks again
+    ``BUSY_RETRY_SECONDS`` later, without an error. A pass that claims all it found looks
+    nothing up again."""
+    looked_up: list[int] = []
+    real_expiry = timer_claims.foreign_claim_expiry
+
+    async def counting_expiry(source: Any, epoch: int, now: datetime) -> datetime | None:
+        looked_up.append(epoch)
+        return await real_expiry(source, epoch, now)
+
+    monkeypatch.setattr(timer_claims, "foreign_claim_expiry", counting_expiry)
+    recorder = Recorder()
+    scheduler = Scheduler([reminder_source(recorder)], settings(), LocalWakeups(),
+                          batch_size=1)
+    term = Term(1)
+    assert await scheduler._dispatch(term, utcnow()) is None  # nothing: the term's first look
+    assert len(looked_up) == 1
+
+    await add_reminders([in_seconds(-1)])
+    await scheduler._dispatch(term, utcnow())  # claims all it found: no second look-up
+    await recorder.wait_for(1, within=60)
+    assert len(looked_up) == 1
+
+    lost = in_seconds(-1)
+    theirs = in_seconds(20)
+    real_scan = timer_claims.scan
+
+    async def scan_then_lose_the_row(source: Any, now: datetime, limit: int) -> Any:
+        found = await real_scan(source, now, limit)
+        await Reminder.filter(remind_at=lost).update(claimed_epoch=9, claimed_until=theirs)
+        return found
+
+    for text in ("lost", "lost too"):  # more due than a batch (1): the next pass comes soon
+        await Reminder.create(user_id=1, channel_id=2, message=text, remind_at=lost)
+    monkeypatch.setattr(timer_claims, "scan", scan_then_lose_the_row)
+    now = utcnow()
+    next_look = await scheduler._dispatch(term, now)
+    assert next_look == now + timedelta(seconds=scheduler_module.BUSY_RETRY_SECONDS)
+    assert len(looked_up) == 2 and scheduler.in_flight == 0
+    assert scheduler._foreign_expiry is not None
+    assert abs((scheduler._foreign_expiry - theirs).total_seconds()) < 0.001
+
+
+async def test_more_due_than_a_batch_all_claimed_is_looked_at_again_at_once(
+    guildhall_db: Any,
+) -> None:
+    """More rows due than one pass may take, all it took claimed: the next pass comes at
+    once (not ``BUSY_RETRY_SECONDS`` later, which is for rows it could not claim)."""
+    recorder = Recorder()
+    first, second = await add_reminders([in_seconds(-2), in_seconds(-1)])
+    scheduler = Scheduler([reminder_source(recorder)], settings(), LocalWakeups(),
+                          batch_size=1)
+    now = utcnow()
+    assert await scheduler._dispatch(Term(1), now) == now
+    assert scheduler.in_flight <= 1
+    await recorder.wait_for(1, within=60)
+    assert recorder.pks() == [first]
