@@ -36,6 +36,7 @@ from core.testing.sandbox.prompt import no_echo_between_prompts
 with no_echo_between_prompts():
     print("ready", flush=True)
     print("got", input().strip().encode(), flush=True)
+print("echo restored", flush=True)
 print("after", input().strip(), flush=True)
 """
 
@@ -50,6 +51,7 @@ def test_keys_typed_between_two_prompts_are_not_echoed_by_the_terminal(tmp_path)
         term.expect("ready")
         term.type(UP + "secret" + ENTER)
         term.expect("got b'\\x1b[Asecret'")
+        term.expect("echo restored")  # typed before this, "shown" would not be echoed
         term.type("shown" + ENTER)
         term.expect("after shown")
         assert term.wait_exit() == 0
