@@ -87,9 +87,11 @@ def test_requests_delayed_within_the_tolerated_delay_never_exceed_discord() -> N
 
 @pytest.fixture(params=["file", "redis"])
 async def bucket_and_clock(
-    request: pytest.FixtureRequest, tmp_path: Path
+    request: pytest.FixtureRequest, tmp_path: Path, guildhall_services: dict
 ) -> AsyncIterator[tuple[FileRateBucket | RedisRateBucket, ManualClock]]:
-    """Each engine's bucket of 10 requests/s on a manual clock."""
+    """Each engine's bucket of 10 requests/s on a manual clock. (``guildhall_services`` is
+    asked for here so it is set up before the event loop runs: its set-up runs a loop of its
+    own, which this async fixture could not start, as when this file runs alone.)"""
     clock = ManualClock()
     bucket: FileRateBucket | RedisRateBucket
     if request.param == "file":
