@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import json
 import os
 import statistics
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -188,3 +191,15 @@ def machine_cpu() -> tuple[float, float]:
 def load_average() -> str:
     """The 1, 5 and 15 minute load averages, as ``uptime`` prints them."""
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+async def child_report(module: str, *argv: str, what: str) -> dict[str, Any]:
+    """Run ``python -m module --child ARGV`` and return the JSON of its last output line
+    (a bench's measuring child); ``what`` names it in the error when it fails."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, "--child", *argv, stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{what} failed ({proc.returncode})")
+    report: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return report

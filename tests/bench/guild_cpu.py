@@ -55,7 +55,7 @@ from core.testing.double import DiscordDouble, run_client
 from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.session import settings_for_double
 from plugins.leveling.settings import LevelingSettings
-from tests.bench.common import bench_exit, database_factory, median
+from tests.bench.common import bench_exit, child_report, database_factory, median
 
 GUILDS_PER_SHARD = 2000
 MODES = ("before", "now")
@@ -202,17 +202,13 @@ async def child(args: argparse.Namespace) -> None:
 async def measure(args: argparse.Namespace, guilds: int, url: str,
                   double: DiscordDouble) -> dict[str, Any]:
     """Run one child process for ``guilds`` and return its report."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.bench.guild_cpu", "--child", "--url", url,
+    return await child_report(
+        "tests.bench.guild_cpu", "--url", url,
         "--api-base", double.api_base, "--token", double.token, "--guilds", str(guilds),
         "--shards", str(double.config.shard_count), "--messages", str(args.messages),
         "--rounds", str(args.rounds), "--rate", str(args.rate),
         *(["--profile", args.profile] if args.profile else []),
-        stdout=asyncio.subprocess.PIPE)
-    out, _ = await proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"child with {guilds} guilds failed ({proc.returncode})")
-    return json.loads(out.decode().strip().splitlines()[-1])
+        what=f"child with {guilds} guilds")
 
 
 async def bench(args: argparse.Namespace) -> int:

@@ -43,7 +43,7 @@ from core.testing.bot_fixtures import eventually, with_profile
 from core.testing.double import DiscordDouble, run_client
 from core.testing.pytest_plugin import make_settings
 from core.testing.sandbox.session import settings_for_double
-from tests.bench.common import bench_exit, database_factory
+from tests.bench.common import bench_exit, child_report, database_factory
 
 SHARDS = 4  # at least; more when the largest size needs them
 GUILDS_PER_SHARD = 2000  # below Discord's (and the double's) 2,500, ids do not split evenly
@@ -113,16 +113,11 @@ def build(double: DiscordDouble, guilds: int, members: int) -> None:
 async def measure(kind: str, guilds: int, members: int, url: str, double: DiscordDouble,
                   shards: int) -> dict[str, Any]:
     """Run one child process and return its report."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.bench.memory", "--child", kind, "--url", url,
+    return await child_report(
+        "tests.bench.memory", kind, "--url", url,
         "--api-base", double.api_base, "--token", double.token, "--guilds", str(guilds),
         "--members", str(members), "--shards", str(shards),
-        stdout=asyncio.subprocess.PIPE,
-    )
-    out, _ = await proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{kind} child with {guilds} guilds failed ({proc.returncode})")
-    return json.loads(out.decode().strip().splitlines()[-1])
+        what=f"{kind} child with {guilds} guilds")
 
 
 async def bench(args: argparse.Namespace) -> int:
