@@ -13,7 +13,10 @@ deployment's coordination backend makes the limiter
   ``<database>.identify-<bucket>.lock`` whose content is the wall-clock time of the last
   IDENTIFY of that bucket.
 
-The margin covers the time between taking the slot and Discord receiving the IDENTIFY.
+Taking a slot starts the bucket's window; :meth:`IdentifyLimiter.sent`, called once the
+IDENTIFY is written, starts it again from that moment (when it is still ours), so a process
+whose event loop stalled between the grant and the send does not shorten the next
+holder's wait. The margin covers the rest: the network and Discord's side.
 """
 
 from __future__ import annotations
@@ -42,12 +45,25 @@ end
 return redis.call('PTTL', KEYS[1])
 """
 
+_RESTART = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 
 class IdentifyLimiter(Protocol):
     """Waits until shard ``shard_id`` may IDENTIFY, and claims that slot."""
 
+    max_concurrency: int  # buckets: shard ``n`` identifies in bucket ``n % max_concurrency``
+
     async def acquire(self, shard_id: int) -> None:
         """Return once this process holds the IDENTIFY slot of the shard's bucket."""
+
+    async def sent(self, shard_id: int) -> None:
+        """The shard's IDENTIFY was just written: its bucket's window starts now (a no-op
+        once another process holds the bucket)."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -65,6 +81,7 @@ class RedisIdentifyLimiter:
         self.token = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._redis = aioredis.from_url(url)
         self._take = self._redis.register_script(_TAKE)
+        self._restart = self._redis.register_script(_RESTART)
 
     def bucket_key(self, shard_id: int) -> str:
         """The Redis key of the shard's bucket."""
@@ -79,6 +96,10 @@ class RedisIdentifyLimiter:
                 return
             wait_ms = pttl if pttl > 0 else 5  # -2: just expired; -1: no expiry (never set so)
             await asyncio.sleep(min(wait_ms, self.hold_ms) / 1000 + random.uniform(0, 0.01))
+
+    async def sent(self, shard_id: int) -> None:
+        """Hold the bucket for a whole window from now, if this process still holds it."""
+        await self._restart(keys=[self.bucket_key(shard_id)], args=[self.token, self.hold_ms])
 
     async def close(self) -> None:
         """Close the Redis connection pool."""
@@ -96,6 +117,7 @@ class FileIdentifyLimiter:
         self.stem = stem
         self.hold = window + margin
         self.max_concurrency = max(max_concurrency, 1)
+        self._written: dict[Path, str] = {}  # the time this process wrote, per lock file
 
     def bucket_path(self, shard_id: int) -> Path:
         """The lock file of the shard's bucket."""
@@ -116,11 +138,26 @@ class FileIdentifyLimiter:
             wait = min(last + self.hold - now, self.hold)  # a clock set back waits one window
             if wait > 0:
                 return wait
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{now:.6f}".encode(), 0)
+            self._write(fd, path, now)
             return 0.0
         finally:
             os.close(fd)  # also drops the flock
+
+    def _write(self, fd: int, path: Path, now: float) -> None:
+        stamp = f"{now:.6f}"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, stamp.encode(), 0)
+        self._written[path] = stamp
+
+    def _restart(self, path: Path) -> None:
+        """Write the time now over the time this process wrote (not over another's)."""
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held for microseconds by any holder
+            if os.pread(fd, 32, 0).decode("ascii", "replace").strip() == self._written.get(path):
+                self._write(fd, path, time.time())
+        finally:
+            os.close(fd)
 
     async def acquire(self, shard_id: int) -> None:
         """Take the bucket's slot, sleeping until the last IDENTIFY's window ends."""
@@ -128,6 +165,10 @@ class FileIdentifyLimiter:
         self.directory.mkdir(parents=True, exist_ok=True)
         while (wait := self._try_take(path)) > 0:  # noqa: ASYNC110 - another process frees it
             await asyncio.sleep(wait + random.uniform(0, 0.005))
+
+    async def sent(self, shard_id: int) -> None:
+        """Start the bucket's window again from now, if the last IDENTIFY was this process's."""
+        self._restart(self.bucket_path(shard_id))
 
     async def close(self) -> None:
         """Nothing to release: every attempt closes its file."""

@@ -56,6 +56,7 @@ from tortoise import connections
 
 from core.db.database import close_database
 from core.runtime.assembly import Runtime
+from core.runtime.cluster_settings import ClusterSettings
 from core.runtime.config import BUILTIN_PLUGINS, Settings
 from core.runtime.worker_status import StatusStore, WorkerStatus, make_store
 from core.services.xp import total_xp_for_level
@@ -80,6 +81,7 @@ from tests.cluster.launcher_kit import (
 XP = 20  # per message: [plugins.leveling] xp_min = xp_max
 REWARD_LEVEL = 2
 SEED_XP = total_xp_for_level(REWARD_LEVEL) - XP // 2  # one message more reaches the level
+DEFAULT_MARGIN = ClusterSettings.model_fields["identify_margin_seconds"].default
 START_TARGET = 1.10  # identify span at most 10% above the minimum
 P99_GOAL_MS = 100.0
 RATE_GOAL = 0.95  # of the asked message rate, achieved
@@ -524,8 +526,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=8, help="split over two launchers")
     parser.add_argument("--max-concurrency", type=int, default=16)
     parser.add_argument("--window", type=float, default=5.0, help="identify window, seconds")
-    parser.add_argument("--margin", type=float, default=0.1,
-                        help="the identify limiter's safety margin per window, seconds")
+    parser.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
+                        help="the identify limiter's safety margin per window, seconds "
+                             "(default: [cluster] identify_margin_seconds' default)")
     parser.add_argument("--seconds", type=float, default=60.0, help="traffic duration")
     parser.add_argument("--rate", type=float, default=2000.0, help="messages per second")
     parser.add_argument("--commands", type=float, default=20.0, help="/rank per second")
