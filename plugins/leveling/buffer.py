@@ -95,19 +95,24 @@ class XpBuffer:
         self._usernames.pop(user_id, None)
         return len(keys)
 
-    async def flush(self) -> list[LevelUp]:
-        """Write every pending award; return the members who levelled up.
+    async def flush(self, guild_id: int | None = None) -> list[LevelUp]:
+        """Write every pending award (only ``guild_id``'s when given: a reader of one guild,
+        such as ``/rank``, writes what its answer needs, not the whole process's awards);
+        return the members who levelled up.
 
         Safe to call concurrently with :meth:`add` and with itself. Awards of a user who
         deleted their data after they started are dropped (``core.services.user_fence``, read in
         the same transaction).
         """
         async with self._lock:
-            pending, self._pending = self._pending, {}
-            channels, self._channels = self._channels, {}
-            usernames, self._usernames = self._usernames, {}
-            since, self._since = self._since, {}
-            self._prune()
+            if guild_id is None:
+                pending, self._pending = self._pending, {}
+                channels, self._channels = self._channels, {}
+                usernames, self._usernames = self._usernames, {}
+                since, self._since = self._since, {}
+                self._prune()
+            else:
+                pending, channels, usernames, since = self._take_guild(guild_id)
             if not pending:
                 return []
             try:
@@ -132,6 +137,19 @@ class XpBuffer:
             for c in changes
             if c.new_level > c.old_level
         ]
+
+    def _take_guild(
+        self, guild_id: int
+    ) -> tuple[dict[Key, int], dict[Key, int], dict[int, str], dict[Key, float]]:
+        """Remove and return the guild's pending awards, their channels, names and times
+        (a name stays for the user's awards in other guilds)."""
+        keys = [key for key in self._pending if key[1] == guild_id]
+        pending = {key: self._pending.pop(key) for key in keys}
+        channels = {key: self._channels.pop(key) for key in keys if key in self._channels}
+        since = {key: self._since.pop(key) for key in keys if key in self._since}
+        usernames = {user_id: self._usernames[user_id] for user_id, _ in keys
+                     if user_id in self._usernames}
+        return pending, channels, usernames, since
 
     def _prune(self) -> None:
         now = time.monotonic()

@@ -163,21 +163,30 @@ class Leveling(commands.Cog):
             await asyncio.gather(*self._rewarding, return_exceptions=True)
         return ups
 
-    async def write_xp(self) -> list[LevelUp]:
-        """Write pending XP for a reader (``/rank``, the leaderboard, an XP change) and
-        hand the level-ups to a background task: their REST requests wait on the shared
-        global bucket behind every other level-up, which the reader must not."""
-        ups, authors = await self._write()
+    async def write_xp(self, guild_id: int) -> list[LevelUp]:
+        """Write the guild's pending XP for a reader (``/rank``, the leaderboard, an XP
+        change) and hand the level-ups to a background task: their REST requests wait on
+        the shared global bucket behind every other level-up, which the reader must not.
+        Only the guild's awards: the reader waits for a few rows, not for every award the
+        process buffered (a guild's messages all come to this process)."""
+        ups, authors = await self._write(guild_id)
         if ups:
             task = asyncio.create_task(self._reward(ups, authors), name="leveling-rewards")
             self._rewarding.add(task)
             task.add_done_callback(self._rewarding.discard)
         return ups
 
-    async def _write(self) -> tuple[list[LevelUp], dict[tuple[int, int], disnake.Member]]:
-        authors, self._authors = self._authors, {}
-        with flush_timer("leveling.xp"):
-            return await self.buffer.flush(), authors
+    async def _write(
+        self, guild_id: int | None = None
+    ) -> tuple[list[LevelUp], dict[tuple[int, int], disnake.Member]]:
+        if guild_id is None:
+            authors, self._authors = self._authors, {}
+            with flush_timer("leveling.xp"):
+                return await self.buffer.flush(), authors
+        ups = await self.buffer.flush(guild_id)
+        return ups, {key: self._authors.pop(key) for key in
+                     [(up.change.guild_id, up.change.user_id) for up in ups]
+                     if key in self._authors}
 
     async def _reward(
         self, ups: list[LevelUp], authors: dict[tuple[int, int], disnake.Member]

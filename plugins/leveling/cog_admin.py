@@ -258,7 +258,7 @@ class LevelsAdmin(commands.Cog):
         t = TEXTS.to(inter)
         if member.bot:
             raise commands.BadArgument(t("bots_earn_nothing"))
-        await self.leveling.write_xp()  # awards already earned land before the change
+        await self.leveling.write_xp(guild.id)  # awards already earned land before the change
         try:
             change = await service.adjust_xp(
                 guild.id, member.id, member.name, inter.author.id, action, amount, reason

@@ -81,7 +81,7 @@ class Board(commands.Cog):
 
     async def rank_text(self, guild: disnake.Guild, member: disnake.Member, t: Speaker) -> str:
         """The ``/rank`` answer for ``member``, in ``t``'s locale."""
-        await self.leveling.write_xp()
+        await self.leveling.write_xp(guild.id)
         total, _ = await xp.member_xp(guild.id, member.id)
         p = xp.progress(total)
         position = await xp.rank_position(guild.id, total)
@@ -100,7 +100,7 @@ class Board(commands.Cog):
         """The text and buttons of leaderboard ``page`` (1-based), by keyset from
         ``anchor`` when given (a button), else by OFFSET; in ``t``'s locale (English)."""
         t = t or TEXTS.english()
-        await self.leveling.write_xp()
+        await self.leveling.write_xp(guild.id)
         rows, has_next = await self._page_rows(guild.id, page, anchor)
         if not rows:
             if page == 1:

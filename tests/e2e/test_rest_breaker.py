@@ -18,6 +18,7 @@ from core.testing.double import DiscordDouble
 from core.testing.sandbox.world import DemoWorld
 from tests.e2e.plugins.leveling_support import (
     TIMEOUT,
+    leveling,
     manual_flushes,
     role_ids,
     slash,
@@ -77,9 +78,9 @@ async def test_rewards_and_announcements_wait_while_a_slash_command_is_answered(
 async def test_rank_answers_while_the_level_up_it_stored_waits_for_rest(
     guildhall_bot: GuildhallBot, guildhall_double: DiscordDouble, guildhall_demo: DemoWorld
 ) -> None:
-    """``/rank`` writes the pending XP but hands the level-ups it produced to the
-    background: their REST requests queue on the shared budget (here: the breaker),
-    the answer does not."""
+    """``/rank`` writes the guild's pending XP (not other guilds': its answer needs only
+    its own) but hands the level-ups it produced to the background: their REST requests
+    queue on the shared budget (here: the breaker), the answer does not."""
     double, demo, bot = guildhall_double, guildhall_demo, manual_flushes(guildhall_bot)
     guild, alice = demo.guild, demo.member
     bronze = double.create_role(guild, "Bronze")
@@ -90,9 +91,13 @@ async def test_rank_answers_while_the_level_up_it_stored_waits_for_rest(
                 {"member": alice, "amount": 150})
     await open_breaker(bot.rest_budget)
     await talk_and_wait(double, bot, demo.general, alice)  # pending: the level-up to 2
+    elsewhere = guild.id + 1  # another guild of this process, with XP pending
+    leveling(bot).buffer.add(alice.id, elsewhere, 30, "alice")
 
     reply = await slash(double, guild, demo.general, alice, "rank")
     assert reply.content  # answered with the level-up's REST work held
+    assert leveling(bot).buffer.pending(alice.id, guild.id) == 0
+    assert leveling(bot).buffer.pending(alice.id, elsewhere) == 30
     await eventually(lambda: bot.rest_budget.held >= 1, timeout=TIMEOUT,
                      message="the reward was not handed on")
     assert not double.requests.filter("PUT", ROLES)

@@ -121,3 +121,39 @@ async def test_pruning_drops_only_expired_cooldowns(guildhall_db) -> None:
     buffer.try_start_cooldown(3, 10, 5, now=0.0)
     await buffer.flush()  # not due: the last prune was just now
     assert (3, 10) in buffer._last_award
+
+
+async def test_a_guild_flush_writes_only_that_guild_and_keeps_the_rest(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 300, "alice", channel_id=77)
+    buffer.add(1, 11, 7, "alice", channel_id=88)
+    buffer.add(2, 11, 9, "bob")
+    ups = await buffer.flush(10)
+    assert [(u.change.user_id, u.change.guild_id, u.channel_id) for u in ups] == [(1, 10, 77)]
+    assert [(m.user_id, m.guild_id, m.xp) for m in await GuildMember.all()] == [(1, 10, 300)]
+    assert (buffer.pending(1, 10), buffer.pending(1, 11), buffer.pending(2, 11)) == (0, 7, 9)
+    buffer.add(1, 11, 200)  # no name: the one kept for alice's other guild is used
+    ups = await buffer.flush()
+    assert [(u.change.user_id, u.channel_id) for u in ups] == [(1, 88)]  # 207 XP: level 2
+    stored = {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()}
+    assert stored == {(1, 10): 300, (1, 11): 207, (2, 11): 9}
+    assert (await User.get(user_id=1)).username == "alice"
+    assert (await User.get(user_id=1)).global_xp == 507
+    assert len(buffer) == 0
+
+
+async def test_a_failed_guild_flush_puts_back_only_its_guild(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 10, 300, "alice", channel_id=77)
+    buffer.add(3, 12, 4, "cy")
+    buffer._pending[(2, 10)] = -1  # a corrupt entry makes the guild's batch fail
+    with pytest.raises(ValueError):
+        await buffer.flush(10)
+    buffer.add(1, 10, 5)  # awarded after the failure: merged with the put-back award
+    del buffer._pending[(2, 10)]
+    assert (buffer.pending(1, 10), buffer.pending(3, 12)) == (305, 4)
+    ups = await buffer.flush(10)
+    assert [(u.change.user_id, u.channel_id) for u in ups] == [(1, 77)]
+    assert (await User.get(user_id=1)).username == "alice"
+    assert await GuildMember.filter(guild_id=12).count() == 0
+    assert buffer.pending(3, 12) == 4
