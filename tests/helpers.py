@@ -68,6 +68,15 @@ async def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:
     return [tuple(row) if not isinstance(row, dict) else tuple(row.values()) for row in rows]
 
 
+async def waiting_on_a_lock(table: str) -> bool:
+    """PostgreSQL: whether a session of the test database waits for a lock in a statement
+    naming ``table`` (another transaction holds a row it writes)."""
+    rows = await fetch(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query LIKE $1", [f"%{table}%"])
+    return int(rows[0][0]) > 0
+
+
 async def execute(sql: str, params: list[Any] | None = None) -> int:
     """Run a raw statement; return the affected row count."""
     count, _ = await connections.get("default").execute_query(sql, params or [])

@@ -39,7 +39,8 @@ class XpBuffer:
         self._usernames: dict[int, str] = {}
         self._since: dict[Key, float] = {}  # Unix time of each pending award's first XP
         self._last_award: dict[Key, tuple[float, float]] = {}  # key -> (when, cooldown then)
-        self._lock = asyncio.Lock()
+        self._writing: set[int] = set()  # guilds whose awards a running flush writes
+        self._write_ended = asyncio.Event()  # set (and replaced) whenever a write ends
         self._pruned_at = time.monotonic()
 
     def __len__(self) -> int:
@@ -100,43 +101,57 @@ class XpBuffer:
         such as ``/rank``, writes what its answer needs, not the whole process's awards);
         return the members who levelled up.
 
-        Safe to call concurrently with :meth:`add` and with itself. Awards of a user who
-        deleted their data after they started are dropped (``core.services.user_fence``, read in
-        the same transaction).
+        Safe to call concurrently with :meth:`add` and with itself. Two writes never share
+        a guild (its rows and rank counts): a guild's flush waits only for a running write
+        that holds that guild's awards, so ``/rank`` does not wait for the periodic flush
+        of every other guild; a whole flush waits for every running write. Awards of a
+        user who deleted their data after they started are dropped
+        (``core.services.user_fence``, read in the same transaction).
         """
-        async with self._lock:
-            if guild_id is None:
-                pending, self._pending = self._pending, {}
-                channels, self._channels = self._channels, {}
-                usernames, self._usernames = self._usernames, {}
-                since, self._since = self._since, {}
-                self._prune()
-            else:
-                pending, channels, usernames, since = self._take_guild(guild_id)
-            if not pending:
-                return []
-            try:
-                async with in_transaction(xp.CONNECTION) as conn:
-                    fence = await user_fence.deletions(conn)
-                    awards = {
-                        key: amount for key, amount in pending.items()
-                        if not user_fence.recorded_before(fence, key[0], since.get(key, 0.0))
-                    }
-                    changes = await xp.apply_awards(awards, usernames, conn) if awards else []
-            except BaseException:
-                for key, amount in pending.items():
-                    self._pending[key] = self._pending.get(key, 0) + amount
-                    self._since[key] = since.get(key, 0.0)  # earlier than any newer award
-                for key, channel in channels.items():
-                    self._channels.setdefault(key, channel)
-                for user_id, name in usernames.items():
-                    self._usernames.setdefault(user_id, name)
-                raise
+        while not self._may_take(guild_id):
+            await self._write_ended.wait()
+        if guild_id is None:  # no await from the check to the take
+            pending, self._pending = self._pending, {}
+            channels, self._channels = self._channels, {}
+            usernames, self._usernames = self._usernames, {}
+            since, self._since = self._since, {}
+            self._prune()
+        else:
+            pending, channels, usernames, since = self._take_guild(guild_id)
+        if not pending:
+            return []
+        guilds = {guild for _, guild in pending}
+        self._writing |= guilds
+        try:
+            async with in_transaction(xp.CONNECTION) as conn:
+                fence = await user_fence.deletions(conn)
+                awards = {
+                    key: amount for key, amount in pending.items()
+                    if not user_fence.recorded_before(fence, key[0], since.get(key, 0.0))
+                }
+                changes = await xp.apply_awards(awards, usernames, conn) if awards else []
+        except BaseException:
+            for key, amount in pending.items():
+                self._pending[key] = self._pending.get(key, 0) + amount
+                self._since[key] = since.get(key, 0.0)  # earlier than any newer award
+            for key, channel in channels.items():
+                self._channels.setdefault(key, channel)
+            for user_id, name in usernames.items():
+                self._usernames.setdefault(user_id, name)
+            raise
+        finally:
+            self._writing -= guilds
+            self._write_ended.set()  # wake every waiter, each checks again
+            self._write_ended = asyncio.Event()
         return [
             LevelUp(c, channels.get((c.user_id, c.guild_id)))
             for c in changes
             if c.new_level > c.old_level
         ]
+
+    def _may_take(self, guild_id: int | None) -> bool:
+        """Whether a flush of ``guild_id`` (``None``: every guild) may take its awards now."""
+        return guild_id not in self._writing if guild_id is not None else not self._writing
 
     def _take_guild(
         self, guild_id: int

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
-from tortoise import connections
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
@@ -24,6 +23,7 @@ from core.db.database import CONNECTION
 from core.db.models import GuildMember, User
 from core.services import coins
 from core.testing.bot_fixtures import eventually
+from tests.helpers import waiting_on_a_lock
 
 G, OTHER_GUILD = 910, 911
 LOCKED = sqlite3.OperationalError("database is locked")
@@ -176,10 +176,7 @@ async def test_a_refusal_reports_the_balance_in_this_guild(guildhall_db: Any) ->
 
 
 async def _waiting_on_a_lock() -> bool:
-    _, rows = await connections.get(CONNECTION).execute_query(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock' AND query LIKE '%guild_members%'")
-    return int(rows[0]["n"]) > 0
+    return await waiting_on_a_lock("guild_members")
 
 
 @pytest.mark.parametrize("guildhall_engine", ["postgres"], indirect=True)
