@@ -43,16 +43,23 @@ class Target:
 
     ``options``: more pytest arguments of the module's test selection (``-k``), for a
     module whose code is the same on both engines: its tests run on SQLite only.
+    ``children``: mutants tested at once for this module instead of ``--max-children``,
+    for a module whose tests mostly wait on timers (a broken mutant's test waits for its
+    liveness bound while using almost no CPU).
     """
 
     path: str
     tests: tuple[str, ...]
     options: tuple[str, ...] = ()
+    children: int = 0
 
 
 # The module has no SQL of its own (its claims are core/timers/claims.py's, mutated on both
 # engines): every mutant behaves alike on both, so its tests run once, on SQLite.
 SQLITE_ONLY = ("-k", "not postgres")
+# The scheduler's mutants that break its loop fail by waiting out a test's liveness bound
+# (seconds to a minute) at 3-4% of a core each: eight at once keep the two cores busy.
+WAITING_CHILDREN = 8
 
 
 # Smallest and fastest first: a partial run still yields whole modules.
@@ -74,7 +81,7 @@ TARGETS: dict[str, Target] = {
         "tests/plugins/leveling/test_buffer.py", "tests/plugins/leveling/test_buffer_details.py")),
     "scheduler": Target("core/timers/scheduler.py", (
         "tests/core/timers/test_scheduler_units.py", "tests/core/timers/test_scheduler.py"),
-        SQLITE_ONLY),
+        SQLITE_ONLY, children=WAITING_CHILDREN),
     "coins": Target("core/services/coins.py", (
         "tests/core/services/test_coins.py", "tests/plugins/economy/test_service.py",
         "tests/plugins/economy/test_sqlite_locking.py",
@@ -214,7 +221,8 @@ def main() -> int:
                         help=f"any of {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--list", action="store_true", help="list the modules and exit")
     parser.add_argument("--max-children", type=int, default=2,
-                        help="mutants tested in parallel (default 2)")
+                        help="mutants tested in parallel (default 2; a module whose tests "
+                             "wait on timers sets its own)")
     parser.add_argument("--mutants", nargs="+", metavar="NAME",
                         help="only these mutants of ONE module (mutmut's names or globs, "
                              "e.g. survivors against tests added since): their verdicts")
@@ -233,7 +241,8 @@ def main() -> int:
         target = TARGETS[name]
         here = prepare(name, target)
         with Timed() as timed:
-            run = mutmut(here, "run", "--max-children", str(args.max_children),
+            children = target.children or args.max_children
+            run = mutmut(here, "run", "--max-children", str(children),
                          *(args.mutants or ()))
         if run.returncode != 0:
             print(f"### {name}: mutmut run failed (exit {run.returncode}), see "
