@@ -105,6 +105,8 @@ class Figures:
 
     build_s: float = 0.0
     identifies: int = 0
+    refused_identifies: int = 0  # the double answered INVALID_SESSION ("rate limited")
+    identify_timeline: list[str] = field(default_factory=list)
     span_s: float = float("nan")
     all_ready_s: float = 0.0
     empty_rss: dict[int, int] = field(default_factory=dict)  # cluster -> bytes, no guild yet
@@ -342,6 +344,16 @@ async def run(args: argparse.Namespace, figures: Figures) -> None:
     figures.load_after = load_average()
 
 
+def identify_timeline(double: DiscordDouble) -> list[str]:
+    """Every IDENTIFY the double received: seconds after the first, shard, bucket, verdict."""
+    records = sorted(double.gateway.identifies, key=lambda i: i.time)
+    if not records:
+        return []
+    first = records[0].time
+    return [f"{i.time - first:7.2f} s  shard {i.shard_id:3}  bucket {i.bucket:2}  "
+            f"{'accepted' if i.accepted else i.reason}" for i in records]
+
+
 async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Path,
                    args: argparse.Namespace, figures: Figures, cpu: float) -> None:
     """Two launchers with half of the workers each; everything between launch and stop."""
@@ -364,6 +376,8 @@ async def machines(double: DiscordDouble, scene: Scene, base: Settings, tmp: Pat
         await wait_all_guilds(store, args.workers, args.guilds, figures)
         figures.all_ready_s = time.perf_counter() - began
         figures.identifies, figures.span_s = identify_span(double)
+        figures.refused_identifies = sum(not i.accepted for i in double.gateway.identifies)
+        figures.identify_timeline = identify_timeline(double)
         progress(f"every guild arrived after {figures.all_ready_s:.0f} s")
         await double.wait_for_command("rank", timeout=120)
         await asyncio.sleep(3)  # start-up garbage settles; the next reports are taken
@@ -427,12 +441,16 @@ def report(args: argparse.Namespace, f: Figures) -> int:
     print(f"\n{'start':<34} {'value':>12}")
     for name, value in (
         ("IDENTIFYs accepted", f"{f.identifies}"),
+        ("IDENTIFYs refused (rate limited)", f"{f.refused_identifies}"),
         ("first -> last IDENTIFY s", f"{f.span_s:.2f}"),
         (f"minimum s ({rounds} rounds)", f"{minimum:.2f}"),
         ("ratio", f"{ratio:.3f}"),
         ("launch -> every guild at a worker s", f"{f.all_ready_s:.1f}"),
     ):
         print(f"{name:<34} {value:>12}")
+    if args.show_identifies:
+        print("\n".join(["", "IDENTIFYs as the double received them:",
+                          *f.identify_timeline]))
     print(f"\n{'worker':<8} {'shards':>7} {'guilds':>8} {'empty MB':>9} {'ready MB':>9} "
           f"{'end MB':>8} {'pid kept':>9}")
     total_guilds = sum(s.guilds for s in f.ready.values())
@@ -530,6 +548,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="the identify limiter's safety margin per window, seconds "
                              "(default: [cluster] identify_margin_seconds' default)")
     parser.add_argument("--seconds", type=float, default=60.0, help="traffic duration")
+    parser.add_argument("--show-identifies", action="store_true",
+                        help="print every IDENTIFY the double received (time, shard, verdict)")
     parser.add_argument("--rate", type=float, default=2000.0, help="messages per second")
     parser.add_argument("--commands", type=float, default=20.0, help="/rank per second")
     parser.add_argument("--level-ups", type=float, default=30.0,
