@@ -157,3 +157,14 @@ async def test_a_failed_guild_flush_puts_back_only_its_guild(guildhall_db) -> No
     assert (await User.get(user_id=1)).username == "alice"
     assert await GuildMember.filter(guild_id=12).count() == 0
     assert buffer.pending(3, 12) == 4
+
+
+async def test_a_guild_flush_drops_by_each_awards_time_like_a_full_one(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 11, 4, "alice")  # recorded before the deletion: dropped
+    deleted_at = await user_fence.record_deletion(1)
+    await clock_past(deleted_at.timestamp())
+    buffer.add(1, 10, 5)  # recorded after it: kept
+    assert await buffer.flush(10) == [] and await buffer.flush(11) == []
+    assert {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()} == {(1, 10): 5}
+    assert len(buffer) == 0
