@@ -13,13 +13,17 @@ from core.testing.double.payloads import guild_create_json, user_json
 from core.testing.double.state import Guild, User
 
 
-def parse_guild(guild: Guild, bot_id: int) -> disnake.Guild:
+def parse_guild(guild: Guild, bot_id: int, *, members_cached: bool = True) -> disnake.Guild:
     """``guild`` as disnake sees it, ``guild.me`` being member ``bot_id``. Call it from a
-    running event loop (an ``async`` test): disnake's client takes the current loop."""
+    running event loop (an ``async`` test): disnake's client takes the current loop.
+
+    ``members_cached=False``: as the large profile sees it, only the bot's own member in the
+    cache (the guild is not chunked)."""
     state = disnake.Client(intents=disnake.Intents.all())._connection
     state.user = disnake.ClientUser(state=state,
                                     data=user_json(User(bot_id, "guildhall", bot=True)))
-    data = guild_create_json(guild, include_members=True, bot_id=bot_id, available=True)
+    data = guild_create_json(guild, include_members=members_cached, bot_id=bot_id,
+                             available=True)
     return disnake.Guild(data=data, state=state)
 
 

@@ -22,14 +22,15 @@ PLAIN, ADMIN, KICKER, BOT_ROLE = 11, 12, 13, 14
 OWNER_FACTS = ActorFacts(OWNER, True, 0, 0)
 
 
-def guild(guild_id: int = GUILD) -> disnake.Guild:
+def guild(guild_id: int = GUILD, locale: str = "en-US",
+          bot_permissions: int = P.MANAGE_ROLES) -> disnake.Guild:
     """Roles: plain (1), Administrator (2), Kick Members (3); the bot's at 5."""
-    g = Guild(guild_id, "Demo", owner_id=OWNER)
+    g = Guild(guild_id, "Demo", owner_id=OWNER, preferred_locale=locale)
     for role in (Role(guild_id, guild_id, "@everyone", P.DEFAULT_EVERYONE, 0),
                  Role(PLAIN, guild_id, "Regulars", 0, 1),
                  Role(ADMIN, guild_id, "Admins", P.ADMINISTRATOR, 2),
                  Role(KICKER, guild_id, "Kickers", P.KICK_MEMBERS, 3),
-                 Role(BOT_ROLE, guild_id, "Guildhall", P.MANAGE_ROLES, 5, managed=True,
+                 Role(BOT_ROLE, guild_id, "Guildhall", bot_permissions, 5, managed=True,
                       bot_id=BOT)):
         g.roles[role.id] = role
     g.members[OWNER] = Member(User(OWNER, "owner"), guild_id)
@@ -128,3 +129,15 @@ async def test_may_grant_without_a_log_channel_only_answers(guildhall_db) -> Non
     g, bot = guild(), Bot()
     assert await role_rule.may_grant(bot, g, role(g, KICKER), "a level reward") is not None
     assert bot.http.sent == []
+
+
+async def test_a_refusal_reaches_the_log_channel_in_the_guilds_language(guildhall_db) -> None:
+    """The log channel reads the guild's language, the permission's name included; the
+    returned refusal and the log line stay worded per reader and in English."""
+    g, bot = guild(locale="de", bot_permissions=0), Bot()
+    await GuildConfig.create(guild_id=GUILD, log_channel_id=LOG_CHANNEL)
+    refused = await role_rule.may_grant(bot, g, role(g, PLAIN), "a level reward")
+    assert str(refused) == "I need these permissions here: Manage Roles."
+    assert [(c, text) for c, text, _ in bot.http.sent] == [
+        (LOG_CHANNEL, "Rolle nicht vergeben (a level reward): Ich brauche hier diese "
+                      "Berechtigungen: Rollen verwalten.")]

@@ -53,8 +53,11 @@ def test_who_may_configure_a_role(role: RoleFacts, who: ActorFacts,
 
 
 def test_the_bot_needs_manage_roles() -> None:
-    with pytest.raises(RoleRefused, match="I need these permissions here: Manage Roles."):
+    refusal = "I need these permissions here: Manage Roles."
+    with pytest.raises(RoleRefused, match=refusal) as refused:
         check_configurable(PLAIN, actor(0, owner=True), BotFacts(10, manage_roles=False))
+    assert user_message(refused.value, TEXTS.to("de")) == (
+        "Ich brauche hier diese Berechtigungen: Rollen verwalten.")  # the reader's words
 
 
 def test_only_approved_dangerous_permissions_are_given() -> None:

@@ -71,7 +71,8 @@ async def test_a_handlers_outcome_is_recorded_in_words(
                         "LookupError: no such channel"]
     assert seen_in_handler == [True] * 4 and scheduler._in_handler == set()
     assert _messages(caplog) == [f"timer test.reminders row {claim.row.pk}: handler raised"]
-    assert [r.exc_info is not None for r in caplog.records if r.name == LOGGER] == [True]
+    tracebacks = [r.exc_info for r in caplog.records if r.name == LOGGER]
+    assert [info and info[0] for info in tracebacks] == [LookupError]  # with its traceback
 
 
 async def test_a_handler_gets_its_share_of_the_claim_then_times_out(guildhall_db: Any) -> None:

@@ -33,6 +33,19 @@ def test_random_picks_one_option() -> None:
     assert render("{random:}", INV) == "{random:}"
 
 
+def test_the_given_random_source_makes_the_choices() -> None:
+    """A seeded source gives the same replies again (twenty choices of ten options)."""
+    options = [f"o{i}" for i in range(10)]
+    template = " ".join(["{random:" + "|".join(options) + "}"] * 20)
+    expected = random.Random(7)
+    assert render(template, INV, random.Random(7)) == " ".join(
+        expected.choice(options) for _ in range(20))
+
+
+def test_an_empty_reply_says_so_in_the_words_given() -> None:
+    assert render("{arg3}", INV, empty="(réponse vide)") == "(réponse vide)"
+
+
 def test_unknown_and_malformed_tokens_stay_as_written() -> None:
     for text in ("{nope}", "{user.__class__}", "{0}", "{user!r}", "{", "}", "{{user}}",
                  "{arg0}", "{arg100}", "{user.mention.x}", "{ user }", "{USER}"):

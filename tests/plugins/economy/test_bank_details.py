@@ -19,6 +19,7 @@ from core.db.models import GuildMember, User
 from core.services.coins import COINS_MAX, run_atomic
 from plugins.economy import service as bank
 from plugins.economy.models import Transaction
+from tests.bench.common import StatementCounter
 
 G, OTHER_GUILD = 710, 711
 
@@ -117,9 +118,10 @@ async def test_apply_writes_the_ledger_row_at_the_given_time(guildhall_db) -> No
 
 @pytest.mark.parametrize("kind", ["", "   ", "x" * 33])
 async def test_a_transaction_type_is_one_to_32_characters(guildhall_db, kind: str) -> None:
-    with pytest.raises(ValueError) as caught:
+    with StatementCounter().active() as sent, pytest.raises(ValueError) as caught:
         await bank.deposit(1, G, 5, kind)
     assert str(caught.value) == f"a transaction type must be 1-32 characters, not {kind!r}"
+    assert sent.total == 0  # refused before the database is touched
     assert await bank.deposit(1, G, 5, "x" * 32) == 5
     assert await Transaction.filter(guild_id=G).count() == 1
 
@@ -139,8 +141,9 @@ async def test_writes_record_their_descriptions_and_the_names_of_new_members(
                     (1, -10, "to <@3>"), (3, 10, "from <@1>"),
                     (1, -5, "to <@2> (tip)"), (2, 5, "from <@1> (tip)")]
     assert await bank.change(4, G, 5, "quest") == 5  # no name given: the id stands in
-    assert await User.filter(user_id__in=[1, 2, 3, 4]).order_by("user_id").values_list(
-        "username", flat=True) == ["ann", "2", "cy", "4"]
+    assert await bank.deposit(5, G, 5, "quest") == 5
+    assert await User.filter(user_id__in=[1, 2, 3, 4, 5]).order_by("user_id").values_list(
+        "username", flat=True) == ["ann", "2", "cy", "4", "5"]
     with pytest.raises(bank.SelfTransfer) as caught:
         await bank.transfer(G, 1, 1, 5)
     assert str(caught.value) == "you cannot transfer to yourself"
@@ -195,6 +198,14 @@ async def test_both_rows_of_a_transfer_have_the_same_utc_time(
         "created_at", flat=True)
     assert len(times) == 2 and times[0] == times[1]
     assert before - timedelta(seconds=1) <= times[0] <= after + timedelta(seconds=1), times
+
+
+async def test_a_deposit_is_recorded_at_the_utc_time(guildhall_db, far_from_utc: None) -> None:
+    before = datetime.now(UTC)
+    await bank.deposit(1, G, 100, "admin")
+    after = datetime.now(UTC)
+    [at] = await Transaction.filter(guild_id=G).values_list("created_at", flat=True)
+    assert before - timedelta(seconds=1) <= at <= after + timedelta(seconds=1), at
 
 
 async def test_a_refused_credit_names_the_recipients_balance_and_the_amount(guildhall_db) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from core.db.models import GuildMember, User
 from core.services import xp
+from plugins.leveling import buffer as buffer_module
 from plugins.leveling.buffer import XpBuffer
 from tests.bench.common import StatementCounter
 from tests.helpers import execute, refuse_writes
@@ -23,6 +24,25 @@ def test_cooldown_per_member_and_guild() -> None:
     assert buffer.try_start_cooldown(1, 10, 60, now=160.0)
     assert buffer.try_start_cooldown(1, 10, 5, now=165.0)  # a lowered cooldown applies at once
     assert not buffer.try_start_cooldown(1, 10, 60, now=169.0)
+
+
+def test_cooling_down_looks_without_starting_a_cooldown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message handler's first look: the same rule as ``try_start_cooldown`` (the
+    shorter of the cooldown then and now counts, over exactly that many seconds), on a
+    clock that stands still at 1000 s."""
+    monkeypatch.setattr(buffer_module.time, "monotonic", lambda: 1000.0)
+    buffer = XpBuffer()
+    assert not buffer.cooling_down(1, 10, 60)  # never awarded
+    assert buffer.try_start_cooldown(1, 10, 60, now=970.0)  # 30 s ago
+    assert buffer.cooling_down(1, 10, 60)
+    assert not buffer.cooling_down(1, 10, 20)  # a lowered cooldown applies at once
+    assert not buffer.cooling_down(1, 11, 60) and not buffer.cooling_down(2, 10, 60)
+    assert buffer.try_start_cooldown(2, 10, 60, now=940.0)  # exactly 60 s ago: over
+    assert not buffer.cooling_down(2, 10, 60)
+    assert buffer.try_start_cooldown(3, 10, 1e9, now=1000.0 - 1e9 - 10)  # over 10 s ago
+    assert not buffer.cooling_down(3, 10, 2e9)  # the cooldown it started with counts
+    assert not buffer.cooling_down(4, 10, 60)
+    assert buffer.try_start_cooldown(4, 10, 60)  # looking started nothing
 
 
 def test_negative_award_refused() -> None:

@@ -3,6 +3,7 @@ fence at flush time, what a failed flush puts back, and pruning expired cooldown
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from core.services import user_fence
 from core.testing.bot_fixtures import eventually
 from plugins.leveling import buffer as buffer_module
 from plugins.leveling.buffer import XpBuffer
+from tests.bench.common import StatementCounter
 
 
 def test_awards_of_zero_are_fine_and_negative_ones_say_why() -> None:
@@ -157,3 +159,55 @@ async def test_a_failed_guild_flush_puts_back_only_its_guild(guildhall_db) -> No
     assert (await User.get(user_id=1)).username == "alice"
     assert await GuildMember.filter(guild_id=12).count() == 0
     assert buffer.pending(3, 12) == 4
+
+
+async def test_a_guild_flush_drops_by_each_awards_time_like_a_full_one(guildhall_db) -> None:
+    buffer = XpBuffer()
+    buffer.add(1, 11, 4, "alice")  # recorded before the deletion: dropped
+    deleted_at = await user_fence.record_deletion(1)
+    await clock_past(deleted_at.timestamp())
+    buffer.add(1, 10, 5)  # recorded after it: kept
+    assert await buffer.flush(10) == [] and await buffer.flush(11) == []
+    assert {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()} == {(1, 10): 5}
+    assert len(buffer) == 0
+
+
+async def test_a_flush_waits_only_for_a_running_write_of_its_guilds(guildhall_db) -> None:
+    """Flushes started while guild 11's write is inside its transaction: guild 10's takes
+    its awards at once; guild 11's and a whole flush wait for the writes they would share
+    a guild with (its rows and rank counts); in the end every award is written once."""
+    buffer = XpBuffer()
+    buffer.add(1, 11, 5, "ann")
+    go = {name: asyncio.Event() for name in ("other guild", "same guild", "every guild")}
+    taken: dict[str, bool] = {}
+
+    async def flush_when_told(name: str, guild_id: int | None) -> None:
+        await go[name].wait()  # started from the test's task, outside the write's transaction
+        await buffer.flush(guild_id)
+
+    flushes = [asyncio.create_task(flush_when_told("other guild", 10)),
+               asyncio.create_task(flush_when_told("same guild", 11)),
+               asyncio.create_task(flush_when_told("every guild", None))]
+
+    async def flush_inside_the_write(sql: str) -> None:
+        if '"users"' not in sql or taken:
+            return
+        buffer.add(2, 10, 6, "bob")
+        buffer.add(3, 11, 7, "cy")
+        buffer.add(4, 12, 8, "dee")
+        go["other guild"].set()
+        go["same guild"].set()
+        await asyncio.sleep(0)  # each runs until it waits or has taken its awards
+        go["every guild"].set()
+        await asyncio.sleep(0)
+        taken.update({"other guild": buffer.pending(2, 10) == 0,
+                      "same guild": buffer.pending(3, 11) == 0,
+                      "every guild": buffer.pending(4, 12) == 0})
+
+    with StatementCounter(before=flush_inside_the_write).active():
+        await buffer.flush(11)
+        await asyncio.gather(*flushes)
+    assert taken == {"other guild": True, "same guild": False, "every guild": False}
+    stored = {(m.user_id, m.guild_id): m.xp for m in await GuildMember.all()}
+    assert stored == {(1, 11): 5, (2, 10): 6, (3, 11): 7, (4, 12): 8}
+    assert len(buffer) == 0

@@ -10,9 +10,11 @@ import disnake
 import pytest
 
 from core.testing.double import permissions as P
+from core.testing.double.payloads import member_json
 from core.testing.double.state import Guild, Member, Role, User
 from plugins.moderation import checks
 from plugins.moderation.checks import Refusal
+from plugins.moderation.texts import TEXTS
 from tests.disnake_offline import parse_guild, parse_user
 
 GUILD, OTHER_GUILD, BOT = 1000, 2000, 99
@@ -25,6 +27,12 @@ def world(bot_permissions: int = P.KICK_MEMBERS | P.BAN_MEMBERS | P.MANAGE_ROLES
     """A guild: the owner; a moderator and a peer holding the same role (position 3); a
     junior (1); a helper with no permission but a role named "Helpers" (2); the bot's
     role at 5. (disnake breaks ties in position by id, so "equal" means the same role.)"""
+    return parse_guild(world_state(bot_permissions, guild_id, mute_position), BOT)
+
+
+def world_state(bot_permissions: int = P.KICK_MEMBERS | P.BAN_MEMBERS | P.MANAGE_ROLES,
+                guild_id: int = GUILD, mute_position: int = 1) -> Guild:
+    """The guild of :func:`world` in the double's model (before disnake parses it)."""
     g = Guild(guild_id, "Demo", owner_id=OWNER)
     for role in (Role(guild_id, guild_id, "@everyone", P.DEFAULT_EVERYONE, 0),
                  Role(MOD_ROLE, guild_id, "Mods", P.KICK_MEMBERS | P.BAN_MEMBERS, 3),
@@ -40,7 +48,34 @@ def world(bot_permissions: int = P.KICK_MEMBERS | P.BAN_MEMBERS | P.MANAGE_ROLES
     for user_id, roles in members.items():
         name = "*Peer* @everyone" if user_id == PEER else f"user{user_id}"
         g.members[user_id] = Member(User(user_id, name, bot=user_id == BOT), guild_id, roles)
-    return parse_guild(g, BOT)
+    return g
+
+
+class MemberLookups:
+    """Discord's member lookup (``GET /guilds/{guild}/members/{user}``) answered from the
+    double's guild: the member's payload, or 404 Unknown Member; each lookup recorded."""
+
+    def __init__(self, guild: Guild) -> None:
+        self.guild = guild
+        self.asked: list[int] = []
+
+    async def get_member(self, guild_id: int, member_id: int) -> dict[str, Any]:
+        self.asked.append(member_id)
+        found = self.guild.members.get(member_id) if guild_id == self.guild.id else None
+        if found is None:
+            raise disnake.NotFound(SimpleNamespace(status=404, reason="Not Found"),
+                                   {"code": 10007, "message": "Unknown Member"})
+        return member_json(found)
+
+
+def looked_up(members_cached: bool) -> tuple[disnake.Guild, MemberLookups]:
+    """:func:`world` whose member lookups go to :class:`MemberLookups`; without
+    ``members_cached``, as the large profile sees it (only the bot cached, not chunked)."""
+    state = world_state()
+    g = parse_guild(state, BOT, members_cached=members_cached)
+    lookups = MemberLookups(state)
+    g._state.http = lookups  # type: ignore[assignment]
+    return g, lookups
 
 
 def member(guild: disnake.Guild, user_id: int) -> disnake.Member:
@@ -124,6 +159,41 @@ async def test_someone_who_is_not_a_member_is_refused_by_a_safe_name() -> None:
     assert text == "@\u200beveryone \\*x\\* is not a member of this server."
 
 
+# -- fetched_member ------------------------------------------------------------------------
+
+async def test_a_member_the_cache_does_not_hold_is_fetched_so_their_rank_counts() -> None:
+    g, lookups = looked_up(members_cached=False)
+    assert g.get_member(PEER) is None and not g.chunked
+    author = await checks.fetched_member(g, parse_user(g, User(MOD, "user2")))
+    peer = await checks.fetched_member(g, parse_user(g, User(PEER, "peer")))
+    assert isinstance(peer, disnake.Member) and [r.id for r in peer.roles[1:]] == [MOD_ROLE]
+    assert isinstance(author, disnake.Member)
+    assert "highest role is equal to or above yours" in refusal(
+        checks.check_target, g, author, peer)  # the same role as the moderator's
+    assert lookups.asked == [MOD, PEER]
+
+
+async def test_someone_who_is_not_a_member_is_looked_up_and_taken_as_the_user() -> None:
+    g, lookups = looked_up(members_cached=False)
+    stranger = parse_user(g, User(STRANGER, "stranger"))
+    assert await checks.fetched_member(g, stranger) is stranger  # 404: not a member
+    assert lookups.asked == [STRANGER]
+
+
+async def test_a_member_at_hand_or_a_full_cache_needs_no_lookup() -> None:
+    g, lookups = looked_up(members_cached=False)
+    resolved = await g.fetch_member(PEER)  # as an interaction option resolves a member
+    lookups.asked.clear()
+    assert await checks.fetched_member(g, resolved) is resolved
+    full, full_lookups = looked_up(members_cached=True)
+    assert full.chunked
+    stranger = parse_user(full, User(STRANGER, "stranger"))
+    assert await checks.fetched_member(full, stranger) is stranger  # not a member: known
+    peer = member(full, PEER)
+    assert await checks.fetched_member(full, peer) is peer
+    assert lookups.asked == [] and full_lookups.asked == []
+
+
 # -- check_target --------------------------------------------------------------------------
 
 async def test_nobody_acts_on_themselves_the_owner_or_the_bot() -> None:
@@ -195,8 +265,13 @@ async def test_a_missing_mute_role_is_refused() -> None:
 
 
 async def test_the_bot_needs_manage_roles_for_the_mute_role() -> None:
-    assert refusal(checks.check_mute_role, world(bot_permissions=P.KICK_MEMBERS),
-                   MUTE_ROLE) == "I need these permissions here: Manage Roles."
+    g = world(bot_permissions=P.KICK_MEMBERS)
+    assert refusal(checks.check_mute_role, g, MUTE_ROLE) == (
+        "I need these permissions here: Manage Roles.")
+    with pytest.raises(Refusal) as caught:
+        checks.check_mute_role(g, MUTE_ROLE)
+    assert caught.value.in_locale(TEXTS.to("de")) == (
+        "Ich brauche hier diese Berechtigungen: Rollen verwalten.")  # the reader's words
 
 
 async def test_a_mute_role_at_or_above_the_bot_is_refused() -> None:
