@@ -20,10 +20,11 @@ import redis.asyncio as aioredis
 from cluster.worker_bot import WorkerBot, launch_chains
 from core.coordination.identify import FileIdentifyLimiter, IdentifyLimiter, RedisIdentifyLimiter
 from core.runtime.assembly import Runtime
-from core.testing.bot_fixtures import settings_for_double
+from core.testing.bot_fixtures import eventually, settings_for_double
 from core.testing.double import DiscordDouble, run_client
 
 WINDOW = 1.0
+HOLD = 5.0  # the held bucket's window: renewed every HOLD / 10 s, far from lapsing
 BUCKETS = 4
 
 
@@ -36,44 +37,69 @@ def test_launch_chains_group_shards_by_bucket_in_order() -> None:
 
 
 HoldLeft = Callable[[int], Awaitable[float]]
+MakeLimiter = Callable[[float], IdentifyLimiter]
 
 
 @pytest.fixture(params=["redis", "file"])
-async def limiters(
+async def make_limiter(
     request: pytest.FixtureRequest, tmp_path: Path, guildhall_redis_url: str
-) -> AsyncIterator[tuple[IdentifyLimiter, IdentifyLimiter, HoldLeft]]:
-    """Two limiters on the same buckets, as two worker processes would hold them, and the
-    seconds left in a shard's bucket as the backend keeps them."""
-    pair: tuple[IdentifyLimiter, IdentifyLimiter]
-    if request.param == "redis":
-        key = f"test:identify:{uuid.uuid4().hex[:8]}"
-        pair = (RedisIdentifyLimiter(guildhall_redis_url, key, WINDOW, BUCKETS),
-                RedisIdentifyLimiter(guildhall_redis_url, key, WINDOW, BUCKETS))
-        client = aioredis.from_url(guildhall_redis_url)
+) -> AsyncIterator[MakeLimiter]:
+    """Factory: a limiter of the backend with ``window``, on the same buckets as every
+    other limiter it made (as worker processes share them); all closed afterwards."""
+    key = f"test:identify:{uuid.uuid4().hex[:8]}"
+    made: list[IdentifyLimiter] = []
 
-        async def hold_left(shard: int) -> float:
-            return int(await client.pttl(f"{key}:{shard % BUCKETS}")) / 1000
-    else:
-        pair = (FileIdentifyLimiter(tmp_path, "bot", WINDOW, BUCKETS),
-                FileIdentifyLimiter(tmp_path, "bot", WINDOW, BUCKETS))
+    def make(window: float) -> IdentifyLimiter:
+        limiter: IdentifyLimiter
+        if request.param == "redis":
+            limiter = RedisIdentifyLimiter(guildhall_redis_url, key, window, BUCKETS)
+        else:
+            limiter = FileIdentifyLimiter(tmp_path, key, window, BUCKETS)
+        made.append(limiter)
+        return limiter
 
-        async def hold_left(shard: int) -> float:
-            last = float(pair[0].bucket_path(shard).read_text())
-            return last + WINDOW - time.time()
-    yield (*pair, hold_left)
-    for limiter in pair:
+    yield make
+    for limiter in made:
         await limiter.close()
-    if request.param == "redis":
-        await client.aclose()
+
+
+@pytest.fixture
+async def limiters(
+    make_limiter: MakeLimiter, guildhall_redis_url: str
+) -> AsyncIterator[tuple[IdentifyLimiter, IdentifyLimiter, HoldLeft]]:
+    """Two limiters of ``WINDOW``, as two worker processes would hold them, and the seconds
+    left in a shard's bucket as the backend keeps them."""
+    first, second = make_limiter(WINDOW), make_limiter(WINDOW)
+    client = aioredis.from_url(guildhall_redis_url)
+
+    async def hold_left(shard: int) -> float:
+        if isinstance(first, RedisIdentifyLimiter):
+            return int(await client.pttl(first.bucket_key(shard))) / 1000
+        assert isinstance(first, FileIdentifyLimiter)
+        return float(first.bucket_path(shard).read_text()) + WINDOW - time.time()
+
+    yield first, second, hold_left
+    await client.aclose()
 
 
 async def test_a_held_bucket_does_not_hold_back_the_other_shards(
-    guildhall_db: Runtime, limiters: tuple[IdentifyLimiter, IdentifyLimiter, HoldLeft]
+    guildhall_db: Runtime, make_limiter: MakeLimiter
 ) -> None:
-    other_worker, limiter, _ = limiters
+    """Another worker holds bucket 0 (renewing its window) until shards 1-3 are in: they
+    identify first. disnake's own order launches shard 0 first, which then waits for the
+    bucket, and shards 1-3 never come while it is held."""
+    other_worker, limiter = make_limiter(HOLD), make_limiter(HOLD)
     async with DiscordDouble(shard_count=BUCKETS, max_concurrency=BUCKETS,
                              identify_window=WINDOW) as double:
         await other_worker.acquire(0)  # another worker just identified in bucket 0
+        holding = True
+
+        async def hold_bucket_0() -> None:
+            while holding:
+                await other_worker.sent(0)  # still its bucket: the window starts again
+                await asyncio.sleep(HOLD / 10)
+
+        holder = asyncio.create_task(hold_bucket_0())
         sent: list[int] = []
         restart = limiter.sent
 
@@ -85,16 +111,26 @@ async def test_a_held_bucket_does_not_hold_back_the_other_shards(
         bot = WorkerBot(settings_for_double(guildhall_db.settings, double), guildhall_db.plugins,
                         limiter=limiter, cluster_index=0, shard_ids=list(range(BUCKETS)),
                         shard_count=BUCKETS, guild_ready_timeout=0.1)
-        runner = await run_client(bot, double, fast_identify=False, timeout=120)
+        runner = await run_client(bot, double, fast_identify=False, wait_ready=False)
+
+        def accepted() -> list[int]:
+            return [i.shard_id for i in sorted(double.gateway.identifies, key=lambda i: i.time)
+                    if i.accepted]
+
         try:
-            accepted = sorted((i for i in double.gateway.identifies if i.accepted),
-                              key=lambda i: i.time)
-            # disnake alone launches shard 0 first and waits for its bucket before the rest
-            assert [i.shard_id for i in accepted][-1] == 0, accepted
-            assert sorted(i.shard_id for i in accepted) == list(range(BUCKETS))
+            await eventually(lambda: accepted() if len(accepted()) == 3 else None,
+                             timeout=120, message="shards 1-3 waited for bucket 0")
+            assert sorted(accepted()) == [1, 2, 3]
+            holding = False
+            await holder
+            await eventually(lambda: accepted() if len(accepted()) == BUCKETS else None,
+                             timeout=120, message="shard 0 never identified")
+            assert accepted()[-1] == 0
             assert double.gateway.identify_violations == 0
             assert sorted(sent) == list(range(BUCKETS))  # each window restarted at its send
         finally:
+            holding = False
+            await holder
             await runner.stop()
 
 
